@@ -1,0 +1,68 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * What a backend knows about one stored file.
+ * `etag` is a strong validator that changes whenever the content could have changed.
+ */
+export interface StoredStat {
+  size: number;
+  modified: Date;
+  etag: string;
+}
+
+/** An inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The Storage seam. Keys are paths in the GOPROXY URL space, relative, with escaped module
+ * paths and versions, e.g. `github.com/!burnt!sushi/toml/@v/v1.0.0.zip`, `.../@v/list`,
+ * `.../@latest`. Because the layout *is* the URL layout, a disk data directory can be served
+ * by any static file server or used as `GOPROXY=file://...` as it is.
+ *
+ * Contract (checked by test/storage/compliance.ts for every backend):
+ * - `get*` / `stat` return `null` for a missing key; they never throw for "not there".
+ * - Writes are atomic: a reader sees either the old content, the whole new content, or
+ *   nothing — never a partial file, even if the writer crashes or its stream errors.
+ * - A failed or aborted `putStream` leaves no trace.
+ * - Keys that are not clean relative paths (empty, absolute, `.`/`..` elements, `//`,
+ *   backslashes, NUL) are refused with a ModgateError of kind `invalid`, touching nothing.
+ * - Every call takes an optional AbortSignal.
+ */
+export interface Storage {
+  /** A short description for logs and /readyz, e.g. `disk:/var/lib/modgate`. */
+  readonly description: string;
+
+  /** Whole small files (.info, .mod, list, latest). */
+  getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null>;
+  putBytes(key: string, data: Buffer, signal?: AbortSignal): Promise<void>;
+
+  stat(key: string, signal?: AbortSignal): Promise<StoredStat | null>;
+
+  /** Streams a file (zips), whole or a byte range of it. */
+  openRead(
+    key: string,
+    range?: ByteRange,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Readable; stat: StoredStat } | null>;
+
+  /**
+   * Stores a stream of exactly `size` bytes. Fails (storing nothing) if the stream errors or
+   * carries a different number of bytes.
+   */
+  putStream(key: string, stream: Readable, size: number, signal?: AbortSignal): Promise<void>;
+
+  /** Removes a key; removing a missing key is not an error. */
+  delete(key: string, signal?: AbortSignal): Promise<void>;
+
+  /** Every key under a prefix (which ends in `/` or is empty), sorted. */
+  list(prefix: string, signal?: AbortSignal): Promise<string[]>;
+
+  /** Readiness: resolves when the backend can be read and written, throws otherwise. */
+  checkReady(signal?: AbortSignal): Promise<void>;
+
+  /** Releases resources (connections, file handles). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The `.info` of one module version: what `@v/<version>.info` and `@latest` answer.
+ * `raw` is the JSON exactly as it will be served (an upstream's own bytes when they were
+ * valid); `version` and `time` are parsed from it.
+ */
+export interface RevInfo {
+  version: string;
+  time?: string;
+  raw: Buffer;
+}
+
+/** A zip as it arrives: a byte stream and, when the source announced it, its length. */
+export interface ZipSource {
+  stream: Readable;
+  size?: number;
+}
+
+/** Per-call context: cancellation and a request id for logs. */
+export interface FetchContext {
+  signal?: AbortSignal;
+  requestId?: string;
+}
+
+/**
+ * The Upstream seam, at module level (like cmd/go's modfetch.Repo). Implementations: an HTTP
+ * GOPROXY upstream, the chain of them, and (later) direct VCS fetching. Decorators (caching,
+ * retries, limits, logging) implement the same interface.
+ *
+ * Errors are ModgateErrors; `isNotFound(err)` (404/410, unknown module or version) is what
+ * lets a `,` chain fall through to the next entry.
+ */
+export interface Upstream {
+  /** For logs and error messages; never contains credentials. */
+  readonly description: string;
+
+  /** The lines of `@v/list`: tagged versions, one per line, possibly with extra fields. */
+  list(modulePath: string, ctx: FetchContext): Promise<string[]>;
+
+  /** `@v/<query>.info`: a canonical version or any revision query (branch, hash, ...). */
+  info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo>;
+
+  /** `@latest`. */
+  latest(modulePath: string, ctx: FetchContext): Promise<RevInfo>;
+
+  /** `@v/<version>.mod` for a canonical version. */
+  mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer>;
+
+  /** `@v/<version>.zip` for a canonical version. */
+  zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource>;
+}
