@@ -1,0 +1,13 @@
+/**
+ * A running modgate server as the CLI sees it: built by `buildApp` in build-app.ts (the
+ * composition root), started once, stopped once.
+ */
+export interface App {
+  /** Binds the listener; resolves with the base URL it listens on (e.g. http://127.0.0.1:3000). */
+  start(): Promise<{ url: string }>;
+  /**
+   * Graceful stop: stops accepting connections, lets in-flight requests (downloads included)
+   * finish for up to the configured grace period, then closes storage and upstream pools.
+   */
+  stop(): Promise<void>;
+}
