@@ -1,0 +1,25 @@
+/** The validated, frozen configuration the rest of modgate reads (camelCase; YAML is snake_case). */
+export interface Config {
+  readonly listen: { readonly host: string; readonly port: number };
+  /** Absolute. */
+  readonly dataDir: string;
+  readonly storage: { readonly backend: 'disk' | 'memory' };
+  /** GOPROXY syntax, validated. */
+  readonly upstream: string;
+  /** GOPRIVATE syntax. */
+  readonly private: string;
+  readonly cache: { readonly listTtlMs: number; readonly notFoundTtlMs: number };
+  readonly upstreamHttp: {
+    readonly connectTimeoutMs: number;
+    readonly metadataTimeoutMs: number;
+    readonly zipTimeoutMs: number;
+    readonly maxConnections: number;
+  };
+  readonly limits: { readonly maxZipBytes: number; readonly maxModBytes: number };
+  readonly log: {
+    readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+    readonly format: 'auto' | 'json' | 'pretty';
+    readonly accessLog: boolean;
+  };
+  readonly server: { readonly shutdownGraceMs: number };
+}

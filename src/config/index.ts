@@ -1,0 +1,10 @@
+/**
+ * Configuration: one schema (schema.ts) with defaults and validation, loaded from defaults <
+ * YAML file < MODGATE_* environment < flags (load-config.ts), frozen. See
+ * docs/configuration.md and modgate.example.yaml for every key.
+ */
+export type { Config } from './config.js';
+export { ConfigError, loadConfig, type LoadConfigOptions } from './load-config.js';
+export { CONFIG_KEYS, envNameFor } from './config-keys.js';
+export { configSchema, GO_MAX_MOD_BYTES, GO_MAX_ZIP_BYTES } from './schema.js';
+export { formatDuration, formatSize, parseDuration, parseSize } from './units.js';

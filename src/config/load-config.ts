@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { CONFIG_KEYS, envNameFor } from './config-keys.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+import { validateSemantics } from './validate-semantics.js';
+import type { Config } from './config.js';
+
+/** A configuration problem, with a message meant for the person starting modgate. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** A YAML file. */
+  file?: string;
+  /** Environment (MODGATE_* variables are read); defaults to none. */
+  env?: NodeJS.ProcessEnv;
+  /** Command-line values by key path (`data_dir`, `cache.list_ttl`, ...). */
+  flags?: Record<string, unknown>;
+  /** Base for relative paths (data_dir); defaults to process.cwd(). */
+  cwd?: string;
+}
+
+type Tree = Record<string, unknown>;
+
+/**
+ * Loads the configuration: defaults < YAML file < MODGATE_* environment < flags, validated
+ * once against the one schema. Every error names the key and where its value came from.
+ * The result is deeply frozen.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const raw: Tree = {};
+  const sources = new Map<string, string>();
+
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`config: cannot read ${options.file}: ${(err as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`config: ${options.file} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new ConfigError(`config: ${options.file} must hold a mapping of settings`);
+      }
+      mergeFile(raw, doc as Tree, [], sources, options.file);
+    }
+  }
+
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (!name.startsWith('MODGATE_') || value === undefined) continue;
+    const key = CONFIG_KEYS.find((k) => envNameFor(k) === name);
+    if (key === undefined) {
+      throw new ConfigError(
+        `config: unknown environment variable ${name} (known: ${CONFIG_KEYS.map(envNameFor).join(', ')})`,
+      );
+    }
+    setPath(raw, key, value);
+    sources.set(key, `environment variable ${name}`);
+  }
+
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (value === undefined) continue;
+    if (!CONFIG_KEYS.includes(key)) throw new ConfigError(`config: unknown setting "${key}"`);
+    setPath(raw, key, value);
+    sources.set(key, 'the command line');
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, sources));
+  const config = toConfig(result.data, options.cwd ?? process.cwd());
+  for (const problem of validateSemantics(config)) {
+    throw new ConfigError(
+      `config: ${problem.key}${sourceOf(problem.key, sources)}: ${problem.message}`,
+    );
+  }
+  return deepFreeze(config);
+}
+
+function mergeFile(
+  target: Tree,
+  doc: Tree,
+  prefix: string[],
+  sources: Map<string, string>,
+  file: string,
+): void {
+  for (const [key, value] of Object.entries(doc)) {
+    const path = [...prefix, key].join('.');
+    const isLeaf = CONFIG_KEYS.includes(path);
+    const isGroup = CONFIG_KEYS.some((k) => k.startsWith(path + '.'));
+    if (!isLeaf && !isGroup) throw new ConfigError(`config: ${file}: unknown setting "${path}"`);
+    if (isGroup) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ConfigError(`config: ${path} (from ${file}): expected a mapping of settings`);
+      }
+      mergeFile(target, value as Tree, [...prefix, key], sources, file);
+      continue;
+    }
+    setPath(target, path, value);
+    sources.set(path, file);
+  }
+}
+
+function setPath(target: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts[parts.length - 1] ?? ''] = value;
+}
+
+function sourceOf(key: string, sources: Map<string, string>): string {
+  const source = sources.get(key);
+  return source === undefined ? ' (default)' : ` (from ${source})`;
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], sources: Map<string, string>): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') {
+        return `config: ${key === '' ? '' : key + ': '}unknown setting(s) ${issue.keys.join(', ')}`;
+      }
+      return `config: ${key}${sourceOf(key, sources)}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+function toConfig(p: ParsedConfig, cwd: string): Config {
+  return {
+    listen: p.listen,
+    dataDir: isAbsolute(p.data_dir) ? p.data_dir : resolve(cwd, p.data_dir),
+    storage: { backend: p.storage.backend },
+    upstream: p.upstream.trim(),
+    private: p.private.trim(),
+    cache: { listTtlMs: p.cache.list_ttl, notFoundTtlMs: p.cache.not_found_ttl },
+    upstreamHttp: {
+      connectTimeoutMs: p.upstream_http.connect_timeout,
+      metadataTimeoutMs: p.upstream_http.metadata_timeout,
+      zipTimeoutMs: p.upstream_http.zip_timeout,
+      maxConnections: p.upstream_http.max_connections,
+    },
+    limits: { maxZipBytes: p.limits.max_zip_size, maxModBytes: p.limits.max_mod_size },
+    log: { level: p.log.level, format: p.log.format, accessLog: p.log.access_log },
+    server: { shutdownGraceMs: p.server.shutdown_grace },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+/** Go's own limits (x/mod/zip MaxZipFile, MaxGoMod): modgate may lower them, never raise them. */
+export const GO_MAX_ZIP_BYTES = 524_288_000;
+export const GO_MAX_MOD_BYTES = 16 * 1024 * 1024;
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
+  if (ms === null || !Number.isFinite(ms) || ms < 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like "500ms", "30s", "5m" or "1h", got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const size = (max: number) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseSize(value);
+    if (bytes === null || !Number.isSafeInteger(bytes) || bytes <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a size like "16MiB", "500MiB" or a byte count, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    if (bytes > max) {
+      ctx.addIssue({ code: 'custom', message: `may not exceed Go's own limit of ${max} bytes` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const hostPort = z.string().transform((value, ctx) => {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected HOST:PORT such as "127.0.0.1:3000" or "[::1]:3000", got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return { host: m[1] ?? m[2] ?? '', port };
+});
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * THE configuration schema: every key, its default and its validation, as written in YAML
+ * (snake_case). Environment variables and flags are derived from the key paths
+ * (`cache.list_ttl` ↔ `MODGATE_CACHE_LIST_TTL`). Adding a setting means adding it here (and
+ * to `toConfig` and the example file).
+ */
+export const configSchema = z
+  .object({
+    listen: hostPort.prefault('127.0.0.1:3000'),
+    data_dir: z.string().min(1).prefault('./modgate-data'),
+    storage: z
+      .object({ backend: z.enum(['disk', 'memory']).prefault('disk') })
+      .strict()
+      .prefault({}),
+    upstream: z.string().prefault('https://proxy.golang.org'),
+    private: z.string().prefault(''),
+    cache: z
+      .object({ list_ttl: duration.prefault('1m'), not_found_ttl: duration.prefault('1m') })
+      .strict()
+      .prefault({}),
+    upstream_http: z
+      .object({
+        connect_timeout: duration.prefault('10s'),
+        metadata_timeout: duration.prefault('30s'),
+        zip_timeout: duration.prefault('10m'),
+        max_connections: positiveInt.prefault(64),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        max_zip_size: size(GO_MAX_ZIP_BYTES).prefault('500MiB'),
+        max_mod_size: size(GO_MAX_MOD_BYTES).prefault('16MiB'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info'),
+        format: z.enum(['auto', 'json', 'pretty']).prefault('auto'),
+        access_log: z
+          .union([z.boolean(), z.enum(['true', 'false'])])
+          .transform((v) => v === true || v === 'true')
+          .prefault(true),
+      })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({ shutdown_grace: duration.prefault('30s') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

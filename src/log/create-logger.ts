@@ -1,0 +1,51 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+import type { Config } from '../config/index.js';
+
+export type { Logger };
+
+/** Header and field paths that may hold secrets; pino replaces their values. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'password',
+  'token',
+  '*.password',
+  '*.token',
+];
+
+/**
+ * The process logger: JSON lines (one object per event, with `reqId` on request events) when
+ * the output is not a terminal or `format: json`; human-friendly lines on a terminal or with
+ * `format: pretty` (pino-pretty as a synchronous stream: no worker thread).
+ */
+export function createLogger(
+  options: Config['log'],
+  stream: DestinationStream | NodeJS.WritableStream = process.stdout,
+): Logger {
+  const wantPretty =
+    options.format === 'pretty' ||
+    (options.format === 'auto' && 'isTTY' in stream && stream.isTTY === true);
+  const base = {
+    level: options.level,
+    base: { service: 'modgate' },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (wantPretty) {
+    return pino(
+      base,
+      pretty({
+        destination: stream as NodeJS.WritableStream,
+        sync: true,
+        colorize: 'isTTY' in stream && stream.isTTY === true,
+        ignore: 'pid,hostname,service',
+        translateTime: 'SYS:HH:MM:ss.l',
+      }),
+    );
+  }
+  return pino(base, stream as DestinationStream);
+}
