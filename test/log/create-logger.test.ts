@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { createLogger, redactUrl } from '../../src/log/index.js';
+
+function sink(): { stream: Writable; text: () => string } {
+  let out = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out += chunk.toString();
+      cb();
+    },
+  });
+  return { stream, text: () => out };
+}
+
+test('JSON lines by default on a non-terminal, with level and message', () => {
+  const s = sink();
+  const log = createLogger({ level: 'info', format: 'auto', accessLog: true }, s.stream);
+  log.info({ reqId: 'abc' }, 'hello');
+  const line = JSON.parse(s.text().trim()) as Record<string, unknown>;
+  assert.equal(line.msg, 'hello');
+  assert.equal(line.reqId, 'abc');
+  assert.equal(line.level, 30);
+});
+
+test('secrets never reach the output', () => {
+  for (const format of ['json', 'pretty'] as const) {
+    const s = sink();
+    const log = createLogger({ level: 'info', format, accessLog: true }, s.stream);
+    log.info(
+      { headers: { authorization: 'Basic c2VjcmV0OnMzY3IzdA==' }, password: 'hunter2' },
+      'x',
+    );
+    log.info({ upstream: redactUrl('https://alice:s3cr3t@proxy.example/base') }, 'y');
+    const out = s.text();
+    assert.doesNotMatch(out, /c2VjcmV0|hunter2|s3cr3t/);
+    assert.match(out, /proxy\.example/);
+  }
+});
+
+test('redactUrl removes user:password@ from every URL', () => {
+  assert.equal(
+    redactUrl('https://a:b@x.example/p,https://c@y.example'),
+    'https://***@x.example/p,https://***@y.example',
+  );
+  assert.equal(redactUrl('https://x.example/p'), 'https://x.example/p');
+});
