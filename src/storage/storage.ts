@@ -29,7 +29,12 @@ export interface ByteRange {
  * - A failed or aborted `putStream` leaves no trace.
  * - Keys that are not clean relative paths (empty, absolute, `.`/`..` elements, `//`,
  *   backslashes, NUL) are refused with a ModgateError of kind `invalid`, touching nothing.
- * - Every call takes an optional AbortSignal.
+ *   Elements starting with `.` are refused too (module paths and versions never have one),
+ *   which keeps a backend's own dot-directories out of the URL space (storage-key.ts).
+ * - Every call takes an optional AbortSignal; an aborted call rejects with the signal's
+ *   reason (as `fetch` does).
+ * - Every other failure is a ModgateError (`internal`, or `unavailable` when the backend
+ *   cannot serve right now) with the cause attached and a message naming operation and key.
  */
 export interface Storage {
   /** A short description for logs and /readyz, e.g. `disk:/var/lib/modgate`. */
@@ -41,7 +46,12 @@ export interface Storage {
 
   stat(key: string, signal?: AbortSignal): Promise<StoredStat | null>;
 
-  /** Streams a file (zips), whole or a byte range of it. */
+  /**
+   * Streams a file (zips), whole or a byte range of it; `stat` describes the very version
+   * being streamed. An `end` past the last byte is clamped (`end: Infinity` reads to the end);
+   * a range starting at or past the end gives an empty stream (compare with `stat.size` to
+   * answer 416); a malformed range (negative, fractional, start > end) is `invalid`.
+   */
   openRead(
     key: string,
     range?: ByteRange,
@@ -50,14 +60,19 @@ export interface Storage {
 
   /**
    * Stores a stream of exactly `size` bytes. Fails (storing nothing) if the stream errors or
-   * carries a different number of bytes.
+   * carries a different number of bytes (ModgateError `internal`). An error of the stream
+   * itself is rethrown unchanged: the caller owns the stream and knows its errors. On any
+   * failure, including a refused key, the stream is destroyed.
    */
   putStream(key: string, stream: Readable, size: number, signal?: AbortSignal): Promise<void>;
 
   /** Removes a key; removing a missing key is not an error. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
 
-  /** Every key under a prefix (which ends in `/` or is empty), sorted. */
+  /**
+   * Every key under a prefix (which ends in `/` or is empty), sorted in UTF-8 byte order (as
+   * S3 lists). Meant for admin and mirror tasks, not for serving requests.
+   */
   list(prefix: string, signal?: AbortSignal): Promise<string[]>;
 
   /** Readiness: resolves when the backend can be read and written, throws otherwise. */

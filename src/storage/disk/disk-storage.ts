@@ -1,0 +1,307 @@
+import type { BigIntStats } from 'node:fs';
+import {
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable, addAbortSignal } from 'node:stream';
+import { ModgateError } from '../../errors/index.js';
+import { checkSize, drainExactly } from '../drain-exactly.js';
+import { resolveRange } from '../resolve-range.js';
+import {
+  checkStorageKey,
+  checkStoragePrefix,
+  compareStorageKeys,
+  isStorageKey,
+} from '../storage-key.js';
+import type { ByteRange, Storage, StoredStat } from '../storage.js';
+import { diskError, errnoCode, isMissing } from './disk-error.js';
+import { STAGING_DIR, cleanStaging, stagingFileName } from './staging-dir.js';
+
+/**
+ * The default backend: each key is the file `<dataDir>/<key>`, so the data directory is a
+ * static GOPROXY tree that nginx or `GOPROXY=file://<dataDir>` can serve as it is.
+ *
+ * A write goes to a fresh file in `<dataDir>/.staging/`, is fsynced, and is renamed over the
+ * key: rename is atomic, so readers see the old file, the new one, or none, and a reader that
+ * already opened the old file keeps reading it whole. A crash leaves at most a staging file,
+ * removed by the next `open`. The directory fsync after the rename is skipped on purpose: a
+ * lost rename after a power cut is a cache miss, never a partial file.
+ *
+ * Dot-directories other than `.staging/` (e.g. `.spool/`) belong to other components; this
+ * backend neither lists nor touches them.
+ *
+ * Reads are the proxy's hot path and cost one open, one fstat and the reads (`openRead`,
+ * `getBytes`) or one stat (`stat`); directories are only created when a rename finds its
+ * parent missing.
+ */
+export class DiskStorage implements Storage {
+  readonly description: string;
+  private readonly stagingDir: string;
+
+  private constructor(readonly dataDir: string) {
+    this.description = `disk:${dataDir}`;
+    this.stagingDir = join(dataDir, STAGING_DIR);
+  }
+
+  /**
+   * Opens (creating if needed) the data directory, removes staging files that crashed writers
+   * left, and checks that it can write there; fails with a ModgateError `unavailable` whose
+   * message names the directory and the reason otherwise.
+   */
+  static async open(dataDir: string): Promise<DiskStorage> {
+    const dir = resolve(dataDir);
+    const storage = new DiskStorage(dir);
+    try {
+      await mkdir(storage.stagingDir, { recursive: true });
+      await cleanStaging(storage.stagingDir);
+    } catch (err) {
+      throw new ModgateError(
+        'unavailable',
+        `disk storage: cannot create or use data directory ${dir}: ${reasonOf(err)}` +
+          ' (check the data directory setting and its permissions)',
+        { cause: err },
+      );
+    }
+    await storage.checkReady();
+    return storage;
+  }
+
+  async getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null> {
+    const path = this.pathOf(key);
+    try {
+      return await readFile(path, signal === undefined ? {} : { signal });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (isMissing(err) || errnoCode(err) === 'EISDIR') return null;
+      throw diskError('getBytes', key, err);
+    }
+  }
+
+  async putBytes(key: string, data: Buffer, signal?: AbortSignal): Promise<void> {
+    const target = this.pathOf(key);
+    await this.writeStaged('putBytes', key, target, signal, (handle) =>
+      handle.writeFile(data, signal === undefined ? {} : { signal }),
+    );
+  }
+
+  async stat(key: string, signal?: AbortSignal): Promise<StoredStat | null> {
+    const path = this.pathOf(key);
+    signal?.throwIfAborted();
+    try {
+      const info = await stat(path, { bigint: true });
+      return info.isFile() ? storedStat(info) : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw diskError('stat', key, err);
+    }
+  }
+
+  async openRead(
+    key: string,
+    range?: ByteRange,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Readable; stat: StoredStat } | null> {
+    const path = this.pathOf(key);
+    signal?.throwIfAborted();
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw diskError('openRead', key, err);
+    }
+    try {
+      // fstat of the opened file, so stat and bytes describe the same version of the key.
+      const info = await handle.stat({ bigint: true });
+      if (!info.isFile()) {
+        await handle.close();
+        return null;
+      }
+      const fileStat = storedStat(info);
+      const span = resolveRange(range, fileStat.size);
+      let stream: Readable;
+      if (span === null) {
+        await handle.close();
+        stream = Readable.from([], { objectMode: false });
+      } else {
+        stream = handle.createReadStream({ start: span.start, end: span.end, autoClose: true });
+      }
+      if (signal !== undefined) addAbortSignal(signal, stream);
+      return { stream, stat: fileStat };
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw diskError('openRead', key, err);
+    }
+  }
+
+  async putStream(
+    key: string,
+    stream: Readable,
+    size: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let target: string;
+    try {
+      target = this.pathOf(key);
+      checkSize(`putStream ${key}`, size);
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
+    await this.writeStaged('putStream', key, target, signal, async (handle) => {
+      const write = async (chunk: Buffer) => {
+        await handle.write(chunk).catch((err: unknown) => {
+          throw diskError('putStream', key, err);
+        });
+      };
+      await drainExactly(`putStream ${key}`, stream, size, write, signal);
+    });
+  }
+
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
+    const path = this.pathOf(key);
+    signal?.throwIfAborted();
+    try {
+      await unlink(path);
+    } catch (err) {
+      // EISDIR: the key names a directory, which is no stored file: nothing to delete.
+      if (isMissing(err) || errnoCode(err) === 'EISDIR') return;
+      throw diskError('delete', key, err);
+    }
+  }
+
+  async list(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    checkStoragePrefix(prefix);
+    signal?.throwIfAborted();
+    const keys: string[] = [];
+    await this.walk(prefix, keys, signal);
+    return keys.sort(compareStorageKeys);
+  }
+
+  /**
+   * Writes, reads back and removes a probe file in the staging directory: proves the data
+   * directory's file system is mounted, writable and readable.
+   */
+  async checkReady(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const probe = join(this.stagingDir, stagingFileName('probe'));
+    const content = Buffer.from(`modgate readiness probe ${probe}\n`);
+    try {
+      await writeFileSynced(probe, content);
+      const back = await readFile(probe);
+      if (!back.equals(content)) throw new Error('probe file read back different bytes');
+    } catch (err) {
+      throw new ModgateError(
+        'unavailable',
+        `disk storage: data directory ${this.dataDir} is not writable: ${reasonOf(err)}`,
+        { cause: err },
+      );
+    } finally {
+      await rm(probe, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing held between calls: every read stream owns and closes its own descriptor.
+  }
+
+  /** The file of `key`; refuses keys outside the URL space before any path is built. */
+  private pathOf(key: string): string {
+    checkStorageKey(key);
+    return join(this.dataDir, key);
+  }
+
+  /**
+   * The atomic write: `fill` writes the content into a fresh staging file, which is then
+   * fsynced and renamed over `target`. On any failure the staging file is removed; an abort
+   * rejects with the signal's reason.
+   */
+  private async writeStaged(
+    op: string,
+    key: string,
+    target: string,
+    signal: AbortSignal | undefined,
+    fill: (handle: FileHandle) => Promise<void>,
+  ): Promise<void> {
+    const temp = join(this.stagingDir, stagingFileName('tmp'));
+    const fsFail = (err: unknown): never => {
+      throw diskError(op, key, err);
+    };
+    let handle: FileHandle | undefined;
+    try {
+      signal?.throwIfAborted();
+      handle = await open(temp, 'wx', 0o644).catch(fsFail);
+      await fill(handle);
+      await handle.datasync().catch(fsFail);
+      await handle.close().catch(fsFail);
+      handle = undefined;
+      signal?.throwIfAborted(); // the last moment a caller can still cancel
+      await renameIntoPlace(temp, target).catch(fsFail);
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      if (signal?.aborted) throw signal.reason;
+      throw err;
+    }
+  }
+
+  /** Collects the stored keys under `dirKey` (empty or ending in `/`), skipping dot-entries. */
+  private async walk(dirKey: string, keys: string[], signal?: AbortSignal): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(join(this.dataDir, dirKey), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw diskError('list', dirKey === '' ? '(all)' : dirKey, err);
+    }
+    signal?.throwIfAborted();
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const key = dirKey + entry.name;
+      if (entry.isDirectory()) await this.walk(`${key}/`, keys, signal);
+      else if (entry.isFile() && isStorageKey(key)) keys.push(key);
+    }
+  }
+}
+
+/** Renames, creating the target's parent directories only when the first attempt needs them. */
+async function renameIntoPlace(temp: string, target: string): Promise<void> {
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+    await mkdir(dirname(target), { recursive: true });
+    await rename(temp, target);
+  }
+}
+
+async function writeFileSynced(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, 'wx', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A strong validator from size, modification time (ns) and inode: every write renames a new
+ * inode into place, so any write changes it, even one of identical content and size.
+ */
+function storedStat(info: BigIntStats): StoredStat {
+  const etag = `"${info.size.toString(16)}-${info.mtimeNs.toString(16)}-${info.ino.toString(16)}"`;
+  return { size: Number(info.size), modified: new Date(Number(info.mtimeMs)), etag };
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
