@@ -31,6 +31,8 @@ export interface ByteRange {
  *   backslashes, NUL) are refused with a ModgateError of kind `invalid`, touching nothing.
  *   Elements starting with `.` are refused too (module paths and versions never have one),
  *   which keeps a backend's own dot-directories out of the URL space (storage-key.ts).
+ *   In the URL space no key is also a prefix of other keys (`x/@v/list` never has children);
+ *   a backend may refuse a write that would make it so (on disk a file cannot be a directory).
  * - Every call takes an optional AbortSignal; an aborted call rejects with the signal's
  *   reason (as `fetch` does).
  * - Every other failure is a ModgateError (`internal`, or `unavailable` when the backend

@@ -156,14 +156,19 @@ export class DiskStorage implements Storage {
       stream.destroy();
       throw err;
     }
-    await this.writeStaged('putStream', key, target, signal, async (handle) => {
-      const write = async (chunk: Buffer) => {
-        await handle.write(chunk).catch((err: unknown) => {
-          throw diskError('putStream', key, err);
-        });
-      };
-      await drainExactly(`putStream ${key}`, stream, size, write, signal);
-    });
+    try {
+      await this.writeStaged('putStream', key, target, signal, async (handle) => {
+        const write = async (chunk: Buffer) => {
+          await handle.write(chunk).catch((err: unknown) => {
+            throw diskError('putStream', key, err);
+          });
+        };
+        await drainExactly(`putStream ${key}`, stream, size, write, signal);
+      });
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
   }
 
   async delete(key: string, signal?: AbortSignal): Promise<void> {

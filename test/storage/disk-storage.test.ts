@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ModgateError } from '../../src/errors/index.js';
+import { DiskStorage } from '../../src/storage/index.js';
+import { runStorageCompliance } from './compliance.js';
+import { chunked, pattern } from './stream-helpers.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'modgate-disk-storage-'));
+}
+
+runStorageCompliance('DiskStorage', async () => {
+  const dir = await tempDir();
+  const storage = await DiskStorage.open(join(dir, 'data'));
+  return { storage, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+/** Runs `body` with a fresh data directory, removed afterwards. */
+async function withDataDir(body: (dataDir: string, root: string) => Promise<void>) {
+  const root = await tempDir();
+  try {
+    await body(join(root, 'data'), root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function errorWith(kind: string, ...parts: string[]) {
+  return (err: unknown) => {
+    assert.ok(err instanceof ModgateError, `a ModgateError, got ${String(err)}`);
+    assert.equal(err.kind, kind);
+    for (const part of parts) assert.ok(err.message.includes(part), `message names ${part}`);
+    return true;
+  };
+}
+
+describe('DiskStorage specifics', () => {
+  test('the on-disk layout is the key, with an empty staging directory', () =>
+    withDataDir(async (dataDir) => {
+      const storage = await DiskStorage.open(dataDir);
+      assert.equal(storage.description, `disk:${dataDir}`);
+      const files = {
+        'github.com/!burnt!sushi/toml/@v/list': Buffer.from('v1.0.0\n'),
+        'github.com/!burnt!sushi/toml/@v/v1.0.0.info': Buffer.from('{"Version":"v1.0.0"}'),
+        'github.com/!burnt!sushi/toml/@latest': Buffer.from('{"Version":"v1.0.0"}'),
+      };
+      for (const [key, data] of Object.entries(files)) await storage.putBytes(key, data);
+      const zip = 'github.com/!burnt!sushi/toml/@v/v1.0.0.zip';
+      await storage.putStream(zip, chunked(pattern(10_000)), 10_000);
+      for (const [key, data] of Object.entries(files)) {
+        assert.deepEqual(await readFile(join(dataDir, key)), data, key);
+      }
+      assert.deepEqual(await readFile(join(dataDir, zip)), pattern(10_000));
+      assert.deepEqual((await readdir(dataDir)).sort(), ['.staging', 'github.com']);
+      // Failed writes leave nothing in staging either.
+      await assert.rejects(storage.putStream(zip, chunked(pattern(5)), 10));
+      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+      assert.deepEqual(await readFile(join(dataDir, zip)), pattern(10_000));
+    }));
+
+  test('files put there by hand are served; other dot-directories are left alone', () =>
+    withDataDir(async (dataDir) => {
+      await mkdir(join(dataDir, '.spool'), { recursive: true });
+      await writeFile(join(dataDir, '.spool', 'upload-1'), 'spooled');
+      await mkdir(join(dataDir, 'example.com/m/@v'), { recursive: true });
+      await writeFile(join(dataDir, 'example.com/m/@v/list'), 'v1.0.0\n');
+      await writeFile(join(dataDir, 'example.com/m/@v/.DS_Store'), 'junk');
+      const storage = await DiskStorage.open(dataDir);
+      await storage.putBytes('example.com/m/@v/v1.0.0.info', Buffer.from('{}'));
+      assert.deepEqual(await storage.list(''), [
+        'example.com/m/@v/list',
+        'example.com/m/@v/v1.0.0.info',
+      ]);
+      assert.deepEqual(await storage.getBytes('example.com/m/@v/list'), Buffer.from('v1.0.0\n'));
+      await storage.checkReady();
+      assert.equal(await readFile(join(dataDir, '.spool', 'upload-1'), 'utf8'), 'spooled');
+    }));
+
+  test('open cleans staging leftovers but not a live writer’s files', () =>
+    withDataDir(async (dataDir) => {
+      const staging = join(dataDir, '.staging');
+      await mkdir(staging, { recursive: true });
+      const dead = '2147483646-0a0b0c-00.tmp'; // no such pid
+      const garbage = 'garbage';
+      const ownPidEarlierRun = `${process.pid}-ffffff-00.tmp`; // a restarted container's pid 1
+      const live = `${process.ppid}-0a0b0c-00.tmp`; // another live process
+      const liveButAncient = `${process.ppid}-0a0b0c-01.tmp`;
+      for (const name of [dead, garbage, ownPidEarlierRun, live, liveButAncient]) {
+        await writeFile(join(staging, name), 'partial');
+      }
+      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+      await utimes(join(staging, liveButAncient), twoDaysAgo, twoDaysAgo);
+      await DiskStorage.open(dataDir);
+      assert.deepEqual(await readdir(staging), [live]);
+    }));
+
+  test('a writer killed mid-write leaves no visible file; the next open cleans up', () =>
+    withDataDir(async (dataDir) => {
+      const key = 'example.com/m/@v/v1.0.0.zip';
+      const old = Buffer.from('old complete zip');
+      await (await DiskStorage.open(dataDir)).putBytes(key, old);
+      const newKey = 'example.com/m/@v/v1.1.0.zip';
+      for (const target of [key, newKey]) {
+        const writer = join(dirname(fileURLToPath(import.meta.url)), 'disk-crash-writer.js');
+        const child = spawn(process.execPath, [writer, dataDir, target], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk: string) => (out += chunk));
+        const exited = once(child, 'exit');
+        while (!out.includes('writing')) {
+          await Promise.race([once(child.stdout, 'data'), exited]);
+          assert.equal(child.exitCode, null, 'the writer is still running');
+        }
+        child.kill('SIGKILL');
+        const [, signal] = (await exited) as [number | null, string | null];
+        assert.equal(signal, 'SIGKILL');
+
+        assert.equal((await readdir(join(dataDir, '.staging'))).length, 1, 'a leftover');
+        assert.deepEqual(await readFile(join(dataDir, key)), old);
+        const storage = await DiskStorage.open(dataDir);
+        assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+        assert.deepEqual(await storage.getBytes(key), old);
+        assert.equal(await storage.getBytes(newKey), null);
+        assert.deepEqual(await storage.list(''), [key]);
+      }
+    }));
+
+  test('a data directory that cannot be created is a clear error', () =>
+    withDataDir(async (_dataDir, root) => {
+      const file = join(root, 'a-file');
+      await writeFile(file, 'not a directory');
+      const dataDir = join(file, 'data');
+      await assert.rejects(
+        DiskStorage.open(dataDir),
+        errorWith('unavailable', dataDir, 'cannot create'),
+      );
+    }));
+
+  test('a data directory whose staging area is blocked is a clear error', () =>
+    withDataDir(async (dataDir) => {
+      await mkdir(dataDir);
+      await writeFile(join(dataDir, '.staging'), 'a file where the staging directory goes');
+      await assert.rejects(DiskStorage.open(dataDir), errorWith('unavailable', dataDir));
+    }));
+
+  test(
+    'a data directory that cannot be written is a clear error',
+    { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false },
+    () =>
+      withDataDir(async (dataDir) => {
+        await mkdir(dataDir);
+        await chmod(dataDir, 0o500);
+        try {
+          await assert.rejects(DiskStorage.open(dataDir), errorWith('unavailable', dataDir));
+        } finally {
+          await chmod(dataDir, 0o700);
+        }
+      }),
+  );
+
+  test('file-system failures name the operation and the key', () =>
+    withDataDir(async (dataDir) => {
+      const storage = await DiskStorage.open(dataDir);
+      await storage.putBytes('example.com/m/@v/list', Buffer.from('v1.0.0\n'));
+      // A key below a file cannot be written: the parent is not a directory.
+      const key = 'example.com/m/@v/list/x';
+      await assert.rejects(
+        storage.putBytes(key, Buffer.from('x')),
+        errorWith('internal', 'putBytes', key),
+      );
+      await assert.rejects(
+        storage.putStream(key, chunked(pattern(3)), 3),
+        errorWith('internal', 'putStream', key),
+      );
+      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+    }));
+});
