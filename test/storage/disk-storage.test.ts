@@ -100,38 +100,42 @@ describe('DiskStorage specifics', () => {
       assert.deepEqual(await readdir(staging), [live]);
     }));
 
-  test('a writer killed mid-write leaves no visible file; the next open cleans up', () =>
-    withDataDir(async (dataDir) => {
-      const key = 'example.com/m/@v/v1.0.0.zip';
-      const old = Buffer.from('old complete zip');
-      await (await DiskStorage.open(dataDir)).putBytes(key, old);
-      const newKey = 'example.com/m/@v/v1.1.0.zip';
-      for (const target of [key, newKey]) {
-        const writer = join(dirname(fileURLToPath(import.meta.url)), 'disk-crash-writer.js');
-        const child = spawn(process.execPath, [writer, dataDir, target], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (chunk: string) => (out += chunk));
-        const exited = once(child, 'exit');
-        while (!out.includes('writing')) {
-          await Promise.race([once(child.stdout, 'data'), exited]);
-          assert.equal(child.exitCode, null, 'the writer is still running');
-        }
-        child.kill('SIGKILL');
-        const [, signal] = (await exited) as [number | null, string | null];
-        assert.equal(signal, 'SIGKILL');
+  test(
+    'a writer killed mid-write leaves no visible file; the next open cleans up',
+    { timeout: 60_000 },
+    () =>
+      withDataDir(async (dataDir) => {
+        const key = 'example.com/m/@v/v1.0.0.zip';
+        const old = Buffer.from('old complete zip');
+        await (await DiskStorage.open(dataDir)).putBytes(key, old);
+        const newKey = 'example.com/m/@v/v1.1.0.zip';
+        for (const target of [key, newKey]) {
+          const writer = join(dirname(fileURLToPath(import.meta.url)), 'disk-crash-writer.js');
+          const child = spawn(process.execPath, [writer, dataDir, target], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.setEncoding('utf8');
+          child.stdout.on('data', (chunk: string) => (out += chunk));
+          const exited = once(child, 'exit');
+          while (!out.includes('writing')) {
+            await Promise.race([once(child.stdout, 'data'), exited]);
+            assert.equal(child.exitCode, null, 'the writer is still running');
+          }
+          child.kill('SIGKILL');
+          const [, signal] = (await exited) as [number | null, string | null];
+          assert.equal(signal, 'SIGKILL');
 
-        assert.equal((await readdir(join(dataDir, '.staging'))).length, 1, 'a leftover');
-        assert.deepEqual(await readFile(join(dataDir, key)), old);
-        const storage = await DiskStorage.open(dataDir);
-        assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
-        assert.deepEqual(await storage.getBytes(key), old);
-        assert.equal(await storage.getBytes(newKey), null);
-        assert.deepEqual(await storage.list(''), [key]);
-      }
-    }));
+          assert.equal((await readdir(join(dataDir, '.staging'))).length, 1, 'a leftover');
+          assert.deepEqual(await readFile(join(dataDir, key)), old);
+          const storage = await DiskStorage.open(dataDir);
+          assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+          assert.deepEqual(await storage.getBytes(key), old);
+          assert.equal(await storage.getBytes(newKey), null);
+          assert.deepEqual(await storage.list(''), [key]);
+        }
+      }),
+  );
 
   test('a data directory that cannot be created is a clear error', () =>
     withDataDir(async (_dataDir, root) => {

@@ -8,6 +8,7 @@ import {
   rm,
   stat,
   unlink,
+  writeFile,
   type FileHandle,
 } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -200,7 +201,7 @@ export class DiskStorage implements Storage {
     const probe = join(this.stagingDir, stagingFileName('probe'));
     const content = Buffer.from(`modgate readiness probe ${probe}\n`);
     try {
-      await writeFileSynced(probe, content);
+      await writeFile(probe, content, { flag: 'wx' });
       const back = await readFile(probe);
       if (!back.equals(content)) throw new Error('probe file read back different bytes');
     } catch (err) {
@@ -285,16 +286,6 @@ async function renameIntoPlace(temp: string, target: string): Promise<void> {
     if (errnoCode(err) !== 'ENOENT') throw err;
     await mkdir(dirname(target), { recursive: true });
     await rename(temp, target);
-  }
-}
-
-async function writeFileSynced(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, 'wx', 0o644);
-  try {
-    await handle.writeFile(data);
-    await handle.datasync();
-  } finally {
-    await handle.close();
   }
 }
 

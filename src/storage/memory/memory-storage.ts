@@ -54,7 +54,8 @@ export class MemoryStorage implements Storage {
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
     const span = resolveRange(range, entry.data.length);
-    const chunks = span === null ? [] : [entry.data.subarray(span.start, span.end + 1)];
+    const chunks =
+      span === null ? [] : [Buffer.from(entry.data.subarray(span.start, span.end + 1))];
     const stream = Readable.from(chunks, { objectMode: false });
     if (signal !== undefined) addAbortSignal(signal, stream);
     return { stream, stat: { ...entry.stat } };
