@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { errorKind } from '../errors/index.js';
+import { parseProxyPath } from '../protocol/proxy-request.js';
+import type { ModuleService } from '../service/module-service.js';
+import type { Storage } from '../storage/storage.js';
+import { handleProxyRequest } from './proxy-handler.js';
+import { requestIdFor } from './request-id.js';
+import { sendError } from './send-error.js';
+import { statusForError } from './status-for-error.js';
+
+export interface ProxyServerOptions {
+  service: ModuleService;
+  storage: Storage;
+  logger: Logger;
+  listTtlMs: number;
+  accessLog: boolean;
+  shutdownGraceMs: number;
+}
+
+const USAGE = `modgate: a Go module proxy.
+Point the go command at this server:  GOPROXY=<this URL>  (see the README)
+Health: /healthz (process), /readyz (storage)
+`;
+
+/**
+ * The HTTP front: routes GOPROXY paths to the module service, serves /healthz and /readyz,
+ * writes one access-log line per request, and stops gracefully (no new connections, in-flight
+ * requests — downloads included — get `shutdownGraceMs` to finish).
+ */
+export class ProxyServer {
+  readonly server: Server;
+  private active = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+      this.active++;
+      res.once('close', () => {
+        this.active--;
+        if (this.active === 0) this.idle?.();
+      });
+      void this.handle(req, res);
+    });
+  }
+
+  async listen(host: string, port: number): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.server.address() as AddressInfo;
+    const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${hostPart}:${addr.port}`;
+  }
+
+  /** Graceful stop; resolves when every request has finished or the grace period ran out. */
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.active > 0) {
+      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), this.options.shutdownGraceMs);
+      });
+      const outcome = await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      if (outcome === 'expired') {
+        this.options.logger.warn(
+          { active: this.active },
+          'shutdown grace period over; closing remaining connections',
+        );
+      }
+    }
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestIdFor(req);
+    const started = process.hrtime.bigint();
+    res.setHeader('x-request-id', id);
+    if (this.options.accessLog) {
+      res.once('close', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        this.options.logger.info(
+          {
+            reqId: id,
+            method: req.method,
+            path: req.url,
+            status: res.statusCode,
+            bytes: res.getHeader('content-length'),
+            cache: res.getHeader('x-modgate-cache'),
+            ms: Math.round(ms * 100) / 100,
+            complete: res.writableFinished,
+          },
+          'request',
+        );
+      });
+    }
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        res.statusCode = 405;
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(`method ${req.method ?? ''} not allowed: a GOPROXY serves GET and HEAD only\n`);
+        return;
+      }
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
+      if (path === '/healthz') return this.text(res, req, 200, 'ok\n');
+      if (path === '/readyz') return await this.readyz(req, res);
+      if (path === '/') return this.text(res, req, 200, USAGE);
+      const preq = parseProxyPath(path);
+      if (preq === null)
+        return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
+      await handleProxyRequest(req, res, preq, {
+        service: this.options.service,
+        listTtlMs: this.options.listTtlMs,
+      });
+    } catch (err) {
+      this.logFailure(err, id, req);
+      sendError(res, err, id);
+    }
+  }
+
+  private async readyz(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.options.storage.checkReady(AbortSignal.timeout(5000));
+      this.text(res, req, 200, `ready: ${this.options.storage.description}\n`);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'readiness check failed');
+      this.text(
+        res,
+        req,
+        503,
+        `not ready: storage ${this.options.storage.description} is not usable\n`,
+      );
+    }
+  }
+
+  private text(res: ServerResponse, req: IncomingMessage, status: number, body: string): void {
+    res.statusCode = status;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  private logFailure(err: unknown, id: string, req: IncomingMessage): void {
+    const status = statusForError(err);
+    const kind = errorKind(err);
+    if (kind === 'internal') {
+      this.options.logger.error({ err, reqId: id, path: req.url }, 'internal error');
+    } else if (status >= 500) {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.options.logger.warn(
+        { reqId: id, path: req.url, kind, status, error: msg },
+        'request failed',
+      );
+    } else {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.options.logger.debug(
+        { reqId: id, path: req.url, kind, status, error: msg },
+        'request refused',
+      );
+    }
+  }
+}

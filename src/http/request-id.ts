@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const prefix = randomBytes(4).toString('hex');
+let counter = 0;
+
+/**
+ * A request id for logs and the X-Request-Id response header: the client's own X-Request-Id
+ * when it is short and plain, else a process-unique `<random prefix>-<counter>` (cheap: no
+ * randomness per request).
+ */
+export function requestIdFor(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given)) return given;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}-${counter.toString(36)}`;
+}

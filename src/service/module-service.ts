@@ -1,0 +1,265 @@
+import { ModgateError, isNotFound } from '../errors/index.js';
+import { check } from '../module/index.js';
+import type { ProxyRequest } from '../protocol/proxy-request.js';
+import type { ByteRange, Storage, StoredStat } from '../storage/storage.js';
+import type { Upstream } from '../upstream/upstream.js';
+import { ByteLru } from './byte-lru.js';
+import { ExpiringMap } from './expiring-map.js';
+import { Singleflight } from './singleflight.js';
+import { ZipDownload } from './zip-download.js';
+import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+
+type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
+type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
+type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
+
+/** Where an answer came from, reported to clients in the X-Modgate-Cache header. */
+export type CacheStatus = 'hit' | 'miss' | 'stale';
+
+export interface MetadataAnswer {
+  body: Buffer;
+  cache: CacheStatus;
+  /** Set when `cache` is `stale`: why the refresh failed. */
+  staleReason?: string;
+  /** For list/@latest: when the answer was fetched from upstream. */
+  fetchedAt?: number;
+}
+
+export interface ModuleServiceOptions {
+  storage: Storage;
+  upstream: Upstream;
+  /** True for module paths matching the private patterns: never sent to upstream proxies. */
+  isPrivate: (modulePath: string) => boolean;
+  /** How long list / @latest answers are fresh. */
+  listTtlMs: number;
+  /** How long a "not found" from the upstreams is remembered. */
+  notFoundTtlMs: number;
+  /** A local directory for zips being downloaded. */
+  spoolDir: string;
+  /** Verifies a downloaded zip before it is stored; throws to refuse it. */
+  verifyZip: (spoolPath: string, modulePath: string, version: string) => Promise<void>;
+  /** Bytes of hot metadata kept in memory. */
+  hotCacheBytes: number;
+  now?: () => number;
+}
+
+/**
+ * The module service: storage first, then policy, then the upstream, then verification, then
+ * storage again. It is where the proxy's caching rules live (DESIGN §4):
+ * - canonical .info/.mod/.zip are immutable: once stored they are served forever;
+ * - list and @latest are fresh for `listTtlMs`, then refreshed from upstream, and served stale
+ *   (saying so) when every upstream fails;
+ * - "not found" answers are remembered for `notFoundTtlMs`; failures never are;
+ * - concurrent misses for the same file coalesce into one upstream request;
+ * - private module paths are never sent to an upstream proxy.
+ */
+export class ModuleService {
+  private readonly hot: ByteLru;
+  private readonly notFound: ExpiringMap<ModgateError>;
+  private readonly flights = new Singleflight<MetadataAnswer>();
+  private readonly downloads = new Map<string, ZipDownload>();
+  private readonly zipStarts = new Singleflight<ZipDownload>();
+  private readonly lifetime = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ModuleServiceOptions) {
+    this.hot = new ByteLru(options.hotCacheBytes);
+    this.notFound = new ExpiringMap(options.notFoundTtlMs, 100_000, options.now);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** `@v/list` or `@latest`: fresh copy, else refresh, else stale copy. */
+  async listOrLatest(req: ListRequest): Promise<MetadataAnswer> {
+    const key = req.kind === 'list' ? `${req.escapedPath}/@v/list` : `${req.escapedPath}/@latest`;
+    const ttl = this.options.listTtlMs;
+    const hot = this.hot.get(key);
+    if (hot && this.now() - hot.fetchedAt < ttl) {
+      return { body: hot.data, cache: 'hit', fetchedAt: hot.fetchedAt };
+    }
+    return this.flights.do(key, async () => {
+      let stored = hot;
+      if (!stored) {
+        const [data, stat] = await Promise.all([
+          this.options.storage.getBytes(key),
+          this.options.storage.stat(key),
+        ]);
+        if (data && stat) {
+          stored = { data, fetchedAt: stat.modified.getTime() };
+          if (this.now() - stored.fetchedAt < ttl) {
+            this.hot.set(key, stored);
+            return { body: data, cache: 'hit', fetchedAt: stored.fetchedAt };
+          }
+        }
+      }
+      try {
+        const body = await this.fromUpstream(req, key, async (ctx) => {
+          if (req.kind === 'list') {
+            const lines = await this.options.upstream.list(req.modulePath, ctx);
+            return Buffer.from(lines.map((l) => l + '\n').join(''));
+          }
+          const info = await this.options.upstream.latest(req.modulePath, ctx);
+          this.checkVersionForPath(req.modulePath, info.version);
+          return info.raw;
+        });
+        const fetchedAt = this.now();
+        await this.options.storage.putBytes(key, body);
+        this.hot.set(key, { data: body, fetchedAt });
+        return { body, cache: 'miss', fetchedAt };
+      } catch (err) {
+        if (
+          stored &&
+          !isNotFound(err) &&
+          !(err instanceof ModgateError && err.kind === 'forbidden')
+        ) {
+          const reason = err instanceof Error ? err.message : String(err);
+          return {
+            body: stored.data,
+            cache: 'stale',
+            staleReason: reason,
+            fetchedAt: stored.fetchedAt,
+          };
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** `@v/<query>.info`: immutable when canonical; otherwise resolved upstream every time. */
+  async info(req: InfoRequest): Promise<MetadataAnswer> {
+    if (!req.canonical) {
+      const key = `query:${req.escapedPath}/@v/${req.escapedVersion}.info`;
+      return this.flights.do(key, async () => {
+        const info = await this.fromUpstream(req, key, (ctx) =>
+          this.options.upstream.info(req.modulePath, req.version, ctx),
+        );
+        this.checkVersionForPath(req.modulePath, info.version);
+        return { body: info.raw, cache: 'miss' };
+      });
+    }
+    const key = `${req.escapedPath}/@v/${req.escapedVersion}.info`;
+    return this.immutable(req, key, async (ctx) => {
+      const info = await this.options.upstream.info(req.modulePath, req.version, ctx);
+      return info.raw;
+    });
+  }
+
+  /** `@v/<version>.mod` for a canonical version. */
+  mod(req: FileRequest): Promise<MetadataAnswer> {
+    const key = `${req.escapedPath}/@v/${req.escapedVersion}.mod`;
+    return this.immutable(req, key, (ctx) =>
+      this.options.upstream.mod(req.modulePath, req.version, ctx),
+    );
+  }
+
+  /** The stored zip's size and validators, or null when it is not stored yet. */
+  zipStat(req: FileRequest): Promise<StoredStat | null> {
+    return this.options.storage.stat(zipKey(req));
+  }
+
+  /** A stored zip (whole or a range); null when it is not stored. */
+  async readStoredZip(
+    req: FileRequest,
+    range?: ByteRange,
+  ): Promise<{ stream: Readable; stat: StoredStat } | null> {
+    return this.options.storage.openRead(zipKey(req), range);
+  }
+
+  /**
+   * Starts (or joins) the download of a zip that is not stored yet; every caller for the same
+   * zip shares one upstream request. The reader is created before this resolves so that the
+   * spool stays open for it however fast the download completes.
+   */
+  async openZipDownload(req: FileRequest): Promise<{ download: ZipDownload; reader: Readable }> {
+    const key = zipKey(req);
+    const running = this.downloads.get(key);
+    const download =
+      running && (running.status === 'downloading' || running.status === 'verifying')
+        ? running
+        : await this.zipStarts.do(key, async () => {
+            const source = await this.fromUpstream(req, key, (ctx) =>
+              this.options.upstream.zip(req.modulePath, req.version, ctx),
+            );
+            const started = new ZipDownload(source, {
+              spoolDir: this.options.spoolDir,
+              verify: (spool) => this.options.verifyZip(spool, req.modulePath, req.version),
+              commit: (spool, size) =>
+                this.options.storage.putStream(key, createReadStream(spool), size),
+            });
+            this.downloads.set(key, started);
+            started.finished
+              .catch(() => undefined)
+              .finally(() => {
+                if (this.downloads.get(key) === started) this.downloads.delete(key);
+              });
+            return started;
+          });
+    return { download, reader: download.createReader() };
+  }
+
+  /** Aborts upstream work still running (after the server stopped taking requests). */
+  close(): void {
+    this.lifetime.abort(new ModgateError('unavailable', 'modgate is shutting down'));
+  }
+
+  private async immutable(
+    req: InfoRequest | FileRequest,
+    key: string,
+    fetch: (ctx: { signal: AbortSignal }) => Promise<Buffer>,
+  ): Promise<MetadataAnswer> {
+    const hot = this.hot.get(key);
+    if (hot) return { body: hot.data, cache: 'hit' };
+    return this.flights.do(key, async () => {
+      const stored = await this.options.storage.getBytes(key);
+      if (stored) {
+        this.hot.set(key, { data: stored, fetchedAt: 0 });
+        return { body: stored, cache: 'hit' };
+      }
+      const body = await this.fromUpstream(req, key, fetch);
+      await this.options.storage.putBytes(key, body);
+      this.hot.set(key, { data: body, fetchedAt: this.now() });
+      return { body, cache: 'miss' };
+    });
+  }
+
+  /**
+   * Policy and bookkeeping around every upstream call: private paths never leave, recent
+   * "not found" answers are replayed, new ones remembered.
+   */
+  private async fromUpstream<T>(
+    req: ProxyRequest,
+    key: string,
+    fetch: (ctx: { signal: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    if (this.options.isPrivate(req.modulePath)) {
+      throw new ModgateError(
+        'not-found',
+        `${req.modulePath} matches the private module patterns, so modgate never requests it from an upstream proxy, and direct fetching from version control is not available yet`,
+      );
+    }
+    const remembered = this.notFound.get(key);
+    if (remembered) throw remembered;
+    try {
+      return await fetch({ signal: this.lifetime.signal });
+    } catch (err) {
+      if (isNotFound(err) && err instanceof ModgateError) this.notFound.set(key, err);
+      throw err;
+    }
+  }
+
+  private checkVersionForPath(modulePath: string, version: string): void {
+    try {
+      check(modulePath, version);
+    } catch (err) {
+      throw new ModgateError(
+        'upstream',
+        `upstream answered version ${version}, which is not valid for ${modulePath}`,
+        { cause: err },
+      );
+    }
+  }
+}
+
+function zipKey(req: FileRequest): string {
+  return `${req.escapedPath}/@v/${req.escapedVersion}.zip`;
+}

@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ModgateError } from '../errors/index.js';
+import type { ZipSource } from '../upstream/upstream.js';
+
+/**
+ * How many trailing bytes are withheld from clients until the zip has been verified. A zip's
+ * central directory is at its end, so a client cannot finish (and the go command cannot
+ * accept) a download whose last bytes never came: if verification fails, the connection is
+ * cut and the client sees a truncated body instead of bad content. A zip that fits entirely
+ * within the holdback is verified before the response starts, so it gets a clean 502.
+ */
+export const HOLDBACK_BYTES = 1024 * 1024;
+
+const READ_CHUNK = 256 * 1024;
+
+export type ZipDownloadState = 'downloading' | 'verifying' | 'committed' | 'failed';
+
+export interface ZipDownloadOptions {
+  spoolDir: string;
+  /** Checks the complete spooled zip (rules, size, h1; later the checksum database). */
+  verify: (spoolPath: string) => Promise<void>;
+  /** Moves the verified zip into storage. */
+  commit: (spoolPath: string, size: number) => Promise<void>;
+}
+
+/**
+ * One upstream zip download, shared by every client that asks for the same zip while it runs.
+ *
+ * The upstream bytes go to a spool file; every client (the first one included) reads from that
+ * file with positional reads, so memory stays flat however many clients join and clients start
+ * receiving bytes before the download is complete. All but the last HOLDBACK_BYTES are
+ * released as they arrive; the rest once the zip has been verified and committed to storage.
+ * Only a committed zip is ever visible in storage.
+ */
+export class ZipDownload {
+  private state: ZipDownloadState = 'downloading';
+  private written = 0;
+  private failure: unknown;
+  private readers = 0;
+  private fd: FileHandle | undefined;
+  private readonly events = new EventEmitter();
+  /** Settles when the zip is committed (resolves) or has failed (rejects). */
+  readonly finished: Promise<void>;
+  /** The size the upstream announced, if any. */
+  readonly announcedSize: number | undefined;
+  private readonly spoolPath: string;
+
+  constructor(
+    source: ZipSource,
+    private readonly options: ZipDownloadOptions,
+  ) {
+    this.events.setMaxListeners(0);
+    this.announcedSize = source.size;
+    this.spoolPath = join(options.spoolDir, `${Date.now()}-${randomBytes(6).toString('hex')}.zip`);
+    this.finished = this.run(source);
+    // Failures are reported to readers; nobody has to await `finished`.
+    this.finished.catch(() => undefined);
+  }
+
+  get status(): ZipDownloadState {
+    return this.state;
+  }
+
+  /** Bytes a client may be sent now. */
+  private releasable(): number {
+    if (this.state === 'committed') return this.written;
+    if (this.state === 'failed') return 0;
+    return Math.max(0, this.written - HOLDBACK_BYTES);
+  }
+
+  /** The final size once known: after commit, or as announced by the upstream. */
+  get size(): number | undefined {
+    return this.state === 'committed' ? this.written : this.announcedSize;
+  }
+
+  /**
+   * Resolves as soon as a response can start (some bytes are releasable, or the zip is
+   * committed); rejects with the failure if the download failed before that.
+   */
+  async ready(): Promise<void> {
+    for (;;) {
+      if (this.state === 'failed') throw this.failure;
+      if (this.state === 'committed' || this.releasable() > 0) return;
+      await this.changed();
+    }
+  }
+
+  /** A stream of the whole zip; errors if the download fails after it started. */
+  createReader(): Readable {
+    this.readers++;
+    let position = 0;
+    let reading = false;
+    const reader = new Readable({
+      highWaterMark: READ_CHUNK,
+      read: () => {
+        if (reading) return;
+        reading = true;
+        const pump = async (): Promise<void> => {
+          for (;;) {
+            if (this.state === 'failed') {
+              reader.destroy(asError(this.failure));
+              return;
+            }
+            const limit = this.releasable();
+            if (position < limit) {
+              const fd = this.fd;
+              if (!fd) throw new ModgateError('internal', 'zip spool is not open');
+              const length = Math.min(READ_CHUNK, limit - position);
+              const buf = Buffer.allocUnsafe(length);
+              const { bytesRead } = await fd.read(buf, 0, length, position);
+              position += bytesRead;
+              if (!reader.push(bytesRead === length ? buf : buf.subarray(0, bytesRead))) return;
+              continue;
+            }
+            if (this.state === 'committed') {
+              reader.push(null);
+              return;
+            }
+            await this.changed();
+          }
+        };
+        pump()
+          .catch((err: unknown) => reader.destroy(asError(err)))
+          .finally(() => {
+            reading = false;
+          });
+      },
+      destroy: (err, cb) => {
+        this.readers--;
+        this.maybeClose();
+        cb(err);
+      },
+    });
+    return reader;
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((resolve) => this.events.once('change', resolve));
+  }
+
+  private emitChange(): void {
+    this.events.emit('change');
+  }
+
+  private async run(source: ZipSource): Promise<void> {
+    try {
+      this.fd = await open(this.spoolPath, 'w+', 0o600);
+      for await (const chunk of source.stream as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          const { bytesWritten } = await this.fd.write(
+            chunk,
+            offset,
+            chunk.length - offset,
+            this.written,
+          );
+          offset += bytesWritten;
+          this.written += bytesWritten;
+        }
+        this.emitChange();
+      }
+      if (this.announcedSize !== undefined && this.written !== this.announcedSize) {
+        throw new ModgateError(
+          'upstream',
+          `zip was ${this.written} bytes, but the upstream announced ${this.announcedSize}`,
+        );
+      }
+      this.state = 'verifying';
+      await this.options.verify(this.spoolPath);
+      await this.options.commit(this.spoolPath, this.written);
+      this.state = 'committed';
+    } catch (err) {
+      source.stream.destroy();
+      this.failure = err;
+      this.state = 'failed';
+      throw err;
+    } finally {
+      this.emitChange();
+      // Readers keep reading through the open descriptor; the name can go now.
+      await unlink(this.spoolPath).catch(() => undefined);
+      this.maybeClose();
+    }
+  }
+
+  private maybeClose(): void {
+    if (this.readers > 0 || this.state === 'downloading' || this.state === 'verifying') return;
+    const fd = this.fd;
+    this.fd = undefined;
+    fd?.close().catch(() => undefined);
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,134 @@
+import type { Readable } from 'node:stream';
+import { Agent, errors as undiciErrors } from 'undici';
+import { ModgateError } from '../errors/index.js';
+
+export interface HttpClientOptions {
+  connectTimeoutMs: number;
+  /** Keep-alive connections per origin. */
+  maxConnections: number;
+  userAgent: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+  /** The final URL after redirects. */
+  url: URL;
+}
+
+const MAX_REDIRECTS = 10;
+
+/**
+ * A pooled HTTP client for upstream proxies: one undici Agent (a keep-alive pool per origin),
+ * redirects followed like the go command does (at most 10 hops, never from https to http),
+ * transport failures converted to ModgateErrors whose messages name the URL without
+ * credentials. Callers own the response body and must consume or destroy it.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.agent = new Agent({
+      connections: options.maxConnections,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: options.connectTimeoutMs },
+      // Overall deadlines come from the caller's AbortSignal; these only bound silence.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  async get(
+    url: URL,
+    opts: { signal: AbortSignal; headers?: Record<string, string>; label: string },
+  ): Promise<HttpResponse> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      let res;
+      try {
+        res = await this.agent.request({
+          origin: current.origin,
+          path: current.pathname + current.search,
+          method: 'GET',
+          headers: { 'user-agent': this.options.userAgent, ...opts.headers },
+          signal: opts.signal,
+        });
+      } catch (err) {
+        throw transportError(err, opts.label, opts.signal);
+      }
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
+        res.body.destroy();
+        const location = res.headers.location;
+        if (typeof location !== 'string') {
+          throw new ModgateError('upstream', `${opts.label}: redirect without Location`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS) {
+          throw new ModgateError(
+            'upstream',
+            `${opts.label}: stopped after ${MAX_REDIRECTS} redirects`,
+          );
+        }
+        const next = new URL(location, current);
+        if (current.protocol === 'https:' && next.protocol !== 'https:') {
+          throw new ModgateError(
+            'upstream',
+            `${opts.label}: refusing redirect from https to ${next.protocol}`,
+          );
+        }
+        current = next;
+        continue;
+      }
+      return { status: res.statusCode, headers: res.headers, body: res.body, url: current };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export function transportError(err: unknown, label: string, signal: AbortSignal): ModgateError {
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof Error && reason.name === 'TimeoutError') {
+      return new ModgateError('timeout', `${label}: timed out`, { cause: err });
+    }
+    return new ModgateError('timeout', `${label}: request aborted`, { cause: err });
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError) {
+    return new ModgateError('timeout', `${label}: connect timed out`, { cause: err });
+  }
+  const code = (err as { code?: unknown }).code;
+  const detail = typeof code === 'string' ? code : err instanceof Error ? err.message : 'error';
+  return new ModgateError('upstream', `${label}: ${detail}`, { cause: err });
+}
+
+/**
+ * Reads a whole body into memory, failing with `too-large` past `max` bytes (and destroying
+ * the stream, so an oversized upstream answer is never read to its end).
+ */
+export async function readBodyCapped(
+  body: Readable,
+  max: number,
+  label: string,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > max) {
+        throw new ModgateError('too-large', `${label}: response larger than ${max} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    body.destroy();
+    if (err instanceof ModgateError) throw err;
+    if (signal?.aborted) throw transportError(err, label, signal);
+    throw new ModgateError('upstream', `${label}: reading response failed`, { cause: err });
+  }
+  return Buffer.concat(chunks, total);
+}

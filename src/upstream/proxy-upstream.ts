@@ -1,0 +1,193 @@
+import { ModgateError } from '../errors/index.js';
+import { escapePath, escapeVersion } from '../module/index.js';
+import { goPathEscapeAll, goPathEscape } from '../protocol/go-path-escape.js';
+import { isCanonicalFor } from '../protocol/proxy-request.js';
+import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
+import { parseRevInfo } from './parse-rev-info.js';
+import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export interface ProxyUpstreamLimits {
+  metadataTimeoutMs: number;
+  zipTimeoutMs: number;
+  maxZipBytes: number;
+  maxModBytes: number;
+  /** Cap for list, .info and @latest bodies. */
+  maxMetadataBytes: number;
+}
+
+/** How much of an upstream error body is quoted in our own error (the go command shows 8 lines). */
+const ERROR_BODY_QUOTE = 300;
+
+/**
+ * An HTTP(S) GOPROXY upstream. Builds request URLs exactly like the go command (escaped path,
+ * each segment percent-encoded), maps 404/410 to not-found (so `,` falls through) and every
+ * other status or transport failure to `upstream`/`timeout`, enforces response size caps and
+ * overall deadlines, and refuses an `.info` for another version than the canonical one asked
+ * for. Credentials in the URL (`https://user:pass@host`) are sent as Basic auth and never
+ * appear in `description` or error messages.
+ */
+export class ProxyUpstream implements Upstream {
+  readonly description: string;
+  private readonly base: URL;
+  private readonly authHeader: Record<string, string>;
+
+  constructor(
+    baseUrl: string,
+    private readonly client: HttpClient,
+    private readonly limits: ProxyUpstreamLimits,
+  ) {
+    const url = new URL(baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ModgateError('invalid', `upstream ${url.protocol}// URLs are not supported`);
+    }
+    this.authHeader = {};
+    if (url.username !== '' || url.password !== '') {
+      const user = decodeURIComponent(url.username);
+      const pass = decodeURIComponent(url.password);
+      this.authHeader.authorization = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+      url.username = '';
+      url.password = '';
+    }
+    url.pathname = url.pathname.replace(/\/$/, '');
+    url.search = '';
+    url.hash = '';
+    this.base = url;
+    this.description = url.toString().replace(/\/$/, '');
+  }
+
+  async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
+    const body = await this.getSmall(modulePath, '@v/list', this.limits.maxMetadataBytes, ctx);
+    return body
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+  }
+
+  async info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo> {
+    const file = `@v/${goPathEscape(escapeVersion(query))}.info`;
+    const label = `${this.description}: ${modulePath}@${query}.info`;
+    const raw = await this.getSmall(modulePath, file, this.limits.maxMetadataBytes, ctx);
+    const info = parseRevInfo(raw, label);
+    // The go command's own invariant (proxyRepo.Stat): for a canonical, valid version the
+    // answer must be that version.
+    if (isCanonicalFor(modulePath, query) && info.version !== query) {
+      throw new ModgateError(
+        'upstream',
+        `${label}: upstream returned info for version ${info.version} instead of requested version ${query}`,
+      );
+    }
+    return info;
+  }
+
+  async latest(modulePath: string, ctx: FetchContext): Promise<RevInfo> {
+    const raw = await this.getSmall(modulePath, '@latest', this.limits.maxMetadataBytes, ctx);
+    return parseRevInfo(raw, `${this.description}: ${modulePath}/@latest`);
+  }
+
+  async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {
+    const file = `@v/${goPathEscape(escapeVersion(version))}.mod`;
+    return this.getSmall(modulePath, file, this.limits.maxModBytes, ctx);
+  }
+
+  async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
+    const file = `@v/${goPathEscape(escapeVersion(version))}.zip`;
+    const label = `${this.description}: ${modulePath}@${version}.zip`;
+    const max = this.limits.maxZipBytes;
+    const { res, signal } = await this.fetch(
+      modulePath,
+      file,
+      this.limits.zipTimeoutMs,
+      ctx,
+      label,
+    );
+    const length = Number(res.headers['content-length']);
+    const size = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+    if (size !== undefined && size > max) {
+      res.body.destroy();
+      throw new ModgateError(
+        'too-large',
+        `${label}: zip is ${size} bytes, over the ${max}-byte limit`,
+      );
+    }
+    const capped = new SizeCap(max, label);
+    res.body.on('error', (err) => {
+      capped.destroy(
+        signal.aborted ? new ModgateError('timeout', `${label}: timed out`, { cause: err }) : err,
+      );
+    });
+    res.body.pipe(capped);
+    return size === undefined ? { stream: capped } : { stream: capped, size };
+  }
+
+  /** GETs a small file into memory. */
+  private async getSmall(
+    modulePath: string,
+    file: string,
+    max: number,
+    ctx: FetchContext,
+  ): Promise<Buffer> {
+    const label = `${this.description}: ${modulePath}/${file}`;
+    const timeout = this.limits.metadataTimeoutMs;
+    const { res, signal } = await this.fetch(modulePath, file, timeout, ctx, label);
+    return readBodyCapped(res.body, max, label, signal);
+  }
+
+  private async fetch(
+    modulePath: string,
+    file: string,
+    timeoutMs: number,
+    ctx: FetchContext,
+    label: string,
+  ): Promise<{ res: HttpResponse; signal: AbortSignal }> {
+    const url = new URL(this.base.toString());
+    url.pathname = `${this.base.pathname}/${goPathEscapeAll(escapePath(modulePath))}/${file}`;
+    const signals = [AbortSignal.timeout(timeoutMs)];
+    if (ctx.signal) signals.push(ctx.signal);
+    const signal = AbortSignal.any(signals);
+    const res = await this.client.get(url, { signal, headers: this.authHeader, label });
+    if (res.status === 200) return { res, signal };
+    const text = await readBodyCapped(res.body, 4096, label, signal).catch(() => Buffer.alloc(0));
+    const quoted = quote(text);
+    if (res.status === 404 || res.status === 410) {
+      throw new ModgateError(
+        res.status === 404 ? 'not-found' : 'gone',
+        `${label}: ${res.status}${quoted}`,
+      );
+    }
+    throw new ModgateError('upstream', `${label}: ${res.status}${quoted}`);
+  }
+}
+
+function quote(body: Buffer): string {
+  const text = body
+    .toString('utf8')
+    .replace(/[^\x20-\x7e\n]/g, '')
+    .trim();
+  if (text === '') return '';
+  const oneLine = text.split('\n').slice(0, 3).join(' / ');
+  return (
+    ': ' +
+    (oneLine.length > ERROR_BODY_QUOTE ? oneLine.slice(0, ERROR_BODY_QUOTE) + '...' : oneLine)
+  );
+}
+
+/** Passes bytes through, failing with `too-large` once more than `max` have gone by. */
+class SizeCap extends Transform {
+  private seen = 0;
+  constructor(
+    private readonly max: number,
+    private readonly label: string,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.max) {
+      cb(new ModgateError('too-large', `${this.label}: zip larger than ${this.max} bytes`));
+      return;
+    }
+    cb(null, chunk);
+  }
+}
