@@ -46,25 +46,38 @@ export async function sha256Hex(content: FileContent): Promise<string> {
 }
 
 /**
- * Hash1 over names given as raw bytes (zip entry names are bytes, not necessarily UTF-8).
- * `open(i)` opens the i-th name of the ORIGINAL array. Throws `Error(NEWLINE_IN_NAME)`.
+ * The Hash1 result from per-file digests (lower-hex SHA-256, `digests[i]` for `names[i]`),
+ * for callers that hashed the contents while streaming them. Names are raw bytes (zip entry
+ * names need not be UTF-8). Throws `Error(NEWLINE_IN_NAME)`.
  */
-export async function hash1Bytes(
-  names: readonly Uint8Array[],
-  open: (index: number) => FileContent | Promise<FileContent>,
-): Promise<string> {
+export function hash1FromDigests(names: readonly Uint8Array[], digests: readonly string[]): string {
   const order = names.map((_, i) => i);
   order.sort((i, j) => compareGoBytes(names[i]!, names[j]!));
   const summary = createHash('sha256');
   for (const i of order) {
     const name = names[i]!;
     if (name.includes(NEWLINE)) throw new Error(NEWLINE_IN_NAME);
-    const digest = await sha256Hex(await open(i));
-    summary.update(`${digest}  `);
+    summary.update(`${digests[i]!}  `);
     summary.update(name);
     summary.update('\n');
   }
   return 'h1:' + summary.digest('base64');
+}
+
+/**
+ * Hash1 over names given as raw bytes; `open(i)` opens the i-th name. Files are opened one
+ * at a time in sorted order, as in Go. Throws `Error(NEWLINE_IN_NAME)` before opening any.
+ */
+export async function hash1Bytes(
+  names: readonly Uint8Array[],
+  open: (index: number) => FileContent | Promise<FileContent>,
+): Promise<string> {
+  if (names.some((n) => n.includes(NEWLINE))) throw new Error(NEWLINE_IN_NAME);
+  const order = names.map((_, i) => i);
+  order.sort((i, j) => compareGoBytes(names[i]!, names[j]!));
+  const digests: string[] = new Array<string>(names.length);
+  for (const i of order) digests[i] = await sha256Hex(await open(i));
+  return hash1FromDigests(names, digests);
 }
 
 /** x/mod `dirhash.Hash1`: `names` are UTF-8 file names; `open` returns each file's content. */

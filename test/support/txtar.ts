@@ -32,7 +32,7 @@ function fixNewline(data: Buffer): Buffer {
 function isMarker(data: Buffer): { name: string; after: Buffer } | undefined {
   if (!data.subarray(0, MARKER.length).equals(MARKER)) return undefined;
   let line = data;
-  let after = Buffer.alloc(0);
+  let after: Buffer = Buffer.alloc(0);
   const nl = data.indexOf(0x0a);
   if (nl >= 0) {
     line = data.subarray(0, nl);

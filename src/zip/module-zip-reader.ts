@@ -1,0 +1,207 @@
+/**
+ * Reading a module zip from disk defensively, on top of yauzl: the central directory one
+ * entry at a time, and each entry's content as a stream that is verified the way Go's
+ * archive/zip verifies it — exact uncompressed size, CRC-32 (against the central directory
+ * and any data descriptor), Store or Deflate only, no encryption, no data in directory
+ * entries. Anything a Go client would refuse to read becomes `ModgateError('checksum')`
+ * "<label> is not a valid zip file: …", so a hostile or corrupt upstream zip is never stored.
+ *
+ * Memory stays bounded: names are read as raw bytes per entry, contents are streamed, and
+ * the entry count is bounded before the first entry is read.
+ */
+import { type FileHandle, open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import { ModgateError } from '../errors/index.js';
+import { FileHandleReader } from './file-handle-reader.js';
+
+/** The smallest central-directory record: a zip of N entries has at least 46·N bytes. */
+const MIN_CENTRAL_RECORD = 46;
+const FLAG_ENCRYPTED = 0x1;
+const FLAG_DATA_DESCRIPTOR = 0x8;
+const DATA_DESCRIPTOR_SIGNATURE = 0x08074b50;
+
+export interface ModuleZipReaderOptions {
+  /** Prefix of every error message, e.g. `zip for example.com/m@v1.0.0`. */
+  readonly label: string;
+  /** Refuse zips with more central-directory entries than this (kind `too-large`). */
+  readonly maxEntries: number;
+}
+
+export interface ZipEntry {
+  /** The name exactly as stored (Go uses the raw bytes; no code-page decoding). */
+  readonly rawName: Buffer;
+  readonly isDir: boolean;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  /** yauzl's entry, for opening its content. */
+  readonly entry: yauzl.Entry;
+}
+
+export class ModuleZipReader {
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly reader: FileHandleReader,
+    private readonly zip: yauzl.ZipFile,
+    readonly fileSize: number,
+    private readonly label: string,
+  ) {}
+
+  /** The error for a structurally unusable zip. */
+  malformed(reason: string, cause?: unknown): ModgateError {
+    return new ModgateError('checksum', `${this.label} is not a valid zip file: ${reason}`, {
+      cause,
+    });
+  }
+
+  /**
+   * Opens `filePath` (already checked against the zip-file size limit by the caller, or not:
+   * `fileSize` tells). Throws `checksum` if it is not a readable zip, `too-large` if it
+   * declares more than `maxEntries` entries.
+   */
+  static async open(filePath: string, options: ModuleZipReaderOptions): Promise<ModuleZipReader> {
+    const fh = await open(filePath, 'r');
+    try {
+      const { size } = await fh.stat();
+      const fileReader = new FileHandleReader(fh, size);
+      const zip = await yauzl
+        .fromRandomAccessReaderPromise(fileReader, size, {
+          lazyEntries: true,
+          autoClose: false,
+          decodeStrings: false,
+          validateEntrySizes: true,
+        })
+        .catch((err: unknown) => {
+          throw new ModgateError(
+            'checksum',
+            `${options.label} is not a valid zip file: ${errorText(err)}`,
+            { cause: err },
+          );
+        });
+      const reader = new ModuleZipReader(fh, fileReader, zip, size, options.label);
+      if (zip.entryCount > options.maxEntries) {
+        zip.close();
+        throw new ModgateError(
+          'too-large',
+          `${options.label} has too many entries (${zip.entryCount}; limit is ${options.maxEntries})`,
+        );
+      }
+      if (zip.entryCount * MIN_CENTRAL_RECORD > size) {
+        zip.close();
+        throw reader.malformed(`central directory claims ${zip.entryCount} entries`);
+      }
+      return reader;
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  get entryCount(): number {
+    return this.zip.entryCount;
+  }
+
+  /** The central-directory entries in stored order. */
+  async *entries(): AsyncGenerator<ZipEntry> {
+    const it = this.zip.eachEntry();
+    for (;;) {
+      let next: IteratorResult<yauzl.Entry>;
+      try {
+        next = await it.next();
+      } catch (err) {
+        throw this.malformed(errorText(err), err);
+      }
+      if (next.done === true) return;
+      const entry = next.value;
+      const rawName = entry.fileNameRaw;
+      yield {
+        rawName,
+        isDir: rawName.length > 0 && rawName[rawName.length - 1] === 0x2f,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        entry,
+      };
+    }
+  }
+
+  /**
+   * Streams the verified content of `e` to `onChunk` (awaited, so it can write to disk with
+   * backpressure). Throws `checksum` if the data is not exactly what the directory declares.
+   * A directory entry must have no data, as in Go (whose HashZip reads every entry).
+   */
+  async readContent(e: ZipEntry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+    const name = JSON.stringify(e.rawName.toString('utf8'));
+    const entry = e.entry;
+    const flags = entry.generalPurposeBitFlag;
+    if (e.isDir) {
+      if (e.compressedSize !== 0 || e.uncompressedSize !== 0 || flags & FLAG_DATA_DESCRIPTOR) {
+        throw this.malformed(`directory entry ${name} has data`);
+      }
+      return;
+    }
+    if (flags & FLAG_ENCRYPTED) throw this.malformed(`entry ${name} is encrypted`);
+    const method = entry.compressionMethod;
+    if (method !== 0 && method !== 8) {
+      throw this.malformed(`entry ${name} uses unsupported compression method ${method}`);
+    }
+    let fileDataStart: number;
+    let stream: Readable;
+    try {
+      ({ fileDataStart } = await this.zip.readLocalFileHeaderPromise(entry, { minimal: true }));
+      // (yauzl 3.4's openReadStreamLowLevelPromise calls the wrong method; use the callback.)
+      const start = fileDataStart;
+      stream = await new Promise<Readable>((resolve, reject) => {
+        this.zip.openReadStreamLowLevel(
+          start,
+          entry.compressedSize,
+          0,
+          entry.compressedSize,
+          method === 8,
+          entry.uncompressedSize,
+          (err, s) => (err ? reject(err) : resolve(s)),
+        );
+      });
+    } catch (err) {
+      throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
+    }
+    let crc = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        crc = crc32(chunk, crc);
+        await onChunk(chunk);
+      }
+    } catch (err) {
+      stream.destroy();
+      if (err instanceof ModgateError) throw err;
+      throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
+    }
+    // Go: with a data descriptor, its CRC and the computed one must both equal the
+    // directory's; without, the computed CRC must match unless the directory says 0.
+    if (flags & FLAG_DATA_DESCRIPTOR) {
+      const descriptorCrc = await this.readDescriptorCrc(fileDataStart + entry.compressedSize);
+      if (descriptorCrc !== entry.crc32 || crc !== entry.crc32) {
+        throw this.malformed(`checksum error in entry ${name}`);
+      }
+    } else if (entry.crc32 !== 0 && crc !== entry.crc32) {
+      throw this.malformed(`checksum error in entry ${name}`);
+    }
+  }
+
+  private async readDescriptorCrc(offset: number): Promise<number> {
+    const buf = Buffer.alloc(8);
+    const bytesRead = await this.reader.readAt(buf, 0, 8, offset);
+    if (bytesRead < 8) throw this.malformed('truncated data descriptor');
+    const first = buf.readUInt32LE(0);
+    return first === DATA_DESCRIPTOR_SIGNATURE ? buf.readUInt32LE(4) : first;
+  }
+
+  async close(): Promise<void> {
+    this.zip.close();
+    await this.fh.close();
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
