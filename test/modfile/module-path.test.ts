@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { goUnquote, modulePath, trimGoSpace } from '../../src/modfile/index.js';
+import { modulePath } from '../../src/modfile/index.js';
 
 // x/mod modfile/read_test.go modulePathTests.
 const modulePathTests: ReadonlyArray<readonly [string, string]> = [
@@ -49,66 +49,5 @@ describe('modulePath', () => {
     assert.equal(modulePath('module "x.y/\\u007a"'), 'x.y/z');
     assert.equal(modulePath('module "x.y/\\q"'), '');
     assert.equal(modulePath('module `x.y/z\r`'), 'x.y/z');
-  });
-});
-
-describe('goUnquote (strconv.Unquote)', () => {
-  const ok: ReadonlyArray<readonly [string, string]> = [
-    ['""', ''],
-    ['"a"', 'a'],
-    ['"abc"', 'abc'],
-    ['"☺"', '☺'],
-    ['"hello world"', 'hello world'],
-    ['"\\xFF"', '\uFFFD'], // a lone byte, not UTF-8
-    ['"\\377"', '\uFFFD'],
-    ['"\\u1234"', '\u1234'],
-    ['"\\U00010111"', '\u{10111}'],
-    ['"\\U0001011111"', '\u{10111}11'],
-    ['"\\a\\b\\f\\n\\r\\t\\v\\\\\\""', '\x07\b\f\n\r\t\v\\"'],
-    ['"\'"', "'"],
-    ['"\\xe2\\x98\\xba"', '☺'],
-    ['`a`', 'a'],
-    ['`\\n`', '\\n'],
-    ['`\n`', '\n'],
-    ['`a\rb`', 'ab'],
-    ['``', ''],
-  ];
-  for (const [input, want] of ok) {
-    it(`accepts ${JSON.stringify(input)}`, () => assert.equal(goUnquote(input), want));
-  }
-  // From strconv's misquoted table, the string forms.
-  const bad = [
-    '',
-    '"',
-    '"a',
-    '"\'',
-    'b"',
-    '"\\"',
-    '"\\9"',
-    '"\\19"',
-    '"\\129"',
-    '"\\400"',
-    '"\\x1"',
-    '"\\u12"',
-    '"\\U1234567"',
-    '"\\uD800"',
-    '"\\U00110000"',
-    '"\\\'"',
-    '"\n"',
-    '"a"b"',
-    '`a',
-    '`a`b`',
-    "'a'",
-    'a',
-  ];
-  for (const input of bad) {
-    it(`rejects ${JSON.stringify(input)}`, () => assert.equal(goUnquote(input), undefined));
-  }
-});
-
-describe('trimGoSpace', () => {
-  it("trims Go's white space, not JavaScript's", () => {
-    assert.equal(trimGoSpace('\u0085\t a \u3000\r\n'), 'a');
-    assert.equal(trimGoSpace('\uFEFFa'), '\uFEFFa');
   });
 });
