@@ -9,7 +9,7 @@
  *   blank lines in between are kept as `''` markers rather than detaching them;
  * - a `// …` comment at the end of a statement's line is its `suffix` comment.
  *
- * Syntax errors (unterminated strings or blocks, `/* */` comments, control characters)
+ * Syntax errors (unterminated strings or blocks, slash-star comments, control characters)
  * throw ModgateError('invalid') with Go's message and `file:line:col` position.
  */
 import { invalid } from '../errors/index.js';
@@ -37,10 +37,10 @@ export interface SyntaxBlock {
 }
 
 export type SyntaxStatement =
-  | ({ readonly kind: 'line' } & SyntaxLine)
-  | ({ readonly kind: 'block' } & SyntaxBlock);
+  ({ readonly kind: 'line' } & SyntaxLine) | ({ readonly kind: 'block' } & SyntaxBlock);
 
-type TokenKind = 'eof' | 'eol' | 'comment' | 'eol-comment' | 'string' | 'ident' | '(' | ')' | 'punct';
+type TokenKind =
+  'eof' | 'eol' | 'comment' | 'eol-comment' | 'string' | 'ident' | '(' | ')' | 'punct';
 
 interface Token {
   readonly kind: TokenKind;
@@ -203,7 +203,10 @@ export function parseGoModSyntax(text: string, filename = 'go.mod'): SyntaxState
           break;
         case 'eol':
           lex();
-          if ((comments.length === 0 && lines.length > 0) || (comments.length > 0 && comments.at(-1) !== '')) {
+          if (
+            (comments.length === 0 && lines.length > 0) ||
+            (comments.length > 0 && comments.at(-1) !== '')
+          ) {
             comments.push('');
           }
           break;
@@ -219,7 +222,15 @@ export function parseGoModSyntax(text: string, filename = 'go.mod'): SyntaxState
           lex();
           if (!isEol(token)) lexer.error('syntax error (expected newline after closing paren)');
           lex();
-          return { kind: 'block', tokens: verb, line: head.line, column: head.column, before, suffix: [], lines };
+          return {
+            kind: 'block',
+            tokens: verb,
+            line: head.line,
+            column: head.column,
+            before,
+            suffix: [],
+            lines,
+          };
         }
         default: {
           const first = lex();
@@ -247,7 +258,15 @@ export function parseGoModSyntax(text: string, filename = 'go.mod'): SyntaxState
           if (isEol(token)) {
             const end = lex();
             const suffix = end.kind === 'eol-comment' ? [end.text] : [];
-            return { kind: 'block', tokens, line: head.line, column: head.column, before, suffix, lines: [] };
+            return {
+              kind: 'block',
+              tokens,
+              line: head.line,
+              column: head.column,
+              before,
+              suffix,
+              lines: [],
+            };
           }
           tokens.push('(', ')');
           continue;
