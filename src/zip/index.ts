@@ -51,3 +51,17 @@ export {
 export { hashZipFile } from './hash-zip-file.js';
 export { dirFiles, hashDir } from './hash-dir.js';
 export { unzipToDir } from './unzip.js';
+export {
+  checkFiles,
+  type CheckFilesOptions,
+  type FileEntry,
+  type FileMode,
+} from './check-files.js';
+export { isVendoredPackage } from './is-vendored-package.js';
+export { createZip, type ZipSourceFile } from './create-zip.js';
+export {
+  checkDir,
+  createZipFromDir,
+  listFilesInDir,
+  type DirListing,
+} from './create-zip-from-dir.js';
