@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
 import {
@@ -150,12 +150,14 @@ function zeros(path: string, size: number, data?: Buffer): ZipSourceFile {
     size,
     open: () => {
       if (data !== undefined) return data;
-      return (async function* () {
-        const chunk = Buffer.alloc(1 << 20);
-        for (let left = size; left > 0; left -= chunk.length) {
-          yield left >= chunk.length ? chunk : chunk.subarray(0, left);
-        }
-      })();
+      return Readable.from(
+        (function* () {
+          const chunk = Buffer.alloc(1 << 20);
+          for (let left = size; left > 0; left -= chunk.length) {
+            yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+          }
+        })(),
+      );
     },
   };
 }
