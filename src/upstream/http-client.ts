@@ -79,6 +79,9 @@ export class HttpClient {
         current = next;
         continue;
       }
+      // Consumers see errors through their own listeners (iteration, pipeline); this one only
+      // keeps a late error on an abandoned body (e.g. an abort after destroy) from being fatal.
+      res.body.on('error', () => undefined);
       return { status: res.statusCode, headers: res.headers, body: res.body, url: current };
     }
   }

@@ -5,7 +5,7 @@ import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
 import { parseRevInfo } from './parse-rev-info.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type TransformCallback } from 'node:stream';
 
 export interface ProxyUpstreamLimits {
   metadataTimeoutMs: number;
@@ -95,13 +95,7 @@ export class ProxyUpstream implements Upstream {
     const file = `@v/${goPathEscape(escapeVersion(version))}.zip`;
     const label = `${this.description}: ${modulePath}@${version}.zip`;
     const max = this.limits.maxZipBytes;
-    const { res, signal } = await this.fetch(
-      modulePath,
-      file,
-      this.limits.zipTimeoutMs,
-      ctx,
-      label,
-    );
+    const { res } = await this.fetch(modulePath, file, this.limits.zipTimeoutMs, ctx, label);
     const length = Number(res.headers['content-length']);
     const size = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     if (size !== undefined && size > max) {
@@ -112,12 +106,9 @@ export class ProxyUpstream implements Upstream {
       );
     }
     const capped = new SizeCap(max, label);
-    res.body.on('error', (err) => {
-      capped.destroy(
-        signal.aborted ? new ModgateError('timeout', `${label}: timed out`, { cause: err }) : err,
-      );
-    });
-    res.body.pipe(capped);
+    // pipeline: a consumer that destroys `capped` also releases the upstream connection, and
+    // an upstream failure (reset, timeout) reaches the consumer as an error on `capped`.
+    pipeline(res.body, capped, () => undefined);
     return size === undefined ? { stream: capped } : { stream: capped, size };
   }
 

@@ -171,13 +171,12 @@ export function makeZip(
 ): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const [name, content] of Object.entries(files)) {
-    zip.addBuffer(
-      Buffer.isBuffer(content) ? content : Buffer.from(content),
-      `${path}@${version}/${name}`,
-      {
-        mtime: new Date(1980, 0, 1),
-      },
-    );
+    // As in cmd/go's test archives, a name starting with `/` is used verbatim (minus the
+    // slash): a way to build zips with entries outside the module's prefix.
+    const entry = name.startsWith('/') ? name.slice(1) : `${path}@${version}/${name}`;
+    zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), entry, {
+      mtime: new Date(1980, 0, 1),
+    });
   }
   zip.end();
   return streamToBuffer(zip.outputStream);

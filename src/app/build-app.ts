@@ -1,0 +1,126 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { ModgateError } from '../errors/index.js';
+import { ProxyServer } from '../http/proxy-server.js';
+import { matchPrefixPatterns } from '../module/index.js';
+import { parseGoproxyList } from '../protocol/goproxy-list.js';
+import { ModuleService } from '../service/module-service.js';
+import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
+import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
+import { HttpClient } from '../upstream/http-client.js';
+import { ProxyUpstream } from '../upstream/proxy-upstream.js';
+import type { Upstream } from '../upstream/upstream.js';
+import { checkZipFile } from '../zip/index.js';
+import type { App } from './app.js';
+
+const VERSION = '0.1.0';
+
+/**
+ * The composition root: the one place where configuration becomes objects. Features are
+ * wired here as decorators or policy entries, not threaded through constructors.
+ */
+export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  const storage = await buildStorage(config);
+  const client = new HttpClient({
+    connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
+    maxConnections: config.upstreamHttp.maxConnections,
+    userAgent: `modgate/${VERSION}`,
+  });
+  const upstream = buildUpstream(config, client);
+  const spoolDir =
+    config.storage.backend === 'disk'
+      ? join(config.dataDir, '.spool')
+      : join(tmpdir(), `modgate-spool-${process.pid}`);
+  await rm(spoolDir, { recursive: true, force: true });
+  await mkdir(spoolDir, { recursive: true });
+
+  const privatePatterns = config.private;
+  const service = new ModuleService({
+    storage,
+    upstream,
+    isPrivate: (path) => privatePatterns !== '' && matchPrefixPatterns(privatePatterns, path),
+    listTtlMs: config.cache.listTtlMs,
+    notFoundTtlMs: config.cache.notFoundTtlMs,
+    spoolDir,
+    hotCacheBytes: 64 * 1024 * 1024,
+    verifyZip: async (spool, modulePath, version) => {
+      await checkZipFile(spool, modulePath, version, { maxZipBytes: config.limits.maxZipBytes });
+    },
+  });
+  const server = new ProxyServer({
+    service,
+    storage,
+    logger,
+    listTtlMs: config.cache.listTtlMs,
+    accessLog: config.log.accessLog,
+    shutdownGraceMs: config.server.shutdownGraceMs,
+  });
+
+  return {
+    async start() {
+      const url = await server.listen(config.listen.host, config.listen.port);
+      logger.info(
+        {
+          url,
+          storage: storage.description,
+          upstream: upstream.description,
+          private: privatePatterns,
+        },
+        'modgate listening',
+      );
+      return { url };
+    },
+    async stop() {
+      await server.stop();
+      service.close();
+      await client.close();
+      await storage.close();
+      await rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function buildStorage(config: Config): Promise<Storage> {
+  switch (config.storage.backend) {
+    case 'memory':
+      return new MemoryStorage();
+    case 'disk':
+      return DiskStorage.open(config.dataDir);
+  }
+}
+
+/** The upstream chain from the GOPROXY-syntax `upstream` setting. */
+export function buildUpstream(config: Config, client: HttpClient): Upstream {
+  const entries = parseGoproxyList(config.upstream).map((entry) => {
+    switch (entry.kind) {
+      case 'off':
+        return { upstream: new OffUpstream(), fallbackOnAnyError: entry.fallbackOnAnyError };
+      case 'direct':
+        throw new ModgateError(
+          'invalid',
+          'upstream: "direct" (fetching modules from version control) is not supported yet; list only GOPROXY URLs (or "off")',
+        );
+      case 'proxy': {
+        const url = entry.url ?? '';
+        if (url.startsWith('file:')) {
+          throw new ModgateError(
+            'invalid',
+            'upstream: file:// upstreams are not supported; use an http(s) URL',
+          );
+        }
+        const upstream = new ProxyUpstream(url, client, {
+          metadataTimeoutMs: config.upstreamHttp.metadataTimeoutMs,
+          zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
+          maxZipBytes: config.limits.maxZipBytes,
+          maxModBytes: config.limits.maxModBytes,
+          maxMetadataBytes: 4 * 1024 * 1024,
+        });
+        return { upstream, fallbackOnAnyError: entry.fallbackOnAnyError };
+      }
+    }
+  });
+  return new ChainUpstream(entries);
+}

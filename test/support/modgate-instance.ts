@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/app/build-app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/index.js';
+
+export interface ModgateInstance {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface ModgateTestOptions {
+  upstream: string;
+  private?: string;
+  listTtl?: string;
+  notFoundTtl?: string;
+  maxZipSize?: string;
+  storage?: 'disk' | 'memory';
+  /** Extra settings by key path. */
+  settings?: Record<string, unknown>;
+}
+
+/**
+ * A modgate server for a test: built through the real configuration loader and composition
+ * root, listening on a free port on 127.0.0.1, with a fresh data directory removed on stop.
+ * Logs go nowhere unless MODGATE_TEST_LOG=1.
+ */
+export async function startModgate(opts: ModgateTestOptions): Promise<ModgateInstance> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
+  const config = loadConfig({
+    flags: {
+      listen: '127.0.0.1:0',
+      data_dir: dataDir,
+      upstream: opts.upstream,
+      private: opts.private,
+      'storage.backend': opts.storage,
+      'cache.list_ttl': opts.listTtl,
+      'cache.not_found_ttl': opts.notFoundTtl ?? '0s',
+      'limits.max_zip_size': opts.maxZipSize,
+      'server.shutdown_grace': '5s',
+      'log.level': process.env.MODGATE_TEST_LOG === '1' ? 'debug' : 'silent',
+      'log.format': 'json',
+      ...opts.settings,
+    },
+  });
+  const app = await buildApp(config, createLogger(config.log, process.stderr));
+  const { url } = await app.start();
+  return {
+    url,
+    dataDir,
+    async stop() {
+      await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
