@@ -220,6 +220,24 @@ describe('checkZipFile', () => {
       re: /not a valid zip file/,
     },
     {
+      name: 'declared size too small, large entry (streamed bomb)',
+      entries: [{ name: m + 'a.go', data: Buffer.alloc(3 << 20), declaredSize: 1 << 20 }],
+      kind: 'checksum',
+      re: /a\.go" is larger than its declared size/,
+    },
+    {
+      name: 'declared size too large, large entry',
+      entries: [{ name: m + 'a.go', data: Buffer.alloc(1 << 20), declaredSize: 3 << 20 }],
+      kind: 'checksum',
+      re: /a\.go" is smaller than its declared size/,
+    },
+    {
+      name: 'truncated deflate data',
+      entries: [{ name: m + 'a.go', data: 'package a\n', method: 8, truncate: 3 }],
+      kind: 'checksum',
+      re: /not a valid zip file/,
+    },
+    {
       name: 'directory entry with data',
       entries: [{ name: m + 'd/', data: 'abc' }],
       kind: 'checksum',
