@@ -24,6 +24,8 @@ export interface CheckZipOptions {
   readonly maxZipBytes?: number;
   /** Largest acceptable number of entries (default 1,000,000). */
   readonly maxEntries?: number;
+  /** Stops the check between entries; the rejection is the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CheckedZip {
@@ -54,6 +56,7 @@ export async function checkZipFile(
   options: CheckZipOptions = {},
 ): Promise<CheckedZip> {
   checkModuleVersion(modulePath, version);
+  options.signal?.throwIfAborted();
   const label = `zip for ${modulePath}@${version}`;
   const maxZipBytes = Math.min(options.maxZipBytes ?? MAX_ZIP_FILE, MAX_ZIP_FILE);
   const zipSize = (await stat(filePath)).size;
@@ -72,6 +75,7 @@ export async function checkZipFile(
     const names: Buffer[] = [];
     const digests: string[] = [];
     for await (const entry of reader.entries()) {
+      options.signal?.throwIfAborted();
       const verdict = checker.add(entry.rawName, entry.uncompressedSize);
       if (verdict.kind === 'invalid') {
         const name = JSON.stringify(entry.rawName.toString('utf8')).slice(1, -1);

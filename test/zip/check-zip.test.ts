@@ -346,6 +346,22 @@ describe('checkZipFile', () => {
     rmSync(p);
   });
 
+  test('an aborted signal stops the check', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(
+      checkZipFile(
+        zipFile(helloEntries),
+        'example.com/hello',
+        'v0.0.0-20200101000000-abcdefabcdef',
+        {
+          signal: ac.signal,
+        },
+      ),
+      { name: 'AbortError' },
+    );
+  });
+
   test('bad module path or version: invalid, before reading', async () => {
     const p = join(work, 'missing.zip');
     await rejects(
