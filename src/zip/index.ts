@@ -23,11 +23,26 @@
  *   versions keep Go's historical rule, so existing checksums stay valid.
  *
  * The h1 hash (dirhash.Hash1): SHA-256 over lines `<hex sha256>  <name>\n` sorted by name in
- * Go (bytewise UTF-8) order; a zip's names are its entry names as stored, every entry counts.
+ * Go (bytewise UTF-8) order; a zip's names are its entry names as stored, every entry counts;
+ * a go.mod's hash uses the single name `go.mod`.
+ *
+ * Verifying an upstream zip (checkZipFile) goes beyond CheckZip's name rules to what a Go
+ * client's archive/zip would refuse: unparsable zips, Store/Deflate only, no encryption,
+ * content exactly as long as declared (inflation stops there: zip bombs cost only what they
+ * declare, and declared sizes are capped first), CRC-32 against the directory and any data
+ * descriptor, no data in directory entries, a bounded entry count. It computes the h1 in the
+ * same pass and throws ModgateError `checksum` (rules, malformed) or `too-large` (limits)
+ * with a one-line reason; `invalid` is kept for a bad module path or version.
+ *
+ * Files: rules — limits, checked-files (the report), clean-path, case-fold(+table),
+ * collision-checker, is-vendored-package, check-files, zip-entry-checker,
+ * check-module-version, go-string; hashing — dirhash, hash-zip-file, hash-dir; zip I/O —
+ * file-handle-reader, module-zip-reader, check-zip, unzip, create-zip, create-zip-from-dir.
  */
 export {
   hash1,
   hash1Bytes,
+  hash1FromDigests,
   hashGoMod,
   compareGoStrings,
   EMPTY_HASH1,
