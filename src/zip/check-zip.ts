@@ -15,7 +15,7 @@ import { ModgateError } from '../errors/index.js';
 import { type CheckedFiles, emptyCheckedFiles } from './checked-files.js';
 import { checkModuleVersion } from './check-module-version.js';
 import { hash1FromDigests } from './dirhash.js';
-import { DEFAULT_MAX_ZIP_ENTRIES, MAX_ZIP_FILE } from './limits.js';
+import { DEFAULT_MAX_ZIP_ENTRIES, MAX_ZIP_FILE, MAX_ZIP_NAME_BYTES } from './limits.js';
 import { ModuleZipReader } from './module-zip-reader.js';
 import { ZipEntryChecker } from './zip-entry-checker.js';
 
@@ -74,8 +74,16 @@ export async function checkZipFile(
     const checker = new ZipEntryChecker(modulePath, version);
     const names: Buffer[] = [];
     const digests: string[] = [];
+    let nameBytes = 0;
     for await (const entry of reader.entries()) {
       options.signal?.throwIfAborted();
+      nameBytes += entry.rawName.length;
+      if (nameBytes > MAX_ZIP_NAME_BYTES) {
+        throw new ModgateError(
+          'too-large',
+          `${label} has too many or too long file names (over ${MAX_ZIP_NAME_BYTES} bytes)`,
+        );
+      }
       const verdict = checker.add(entry.rawName, entry.uncompressedSize);
       if (verdict.kind === 'invalid') {
         const name = JSON.stringify(entry.rawName.toString('utf8')).slice(1, -1);

@@ -15,3 +15,10 @@ export const MAX_LICENSE = 16 * 1024 * 1024;
 
 /** Default bound on zip entries when reading: far above real modules, bounds memory. */
 export const DEFAULT_MAX_ZIP_ENTRIES = 1_000_000;
+
+/**
+ * Bound on the total length of entry names kept while checking a zip (they are needed for
+ * the hash): real modules use a few MiB at most; this stops a central directory of huge
+ * names from costing memory in proportion to the zip.
+ */
+export const MAX_ZIP_NAME_BYTES = 64 * 1024 * 1024;

@@ -118,7 +118,8 @@ export class ModuleZipReader {
       }
       if (next.done === true) return;
       const entry = next.value;
-      const rawName = entry.fileNameRaw;
+      // A copy: fileNameRaw shares a buffer with the extra field and comment.
+      const rawName = Buffer.from(entry.fileNameRaw);
       yield {
         rawName,
         isDir: rawName.length > 0 && rawName[rawName.length - 1] === 0x2f,
