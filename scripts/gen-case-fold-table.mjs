@@ -87,7 +87,7 @@ for (let r = 0; r <= MAX_RUNE; r++) {
 
 // Compress into [lo, hi, stride, delta] runs (stride 1 or 2, same delta).
 const runs = [];
-for (let i = 0; i < pairs.length; ) {
+for (let i = 0; i < pairs.length;) {
   const [lo, delta] = pairs[i];
   let best = { hi: lo, stride: 1, next: i + 1 };
   for (const stride of [1, 2]) {
