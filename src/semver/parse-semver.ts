@@ -94,7 +94,7 @@ function isDigit(c: number): boolean {
 }
 
 function isIdentChar(c: number): boolean {
-  return isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d /* - */;
+  return isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d; /* - */
 }
 
 /** Purely numeric with a leading zero (and more than one digit). */
