@@ -1,0 +1,39 @@
+import type { Storage } from '../../storage/storage.js';
+import type { HttpClient } from '../../upstream/http-client.js';
+import type { SumdbDatabase } from '../gosumdb-config.js';
+import { DEFAULT_SUMDB_HTTP_OPTIONS, HttpSumdbTransport } from './http-transport.js';
+import { StorageSumdbCache } from './storage-sumdb-cache.js';
+import { StorageSumdbState } from './storage-sumdb-state.js';
+import { SumdbClient, type SumdbClientOptions } from './sumdb-client.js';
+
+export interface CreateSumdbClientOptions extends Pick<
+  SumdbClientOptions,
+  'latestMaxAgeMs' | 'memoryTiles' | 'onCacheError'
+> {
+  /** Deadline for one request to the database (default 30 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The production wiring of a SumdbClient: HTTP to the database's URL with the shared
+ * HttpClient, the remembered head and the caches in modgate's storage under `sumdb/<name>/`.
+ */
+export function createSumdbClient(
+  db: SumdbDatabase,
+  storage: Storage,
+  http: HttpClient,
+  options: CreateSumdbClientOptions = {},
+): SumdbClient {
+  const { timeoutMs, ...rest } = options;
+  return new SumdbClient({
+    ...rest,
+    name: db.name,
+    verifier: db.verifier,
+    transport: new HttpSumdbTransport(db.url, http, {
+      ...DEFAULT_SUMDB_HTTP_OPTIONS,
+      timeoutMs: timeoutMs ?? DEFAULT_SUMDB_HTTP_OPTIONS.timeoutMs,
+    }),
+    state: new StorageSumdbState(storage, db.name),
+    cache: new StorageSumdbCache(storage, db.name),
+  });
+}

@@ -1,0 +1,342 @@
+import { ModgateError } from '../../errors/index.js';
+import { escapePath, escapeVersion } from '../../module/index.js';
+import type { Verifier } from '../note/index.js';
+import type { Tile, TileReader, Tree } from '../tlog/index.js';
+import {
+  parseRecord,
+  recordHash,
+  storedHashIndex,
+  tileHashReader,
+  tilePath,
+} from '../tlog/index.js';
+import { ClientTileReader } from './client-tile-reader.js';
+import { Coalescer } from './coalescer.js';
+import { parseDataTile } from './data-tile.js';
+import type { SumdbCache } from './sumdb-cache.js';
+import { sumdbError } from './sumdb-error.js';
+import type { SumdbState } from './sumdb-state.js';
+import type { SumdbTransport } from './sumdb-transport.js';
+import { Timeline, type SignedTree } from './timeline.js';
+
+export interface SumdbClientOptions {
+  /** The database's key name (`sum.golang.org`). */
+  name: string;
+  /** Its verifier key: the one key whose signatures are accepted. */
+  verifier: Verifier;
+  transport: SumdbTransport;
+  state: SumdbState;
+  cache: SumdbCache;
+  /** Tile height, 8 for every known database. */
+  tileHeight?: number;
+  /** Authenticated tiles kept in memory (default 1024, 8 MiB at height 8). */
+  memoryTiles?: number;
+  /** How long a `/latest` fetched from the database counts as fresh (default 10 s). */
+  latestMaxAgeMs?: number;
+  /** Told about persistent-cache failures the client worked around (default: ignored). */
+  onCacheError?: (file: string, err: unknown) => void;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+/** What verifyModule compares: the h1 hashes modgate computed. */
+export interface ModuleHashes {
+  /** `h1:` of the module zip. */
+  zipHash?: string;
+  /** `h1:` of the go.mod file. */
+  modHash?: string;
+}
+
+/** A lookup answer: the database's bytes, and whether they came from the cache. */
+export interface LookupRecord {
+  readonly data: Buffer;
+  readonly cached: boolean;
+}
+
+/** A tile's authenticated bytes, and whether they came from memory or the cache. */
+export interface AuthenticatedTile {
+  readonly data: Buffer;
+  readonly cached: boolean;
+}
+
+/**
+ * A verifying client for one checksum database, as the go command verifies
+ * (go-modules-spec §6.7; x/mod sumdb client.go). Every answer it returns has been
+ * authenticated: the lookup's tree note verified with the key and merged into the timeline,
+ * and the record's hash found at its leaf through tiles authenticated against that timeline.
+ * Concurrent lookups of one module version, and concurrent reads of one tile, share one fetch.
+ */
+export class SumdbClient {
+  readonly name: string;
+  readonly tileHeight: number;
+  private readonly transport: SumdbTransport;
+  private readonly cache: SumdbCache;
+  private readonly tiles: ClientTileReader;
+  private readonly timeline: Timeline;
+  private readonly lookups = new Coalescer<LookupRecord>();
+  private readonly latestFetches = new Coalescer<SignedTree>();
+  private readonly latestMaxAgeMs: number;
+  private readonly now: () => number;
+  private fetched: { at: number; latest: SignedTree } | undefined;
+
+  constructor(options: SumdbClientOptions) {
+    this.name = options.name;
+    this.tileHeight = options.tileHeight ?? 8;
+    this.transport = options.transport;
+    this.cache = options.cache;
+    this.latestMaxAgeMs = options.latestMaxAgeMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
+      memoryTiles: options.memoryTiles ?? 1024,
+      onCacheError: options.onCacheError ?? (() => undefined),
+    });
+    this.timeline = new Timeline(this.name, options.verifier, options.state, this.tiles);
+  }
+
+  /**
+   * The database's go.sum lines for a module version: `<path> <version> h1:...` and
+   * `<path> <version>/go.mod h1:...` (only the latter for a version ending in `/go.mod`).
+   * Throws `invalid` for a bad path or version, `not-found` when the database has no record,
+   * `checksum` when its answer does not verify (SumdbForkError for a fork), `upstream` or
+   * `timeout` when it cannot be reached.
+   */
+  async lookup(modulePath: string, version: string): Promise<string[]> {
+    const { data } = await this.lookupRecord(modulePath, version);
+    const { text } = parseRecord(data);
+    const wanted = version.endsWith('/go.mod')
+      ? [`${modulePath} ${version} `]
+      : [`${modulePath} ${version} `, `${modulePath} ${version}/go.mod `];
+    return text
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => wanted.some((p) => line.startsWith(p)));
+  }
+
+  /**
+   * Compares the hashes modgate computed with the database's. Throws `checksum`
+   * `checksum mismatch for <path>@<version>: <zip|go.mod>: expected <db h1>, got <h1>` when
+   * the database has a line for it with another hash; passes when it has none (as the go
+   * command does); lookup failures propagate (see lookup) — the caller decides what an
+   * unreachable database means. Returns the database's lines.
+   */
+  async verifyModule(modulePath: string, version: string, hashes: ModuleHashes): Promise<string[]> {
+    const lines = await this.lookup(modulePath, version);
+    const check = (what: string, suffix: string, actual: string | undefined) => {
+      if (actual === undefined) return;
+      const prefix = `${modulePath} ${version}${suffix} `;
+      const dbLines = lines.filter((line) => line.startsWith(prefix));
+      if (dbLines.length === 0 || dbLines.includes(prefix + actual)) return;
+      const expected = dbLines[0]!.slice(prefix.length);
+      throw new ModgateError(
+        'checksum',
+        `checksum mismatch for ${modulePath}@${version}: ${what}: expected ${expected}, got ${actual} (from checksum database ${this.name})`,
+      );
+    };
+    check('zip', '', hashes.zipHash);
+    check('go.mod', '/go.mod', hashes.modHash);
+    return lines;
+  }
+
+  /**
+   * The verified `/lookup/<escaped path>@<escaped version>` answer, byte for byte as the
+   * database sent it (a record and a signed tree note), from the cache or the database; a
+   * fetched answer is cached once verified. `version` may end in `/go.mod`.
+   */
+  async lookupRecord(modulePath: string, version: string): Promise<LookupRecord> {
+    const file = `lookup/${escapePath(modulePath)}@${escapeVersion(version.replace(/\/go\.mod$/, ''))}`;
+    const context = `${modulePath}@${version}`;
+    return await this.lookups.do(file, async () => {
+      const cached = await this.cache.get(file).catch(() => null);
+      if (cached !== null) return { data: cached, cached: true };
+      let data: Buffer;
+      try {
+        data = await this.transport.get(`/${file}`);
+      } catch (err) {
+        throw sumdbError(this.name, context, err);
+      }
+      let record;
+      try {
+        record = parseRecord(data);
+      } catch (err) {
+        throw sumdbError(this.name, context, err);
+      }
+      await this.merge(record.rest, context);
+      await this.checkRecord(record.id, record.text, context);
+      await this.cache.put(file, data).catch(() => undefined);
+      return { data, cached: false };
+    });
+  }
+
+  /**
+   * The database's current signed tree head, verified and merged into the timeline. Fetched
+   * again once older than `maxAgeMs` (default: the client's latestMaxAgeMs).
+   */
+  async latest(maxAgeMs = this.latestMaxAgeMs): Promise<Buffer> {
+    const f = this.fetched;
+    if (f !== undefined && this.now() - f.at < maxAgeMs) return f.latest.note;
+    return (await this.fetchLatest()).note;
+  }
+
+  /** The remembered tree head (an empty Buffer if none), without asking the database. */
+  async remembered(): Promise<Buffer> {
+    return (await this.timeline.current()).note;
+  }
+
+  /**
+   * Tile `tile` (of this client's height; a hash or a data tile), authenticated against the
+   * timeline: from memory or the cache, else from the database and proved to belong to the
+   * latest tree head (fetching a newer `/latest` when the tile lies beyond the remembered
+   * tree). A partial tile is answered from the widest version of it the tree has.
+   * Throws `not-found` for a tile beyond the database's tree.
+   */
+  async readTile(tile: Tile): Promise<AuthenticatedTile> {
+    if (tile.h !== this.tileHeight) {
+      throw new ModgateError(
+        'not-found',
+        `checksum database ${this.name}: only tiles of height ${this.tileHeight} are served`,
+      );
+    }
+    const hit = await this.tiles.cached(tile);
+    if (hit !== undefined) {
+      if (tile.l >= 0) return { data: hit, cached: true };
+      return { data: this.dataTilePrefix(tile, hit), cached: true };
+    }
+    const tree = await this.treeCovering(tile);
+    const data =
+      tile.l >= 0
+        ? await this.authenticateHashTile(tree, tile)
+        : await this.readDataTile(tree, tile);
+    return { data, cached: false };
+  }
+
+  private async merge(note: Buffer, context: string): Promise<Tree> {
+    try {
+      return await this.timeline.merge(note);
+    } catch (err) {
+      throw sumdbError(this.name, context, err);
+    }
+  }
+
+  /** Record `id` must hash to the leaf stored for it in the latest tree (client.go checkRecord). */
+  private async checkRecord(id: number, text: Buffer, context: string): Promise<void> {
+    const { tree } = await this.timeline.current();
+    if (id >= tree.n) {
+      throw new ModgateError(
+        'checksum',
+        `checksum database ${this.name}: ${context}: cannot validate record ${id} in tree of size ${tree.n}`,
+      );
+    }
+    let leaf: Buffer;
+    try {
+      const hashes = await tileHashReader(tree, this.tiles).readHashes([storedHashIndex(0, id)]);
+      leaf = hashes[0]!;
+    } catch (err) {
+      throw sumdbError(this.name, `${context}: checking record ${id}`, err);
+    }
+    if (!leaf.equals(recordHash(text))) {
+      throw new ModgateError(
+        'checksum',
+        `checksum database ${this.name}: ${context}: cannot authenticate record data in server response (record ${id} does not match the tree)`,
+      );
+    }
+  }
+
+  private fetchLatest(): Promise<SignedTree> {
+    return this.latestFetches.do('latest', async () => {
+      let note: Buffer;
+      try {
+        note = await this.transport.get('/latest');
+      } catch (err) {
+        throw sumdbError(this.name, 'latest', err);
+      }
+      const tree = await this.merge(note, 'latest');
+      const latest = { tree, note };
+      this.fetched = { at: this.now(), latest };
+      return latest;
+    });
+  }
+
+  /** The latest tree head, if it holds all of `tile`, after refreshing it if need be. */
+  private async treeCovering(tile: Tile): Promise<Tree> {
+    // The tile's last hash is at level L·H, position N·2^H + W - 1: it exists once that many
+    // records, times 2^(L·H), have been logged. (For data tiles, level 0.)
+    const level = Math.max(tile.l, 0) * tile.h;
+    const needed = (tile.n * 2 ** tile.h + tile.w) * 2 ** level;
+    let { tree } = await this.timeline.current();
+    if (tree.n < needed) {
+      await this.latest();
+      tree = (await this.timeline.current()).tree;
+    }
+    if (tree.n < needed) {
+      throw new ModgateError(
+        'not-found',
+        `checksum database ${this.name}: ${tilePath(tile)} is beyond the tree of size ${tree.n}`,
+      );
+    }
+    return tree;
+  }
+
+  /**
+   * Proves hash tile `tile` part of `tree`: reads the hash at its last position through a
+   * tileHashReader, which authenticates the tile (widened as far as the tree allows) with its
+   * parents up to the signed root, and keeps what it read.
+   */
+  private async authenticateHashTile(tree: Tree, tile: Tile): Promise<Buffer> {
+    let found: Buffer | undefined;
+    const capture: TileReader = {
+      height: this.tiles.height,
+      readTiles: (tiles) => this.tiles.readTiles(tiles),
+      saveTiles: async (tiles, data) => {
+        tiles.forEach((t, i) => {
+          if (t.l === tile.l && t.n === tile.n && t.w >= tile.w) found = data[i];
+        });
+        await this.tiles.saveTiles(tiles, data);
+      },
+    };
+    const index = storedHashIndex(tile.l * tile.h, tile.n * 2 ** tile.h + tile.w - 1);
+    try {
+      await tileHashReader(tree, capture).readHashes([index]);
+    } catch (err) {
+      throw sumdbError(this.name, `reading ${tilePath(tile)}`, err);
+    }
+    if (found === undefined) {
+      throw new ModgateError('internal', `sumdb: ${tilePath(tile)} was not among the tiles read`);
+    }
+    return found.subarray(0, tile.w * 32);
+  }
+
+  /**
+   * Data tile `tile`: read as wide as `tree` allows (a narrower partial tile may no longer be
+   * served), its records' hashes must be the level-0 hashes of `tree`. Kept once authenticated
+   * (full ones in the cache, like hash tiles).
+   */
+  private async readDataTile(tree: Tree, tile: Tile): Promise<Buffer> {
+    const context = `reading ${tilePath(tile)}`;
+    const first = tile.n * 2 ** tile.h;
+    const wide: Tile = { ...tile, w: Math.min(2 ** tile.h, tree.n - first) };
+    try {
+      const served = await this.tiles.fetch(wide);
+      const { texts, length } = parseDataTile(served, first, wide.w);
+      const data = served.subarray(0, length);
+      const indexes = texts.map((_, i) => storedHashIndex(0, first + i));
+      const leaves = await tileHashReader(tree, this.tiles).readHashes(indexes);
+      texts.forEach((text, i) => {
+        if (!leaves[i]!.equals(recordHash(text))) {
+          throw new ModgateError('checksum', `record ${first + i} does not match the tree`);
+        }
+      });
+      await this.tiles.keep(wide, data);
+      return this.dataTilePrefix(tile, data);
+    } catch (err) {
+      throw sumdbError(this.name, context, err);
+    }
+  }
+
+  /** The bytes of the first W records of an authenticated (possibly wider) data tile. */
+  private dataTilePrefix(tile: Tile, data: Buffer): Buffer {
+    try {
+      return data.subarray(0, parseDataTile(data, tile.n * 2 ** tile.h, tile.w).length);
+    } catch (err) {
+      throw sumdbError(this.name, `reading ${tilePath(tile)}`, err);
+    }
+  }
+}
