@@ -15,8 +15,7 @@ import { ProxyUpstream } from '../upstream/proxy-upstream.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
-
-const VERSION = '0.1.0';
+import { MODGATE_VERSION } from './version.js';
 
 /**
  * The composition root: the one place where configuration becomes objects. Features are
@@ -27,7 +26,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
     maxConnections: config.upstreamHttp.maxConnections,
-    userAgent: `modgate/${VERSION}`,
+    userAgent: `modgate/${MODGATE_VERSION}`,
   });
   const upstream = buildUpstream(config, client);
   const spoolDir =

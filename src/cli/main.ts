@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { MODGATE_VERSION } from '../app/version.js';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -63,7 +59,7 @@ function configFrom(flags: ConfigFlags): Config {
 
 const program = new Command('modgate')
   .description('modgate: a Go module proxy and toolkit')
-  .version(pkg.version, '-v, --version')
+  .version(MODGATE_VERSION, '-v, --version')
   .showHelpAfterError();
 
 withConfigOptions(program.command('serve').description('run the GOPROXY server')).action(

@@ -6,7 +6,11 @@ export const GO_MAX_ZIP_BYTES = 524_288_000;
 export const GO_MAX_MOD_BYTES = 16 * 1024 * 1024;
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
+  // A bare number means seconds, whether it came from YAML (a number) or a flag/env (text).
+  const ms =
+    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value.trim())
+      ? Number(value) * 1000
+      : parseDuration(value);
   if (ms === null || !Number.isFinite(ms) || ms < 0) {
     ctx.addIssue({
       code: 'custom',
@@ -90,8 +94,16 @@ export const configSchema = z
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info'),
         format: z.enum(['auto', 'json', 'pretty']).prefault('auto'),
         access_log: z
-          .union([z.boolean(), z.enum(['true', 'false'])])
-          .transform((v) => v === true || v === 'true')
+          .union([z.boolean(), z.string()])
+          .transform((v, ctx) => {
+            if (v === true || v === 'true') return true;
+            if (v === false || v === 'false') return false;
+            ctx.addIssue({
+              code: 'custom',
+              message: `expected true or false, got ${JSON.stringify(v)}`,
+            });
+            return z.NEVER;
+          })
           .prefault(true),
       })
       .strict()

@@ -1,3 +1,6 @@
+import { errorKind } from '../errors/index.js';
+import { pathMatch } from '../module/index.js';
+import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import type { Config } from './config.js';
 
 export interface ConfigProblem {
@@ -7,19 +10,27 @@ export interface ConfigProblem {
 }
 
 /**
- * Checks that need more than one value's shape: GOPROXY / GOPRIVATE syntax and the like.
- * Returns the problems found (empty when the configuration is usable).
+ * Checks that go beyond one value's shape: GOPROXY and GOPRIVATE syntax. Returns the problems
+ * found (empty when the configuration is usable).
  */
 export function validateSemantics(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (config.upstream === '') {
-    problems.push({ key: 'upstream', message: 'must list at least one upstream (or "off")' });
+  try {
+    parseGoproxyList(config.upstream);
+  } catch (err) {
+    if (errorKind(err) !== 'invalid') throw err;
+    problems.push({
+      key: 'upstream',
+      message: `${(err as Error).message} (GOPROXY syntax expected)`,
+    });
   }
-  for (const pattern of config.private.split(',')) {
-    if (/\s/.test(pattern.trim()) || pattern.includes('://')) {
+  for (const raw of config.private.split(',')) {
+    const pattern = raw.trim().replace(/\/$/, '');
+    if (pattern === '') continue;
+    if (/\s/.test(pattern) || pattern.includes('://') || pathMatch(pattern, '').badPattern) {
       problems.push({
         key: 'private',
-        message: `"${pattern.trim()}" is not a module path pattern (GOPRIVATE syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
+        message: `"${raw.trim()}" is not a module path pattern (GOPRIVATE syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
       });
     }
   }

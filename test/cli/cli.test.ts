@@ -152,20 +152,14 @@ describe('modgate CLI', () => {
     );
   });
 
-  test(
-    'config check validates upstream (GOPROXY syntax) and private (GOPRIVATE syntax)',
-    {
-      todo: 'loadConfig does not call parseGoproxyList or check patterns yet; serve catches upstream later',
-    },
-    async () => {
-      const r1 = await run(['config', 'check', '--upstream', 'bogus'], { cwd: dir });
-      assert.equal(r1.code, 2);
-      assert.match(r1.stderr, /upstream \(from the command line\)/);
-      const r2 = await run(['config', 'check', '--private', 'a['], { cwd: dir });
-      assert.equal(r2.code, 2);
-      assert.match(r2.stderr, /private \(from the command line\)/);
-    },
-  );
+  test('config check validates upstream (GOPROXY syntax) and private (GOPRIVATE syntax)', async () => {
+    const r1 = await run(['config', 'check', '--upstream', 'bogus'], { cwd: dir });
+    assert.equal(r1.code, 2);
+    assert.match(r1.stderr, /upstream \(from the command line\)/);
+    const r2 = await run(['config', 'check', '--private', 'a['], { cwd: dir });
+    assert.equal(r2.code, 2);
+    assert.match(r2.stderr, /private \(from the command line\)/);
+  });
 
   test('config print shows the effective configuration as YAML, with passwords hidden', async () => {
     const f = await file('print.yaml', 'cache:\n  list_ttl: 5m\n');
