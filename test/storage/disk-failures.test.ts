@@ -72,35 +72,25 @@ async function stagingEntries(dataDir: string): Promise<string[]> {
 }
 
 describe('DiskStorage under real file-system failures', () => {
-  // DiskStorage.putBytes lets the write's errno error escape unwrapped (its `fill` has no
-  // diskError conversion, unlike putStream's): kept visible as a todo until that is fixed.
-  const putBytesTodo = 'DiskStorage.putBytes does not wrap write errors in a ModgateError yet';
-  for (const [op, todo] of [
-    ['putStream', false],
-    ['putBytes', putBytesTodo],
-  ] as const) {
-    test(
-      `${op} past the file-size limit (EFBIG) fails cleanly and keeps the old file`,
-      { todo },
-      () =>
-        withRoot(async (root) => {
-          const dataDir = join(root, 'data');
-          const storage = await DiskStorage.open(dataDir);
-          const key = 'example.com/m/@v/v1.0.0.zip';
-          const fresh = 'example.com/m/@v/v1.1.0.zip';
-          await storage.putBytes(key, Buffer.from('old complete zip'));
-          // 16 blocks: 8 KiB (dash counts 512-byte blocks) or 16 KiB; the writes are 200 KB.
-          const shell = 'ulimit -f 16';
-          for (const target of [key, fresh]) {
-            const outcome = await runChild([dataDir, op, target, '200000'], { shell });
-            assert.deepEqual(await stagingEntries(dataDir), [], `${target}: staging`);
-            assertFailure(outcome, ['internal', 'unavailable'], 'EFBIG', op, target);
-          }
-          assert.equal(await readFile(join(dataDir, key), 'utf8'), 'old complete zip');
-          assert.equal(await storage.getBytes(fresh), null);
-          assert.deepEqual(await storage.list(''), [key]);
-        }),
-    );
+  for (const op of ['putStream', 'putBytes'] as const) {
+    test(`${op} past the file-size limit (EFBIG) fails cleanly and keeps the old file`, () =>
+      withRoot(async (root) => {
+        const dataDir = join(root, 'data');
+        const storage = await DiskStorage.open(dataDir);
+        const key = 'example.com/m/@v/v1.0.0.zip';
+        const fresh = 'example.com/m/@v/v1.1.0.zip';
+        await storage.putBytes(key, Buffer.from('old complete zip'));
+        // 16 blocks: 8 KiB (dash counts 512-byte blocks) or 16 KiB; the writes are 200 KB.
+        const shell = 'ulimit -f 16';
+        for (const target of [key, fresh]) {
+          const outcome = await runChild([dataDir, op, target, '200000'], { shell });
+          assert.deepEqual(await stagingEntries(dataDir), [], `${target}: staging`);
+          assertFailure(outcome, ['internal', 'unavailable'], 'EFBIG', op, target);
+        }
+        assert.equal(await readFile(join(dataDir, key), 'utf8'), 'old complete zip');
+        assert.equal(await storage.getBytes(fresh), null);
+        assert.deepEqual(await storage.list(''), [key]);
+      }));
   }
 
   test('permission failures (EACCES) are `unavailable` and name the operation and key', () =>

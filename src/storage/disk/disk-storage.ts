@@ -60,6 +60,14 @@ export class DiskStorage implements Storage {
   static async open(dataDir: string): Promise<DiskStorage> {
     const dir = resolve(dataDir);
     const storage = new DiskStorage(dir);
+    // Node's recursive mkdir never returns for paths under /proc and /sys (it spins on the
+    // EEXIST/ENOENT it gets there): refuse them up front.
+    if (/^\/(proc|sys)(\/|$)/.test(dir)) {
+      throw new ModgateError(
+        'unavailable',
+        `disk storage: cannot use data directory ${dir}: a kernel file system is not storage`,
+      );
+    }
     try {
       await mkdir(storage.stagingDir, { recursive: true });
       await cleanStaging(storage.stagingDir);
@@ -89,7 +97,10 @@ export class DiskStorage implements Storage {
   async putBytes(key: string, data: Buffer, signal?: AbortSignal): Promise<void> {
     const target = this.pathOf(key);
     await this.writeStaged('putBytes', key, target, signal, (handle) =>
-      handle.writeFile(data, signal === undefined ? {} : { signal }),
+      handle.writeFile(data, signal === undefined ? {} : { signal }).catch((err: unknown) => {
+        if (signal?.aborted) throw err;
+        throw diskError('putBytes', key, err);
+      }),
     );
   }
 
