@@ -1,0 +1,386 @@
+/**
+ * From module path to repository, in cmd/go's order (vcs.RepoRootForImportPath with
+ * PreferMod, modfetch lookupDirect), with the server's own configuration first:
+ *
+ * 1. Configured rewrites (url-rewrites.ts): the longest matching prefix names the repository;
+ *    no network.
+ * 2. The static table of hosting sites (static-repo-root.ts).
+ * 3. Dynamic discovery: `?go-get=1` over HTTPS (HTTP only for insecure paths), the go-import
+ *    tag whose prefix covers the path (a `mod` tag first), and — when that prefix is not the
+ *    path itself — a verification fetch of `<prefix>?go-get=1`, which must name the same
+ *    (prefix, vcs, url) or the answer is refused ("disagree about go-import"). The URL must
+ *    have a scheme other than `file`.
+ *
+ * Then, for every answer: the VCS policy (GOVCS syntax, checked on the root; `mod` always
+ * passes), "only git is supported" for hg/svn/bzr/fossil, and the URL scheme: https, ssh and
+ * git+ssh always, http and git:// only for insecure paths (cmd/go leaves this to git's
+ * protocol.allow; a server should not fetch private code in the clear by accident). Rewrites
+ * are the operator's own and skip the scheme check.
+ *
+ * Error kinds: `invalid` for a malformed module path; `forbidden` for the VCS policy and
+ * insecure URLs (the client stops and shows why); `upstream` / `timeout` when a discovery
+ * host cannot be reached or answers 5xx/429; `not-found` for everything else — a path no
+ * repository can be found for, which cmd/go also reports as "not exist" (so a `,` GOPROXY
+ * list falls through).
+ *
+ * Answers are cached per module path (successes for minutes, failures briefly), concurrent
+ * resolutions of one path and fetches of one page share a single request, and every request
+ * has its own timeout; a caller's AbortSignal abandons only that caller's wait.
+ *
+ * GitLab nested groups: GitLab answers an anonymous `?go-get=1` for `host/group/sub/proj` with
+ * root `host/group/sub` (it will not reveal nested private projects), and the verification
+ * fetch agrees, so the wrong repository is named. Configure credentials for the GitLab host
+ * (they are sent on HTTPS discovery requests to that host only), or a rewrite for the group.
+ */
+import { ModgateError } from '../../../errors/index.js';
+import { redactUrl } from '../../../log/index.js';
+import { checkPath, matchPrefixPatterns } from '../../../module/index.js';
+import type { CredentialSource } from './credentials.js';
+import {
+  fetchGoGetPage,
+  type DiscoveryHttp,
+  type GoGetFetchOptions,
+  type GoGetPage,
+} from './go-get-fetch.js';
+import { matchGoImport } from './match-go-import.js';
+import type { MetaImport } from './parse-meta-tags.js';
+import { staticRepoRoot } from './static-repo-root.js';
+import { TtlCache } from './ttl-cache.js';
+import { compileRewrites, matchRewrite, type RewriteRule } from './url-rewrites.js';
+import { validateRepoRoot } from './validate-repo-root.js';
+import { VcsPolicy } from './vcs-policy.js';
+
+export interface RepoRoot {
+  /** The module path prefix at the repository root. */
+  root: string;
+  /** `mod`: `url` is a GOPROXY base URL to fetch the module from (a ProxyUpstream). */
+  vcs: 'git' | 'mod';
+  /** Repository URL (may carry credentials when a rewrite wrote them in; redact for logs). */
+  url: string;
+  /** Which step answered: for logs and diagnostics. */
+  source: 'rewrite' | 'static' | 'discovery';
+}
+
+export interface ResolveContext {
+  signal?: AbortSignal;
+}
+
+export interface RepoResolverOptions {
+  /** The pooled HTTP client (HttpClient) for `?go-get=1` requests. */
+  http: DiscoveryHttp;
+  rewrites?: readonly RewriteRule[];
+  /** GOINSECURE syntax, matched against module paths. */
+  insecure?: string;
+  /** GOPRIVATE syntax: what the policy's `private` / `public` mean (matched on roots). */
+  private?: string;
+  /** GOVCS syntax; the defaults `private:all,public:git|hg` always follow. */
+  vcsPolicy?: string;
+  credentials?: CredentialSource;
+  /** Per discovery request. Default 10 s. */
+  timeoutMs?: number;
+  /** How long a resolved repository is remembered. Default 5 min. */
+  positiveTtlMs?: number;
+  /** How long a failure is remembered. Default 30 s. */
+  negativeTtlMs?: number;
+  /** Default 10 000 module paths. */
+  maxCacheEntries?: number;
+  /** Bytes of a discovery page read at most (only its head matters). Default 1 MiB. */
+  maxBodyBytes?: number;
+  now?: () => number;
+  /** Test seam, see GoGetFetchOptions.dialOverride. */
+  dialOverride?: (url: URL) => URL;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const SECURE_GIT_SCHEMES = new Set(['https', 'ssh', 'git+ssh']);
+const INSECURE_GIT_SCHEMES = new Set(['http', 'git']);
+
+export class RepoResolver {
+  private readonly rewrites;
+  private readonly policy: VcsPolicy;
+  private readonly insecure: string;
+  private readonly fetchOptions: GoGetFetchOptions;
+  private readonly positiveTtlMs: number;
+  private readonly negativeTtlMs: number;
+  private readonly results: TtlCache<Outcome<RepoRoot>>;
+  private readonly pages: TtlCache<Outcome<GoGetPage>>;
+  private readonly inflight = new Map<string, Promise<RepoRoot>>();
+  private readonly pagesInflight = new Map<string, Promise<GoGetPage>>();
+
+  /** Throws ModgateError `invalid` for a bad rewrite rule or VCS policy. */
+  constructor(options: RepoResolverOptions) {
+    this.rewrites = compileRewrites(options.rewrites ?? []);
+    this.policy = new VcsPolicy(options.vcsPolicy ?? '', options.private ?? '');
+    this.insecure = options.insecure ?? '';
+    this.fetchOptions = {
+      http: options.http,
+      credentials: options.credentials,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      dialOverride: options.dialOverride,
+    };
+    this.positiveTtlMs = options.positiveTtlMs ?? 5 * 60_000;
+    this.negativeTtlMs = options.negativeTtlMs ?? 30_000;
+    const max = options.maxCacheEntries ?? 10_000;
+    this.results = new TtlCache(max, options.now);
+    this.pages = new TtlCache(max, options.now);
+  }
+
+  /** The repository holding `modulePath`. */
+  async resolve(modulePath: string, ctx: ResolveContext = {}): Promise<RepoRoot> {
+    ctx.signal?.throwIfAborted();
+    const cached = this.results.get(modulePath);
+    if (cached !== undefined) {
+      if (cached.ok) return { ...cached.value };
+      throw cached.error;
+    }
+    let p = this.inflight.get(modulePath);
+    if (p === undefined) {
+      p = this.resolveAndCache(modulePath).finally(() => this.inflight.delete(modulePath));
+      this.inflight.set(modulePath, p);
+    }
+    return { ...(await abandonable(p, ctx.signal)) };
+  }
+
+  /** Forgets every cached answer (e.g. after the configuration changed). */
+  clearCache(): void {
+    this.results.clear();
+    this.pages.clear();
+  }
+
+  private async resolveAndCache(modulePath: string): Promise<RepoRoot> {
+    try {
+      const value = await this.resolveUncached(modulePath);
+      this.results.set(modulePath, { ok: true, value }, this.positiveTtlMs);
+      return value;
+    } catch (error) {
+      this.results.set(modulePath, { ok: false, error }, this.negativeTtlMs);
+      throw error;
+    }
+  }
+
+  private async resolveUncached(modulePath: string): Promise<RepoRoot> {
+    checkPath(modulePath);
+    const insecure = matchPrefixPatterns(this.insecure, modulePath);
+
+    const rewrite = matchRewrite(this.rewrites, modulePath);
+    if (rewrite !== undefined) {
+      this.policy.check(rewrite.vcs, rewrite.root);
+      return { root: rewrite.root, vcs: rewrite.vcs, url: rewrite.url, source: 'rewrite' };
+    }
+
+    const known = staticRepoRoot(modulePath);
+    if (known !== null) {
+      this.policy.check(known.vcs, known.root);
+      requireGit(known.vcs, known.root);
+      return { root: known.root, vcs: 'git', url: known.repoUrl, source: 'static' };
+    }
+
+    const mi = await this.discover(modulePath, insecure);
+    this.policy.check(mi.vcs, mi.prefix);
+    if (mi.vcs !== 'mod') requireGit(mi.vcs, mi.prefix);
+    checkScheme(mi, modulePath, insecure);
+    return {
+      root: mi.prefix,
+      vcs: mi.vcs === 'mod' ? 'mod' : 'git',
+      url: mi.repoRoot,
+      source: 'discovery',
+    };
+  }
+
+  /** cmd/go repoRootForImportDynamic, up to the policy check. */
+  private async discover(modulePath: string, insecure: boolean): Promise<MetaImport> {
+    const fail = (kind: 'not-found' | 'upstream', msg: string, cause?: unknown) =>
+      new ModgateError(kind, `unrecognized import path "${modulePath}": ${msg}`, { cause });
+
+    let page: GoGetPage;
+    try {
+      page = await this.page(modulePath, insecure);
+    } catch (err) {
+      throw rewrap(
+        err,
+        `unrecognized import path "${modulePath}": ${insecure ? 'http/' : ''}https fetch`,
+      );
+    }
+    if (page.imports.length === 0) {
+      const statusErr = statusError(page);
+      if (statusErr) throw fail(statusErr.kind, statusErr.message);
+      if (page.parseError) {
+        throw fail(
+          'not-found',
+          `parsing ${modulePath}: ${page.parseError.message}`,
+          page.parseError,
+        );
+      }
+    }
+    let mi: MetaImport;
+    try {
+      mi = matchGoImport(page.imports, modulePath);
+    } catch (err) {
+      throw fail('not-found', `parse ${page.url}: ${errorMessage(err)}`);
+    }
+
+    if (mi.prefix !== modulePath) {
+      // The page for a path deeper in the repository must not be trusted to name the
+      // repository for the whole prefix: the prefix's own page has to agree.
+      let prefixPage: GoGetPage;
+      try {
+        prefixPage = await this.page(mi.prefix, insecure);
+      } catch (err) {
+        throw rewrap(err, `unrecognized import path "${modulePath}": fetching ${mi.prefix}`);
+      }
+      let mi2: MetaImport | undefined;
+      if (prefixPage.imports.length > 0) {
+        try {
+          mi2 = matchGoImport(prefixPage.imports, modulePath);
+        } catch {
+          mi2 = undefined;
+        }
+      }
+      if (
+        mi2 === undefined ||
+        mi2.prefix !== mi.prefix ||
+        mi2.vcs !== mi.vcs ||
+        mi2.repoRoot !== mi.repoRoot
+      ) {
+        const why =
+          prefixPage.imports.length === 0
+            ? (statusError(prefixPage)?.message ?? 'no go-import meta tags')
+            : '';
+        throw fail(
+          'not-found',
+          `${page.url} and ${prefixPage.url} disagree about go-import for ${mi.prefix}${why ? ` (${why})` : ''}`,
+        );
+      }
+    }
+
+    try {
+      validateRepoRoot(mi.repoRoot);
+    } catch (err) {
+      throw fail(
+        'not-found',
+        `${page.url}: invalid repo root ${JSON.stringify(redactUrl(mi.repoRoot))}: ${errorMessage(err)}`,
+      );
+    }
+    if (mi.vcs !== 'mod' && !['git', 'hg', 'svn', 'bzr', 'fossil'].includes(mi.vcs)) {
+      throw fail('not-found', `${page.url}: unknown vcs ${JSON.stringify(mi.vcs)}`);
+    }
+    return mi;
+  }
+
+  /** A go-get page, shared by concurrent callers and kept briefly (negative TTL). */
+  private async page(importPath: string, insecure: boolean): Promise<GoGetPage> {
+    const key = `${insecure ? 'insecure' : 'secure'} ${importPath}`;
+    const cached = this.pages.get(key);
+    if (cached !== undefined) {
+      if (cached.ok) return cached.value;
+      throw cached.error;
+    }
+    let p = this.pagesInflight.get(key);
+    if (p === undefined) {
+      p = fetchGoGetPage(importPath, insecure, this.fetchOptions)
+        .then(
+          (value) => {
+            this.pages.set(key, { ok: true, value }, this.negativeTtlMs);
+            return value;
+          },
+          (error: unknown) => {
+            this.pages.set(key, { ok: false, error }, this.negativeTtlMs);
+            throw error;
+          },
+        )
+        .finally(() => this.pagesInflight.delete(key));
+      this.pagesInflight.set(key, p);
+    }
+    return p;
+  }
+}
+
+function requireGit(vcs: string, root: string): void {
+  if (vcs === 'git') return;
+  throw new ModgateError(
+    'not-found',
+    `${root} is a ${vcs} repository; only git is supported for direct fetching`,
+  );
+}
+
+function checkScheme(mi: MetaImport, modulePath: string, insecure: boolean): void {
+  const scheme = validateRepoRoot(mi.repoRoot);
+  const secure = mi.vcs === 'mod' ? scheme === 'https' : SECURE_GIT_SCHEMES.has(scheme);
+  const allowedInsecure = mi.vcs === 'mod' ? scheme === 'http' : INSECURE_GIT_SCHEMES.has(scheme);
+  if (secure) return;
+  const url = redactUrl(mi.repoRoot);
+  if (allowedInsecure) {
+    if (insecure) return;
+    throw new ModgateError(
+      'forbidden',
+      `insecure ${mi.vcs === 'mod' ? 'proxy' : 'repository'} URL ${url} for ${modulePath}: add the path to direct.insecure to allow it`,
+    );
+  }
+  throw new ModgateError(
+    'forbidden',
+    `unsupported URL scheme "${scheme}" in ${url} for ${modulePath}`,
+  );
+}
+
+/** The error a non-2xx page stands for when it has no go-import tags (cmd/go resp.Err). */
+function statusError(
+  page: GoGetPage,
+): { kind: 'not-found' | 'upstream'; message: string } | undefined {
+  if (page.status >= 200 && page.status < 300) return undefined;
+  const kind = page.status >= 500 || page.status === 429 ? 'upstream' : 'not-found';
+  return { kind, message: `reading ${page.url}: ${page.status} ${statusText(page.status)}` };
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+  };
+  return texts[status] ?? '';
+}
+
+/** A transport error with context in front, keeping its kind. */
+function rewrap(err: unknown, context: string): ModgateError {
+  if (err instanceof ModgateError) {
+    return new ModgateError(err.kind, `${context}: ${err.message}`, { cause: err });
+  }
+  return new ModgateError('upstream', `${context}: ${errorMessage(err)}`, { cause: err });
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Waits for `p` unless `signal` aborts first; the shared work goes on for other callers. */
+function abandonable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new ModgateError('timeout', 'repository lookup abandoned', { cause: signal.reason }));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
