@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GitRunner } from './git-runner.js';
+import { RwLock } from './rw-lock.js';
+
+/**
+ * Appended to `info/attributes` before any archive (cmd/go's ensureGitAttributes): the
+ * repository's own `.gitattributes` may not drop files (export-ignore) or rewrite them
+ * (export-subst), so a zip holds exactly the committed blobs and its hash never depends on
+ * the git version or on what else the repository contains.
+ */
+export const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
+
+/**
+ * One bare repository in the cache, shared by every version and module of its remote. It is
+ * created atomically (initialised under a temporary name, then renamed), so a crash never
+ * leaves a half-made repository behind under the real name. `lock` serialises changes (fetch,
+ * tag) against reads; this is an in-process lock — one modgate process per cache directory.
+ */
+export class BareRepo {
+  readonly lock = new RwLock();
+  /** The refs digest at the last complete fetch in this process (see `refsDigest`). */
+  fullFetchDigest: string | undefined;
+  /**
+   * Whether the repository has the whole history of what it holds (fetched in full once, not
+   * shallow): later fetches of single refs then need no `--depth=1`, and never make it
+   * shallow again.
+   */
+  complete = false;
+  private opening: Promise<void> | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly remoteUrl: string,
+    private readonly runner: GitRunner,
+  ) {}
+
+  /** Whether the repository is on disk (without creating it). */
+  async exists(): Promise<boolean> {
+    if (this.opening !== undefined) return true;
+    return isDir(join(this.dir, 'objects'));
+  }
+
+  /**
+   * Opens the repository, creating it first if needed. Concurrent calls share the work, so no
+   * caller's signal applies to it (the runner's timeouts bound it); a failure is retried by the
+   * next call.
+   */
+  open(): Promise<void> {
+    this.opening ??= this.doOpen();
+    const opening = this.opening;
+    opening.catch(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    return opening;
+  }
+
+  /** Opens the repository if it exists on disk; false when it does not. */
+  async openIfExists(): Promise<boolean> {
+    if (!(await this.exists())) return false;
+    await this.open();
+    return true;
+  }
+
+  private async doOpen(): Promise<void> {
+    if (!(await isDir(join(this.dir, 'objects')))) {
+      await rm(this.dir, { recursive: true, force: true });
+      await this.create();
+      return;
+    }
+    await ensureAttributes(this.dir);
+    const shallow = await exists(join(this.dir, 'shallow'));
+    if (!shallow) {
+      const out = await this.runner.run(['for-each-ref', '--count=1', '--format=%(refname)'], {
+        class: 'local',
+        gitDir: this.dir,
+      });
+      this.complete = out.stdout.length > 0;
+    }
+  }
+
+  private async create(): Promise<void> {
+    const tmp = `${this.dir}.tmp-${randomBytes(6).toString('hex')}`;
+    const opts = { class: 'local' as const };
+    try {
+      // No template: a user's init.templateDir hooks have no business in a server cache.
+      await this.runner.run(['init', '--bare', '--quiet', '--template=', tmp], opts);
+      // A named remote (as cmd/go does): `git fetch origin` keeps Git LFS and friends quiet.
+      await this.runner.run(['remote', 'add', 'origin', '--', this.remoteUrl], {
+        ...opts,
+        gitDir: tmp,
+      });
+      await ensureAttributes(tmp);
+      try {
+        await rename(tmp, this.dir);
+      } catch (err) {
+        // Another process made it first: use theirs.
+        if (!(await isDir(join(this.dir, 'objects')))) throw err;
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+async function ensureAttributes(dir: string): Promise<void> {
+  const info = join(dir, 'info');
+  const file = join(info, 'attributes');
+  await mkdir(info, { recursive: true });
+  const current = await readFile(file, 'utf8').catch(() => '');
+  if (!current.endsWith(ARCHIVE_ATTRIBUTES)) await appendFile(file, ARCHIVE_ATTRIBUTES);
+}
+
+async function isDir(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,73 @@
+import type { NetrcEntry } from './parse-netrc.js';
+
+/**
+ * A credential for HTTPS git remotes on one host, given to modgate by its operator.
+ * `host` is `host[:port]` (meaning `https://host[:port]/`) or a URL prefix with its scheme
+ * (`http://127.0.0.1:8080/`, `https://git.corp/team/`). `username` defaults to
+ * `x-access-token`, which GitHub, GitLab (personal/project tokens), Gitea and Bitbucket
+ * all accept alongside a token.
+ */
+export interface GitCredential {
+  host: string;
+  username?: string;
+  token: string;
+}
+
+export const DEFAULT_GIT_USERNAME = 'x-access-token';
+
+/** A git config entry passed through GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n. */
+export interface GitConfigEntry {
+  key: string;
+  value: string;
+}
+
+/** The URL prefix a credential applies to, in git's `http.<url>.*` form (ends with `/`). */
+export function credentialUrlPrefix(host: string): string {
+  const withScheme = host.includes('://') ? host : `https://${host}`;
+  return withScheme.endsWith('/') ? withScheme : `${withScheme}/`;
+}
+
+/** .netrc entries as credentials (HTTPS on the machine's name; login as user name). */
+export function netrcCredentials(entries: readonly NetrcEntry[]): GitCredential[] {
+  return entries.map((e) => ({
+    host: e.machine,
+    ...(e.login !== '' ? { username: e.login } : {}),
+    token: e.password,
+  }));
+}
+
+/**
+ * Turns credentials into `http.<url>.extraHeader = Authorization: Basic …` config entries:
+ * git sends the header on every request to that URL prefix (after its own insteadOf
+ * rewriting), nothing goes on a command line or into a URL, and the user's own credential
+ * helpers stay configured for every other host. The first credential for a prefix wins.
+ * `secrets` lists every string that must never appear in a log or an error message.
+ */
+export function credentialConfig(credentials: readonly GitCredential[]): {
+  entries: GitConfigEntry[];
+  secrets: string[];
+} {
+  const entries: GitConfigEntry[] = [];
+  const secrets: string[] = [];
+  const seen = new Set<string>();
+  for (const c of credentials) {
+    const prefix = credentialUrlPrefix(c.host);
+    if (seen.has(prefix) || c.token === '') continue;
+    seen.add(prefix);
+    const basic = Buffer.from(`${c.username ?? DEFAULT_GIT_USERNAME}:${c.token}`).toString(
+      'base64',
+    );
+    entries.push({ key: `http.${prefix}.extraHeader`, value: `Authorization: Basic ${basic}` });
+    secrets.push(c.token, basic);
+  }
+  return { entries, secrets };
+}
+
+/** Replaces every secret in `text` with `***`. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s !== '') out = out.split(s).join('***');
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import { ModgateError } from '../../../errors/index.js';
+import { redactUrl } from '../../../log/index.js';
+
+/** A git remote as modgate uses it: the URL git is given, and what may be shown of it. */
+export interface GitRemote {
+  /** Exactly as given to git (may carry a user name, e.g. `ssh://git@host/...`). */
+  readonly url: string;
+  /** `host[:port]`, for error messages and per-host limits. */
+  readonly host: string;
+  /** The URL without any `user:password@`: safe for logs and errors. */
+  readonly display: string;
+}
+
+/** Schemes git may be pointed at unless configured otherwise (no file://, no ext::). */
+export const DEFAULT_GIT_SCHEMES: readonly string[] = ['https', 'http', 'git', 'ssh'];
+
+/**
+ * Checks a remote URL before it reaches git. Like cmd/go, only URL syntax is accepted
+ * (no scp-like `host:path`, no local paths): the URL may come from go-get discovery, i.e.
+ * from whoever controls a module path's web server, so the scheme is limited (`ext::` would
+ * run commands) and nothing that git could read as an option gets through. Throws `invalid`.
+ */
+export function parseGitRemote(
+  url: string,
+  allowedSchemes: readonly string[] = DEFAULT_GIT_SCHEMES,
+): GitRemote {
+  const bad = (why: string): ModgateError =>
+    new ModgateError('invalid', `git remote ${JSON.stringify(redactUrl(url))}: ${why}`);
+  if (/[\s\x00-\x1f\x7f]/.test(url)) throw bad('contains white space or control characters');
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (m === null) throw bad('not a URL (scheme://host/path)');
+  const scheme = (m[1] ?? '').toLowerCase().replace(/^git\+ssh$/, 'ssh');
+  if (!allowedSchemes.includes(scheme)) throw bad(`scheme ${scheme} is not allowed`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad('not a valid URL');
+  }
+  if (parsed.hostname === '' && scheme !== 'file') throw bad('no host');
+  return { url, host: parsed.host, display: redactUrl(url) };
+}

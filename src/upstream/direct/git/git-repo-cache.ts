@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { isNotFound } from '../../../errors/index.js';
+import type { CodeHostContext } from '../code-host.js';
+import { BareRepo } from './bare-repo.js';
+import { GitCodeHost } from './git-code-host.js';
+import { DEFAULT_GIT_SCHEMES, parseGitRemote } from './git-remote.js';
+import { GitRunner, type GitRunnerOptions } from './git-runner.js';
+
+export interface GitRepoCacheOptions extends Omit<GitRunnerOptions, 'allowedProtocols'> {
+  /** Where the bare repositories live, e.g. `<dataDir>/.git-cache`. */
+  dir: string;
+  /** URL schemes accepted for remotes (also GIT_ALLOW_PROTOCOL). Default https, http, git, ssh. */
+  allowedSchemes?: readonly string[];
+  /** How long ls-remote answers are reused. Default 5 s. */
+  refsTtlMs?: number;
+  /** How long `probe` remembers a missing repository. Default 30 s. */
+  probeNegativeTtlMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+const MAX_NEGATIVE = 10_000;
+
+/**
+ * The git side of direct fetching: one bare repository per remote under `dir`
+ * (`<sha256 of the URL>.git`), shared by every module and version in it, fetched
+ * incrementally; one GitCodeHost per remote URL (so its refs cache and fetch state are shared
+ * by all requests); one GitRunner (environment, credentials, limits, timeouts) for all.
+ */
+export class GitRepoCache {
+  private readonly runner: GitRunner;
+  private readonly hosts = new Map<string, GitCodeHost>();
+  private readonly missing = new Map<string, number>();
+  private readonly schemes: readonly string[];
+  private readonly now: () => number;
+
+  constructor(private readonly options: GitRepoCacheOptions) {
+    this.schemes = options.allowedSchemes ?? DEFAULT_GIT_SCHEMES;
+    this.now = options.now ?? Date.now;
+    this.runner = new GitRunner({
+      ...options,
+      allowedProtocols: [...new Set(this.schemes.map((s) => (s === 'git+ssh' ? 'ssh' : s)))],
+    });
+  }
+
+  /** The code host for a remote URL; throws `invalid` for URLs git must not be given. */
+  codeHost(url: string): GitCodeHost {
+    let host = this.hosts.get(url);
+    if (host === undefined) {
+      const remote = parseGitRemote(url, this.schemes);
+      const dir = join(this.options.dir, `${createHash('sha256').update(url).digest('hex')}.git`);
+      host = new GitCodeHost(remote, new BareRepo(dir, url, this.runner), this.runner, {
+        ...(this.options.refsTtlMs !== undefined ? { refsTtlMs: this.options.refsTtlMs } : {}),
+        now: this.now,
+      });
+      this.hosts.set(url, host);
+    }
+    return host;
+  }
+
+  /**
+   * Whether a repository exists at `url`, by `git ls-remote` only — no clone — so a path that
+   * is not a module gets a fast 404. "No" is remembered for `probeNegativeTtlMs`; "yes" warms
+   * the code host's refs cache. Authentication and network failures throw (they are not a
+   * "no").
+   */
+  async probe(url: string, ctx: CodeHostContext = {}): Promise<boolean> {
+    const until = this.missing.get(url);
+    if (until !== undefined && until > this.now()) return false;
+    const host = this.codeHost(url);
+    try {
+      await host.refs(ctx);
+      this.missing.delete(url);
+      return true;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      this.missing.delete(url);
+      this.missing.set(url, this.now() + (this.options.probeNegativeTtlMs ?? 30_000));
+      while (this.missing.size > MAX_NEGATIVE) {
+        const oldest = this.missing.keys().next();
+        if (oldest.done === true) break;
+        this.missing.delete(oldest.value);
+      }
+      return false;
+    }
+  }
+
+  /** Kills running git processes; the cache is unusable afterwards. */
+  close(): void {
+    this.runner.close();
+  }
+}

@@ -1,0 +1,221 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  credentialConfig,
+  netrcCredentials,
+  scrubSecrets,
+  type GitCredential,
+} from './git-credentials.js';
+import { gitEnvironment } from './git-environment.js';
+import { GitProcess, runGit, type GitOutput } from './git-process.js';
+import { parseNetrc } from './parse-netrc.js';
+import { Semaphore } from './semaphore.js';
+import { redactUrl } from '../../../log/index.js';
+
+/** What a git command is, for limits and timeouts. */
+export type GitCommandClass = 'ls-remote' | 'fetch' | 'local' | 'archive';
+
+/** Reported after every git command (metrics, logs, tests). Never holds credentials. */
+export interface GitCommandEvent {
+  args: readonly string[];
+  class: GitCommandClass;
+  host?: string;
+  /** Undefined on success. */
+  failure?: string;
+  exitCode: number | null;
+  durationMs: number;
+  startedAt: number;
+}
+
+export interface GitRunnerOptions {
+  /** Working directory for commands outside a repository (created on first use). */
+  dir: string;
+  /** The environment git inherits; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  credentials?: readonly GitCredential[];
+  /** A .netrc file whose machines become credentials (after `credentials`). */
+  netrcPath?: string;
+  sshCommand?: string;
+  allowedProtocols?: readonly string[];
+  /** Network commands (ls-remote, fetch) at once, over all hosts. Default 8. */
+  maxConcurrent?: number;
+  /** Network commands at once per host. Default 4. */
+  maxPerHost?: number;
+  /** Local commands (log, cat-file, archive, ...) at once. Default 16. */
+  maxLocal?: number;
+  timeouts?: Partial<Record<GitCommandClass, number>>;
+  observer?: (event: GitCommandEvent) => void;
+}
+
+const DEFAULT_TIMEOUTS: Record<GitCommandClass, number> = {
+  'ls-remote': 60_000,
+  fetch: 10 * 60_000,
+  local: 60_000,
+  archive: 10 * 60_000,
+};
+
+export interface GitRunOptions {
+  class: GitCommandClass;
+  /** Run inside this bare repository (GIT_DIR); else in the runner's directory. */
+  gitDir?: string;
+  /** The remote host, for network commands (per-host limit). */
+  host?: string;
+  signal?: AbortSignal;
+  maxStdout?: number;
+  /** Extra environment for this command. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Runs git for the code-host layer: one environment (credentials, no prompts), concurrency
+ * limits (network commands overall and per host, local commands), a timeout per class of
+ * command after which the whole process group dies, and scrubbing of credentials from
+ * everything git prints. `close()` kills whatever is still running.
+ */
+export class GitRunner {
+  private readonly network: Semaphore;
+  private readonly local: Semaphore;
+  private readonly perHost = new Map<string, Semaphore>();
+  private readonly timeouts: Record<GitCommandClass, number>;
+  private readonly live = new Set<GitProcess>();
+  private setup: Promise<{ env: NodeJS.ProcessEnv; secrets: string[] }> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: GitRunnerOptions) {
+    this.network = new Semaphore(options.maxConcurrent ?? 8);
+    this.local = new Semaphore(options.maxLocal ?? 16);
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  }
+
+  get dir(): string {
+    return this.options.dir;
+  }
+
+  /** Runs a command to completion (stdout collected); throws GitCommandError. */
+  async run(args: readonly string[], opts: GitRunOptions): Promise<GitOutput> {
+    const { processOptions, release } = await this.prepare(opts);
+    try {
+      return await runGit(args, { ...processOptions, maxStdout: opts.maxStdout }, (p) =>
+        this.track(p, opts),
+      );
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Starts a command whose stdout the caller streams. The concurrency slot is held until the
+   * process has exited.
+   */
+  async start(args: readonly string[], opts: GitRunOptions): Promise<GitProcess> {
+    const { processOptions, release } = await this.prepare(opts);
+    try {
+      const proc = new GitProcess(args, processOptions);
+      this.track(proc, opts);
+      void proc.exited.then(release);
+      return proc;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Removes credentials (and URL user info) from text that is about to be shown. */
+  async scrub(text: string): Promise<string> {
+    const { secrets } = await this.environment();
+    return redactUrl(scrubSecrets(text, secrets));
+  }
+
+  /** Kills every running git process; later commands fail. */
+  close(): void {
+    this.closed = true;
+    for (const p of this.live) p.kill('aborted');
+  }
+
+  private async prepare(opts: GitRunOptions): Promise<{
+    processOptions: ConstructorParameters<typeof GitProcess>[1];
+    release: () => void;
+  }> {
+    if (this.closed) throw new Error('git runner closed');
+    const { env, secrets } = await this.environment();
+    const releases: Array<() => void> = [];
+    const release = (): void => {
+      for (const r of releases.reverse()) r();
+    };
+    try {
+      if (opts.class === 'ls-remote' || opts.class === 'fetch') {
+        const host = opts.host ?? '';
+        let sem = this.perHost.get(host);
+        if (sem === undefined) {
+          sem = new Semaphore(this.options.maxPerHost ?? 4);
+          this.perHost.set(host, sem);
+        }
+        releases.push(await sem.acquire(opts.signal));
+        releases.push(await this.network.acquire(opts.signal));
+      } else {
+        releases.push(await this.local.acquire(opts.signal));
+      }
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const commandEnv: NodeJS.ProcessEnv = { ...env, ...opts.env };
+    if (opts.gitDir !== undefined) commandEnv.GIT_DIR = opts.gitDir;
+    // Outside a repository, never discover one above our directory.
+    else commandEnv.GIT_CEILING_DIRECTORIES = dirname(this.options.dir);
+    return {
+      processOptions: {
+        cwd: opts.gitDir ?? this.options.dir,
+        env: commandEnv,
+        timeoutMs: this.timeouts[opts.class],
+        signal: opts.signal,
+        scrub: (text) => redactUrl(scrubSecrets(text, secrets)),
+      },
+      release,
+    };
+  }
+
+  private track(proc: GitProcess, opts: GitRunOptions): void {
+    const startedAt = Date.now();
+    this.live.add(proc);
+    void proc.exited.then((exit) => {
+      this.live.delete(proc);
+      this.options.observer?.({
+        args: proc.args,
+        class: opts.class,
+        ...(opts.host !== undefined ? { host: opts.host } : {}),
+        ...(exit.failure !== undefined ? { failure: exit.failure } : {}),
+        exitCode: exit.exitCode,
+        durationMs: exit.durationMs,
+        startedAt,
+      });
+    });
+  }
+
+  /** The environment and the secrets to scrub, computed once (reads the .netrc file). */
+  private environment(): Promise<{ env: NodeJS.ProcessEnv; secrets: string[] }> {
+    this.setup ??= (async () => {
+      await mkdir(this.options.dir, { recursive: true });
+      const credentials = [...(this.options.credentials ?? [])];
+      if (this.options.netrcPath !== undefined) {
+        const text = await readFile(this.options.netrcPath, 'utf8');
+        credentials.push(...netrcCredentials(parseNetrc(text)));
+      }
+      const { entries, secrets } = credentialConfig(credentials);
+      const env = gitEnvironment(this.options.env ?? process.env, {
+        config: entries,
+        ...(this.options.sshCommand !== undefined ? { sshCommand: this.options.sshCommand } : {}),
+        ...(this.options.allowedProtocols !== undefined
+          ? { allowedProtocols: this.options.allowedProtocols }
+          : {}),
+      });
+      return { env, secrets };
+    })();
+    const setup = this.setup;
+    // A failed set-up (unreadable .netrc) is retried next time.
+    setup.catch(() => {
+      if (this.setup === setup) this.setup = undefined;
+    });
+    return setup;
+  }
+}

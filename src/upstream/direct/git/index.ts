@@ -1,0 +1,24 @@
+/**
+ * The git CodeHost: direct fetching of module sources from git remotes, through the system
+ * `git` binary, without a Go toolchain (cmd/go's modfetch/codehost/git.go; see
+ * go-modules-spec §4.5 and §4.11, https://go.dev/ref/mod#vcs-git).
+ *
+ * Rules enforced here:
+ * - refs are `git ls-remote`'s HEAD, refs/heads/* and refs/tags/*, annotated tags peeled;
+ * - revisions resolve in cmd/go's order (local hash, local tag, remote tag, branch, HEAD,
+ *   unique hash prefix of a ref) and nothing unreachable from a head or tag is ever fetched;
+ * - commit time is the committer time in UTC; tags on a commit are sorted;
+ * - archives are `git archive --format=zip` with export-subst and export-ignore disabled and
+ *   no line-ending conversion, so blobs come out byte for byte as committed;
+ * - git never prompts, the user's git configuration (insteadOf, credential helpers, SSH)
+ *   still applies, configured credentials reach git only through its environment, and no
+ *   error message carries a secret; git failures become ModgateErrors in one function
+ *   (`mapGitError`): missing repository → not-found, authentication → forbidden naming the
+ *   host, network → upstream/timeout naming the host.
+ */
+export { GitRepoCache, type GitRepoCacheOptions } from './git-repo-cache.js';
+export { GitCodeHost, type GitCodeHostOptions } from './git-code-host.js';
+export type { GitCommandEvent, GitCommandClass } from './git-runner.js';
+export type { GitCredential } from './git-credentials.js';
+export type { GitRefs } from './git-refs.js';
+export { mapGitError } from './map-git-error.js';

@@ -1,0 +1,91 @@
+/**
+ * An in-process readers–writer lock, FIFO: a writer waits for the readers before it, and
+ * readers that arrive after a waiting writer wait for it (so a stream of reads cannot starve
+ * a fetch). Used per bare repository: reads of the object database (log, cat-file, archive)
+ * share it; anything that changes the repository (fetch, tag, attributes) holds it alone.
+ */
+export class RwLock {
+  private readers = 0;
+  private writing = false;
+  private readonly queue: Array<{ write: boolean; grant: () => void }> = [];
+
+  read(signal?: AbortSignal): Promise<() => void> {
+    return this.enqueue(false, signal);
+  }
+
+  write(signal?: AbortSignal): Promise<() => void> {
+    return this.enqueue(true, signal);
+  }
+
+  /** Runs `fn` holding the lock shared. */
+  async withRead<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.read(signal);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs `fn` holding the lock exclusively. */
+  async withWrite<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.write(signal);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** Whether a writer holds the lock (for tests). */
+  get isWriteLocked(): boolean {
+    return this.writing;
+  }
+
+  private async enqueue(write: boolean, signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        write,
+        grant: (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = (): void => {
+        const i = this.queue.indexOf(entry);
+        if (i >= 0) {
+          this.queue.splice(i, 1);
+          this.pump();
+          reject(signal?.reason as Error);
+        }
+      };
+      this.queue.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pump();
+    });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (write) this.writing = false;
+      else this.readers--;
+      this.pump();
+    };
+  }
+
+  private pump(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (head === undefined || this.writing) return;
+      if (head.write) {
+        if (this.readers > 0) return;
+        this.writing = true;
+      } else {
+        this.readers++;
+      }
+      this.queue.shift();
+      head.grant();
+    }
+  }
+}
