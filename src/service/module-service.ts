@@ -2,6 +2,7 @@ import { ModgateError, isNotFound } from '../errors/index.js';
 import { check } from '../module/index.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { ByteRange, Storage, StoredStat } from '../storage/storage.js';
+import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { ByteLru } from './byte-lru.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -71,7 +72,7 @@ export class ModuleService {
 
   /** `@v/list` or `@latest`: fresh copy, else refresh, else stale copy. */
   async listOrLatest(req: ListRequest): Promise<MetadataAnswer> {
-    const key = req.kind === 'list' ? `${req.escapedPath}/@v/list` : `${req.escapedPath}/@latest`;
+    const key = req.kind === 'list' ? listKey(req.escapedPath) : latestKey(req.escapedPath);
     const ttl = this.options.listTtlMs;
     const hot = this.hot.get(key);
     if (hot && this.now() - hot.fetchedAt < ttl) {
@@ -137,7 +138,7 @@ export class ModuleService {
         return { body: info.raw, cache: 'miss' };
       });
     }
-    const key = `${req.escapedPath}/@v/${req.escapedVersion}.info`;
+    const key = infoKey(req.escapedPath, req.escapedVersion);
     return this.immutable(req, key, async (ctx) => {
       const info = await this.options.upstream.info(req.modulePath, req.version, ctx);
       return info.raw;
@@ -146,7 +147,7 @@ export class ModuleService {
 
   /** `@v/<version>.mod` for a canonical version. */
   mod(req: FileRequest): Promise<MetadataAnswer> {
-    const key = `${req.escapedPath}/@v/${req.escapedVersion}.mod`;
+    const key = modKey(req.escapedPath, req.escapedVersion);
     return this.immutable(req, key, (ctx) =>
       this.options.upstream.mod(req.modulePath, req.version, ctx),
     );
@@ -154,7 +155,7 @@ export class ModuleService {
 
   /** The stored zip's size and validators, or null when it is not stored yet. */
   zipStat(req: FileRequest): Promise<StoredStat | null> {
-    return this.options.storage.stat(zipKey(req));
+    return this.options.storage.stat(zipKeyOf(req));
   }
 
   /** A stored zip (whole or a range); null when it is not stored. */
@@ -162,7 +163,7 @@ export class ModuleService {
     req: FileRequest,
     range?: ByteRange,
   ): Promise<{ stream: Readable; stat: StoredStat } | null> {
-    return this.options.storage.openRead(zipKey(req), range);
+    return this.options.storage.openRead(zipKeyOf(req), range);
   }
 
   /**
@@ -171,7 +172,7 @@ export class ModuleService {
    * spool stays open for it however fast the download completes.
    */
   async openZipDownload(req: FileRequest): Promise<{ download: ZipDownload; reader: Readable }> {
-    const key = zipKey(req);
+    const key = zipKeyOf(req);
     const running = this.downloads.get(key);
     const download =
       running && (running.status === 'downloading' || running.status === 'verifying')
@@ -260,6 +261,6 @@ export class ModuleService {
   }
 }
 
-function zipKey(req: FileRequest): string {
-  return `${req.escapedPath}/@v/${req.escapedVersion}.zip`;
+function zipKeyOf(req: FileRequest): string {
+  return zipKey(req.escapedPath, req.escapedVersion);
 }
