@@ -76,6 +76,7 @@ export class SumdbClient {
   private readonly latestFetches = new Coalescer<SignedTree>();
   private readonly latestMaxAgeMs: number;
   private readonly now: () => number;
+  private readonly onCacheError: (file: string, err: unknown) => void;
   private fetched: { at: number; latest: SignedTree } | undefined;
 
   constructor(options: SumdbClientOptions) {
@@ -85,9 +86,10 @@ export class SumdbClient {
     this.cache = options.cache;
     this.latestMaxAgeMs = options.latestMaxAgeMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.onCacheError = options.onCacheError ?? (() => undefined);
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
-      onCacheError: options.onCacheError ?? (() => undefined),
+      onCacheError: this.onCacheError,
     });
     this.timeline = new Timeline(this.name, options.verifier, options.state, this.tiles);
   }
@@ -145,8 +147,8 @@ export class SumdbClient {
     const file = `lookup/${escapePath(modulePath)}@${escapeVersion(version.replace(/\/go\.mod$/, ''))}`;
     const context = `${modulePath}@${version}`;
     return await this.lookups.do(file, async () => {
-      const cached = await this.cache.get(file).catch(() => null);
-      if (cached !== null) return { data: cached, cached: true };
+      const cached = await this.fromCache(file);
+      if (cached !== undefined) return { data: cached, cached: true };
       let data: Buffer;
       try {
         data = await this.transport.get(`/${file}`);
@@ -161,9 +163,25 @@ export class SumdbClient {
       }
       await this.merge(record.rest, context);
       await this.checkRecord(record.id, record.text, context);
-      await this.cache.put(file, data).catch(() => undefined);
+      await this.cache.put(file, data).catch((err: unknown) => this.onCacheError(file, err));
       return { data, cached: false };
     });
+  }
+
+  /**
+   * A cached lookup answer. It was verified before it was stored, and storage is trusted, so
+   * it is only checked for shape: something unreadable is a miss.
+   */
+  private async fromCache(file: string): Promise<Buffer | undefined> {
+    try {
+      const data = await this.cache.get(file);
+      if (data === null) return undefined;
+      parseRecord(data);
+      return data;
+    } catch (err) {
+      this.onCacheError(file, err);
+      return undefined;
+    }
   }
 
   /**
