@@ -1,0 +1,58 @@
+/**
+ * Errors of the code-repo layer, worded as the go command words them (x/mod ModuleError and
+ * InvalidVersionError), so that a user reading a proxy's 404 body sees what `GOPROXY=direct`
+ * would have printed:
+ *
+ *   example.com/m@v1.2.3: invalid version: unknown revision v1.2.3
+ *   example.com/m@v1.0.1-0.2020…-abc: invalid pseudo-version: preceding tag (v1.0.0) not found
+ *
+ * Kinds: everything that means "this module has no such version" is `not-found` (a proxy
+ * answers 404 and the go command treats the module or version as absent, which is what lets
+ * it probe module-path prefixes for an import path); failures of the code host keep their
+ * own kind (`upstream`, `timeout`, `forbidden`, `too-large`).
+ */
+import { errorKind, ModgateError, type ErrorKind } from '../../errors/index.js';
+
+/** The message of any thrown value. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The kind a code-host failure keeps when wrapped: a ModgateError's own kind, `timeout` for
+ * aborts, `upstream` for anything else (a bug in a code host is still a failed upstream).
+ */
+export function codeHostKind(err: unknown): ErrorKind {
+  const kind = errorKind(err);
+  return kind === 'internal' ? 'upstream' : kind;
+}
+
+/** `path@version: invalid version: reason` (or `invalid pseudo-version`). */
+export function invalidVersion(
+  modulePath: string,
+  version: string,
+  reason: string,
+  options: { pseudo?: boolean; kind?: ErrorKind; cause?: unknown } = {},
+): ModgateError {
+  const noun = options.pseudo === true ? 'pseudo-version' : 'version';
+  return new ModgateError(
+    options.kind ?? 'not-found',
+    `${modulePath}@${version}: invalid ${noun}: ${reason}`,
+    { cause: options.cause },
+  );
+}
+
+/** A code-host failure wrapped as `path@version: invalid version: <its message>`, same kind. */
+export function wrapRevisionError(modulePath: string, rev: string, err: unknown): ModgateError {
+  return invalidVersion(modulePath, rev, errorText(err), { kind: codeHostKind(err), cause: err });
+}
+
+/** `module path: reason` (x/mod ModuleError without a version). */
+export function moduleError(
+  modulePath: string,
+  reason: string,
+  kind: ErrorKind,
+  cause?: unknown,
+): ModgateError {
+  return new ModgateError(kind, `module ${modulePath}: ${reason}`, { cause });
+}

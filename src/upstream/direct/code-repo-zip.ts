@@ -1,0 +1,248 @@
+/**
+ * cmd/go codeRepo.Zip: the module zip of a version, built from the code host's archive of
+ * the commit.
+ *
+ * The archive (git-archive form: byte-exact blobs, symlinks as symlink entries) is spooled
+ * to a temporary file — a zip is read from its central directory — and at most 500 MiB of it
+ * is accepted. Entries under the module directory are kept with that prefix stripped;
+ * directory entries are dropped. A module in a subdirectory (a `vN/` major subdirectory too)
+ * without its own `LICENSE` gets the repository root's `LICENSE` at the same commit. The rest
+ * is x/mod/zip Create (src/zip createZip): symlinks, vendored packages, nested modules and
+ * `.hg_archival.txt` are omitted, bad names and collisions fail, no directory entries.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type yauzl from 'yauzl';
+import { ModgateError } from '../../errors/index.js';
+import {
+  createZip,
+  DEFAULT_MAX_ZIP_ENTRIES,
+  MAX_LICENSE,
+  MAX_ZIP_FILE,
+  type FileMode,
+  type ZipSourceFile,
+} from '../../zip/index.js';
+import { decodeGoString } from '../../zip/go-string.js';
+import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
+import { codeHostKind, errorText } from './code-repo-errors.js';
+import type { FoundDir } from './code-repo-find-dir.js';
+import type { CodeRepoSession } from './code-repo-session.js';
+
+export interface ModuleZipOptions {
+  /** Where archives are spooled (a fresh directory per zip, removed afterwards). */
+  readonly tmpDir?: string;
+}
+
+/**
+ * The module zip of `modulePath@version` located at `found`, as a stream. Resolves once the
+ * zip is known to be valid (its first bytes exist); later failures destroy the stream.
+ * Throws ModgateError: the code host's kinds for archive failures, `too-large` for limits,
+ * `checksum` for files the zip rules refuse.
+ */
+export async function moduleZip(
+  modulePath: string,
+  version: string,
+  found: FoundDir,
+  session: CodeRepoSession,
+  options: ModuleZipOptions,
+): Promise<Readable> {
+  const label = `${modulePath}@${version}`;
+  const spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'modgate-archive-'));
+  let reader: ModuleZipReader | undefined;
+  const cleanup = async (): Promise<void> => {
+    await reader?.close().catch(() => undefined);
+    await rm(spoolDir, { recursive: true, force: true });
+  };
+  let files: ZipSourceFile[];
+  try {
+    const spool = join(spoolDir, 'archive.zip');
+    await spoolArchive(found, session, spool, label);
+    reader = await ModuleZipReader.open(spool, {
+      label: `archive of ${label}`,
+      maxEntries: DEFAULT_MAX_ZIP_ENTRIES,
+    });
+    files = await moduleFiles(reader, found, session);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  // From here on the spool lives until createZip is done with it, however that ends (the
+  // consumer destroying the stream ends it too).
+  const out = new FirstChunk();
+  const done = createZip(modulePath, version, files, out);
+  void done.then(cleanup, cleanup);
+  // createZip checks every file before it writes a byte: the first byte out means the zip
+  // is valid; a rejection before that is the answer.
+  try {
+    await Promise.race([out.started, done]);
+  } catch (err) {
+    out.destroy();
+    throw err;
+  }
+  return out;
+}
+
+/** A pass-through that tells when its first chunk arrived. */
+class FirstChunk extends PassThrough {
+  readonly started: Promise<void>;
+  private markStarted: () => void = () => undefined;
+
+  constructor() {
+    super();
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+
+  override _transform(chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void {
+    this.markStarted();
+    super._transform(chunk, enc, cb);
+  }
+}
+
+async function spoolArchive(
+  found: FoundDir,
+  session: CodeRepoSession,
+  file: string,
+  label: string,
+): Promise<void> {
+  let archive: Readable;
+  try {
+    archive = await session.code.archive(found.commit.name, found.dir, MAX_ZIP_FILE, session.ctx);
+  } catch (err) {
+    throw new ModgateError(codeHostKind(err), `${label}: ${errorText(err)}`, { cause: err });
+  }
+  try {
+    await pipeline(
+      archive,
+      new ByteLimit(MAX_ZIP_FILE, `${label}: downloaded zip file too large`),
+      createWriteStream(file),
+      ...(session.ctx.signal ? [{ signal: session.ctx.signal }] : []),
+    );
+  } catch (err) {
+    if (err instanceof ModgateError) throw err;
+    throw new ModgateError(codeHostKind(err), `${label}: ${errorText(err)}`, { cause: err });
+  }
+}
+
+/** The archive's files under the module directory, plus the root LICENSE when needed. */
+async function moduleFiles(
+  reader: ModuleZipReader,
+  found: FoundDir,
+  session: CodeRepoSession,
+): Promise<ZipSourceFile[]> {
+  const prefix = found.dir === '' ? '' : found.dir + '/';
+  const files: ZipSourceFile[] = [];
+  let haveLicense = false;
+  for await (const entry of reader.entries()) {
+    let name = decodeGoString(entry.rawName);
+    if (!name.startsWith(prefix)) continue;
+    name = name.slice(prefix.length);
+    if (name === '' || name.endsWith('/')) continue;
+    files.push({
+      path: name,
+      mode: entryMode(entry.rawName, entry.entry),
+      size: entry.uncompressedSize,
+      open: () => entryContent(reader, entry),
+    });
+    if (name === 'LICENSE') haveLicense = true;
+  }
+  if (!haveLicense && found.dir !== '') {
+    let license: Buffer | null;
+    try {
+      license = await session.readFile(found.commit.name, 'LICENSE', MAX_LICENSE);
+    } catch (err) {
+      if (err instanceof ModgateError && err.kind === 'too-large') {
+        throw new ModgateError(
+          'too-large',
+          `create zip: LICENSE: LICENSE file too large (max size is ${MAX_LICENSE} bytes)`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    if (license !== null) {
+      const data = license;
+      files.push({ path: 'LICENSE', mode: 'file', size: data.length, open: () => data });
+    }
+  }
+  return files;
+}
+
+/** archive/zip FileHeader.Mode, reduced to what the zip rules distinguish. */
+export function entryMode(rawName: Buffer, entry: yauzl.Entry): FileMode {
+  if (rawName[rawName.length - 1] === 0x2f) return 'dir';
+  const creator = entry.versionMadeBy >>> 8;
+  const attrs = entry.externalFileAttributes >>> 0;
+  if (creator === 3 || creator === 19) {
+    switch ((attrs >>> 16) & 0xf000) {
+      case 0xa000:
+        return 'symlink';
+      case 0x4000:
+        return 'dir';
+      case 0x6000:
+      case 0x2000:
+      case 0x1000:
+      case 0xc000:
+        return 'other';
+      default:
+        return 'file';
+    }
+  }
+  if ((creator === 0 || creator === 11 || creator === 14) && (attrs & 0x10) !== 0) return 'dir';
+  return 'file';
+}
+
+/** One entry's verified content as a stream (read on demand, with backpressure). */
+function entryContent(reader: ModuleZipReader, entry: ZipEntry): Readable {
+  const out = new PassThrough();
+  reader
+    .readContent(entry, async (chunk) => {
+      if (out.destroyed) throw new Error('zip entry stream closed');
+      if (!out.write(chunk)) await drained(out);
+    })
+    .then(
+      () => out.end(),
+      (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+    );
+  return out;
+}
+
+function drained(stream: PassThrough): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', closed);
+      resolve();
+    };
+    const closed = (): void => {
+      stream.off('drain', done);
+      reject(new Error('zip entry stream closed'));
+    };
+    stream.once('drain', done);
+    stream.once('close', closed);
+  });
+}
+
+/** Fails with `too-large` once more than `max` bytes went through. */
+class ByteLimit extends Transform {
+  private seen = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly message: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.max) {
+      cb(new ModgateError('too-large', this.message));
+      return;
+    }
+    cb(null, chunk);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * DirectUpstream: the Upstream seam served straight from version control, the way the go
+ * command serves itself in `GOPROXY=direct` mode — no Go toolchain needed. A resolver (go-get
+ * discovery, or configuration) names the repository root and the CodeHost of a module path;
+ * a CodeRepo per module path applies the module rules.
+ *
+ * `.info`/`@latest` bodies are `{"Version":…,"Time":…}` (plus `Origin` when the resolver
+ * says which VCS and URL it used), `.mod` and `.zip` are what `go mod download` would put in
+ * its cache, `@v/list` lists tagged versions. Everything that means "no such module or
+ * version" is `not-found`, so a `,` chain falls through and the go command can probe module
+ * path prefixes; code host failures keep their kinds (`upstream`, `timeout`, `forbidden`).
+ */
+import { ModgateError } from '../../errors/index.js';
+import { isPseudoVersion } from '../../module/index.js';
+import { isCanonicalFor } from '../../protocol/proxy-request.js';
+import type { FetchContext, RevInfo, Upstream, ZipSource } from '../upstream.js';
+import type { CodeHost } from './code-host.js';
+import { CodeRepo, type CodeRevInfo } from './code-repo.js';
+import { FileCache } from './code-repo-session.js';
+import { goTimeString, revInfoJson } from './rev-info-json.js';
+
+/** What a resolver knows about the repository holding a module. */
+export interface ResolvedRepo {
+  /** The import path of the repository root (a prefix of the module path). */
+  readonly root: string;
+  readonly codeHost: CodeHost;
+  /** For `.info` Origin: the VCS (`git`) and the repository URL without credentials. */
+  readonly vcs?: string;
+  readonly url?: string;
+}
+
+/** Finds the repository of a module path; throws `not-found` when there is none. */
+export type RepoResolver = (modulePath: string, ctx?: FetchContext) => Promise<ResolvedRepo>;
+
+export interface DirectUpstreamOptions {
+  readonly description?: string;
+  /** Where zip archives are spooled; the OS temporary directory by default. */
+  readonly tmpDir?: string;
+  /** How many module paths keep their CodeRepo (least recently used out). Default 1000. */
+  readonly maxRepos?: number;
+}
+
+interface CachedRepo {
+  readonly repo: CodeRepo;
+  readonly origin: { vcs?: string; url?: string };
+}
+
+export class DirectUpstream implements Upstream {
+  readonly description: string;
+  private readonly repos = new Map<string, Promise<CachedRepo>>();
+  private readonly files = new FileCache();
+
+  constructor(
+    private readonly resolve: RepoResolver,
+    private readonly options: DirectUpstreamOptions = {},
+  ) {
+    this.description = options.description ?? 'direct';
+  }
+
+  async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
+    const { repo } = await this.repo(modulePath, ctx);
+    return repo.versions(hostContext(ctx));
+  }
+
+  async info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo> {
+    const cached = await this.repo(modulePath, ctx);
+    const info = await cached.repo.stat(query, hostContext(ctx));
+    if (isCanonicalFor(modulePath, query) && info.version !== query) {
+      throw new ModgateError(
+        'not-found',
+        `${modulePath}@${query}: invalid version: resolves to version ${info.version}`,
+      );
+    }
+    return this.revInfo(cached, info);
+  }
+
+  async latest(modulePath: string, ctx: FetchContext): Promise<RevInfo> {
+    const cached = await this.repo(modulePath, ctx);
+    return this.revInfo(cached, await cached.repo.latest(hostContext(ctx)));
+  }
+
+  async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {
+    const { repo } = await this.repo(modulePath, ctx);
+    return repo.goMod(version, hostContext(ctx));
+  }
+
+  async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
+    const { repo } = await this.repo(modulePath, ctx);
+    return { stream: await repo.zip(version, hostContext(ctx)) };
+  }
+
+  private revInfo(cached: CachedRepo, info: CodeRevInfo): RevInfo {
+    const { vcs, url } = cached.origin;
+    const origin =
+      vcs !== undefined || url !== undefined
+        ? {
+            ...(vcs !== undefined ? { vcs } : {}),
+            ...(url !== undefined ? { url } : {}),
+            subdir: cached.repo.layout.codeDir,
+            // As the go command stores it: a pseudo-version does not depend on the ref.
+            ...(info.ref !== undefined && !isPseudoVersion(info.version) ? { ref: info.ref } : {}),
+            hash: info.name,
+          }
+        : undefined;
+    return {
+      version: info.version,
+      time: goTimeString(info.time),
+      raw: Buffer.from(revInfoJson(info.version, info.time, origin)),
+    };
+  }
+
+  /** The CodeRepo of a module path: resolved once, shared by concurrent callers. */
+  private repo(modulePath: string, ctx: FetchContext): Promise<CachedRepo> {
+    const hit = this.repos.get(modulePath);
+    if (hit !== undefined) {
+      this.repos.delete(modulePath);
+      this.repos.set(modulePath, hit);
+      return hit;
+    }
+    const p = this.resolve(modulePath, ctx).then((resolved) => ({
+      repo: new CodeRepo(modulePath, resolved.root, resolved.codeHost, {
+        fileCache: this.files,
+        ...(this.options.tmpDir !== undefined ? { tmpDir: this.options.tmpDir } : {}),
+      }),
+      origin: {
+        ...(resolved.vcs !== undefined ? { vcs: resolved.vcs } : {}),
+        ...(resolved.url !== undefined ? { url: resolved.url } : {}),
+      },
+    }));
+    this.repos.set(modulePath, p);
+    // Failures are not remembered: the next request resolves again.
+    p.catch(() => {
+      if (this.repos.get(modulePath) === p) this.repos.delete(modulePath);
+    });
+    const max = this.options.maxRepos ?? 1000;
+    for (const key of this.repos.keys()) {
+      if (this.repos.size <= max) break;
+      this.repos.delete(key);
+    }
+    return p;
+  }
+}
+
+function hostContext(ctx: FetchContext): { signal?: AbortSignal } {
+  return ctx.signal !== undefined ? { signal: ctx.signal } : {};
+}
