@@ -1,4 +1,4 @@
-import { ModgateError } from '../../errors/index.js';
+import { ModgateError, errorKind } from '../../errors/index.js';
 import { escapePath, escapeVersion } from '../../module/index.js';
 import type { Verifier } from '../note/index.js';
 import type { Tile, TileReader, Tree } from '../tlog/index.js';
@@ -34,6 +34,12 @@ export interface SumdbClientOptions {
   latestMaxAgeMs?: number;
   /** Told about persistent-cache failures the client worked around (default: ignored). */
   onCacheError?: (file: string, err: unknown) => void;
+  /**
+   * Module paths that must never be sent to this database (GOPRIVATE/GONOSUMDB-style
+   * patterns): a lookup for one is refused with `forbidden` before any request. A second
+   * line of defence: callers are expected not to ask.
+   */
+  isPrivate?: (modulePath: string) => boolean;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -77,6 +83,7 @@ export class SumdbClient {
   private readonly latestMaxAgeMs: number;
   private readonly now: () => number;
   private readonly onCacheError: (file: string, err: unknown) => void;
+  private readonly isPrivate: (modulePath: string) => boolean;
   private fetched: { at: number; latest: SignedTree } | undefined;
 
   constructor(options: SumdbClientOptions) {
@@ -87,6 +94,7 @@ export class SumdbClient {
     this.latestMaxAgeMs = options.latestMaxAgeMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.onCacheError = options.onCacheError ?? (() => undefined);
+    this.isPrivate = options.isPrivate ?? (() => false);
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
       onCacheError: this.onCacheError,
@@ -97,7 +105,8 @@ export class SumdbClient {
   /**
    * The database's go.sum lines for a module version: `<path> <version> h1:...` and
    * `<path> <version>/go.mod h1:...` (only the latter for a version ending in `/go.mod`).
-   * Throws `invalid` for a bad path or version, `not-found` when the database has no record,
+   * Throws `invalid` for a bad path or version, `forbidden` for a private path (see
+   * SumdbClientOptions.isPrivate), `not-found` when the database has no record,
    * `checksum` when its answer does not verify (SumdbForkError for a fork), `upstream` or
    * `timeout` when it cannot be reached.
    */
@@ -144,6 +153,12 @@ export class SumdbClient {
    * fetched answer is cached once verified. `version` may end in `/go.mod`.
    */
   async lookupRecord(modulePath: string, version: string): Promise<LookupRecord> {
+    if (this.isPrivate(modulePath)) {
+      throw new ModgateError(
+        'forbidden',
+        `${modulePath} is a private module: its path is never sent to checksum database ${this.name}`,
+      );
+    }
     const file = `lookup/${escapePath(modulePath)}@${escapeVersion(version.replace(/\/go\.mod$/, ''))}`;
     const context = `${modulePath}@${version}`;
     return await this.lookups.do(file, async () => {
@@ -218,12 +233,20 @@ export class SumdbClient {
       if (tile.l >= 0) return { data: hit, cached: true };
       return { data: this.dataTilePrefix(tile, hit), cached: true };
     }
+    const read = (tree: Tree) =>
+      tile.l >= 0 ? this.authenticateHashTile(tree, tile) : this.readDataTile(tree, tile);
     const tree = await this.treeCovering(tile);
-    const data =
-      tile.l >= 0
-        ? await this.authenticateHashTile(tree, tile)
-        : await this.readDataTile(tree, tile);
-    return { data, cached: false };
+    try {
+      return { data: await read(tree), cached: false };
+    } catch (err) {
+      // The database may have stopped serving the partial tiles of our tree (it has grown
+      // since): once a second at most, read through its newer tree instead.
+      if (errorKind(err) !== 'not-found') throw err;
+      await this.latest(Math.min(1000, this.latestMaxAgeMs));
+      const newer = (await this.timeline.current()).tree;
+      if (newer.n === tree.n) throw err;
+      return { data: await read(newer), cached: false };
+    }
   }
 
   private async merge(note: Buffer, context: string): Promise<Tree> {

@@ -505,6 +505,40 @@ describe('SumdbClient tiles and reachability', () => {
     }
   });
 
+  test('readTile reads through a newer tree when the database dropped a partial tile', async () => {
+    const db = await TestSumdb.create({ records: fakeRecords(5) });
+    const storage = new MemoryStorage();
+    const first = clientFor(db, { storage });
+    await first.client.lookup(r(1).path, r(1).version); // remembers tree 5
+    await first.close();
+    await db.add(fakeRecords(5, 5)); // now 10: tile/8/0/000.p/5 is no longer served
+    const env = clientFor(db, { storage });
+    try {
+      const { data } = await env.client.readTile(parseTilePath('tile/8/0/000.p/3'));
+      const wide = Buffer.from(await (await fetch(`${db.url}/tile/8/0/000.p/10`)).arrayBuffer());
+      assert.deepEqual(data, wide.subarray(0, 96));
+      assert.ok(db.requestsFor('/tile/8/0/000.p/5').length > 0);
+    } finally {
+      await env.close();
+      await db.close();
+    }
+  });
+
+  test('a client told a path is private never looks it up', async () => {
+    const db = await TestSumdb.create({ records: fakeRecords(3) });
+    const env = clientFor(db, { client: { isPrivate: (p) => p.startsWith('example.com/m1') } });
+    try {
+      await assert.rejects(
+        env.client.verifyModule(r(1).path, r(1).version, { zipHash: r(1).zipHash }),
+        isError('forbidden', /example\.com\/m1 is a private module/),
+      );
+      assert.deepEqual(db.requests, []);
+    } finally {
+      await env.close();
+      await db.close();
+    }
+  });
+
   test('readTile refuses data tiles that do not match the tree, and tiles beyond it', async () => {
     const db = await TestSumdb.create({ records: rec });
     const env = clientFor(db);
