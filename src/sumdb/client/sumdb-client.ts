@@ -139,7 +139,7 @@ export class SumdbClient {
       const expected = dbLines[0]!.slice(prefix.length);
       throw new ModgateError(
         'checksum',
-        `checksum mismatch for ${modulePath}@${version}: ${what}: expected ${expected}, got ${actual} (from checksum database ${this.name})`,
+        `checksum mismatch for ${modulePath}@${version}: ${what}: expected ${expected}, got ${actual}`,
       );
     };
     check('zip', '', hashes.zipHash);

@@ -89,7 +89,7 @@ describe('SumdbClient lookups against a test database', () => {
         isError(
           'checksum',
           new RegExp(
-            `^checksum mismatch for ${path}@${version}: zip: expected ${escape(zipHash)}, got ${escape(bad)}`,
+            `^checksum mismatch for ${path}@${version}: zip: expected ${escape(zipHash)}, got ${escape(bad)}$`,
           ),
         ),
       );
@@ -97,7 +97,7 @@ describe('SumdbClient lookups against a test database', () => {
         env.client.verifyModule(path, version, { zipHash, modHash: bad }),
         isError(
           'checksum',
-          new RegExp(`: go.mod: expected ${escape(modHash)}, got ${escape(bad)}`),
+          new RegExp(`: go.mod: expected ${escape(modHash)}, got ${escape(bad)}$`),
         ),
       );
     } finally {
