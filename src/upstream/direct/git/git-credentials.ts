@@ -63,11 +63,23 @@ export function credentialConfig(credentials: readonly GitCredential[]): {
   return { entries, secrets };
 }
 
-/** Replaces every secret in `text` with `***`. */
+/**
+ * Replaces secrets in `text` with `***`. git only ever echoes a secret between delimiters (a
+ * URL's `user:token@`, a header value), so a secret is replaced where it stands alone, i.e.
+ * not inside a longer word — a short password must not turn "repository" into "re***ository"
+ * (and hide the message `mapGitError` reads). Secrets of 12 characters or more are replaced
+ * wherever they occur.
+ */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    if (s !== '') out = out.split(s).join('***');
+    if (s === '') continue;
+    if (s.length >= 12) {
+      out = out.split(s).join('***');
+    } else {
+      const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '***');
+    }
   }
   return out;
 }
