@@ -354,7 +354,7 @@ export class LenientXmlTokenizer {
     if (!this.readNameInto(bytes)) return null;
     const s = decodeName(bytes);
     if (s === null || !isName(s)) {
-      throw this.syntaxError(`invalid XML name: ${s ?? latin1(Uint8Array.from(bytes))}`);
+      throw this.syntaxError(`invalid XML name: ${s ?? Buffer.from(bytes).toString('utf8')}`);
     }
     return s;
   }

@@ -79,7 +79,7 @@ test('credential sources: host matching, order, no secrets when printed', () => 
   for (const shown of [
     inspect(list, { depth: 5, showHidden: true }),
     JSON.stringify(list),
-    String(list),
+    `${inspect(Object.assign({}, list))}`,
   ]) {
     assert.ok(!shown.includes('s3cret-token'), shown);
   }
