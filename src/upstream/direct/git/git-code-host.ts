@@ -7,10 +7,11 @@ import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo } from '../code-hos
 import type { BareRepo } from './bare-repo.js';
 import { archiveStream } from './archive-stream.js';
 import { GitCommandError } from './git-process.js';
-import { parseLsRemote, refsDigest, type GitRefs } from './git-refs.js';
+import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
 import { allHex, isHashLike, isPlainRev, shortenHash } from './git-rev.js';
 import type { GitRunner, GitRunOptions } from './git-runner.js';
+import { lsRemote } from './ls-remote.js';
 import { mapGitError } from './map-git-error.js';
 import { withSignal } from './with-signal.js';
 
@@ -68,7 +69,7 @@ export class GitCodeHost implements CodeHost {
     let entry = this.refsEntry;
     if (entry === undefined || entry.expires <= this.now()) {
       const e: CacheEntry<GitRefs> = {
-        promise: this.lsRemote(),
+        promise: lsRemote(this.runner, this.remote),
         expires: Number.POSITIVE_INFINITY,
       };
       // Failures are kept for the TTL as well: a burst against a missing repository also
@@ -80,6 +81,12 @@ export class GitCodeHost implements CodeHost {
       this.refsEntry = entry = e;
     }
     return withSignal(entry.promise, ctx.signal);
+  }
+
+  /** Takes a fresh ls-remote answer obtained elsewhere (a probe), unless one is pending. */
+  primeRefs(refs: GitRefs): void {
+    if (this.refsEntry?.expires === Number.POSITIVE_INFINITY) return;
+    this.refsEntry = { promise: Promise.resolve(refs), expires: this.now() + this.refsTtlMs };
   }
 
   async tags(prefix: string, ctx: CodeHostContext): Promise<TagInfo[]> {
@@ -236,7 +243,7 @@ export class GitCodeHost implements CodeHost {
         ...signalOf(ctx),
       });
       void proc.exited.then(release);
-      return await archiveStream(proc, maxBytes, (exit) => {
+      const stream = await archiveStream(proc, maxBytes, (exit) => {
         if (exit.failure === 'too-large') {
           return new ModgateError(
             'too-large',
@@ -249,6 +256,11 @@ export class GitCodeHost implements CodeHost {
         const err = new GitCommandError(exit.failure ?? 'exit', args, exit.exitCode, exit.stderr);
         return this.fail(err, 'git archive');
       });
+      // git has resolved the commit and its tree once output flows; the rest only reads
+      // immutable objects, so a slow consumer must not hold up fetches (and the readers
+      // queued behind them).
+      release();
+      return stream;
     } catch (err) {
       release();
       throw this.fail(err, 'git archive');
@@ -504,18 +516,6 @@ export class GitCodeHost implements CodeHost {
   }
 
   // --- plumbing ---------------------------------------------------------------------------
-
-  private async lsRemote(): Promise<GitRefs> {
-    try {
-      const out = await this.runner.run(['ls-remote', '-q', this.remote.url], {
-        class: 'ls-remote',
-        host: this.remote.host,
-      });
-      return parseLsRemote(out.stdout.toString('utf8'));
-    } catch (err) {
-      throw this.fail(err, 'git ls-remote');
-    }
-  }
 
   private git(args: string[], opts: Omit<GitRunOptions, 'gitDir'>) {
     return this.runner.run(args, { ...opts, gitDir: this.repo.dir });

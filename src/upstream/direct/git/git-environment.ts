@@ -5,6 +5,11 @@ export interface GitEnvironmentOptions {
   config?: readonly GitConfigEntry[];
   /** GIT_SSH_COMMAND to use (the user's own GIT_SSH / GIT_SSH_COMMAND win otherwise). */
   sshCommand?: string;
+  /**
+   * The user's git configuration sets `core.sshCommand`: then no default GIT_SSH_COMMAND is
+   * added (the variable would override it).
+   */
+  userSshCommandConfigured?: boolean;
   /** GIT_ALLOW_PROTOCOL, unless the base environment sets it. */
   allowedProtocols?: readonly string[];
 }
@@ -29,7 +34,9 @@ const REPOSITORY_VARIABLES = [
  * nothing may wait for a person:
  * - GIT_TERMINAL_PROMPT=0 and GCM_INTERACTIVE=never: no prompts; a missing credential fails;
  * - GIT_ASKPASS and SSH_ASKPASS removed: no password dialogs on a server;
- * - ssh in batch mode without connection sharing (as cmd/go sets it), unless configured;
+ * - ssh in batch mode without connection sharing (as cmd/go sets it), unless the user
+ *   configured ssh (GIT_SSH, GIT_SSH_COMMAND, core.sshCommand); either way git runs without a
+ *   controlling terminal (its own session), so ssh cannot prompt;
  * - LC_ALL=C: git's messages in English, which `mapGitError` reads.
  * Credentials arrive as GIT_CONFIG_* entries, so they are neither on a command line (visible
  * in `ps`) nor in a URL (visible in logs).
@@ -42,6 +49,7 @@ export function gitEnvironment(
   for (const v of REPOSITORY_VARIABLES) delete env[v];
   delete env.GIT_ASKPASS;
   delete env.SSH_ASKPASS;
+  env.SSH_ASKPASS_REQUIRE = 'never';
   env.GIT_TERMINAL_PROMPT = '0';
   env.GCM_INTERACTIVE = 'never';
   env.LC_ALL = 'C';
@@ -49,7 +57,7 @@ export function gitEnvironment(
   if (options.sshCommand !== undefined) {
     env.GIT_SSH_COMMAND = options.sshCommand;
     delete env.GIT_SSH;
-  } else if (!env.GIT_SSH && !env.GIT_SSH_COMMAND) {
+  } else if (!env.GIT_SSH && !env.GIT_SSH_COMMAND && options.userSshCommandConfigured !== true) {
     env.GIT_SSH_COMMAND = 'ssh -o ControlMaster=no -o BatchMode=yes';
   }
   if (options.allowedProtocols !== undefined && env.GIT_ALLOW_PROTOCOL === undefined) {

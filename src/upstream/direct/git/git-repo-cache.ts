@@ -5,7 +5,10 @@ import type { CodeHostContext } from '../code-host.js';
 import { BareRepo } from './bare-repo.js';
 import { GitCodeHost } from './git-code-host.js';
 import { DEFAULT_GIT_SCHEMES, parseGitRemote } from './git-remote.js';
+import type { GitRefs } from './git-refs.js';
 import { GitRunner, type GitRunnerOptions } from './git-runner.js';
+import { lsRemote } from './ls-remote.js';
+import { withSignal } from './with-signal.js';
 
 export interface GitRepoCacheOptions extends Omit<GitRunnerOptions, 'allowedProtocols'> {
   /** Where the bare repositories live, e.g. `<dataDir>/.git-cache`. */
@@ -32,6 +35,7 @@ export class GitRepoCache {
   private readonly runner: GitRunner;
   private readonly hosts = new Map<string, GitCodeHost>();
   private readonly missing = new Map<string, number>();
+  private readonly probing = new Map<string, Promise<GitRefs>>();
   private readonly schemes: readonly string[];
   private readonly now: () => number;
 
@@ -60,17 +64,29 @@ export class GitRepoCache {
   }
 
   /**
-   * Whether a repository exists at `url`, by `git ls-remote` only — no clone — so a path that
-   * is not a module gets a fast 404. "No" is remembered for `probeNegativeTtlMs`; "yes" warms
-   * the code host's refs cache. Authentication and network failures throw (they are not a
-   * "no").
+   * Whether a repository exists at `url`, by `git ls-remote` only — no clone, and no code host
+   * kept for a URL that turns out not to exist — so a path that is not a module gets a fast
+   * 404. "No" is remembered for `probeNegativeTtlMs`; "yes" warms the code host's refs cache.
+   * Concurrent probes of one URL share one ls-remote. Authentication and network failures
+   * throw (they are not a "no").
    */
   async probe(url: string, ctx: CodeHostContext = {}): Promise<boolean> {
     const until = this.missing.get(url);
     if (until !== undefined && until > this.now()) return false;
-    const host = this.codeHost(url);
     try {
-      await host.refs(ctx);
+      const known = this.hosts.get(url);
+      if (known !== undefined) {
+        await known.refs(ctx);
+      } else {
+        const remote = parseGitRemote(url, this.schemes);
+        let pending = this.probing.get(url);
+        if (pending === undefined) {
+          pending = lsRemote(this.runner, remote).finally(() => this.probing.delete(url));
+          this.probing.set(url, pending);
+        }
+        const refs = await withSignal(pending, ctx.signal);
+        this.codeHost(url).primeRefs(refs);
+      }
       this.missing.delete(url);
       return true;
     } catch (err) {

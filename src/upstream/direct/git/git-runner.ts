@@ -192,6 +192,20 @@ export class GitRunner {
     });
   }
 
+  /** Whether the user's git configuration (system, global) sets `key`. */
+  private async configured(key: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+    try {
+      await runGit(['config', '--get', key], {
+        cwd: this.options.dir,
+        env: { ...env, GIT_CEILING_DIRECTORIES: dirname(this.options.dir) },
+        timeoutMs: this.timeouts.local,
+      });
+      return true;
+    } catch {
+      return false; // exit status 1: not set
+    }
+  }
+
   /** The environment and the secrets to scrub, computed once (reads the .netrc file). */
   private environment(): Promise<{ env: NodeJS.ProcessEnv; secrets: string[] }> {
     this.setup ??= (async () => {
@@ -202,13 +216,20 @@ export class GitRunner {
         credentials.push(...netrcCredentials(parseNetrc(text)));
       }
       const { entries, secrets } = credentialConfig(credentials);
-      const env = gitEnvironment(this.options.env ?? process.env, {
+      const base = this.options.env ?? process.env;
+      const options = {
         config: entries,
         ...(this.options.sshCommand !== undefined ? { sshCommand: this.options.sshCommand } : {}),
         ...(this.options.allowedProtocols !== undefined
           ? { allowedProtocols: this.options.allowedProtocols }
           : {}),
-      });
+      };
+      const userSshCommandConfigured =
+        this.options.sshCommand === undefined &&
+        !base.GIT_SSH &&
+        !base.GIT_SSH_COMMAND &&
+        (await this.configured('core.sshCommand', gitEnvironment(base, options)));
+      const env = gitEnvironment(base, { ...options, userSshCommandConfigured });
       return { env, secrets };
     })();
     const setup = this.setup;
