@@ -58,6 +58,38 @@ export class StaticCredentials implements CredentialSource {
   }
 }
 
+/**
+ * Credentials for discovery from the token list the git side is configured with
+ * (`{ host, username?, token }`, host as `host` or `https://host/`; username default
+ * `x-access-token`). Entries scoped to a port, a path or plain http are left out: discovery
+ * requests go to `https://<host>/<module path>` only.
+ */
+export function credentialsFromTokens(
+  entries: readonly { host: string; username?: string; token: string }[],
+  defaultUsername = 'x-access-token',
+): StaticCredentials {
+  const out: HostCredentials[] = [];
+  for (const e of entries) {
+    let url: URL;
+    try {
+      url = new URL(e.host.includes('://') ? e.host : `https://${e.host}`);
+    } catch {
+      continue;
+    }
+    if (
+      url.protocol !== 'https:' ||
+      url.port !== '' ||
+      (url.pathname !== '/' && url.pathname !== '')
+    ) {
+      continue;
+    }
+    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
+      continue;
+    out.push({ host: url.hostname, username: e.username ?? defaultUsername, password: e.token });
+  }
+  return new StaticCredentials(out);
+}
+
 /** Asks each source in turn; the first with an answer wins (e.g. configured list, then .netrc). */
 export class ChainedCredentials implements CredentialSource {
   readonly #sources: readonly CredentialSource[];

@@ -21,6 +21,8 @@ import { transportError, type HttpResponse } from '../../http-client.js';
 import { basicAuthorization, type CredentialSource } from './credentials.js';
 import { parseMetaGoImports, type MetaImport } from './parse-meta-tags.js';
 
+const INSECURE_HTTPS_TIMEOUT_MS = 5_000;
+
 /** The slice of HttpClient discovery uses (HttpClient satisfies it). */
 export interface DiscoveryHttp {
   get(
@@ -71,26 +73,30 @@ export async function fetchGoGetPage(
   const secure = goGetUrl(importPath);
   let res: { page: GoGetPage } | undefined;
   try {
-    res = { page: await fetchOne(secure, opts) };
+    // Like cmd/go's 5-second client for insecure paths: fail fast, then try plain HTTP.
+    const timeoutMs = insecure
+      ? Math.min(opts.timeoutMs, INSECURE_HTTPS_TIMEOUT_MS)
+      : opts.timeoutMs;
+    res = { page: await fetchOne(secure, opts, timeoutMs) };
   } catch (err) {
     if (!insecure) throw err;
   }
   if (res === undefined) {
     const plain = new URL(secure);
     plain.protocol = 'http:';
-    res = { page: await fetchOne(plain, opts) };
+    res = { page: await fetchOne(plain, opts, opts.timeoutMs) };
   }
   return res.page;
 }
 
-async function fetchOne(url: URL, opts: GoGetFetchOptions): Promise<GoGetPage> {
+async function fetchOne(url: URL, opts: GoGetFetchOptions, timeoutMs: number): Promise<GoGetPage> {
   const label = url.href;
-  const headers: Record<string, string> = { accept: 'text/html, */*;q=0.5' };
+  const headers: Record<string, string> = {};
   if (url.protocol === 'https:') {
     const c = opts.credentials?.forHost(url.hostname);
     if (c !== undefined) headers.authorization = basicAuthorization(c);
   }
-  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const signal = AbortSignal.timeout(timeoutMs);
   const target = opts.dialOverride?.(url) ?? url;
   const res = await opts.http.get(target, { signal, headers, label });
   const body = await readHead(res.body, opts.maxBodyBytes, label, signal);

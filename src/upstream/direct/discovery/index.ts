@@ -66,6 +66,7 @@ export {
   ChainedCredentials,
   StaticCredentials,
   basicAuthorization,
+  credentialsFromTokens,
   defaultNetrcPath,
   netrcCredentials,
   parseNetrc,

@@ -76,7 +76,7 @@ export interface RepoResolverOptions {
   /** GOVCS syntax; the defaults `private:all,public:git|hg` always follow. */
   vcsPolicy?: string;
   credentials?: CredentialSource;
-  /** Per discovery request. Default 10 s. */
+  /** Per discovery request (the HTTPS try for insecure paths: at most 5 s). Default 10 s. */
   timeoutMs?: number;
   /** How long a resolved repository is remembered. Default 5 min. */
   positiveTtlMs?: number;
@@ -129,7 +129,7 @@ export class RepoResolver {
 
   /** The repository holding `modulePath`. */
   async resolve(modulePath: string, ctx: ResolveContext = {}): Promise<RepoRoot> {
-    ctx.signal?.throwIfAborted();
+    if (ctx.signal?.aborted) throw abandoned(ctx.signal);
     const cached = this.results.get(modulePath);
     if (cached !== undefined) {
       if (cached.ok) return { ...cached.value };
@@ -365,8 +365,7 @@ function errorMessage(err: unknown): string {
 function abandonable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return p;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new ModgateError('timeout', 'repository lookup abandoned', { cause: signal.reason }));
+    const onAbort = () => reject(abandoned(signal));
     if (signal.aborted) {
       onAbort();
       return;
@@ -383,4 +382,8 @@ function abandonable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise
       },
     );
   });
+}
+
+function abandoned(signal: AbortSignal): ModgateError {
+  return new ModgateError('timeout', 'repository lookup abandoned', { cause: signal.reason });
 }

@@ -9,6 +9,7 @@ import {
   ChainedCredentials,
   StaticCredentials,
   basicAuthorization,
+  credentialsFromTokens,
   defaultNetrcPath,
   netrcCredentials,
   parseNetrc,
@@ -115,4 +116,21 @@ test('readNetrcFile and defaultNetrcPath', async () => {
   }
   assert.equal(defaultNetrcPath({ NETRC: '/x/y' }), '/x/y');
   assert.ok(defaultNetrcPath({}).endsWith('.netrc'));
+});
+
+test('credentialsFromTokens: host-wide HTTPS entries only', () => {
+  const c = credentialsFromTokens([
+    { host: 'gitlab.corp.example', token: 't1' },
+    { host: 'https://git.corp.example/', username: 'bot', token: 't2' },
+    { host: 'https://scoped.example/team/', token: 't3' },
+    { host: 'http://plain.example/', token: 't4' },
+    { host: 'ported.example:8443', token: 't5' },
+    { host: 'bad host', token: 't6' },
+  ]);
+  assert.deepEqual(c.hosts(), ['gitlab.corp.example', 'git.corp.example']);
+  assert.deepEqual(c.forHost('gitlab.corp.example'), {
+    username: 'x-access-token',
+    password: 't1',
+  });
+  assert.deepEqual(c.forHost('git.corp.example'), { username: 'bot', password: 't2' });
 });
