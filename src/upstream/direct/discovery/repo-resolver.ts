@@ -230,6 +230,11 @@ export class RepoResolver {
       } catch (err) {
         throw rewrap(err, `unrecognized import path "${modulePath}": fetching ${mi.prefix}`);
       }
+      const prefixStatus = prefixPage.imports.length === 0 ? statusError(prefixPage) : undefined;
+      if (prefixStatus?.kind === 'upstream') {
+        // A failing server is not a disagreement: report it as the outage it is.
+        throw fail('upstream', `fetching ${mi.prefix}: ${prefixStatus.message}`);
+      }
       let mi2: MetaImport | undefined;
       if (prefixPage.imports.length > 0) {
         try {
@@ -246,7 +251,7 @@ export class RepoResolver {
       ) {
         const why =
           prefixPage.imports.length === 0
-            ? (statusError(prefixPage)?.message ?? 'no go-import meta tags')
+            ? (prefixStatus?.message ?? 'no go-import meta tags')
             : '';
         throw fail(
           'not-found',

@@ -90,6 +90,16 @@ test('pages that disagree about go-import are refused', async () => {
   );
 });
 
+test('a failing prefix page is an upstream error, not a disagreement', async () => {
+  server.meta('https://flaky.test/a/b', [['flaky.test/a', 'git', 'https://flaky.test/a.git']]);
+  server.pages.set('https://flaky.test/a', { status: 502, body: 'bad gateway' });
+  await rejectsWith(
+    resolver().resolve('flaky.test/a/b'),
+    'upstream',
+    /^unrecognized import path "flaky.test\/a\/b": fetching flaky.test\/a: reading https:\/\/flaky.test\/a\?go-get=1: 502 Bad Gateway$/,
+  );
+});
+
 test('a 404 page with tags counts; without tags the status is the error', async () => {
   server.meta('https://nf.test/x', [['nf.test/x', 'git', 'https://nf.test/x.git']], 404);
   assert.equal((await resolver().resolve('nf.test/x')).url, 'https://nf.test/x.git');
