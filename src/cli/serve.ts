@@ -4,13 +4,14 @@ import { createLogger } from '../log/index.js';
 
 /**
  * `modgate serve`: builds the app, starts it, and stops it gracefully on SIGINT/SIGTERM (a
- * second signal exits at once).
+ * second signal exits at once). The handlers are installed before the listener opens, so a
+ * signal that arrives as soon as the URL is logged still gets a graceful stop.
  */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.log);
   const app = await buildApp(config, logger);
-  await app.start();
   let stopping = false;
+  let started: Promise<unknown> = Promise.resolve();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
@@ -18,17 +19,22 @@ export async function serve(config: Config): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
-    app.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    started
+      .catch(() => undefined)
+      .then(() => app.stop())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  started = app.start();
+  await started;
 }

@@ -44,6 +44,7 @@ export class HttpClient {
     opts: { signal: AbortSignal; headers?: Record<string, string>; label: string },
   ): Promise<HttpResponse> {
     let current = url;
+    let headers: Record<string, string> = { ...opts.headers };
     for (let hop = 0; ; hop++) {
       let res;
       try {
@@ -51,12 +52,15 @@ export class HttpClient {
           origin: current.origin,
           path: current.pathname + current.search,
           method: 'GET',
-          headers: { 'user-agent': this.options.userAgent, ...opts.headers },
+          headers: { 'user-agent': this.options.userAgent, ...headers },
           signal: opts.signal,
         });
       } catch (err) {
         throw transportError(err, opts.label, opts.signal);
       }
+      // Consumers see errors through their own listeners (iteration, pipeline); this one only
+      // keeps a late error on an abandoned body (e.g. an abort after destroy) from being fatal.
+      res.body.on('error', () => undefined);
       if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
         res.body.destroy();
         const location = res.headers.location;
@@ -76,12 +80,15 @@ export class HttpClient {
             `${opts.label}: refusing redirect from https to ${next.protocol}`,
           );
         }
+        if (next.origin !== current.origin) {
+          // Like the go command: credentials are for the origin they were configured for.
+          headers = Object.fromEntries(
+            Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+          );
+        }
         current = next;
         continue;
       }
-      // Consumers see errors through their own listeners (iteration, pipeline); this one only
-      // keeps a late error on an abandoned body (e.g. an abort after destroy) from being fatal.
-      res.body.on('error', () => undefined);
       return { status: res.statusCode, headers: res.headers, body: res.body, url: current };
     }
   }

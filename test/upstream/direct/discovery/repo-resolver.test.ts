@@ -267,35 +267,27 @@ test('credentials go to their own host only (GitLab nested groups)', async () =>
 // Both need src/upstream/http-client.ts changes (not this folder's): its redirect loop destroys
 // the 3xx body without an error listener (undici then emits an unhandled AbortError), and it
 // sends the same headers to every hop.
-test(
-  'a redirecting discovery page is followed',
-  { todo: 'HttpClient: destroying an unread redirect body emits an unhandled AbortError' },
-  async () => {
-    server.pages.set('https://moved.test/x', { redirectTo: 'https://moved.test/new/x?go-get=1' });
-    server.meta('https://moved.test/new/x', [['moved.test/x', 'git', 'https://moved.test/x.git']]);
-    assert.equal((await resolver().resolve('moved.test/x')).root, 'moved.test/x');
-  },
-);
+test('a redirecting discovery page is followed', async () => {
+  server.pages.set('https://moved.test/x', { redirectTo: 'https://moved.test/new/x?go-get=1' });
+  server.meta('https://moved.test/new/x', [['moved.test/x', 'git', 'https://moved.test/x.git']]);
+  assert.equal((await resolver().resolve('moved.test/x')).root, 'moved.test/x');
+});
 
-test(
-  'credentials are not forwarded when a discovery page redirects to another host',
-  { todo: 'HttpClient re-sends the request headers (authorization included) across origins' },
-  async () => {
-    server.otherOrigin.add('elsewhere.test');
-    server.pages.set('https://gitlab.test/moved', {
-      redirectTo: 'https://elsewhere.test/moved?go-get=1',
-    });
-    server.meta('https://elsewhere.test/moved', [
-      ['gitlab.test/moved', 'git', 'https://elsewhere.test/m.git'],
-    ]);
-    const credentials = new StaticCredentials([
-      { host: 'gitlab.test', username: 'bot', password: 'x' },
-    ]);
-    await resolver({ credentials }).resolve('gitlab.test/moved');
-    const hop = server.seen.find((r) => r.url === 'https://elsewhere.test/moved');
-    assert.equal(hop?.authorization, undefined);
-  },
-);
+test('credentials are not forwarded when a discovery page redirects to another host', async () => {
+  server.otherOrigin.add('elsewhere.test');
+  server.pages.set('https://gitlab.test/moved', {
+    redirectTo: 'https://elsewhere.test/moved?go-get=1',
+  });
+  server.meta('https://elsewhere.test/moved', [
+    ['gitlab.test/moved', 'git', 'https://elsewhere.test/m.git'],
+  ]);
+  const credentials = new StaticCredentials([
+    { host: 'gitlab.test', username: 'bot', password: 'x' },
+  ]);
+  await resolver({ credentials }).resolve('gitlab.test/moved');
+  const hop = server.seen.find((r) => r.url === 'https://elsewhere.test/moved');
+  assert.equal(hop?.authorization, undefined);
+});
 
 test('cache: successes for minutes, failures briefly, concurrent lookups coalesce', async () => {
   let now = 1_000_000;
