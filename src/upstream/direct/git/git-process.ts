@@ -45,6 +45,9 @@ export interface GitExit {
   cause?: unknown;
 }
 
+/** How long pipes may stay open after git exited before its process group is killed. */
+const LINGER_MS = 2000;
+
 /** The last 64 KiB of stderr are enough for any message git prints. */
 const MAX_STDERR = 64 << 10;
 
@@ -86,9 +89,14 @@ export class GitProcess {
     if (options.signal?.aborted === true) queueMicrotask(onAbort);
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    // Once git itself has exited, anything left in its group (a lingering ssh master, a
-    // helper stuck on the network) would keep our pipes open: take the group down too.
-    child.once('exit', () => killGroup(child.pid));
+    // If git has exited but something left in its group (a lingering ssh master, a helper
+    // stuck on the network) keeps our pipes open, take the group down. Only then: while a
+    // member holds the pipes the group id cannot have been reused by anyone else.
+    let linger: NodeJS.Timeout | undefined;
+    child.once('exit', () => {
+      linger = setTimeout(() => killGroup(child.pid), LINGER_MS);
+      linger.unref();
+    });
 
     this.exited = new Promise<GitExit>((resolve) => {
       let cause: unknown;
@@ -96,6 +104,7 @@ export class GitProcess {
         if (this.done) return;
         this.done = true;
         clearTimeout(timer);
+        clearTimeout(linger);
         options.signal?.removeEventListener('abort', onAbort);
         const text = options.scrub ? options.scrub(stderr) : stderr;
         const failure = this.failure ?? (exitCode === 0 ? undefined : 'exit');

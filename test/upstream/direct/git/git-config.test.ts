@@ -88,3 +88,34 @@ test('no git binary: an internal error that says so', async () => {
     return true;
   });
 });
+
+test('a helper left running after git exits is killed (pipes would never close)', async () => {
+  const script = join(fx.root, 'lingering-ssh');
+  const pidFile = join(fx.root, 'lingering.pid');
+  // Leaves a sleeper holding only the inherited stderr (git's, i.e. our pipe), then fails:
+  // git exits, but our pipe stays open.
+  await writeFile(script, `#!/bin/sh\nsleep 60 >/dev/null &\necho $! > '${pidFile}'\nexit 255\n`);
+  await chmod(script, 0o755);
+  const cache = fx.cache({ sshCommand: script, timeouts: { 'ls-remote': 20_000 } });
+  await assert.rejects(cache.codeHost('ssh://git@linger.invalid/r').tags('', ctx), {
+    kind: 'upstream',
+  });
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  assert.ok(pid > 0);
+  let alive = true;
+  for (let i = 0; i < 50 && alive; i++) {
+    alive = await isAlive(pid);
+    if (alive) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(alive, false, 'the sleeper is gone');
+});
+
+/** Running (a zombie — killed, not yet reaped by whoever adopted it — counts as gone). */
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
