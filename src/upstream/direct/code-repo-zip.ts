@@ -74,13 +74,14 @@ export async function moduleZip(
   // consumer destroying the stream ends it too).
   const out = new FirstChunk();
   const done = createZip(modulePath, version, files, out);
-  void done.then(cleanup, cleanup);
+  const cleaned = done.then(cleanup, cleanup);
   // createZip checks every file before it writes a byte: the first byte out means the zip
-  // is valid; a rejection before that is the answer.
+  // is valid; a rejection before that is the answer (given once the spool is gone).
   try {
     await Promise.race([out.started, done]);
   } catch (err) {
     out.destroy();
+    await cleaned;
     throw err;
   }
   return out;

@@ -122,6 +122,10 @@ export class FakeCodeHost implements CodeHost {
     return hash.slice(0, 12);
   }
 
+  commitTime(hash: string): Date {
+    return this.commitOf(hash).time;
+  }
+
   // ---- CodeHost ----
 
   tags(prefix: string, _ctx: CodeHostContext): Promise<TagInfo[]> {

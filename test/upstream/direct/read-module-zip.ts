@@ -16,6 +16,8 @@ export interface ReadZip {
   names: string[];
   /** Full entry names as stored. */
   rawNames: string[];
+  /** Contents by name (prefix stripped). */
+  files: Map<string, Buffer>;
   h1: string;
 }
 
@@ -24,27 +26,38 @@ export async function readModuleZip(stream: Readable, prefix: string): Promise<R
   try {
     const file = join(dir, 'm.zip');
     await pipeline(stream, createWriteStream(file));
-    const rawNames = await entryNames(file);
-    const names = rawNames.map((n) => {
+    const entries = await readEntries(file);
+    const rawNames = entries.map(([n]) => n);
+    const files = new Map<string, Buffer>();
+    const names = entries.map(([n, data]) => {
       if (!n.startsWith(prefix)) throw new Error(`zip entry ${n} lacks prefix ${prefix}`);
+      files.set(n.slice(prefix.length), data);
       return n.slice(prefix.length);
     });
-    return { names, rawNames, h1: await hashZipFile(file) };
+    return { names, rawNames, files, h1: await hashZipFile(file) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function entryNames(file: string): Promise<string[]> {
+function readEntries(file: string): Promise<[string, Buffer][]> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err) return reject(err);
-      const names: string[] = [];
+      const out: [string, Buffer][] = [];
       zip.on('entry', (e: yauzl.Entry) => {
-        names.push(e.fileName);
-        zip.readEntry();
+        zip.openReadStream(e, (err2, stream) => {
+          if (err2) return reject(err2);
+          const chunks: Buffer[] = [];
+          stream.on('data', (d: Buffer) => chunks.push(d));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            out.push([e.fileName, Buffer.concat(chunks)]);
+            zip.readEntry();
+          });
+        });
       });
-      zip.on('end', () => resolve(names));
+      zip.on('end', () => resolve(out));
       zip.on('error', reject);
       zip.readEntry();
     });

@@ -1,0 +1,186 @@
+/**
+ * Module zips built from the code host's archive: which files go in (x/mod/zip rules on top
+ * of git-archive output), the root LICENSE rule, checks before the stream is handed out, and
+ * the spooled archive's clean-up.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ModgateError } from '../../../src/errors/index.js';
+import { CodeRepo } from '../../../src/upstream/direct/code-repo.js';
+import { FakeCodeHost } from './fake-code-host.js';
+import { readModuleZip } from './read-module-zip.js';
+
+const M = 'example.com/z';
+let tmp: string;
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'modgate-code-repo-zip-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function repoWith(files: Record<string, Parameters<FakeCodeHost['commit']>[0]['files']>): {
+  h: FakeCodeHost;
+  repo: CodeRepo;
+} {
+  const h = new FakeCodeHost('zip');
+  for (const [tag, f] of Object.entries(files)) {
+    h.commit({ time: '2024-01-01T00:00:00Z', files: f });
+    h.tag(tag);
+  }
+  return { h, repo: new CodeRepo(M, M, h, { tmpDir: tmp }) };
+}
+
+test('the zip keeps regular files only, under path@version/, without directory entries', async () => {
+  const { repo } = repoWith({
+    'v1.0.0': {
+      'go.mod': `module ${M}\n\ngo 1.21\n`,
+      LICENSE: 'root license\n',
+      'a.go': 'package z\n',
+      'link.go': { symlink: 'a.go' },
+      'tool.sh': { data: '#!/bin/sh\n', executable: true },
+      'vendor/modules.txt': '# deps\n',
+      'vendor/example.org/d/d.go': 'package d\n',
+      'internal/vendor/v.go': 'package vendor\n',
+      'nested/go.mod': `module ${M}/nested\n`,
+      'nested/n.go': 'package nested\n',
+      'nested2/GO.MOD': 'module whatever\n',
+      'nested2/x.go': 'package x\n',
+      '.hg_archival.txt': 'repo: x\n',
+      'deep/dir/file.txt': 'text\r\nwith CRLF kept\r\n',
+    },
+  });
+  const z = await readModuleZip(await repo.zip('v1.0.0'), `${M}@v1.0.0/`);
+  assert.deepEqual(z.names, [
+    'LICENSE',
+    'a.go',
+    'deep/dir/file.txt',
+    'go.mod',
+    'tool.sh',
+    // go < 1.24: the historical vendor rule keeps vendor/modules.txt and drops every
+    // path containing /vendor/.
+    'vendor/modules.txt',
+  ]);
+  assert.equal(z.files.get('deep/dir/file.txt')!.toString(), 'text\r\nwith CRLF kept\r\n');
+});
+
+test('go 1.24 and later: the new vendor rule (x/mod/zip with Go 1.24)', async () => {
+  const { repo } = repoWith({
+    'v1.0.0': {
+      'go.mod': `module ${M}\n\ngo 1.24\n`,
+      'vendor/modules.txt': '# deps\n',
+      'vendor/example.org/d/d.go': 'package d\n',
+      'internal/vendor/v.go': 'package vendor\n',
+      'internal/vendor/sub/s.go': 'package sub\n',
+    },
+  });
+  const z = await readModuleZip(await repo.zip('v1.0.0'), `${M}@v1.0.0/`);
+  assert.deepEqual(z.names, ['go.mod', 'internal/vendor/v.go']);
+});
+
+test('a subdirectory module gets the root LICENSE unless it has its own', async () => {
+  const h = new FakeCodeHost('zip-sub');
+  h.commit({
+    time: '2024-01-01T00:00:00Z',
+    files: {
+      LICENSE: 'root license\n',
+      'a/go.mod': `module ${M}/a\n`,
+      'a/a.go': 'package a\n',
+      'b/go.mod': `module ${M}/b\n`,
+      'b/LICENSE': 'b license\n',
+      'b/v2/go.mod': `module ${M}/b/v2\n`,
+      'b/v2/b.go': 'package b\n',
+    },
+  });
+  h.tag('a/v1.0.0');
+  h.tag('b/v1.0.0');
+  h.tag('b/v2.0.0');
+  const a = await readModuleZip(
+    await new CodeRepo(`${M}/a`, M, h, { tmpDir: tmp }).zip('v1.0.0'),
+    `${M}/a@v1.0.0/`,
+  );
+  assert.deepEqual(a.names, ['a.go', 'go.mod', 'LICENSE']);
+  assert.equal(a.files.get('LICENSE')!.toString(), 'root license\n');
+  const b = await readModuleZip(
+    await new CodeRepo(`${M}/b`, M, h, { tmpDir: tmp }).zip('v1.0.0'),
+    `${M}/b@v1.0.0/`,
+  );
+  // b/v2 is a nested module of b; b's own LICENSE wins.
+  assert.deepEqual(b.names, ['LICENSE', 'go.mod']);
+  assert.equal(b.files.get('LICENSE')!.toString(), 'b license\n');
+  // The major subdirectory b/v2 has no LICENSE: the repository root's, not b's.
+  const b2 = await readModuleZip(
+    await new CodeRepo(`${M}/b/v2`, M, h, { tmpDir: tmp }).zip('v2.0.0'),
+    `${M}/b/v2@v2.0.0/`,
+  );
+  assert.deepEqual(b2.names, ['b.go', 'go.mod', 'LICENSE']);
+  assert.equal(b2.files.get('LICENSE')!.toString(), 'root license\n');
+});
+
+test('files the zip rules refuse fail the zip before any stream is handed out', async () => {
+  const { repo } = repoWith({
+    'v1.0.0': { 'go.mod': `module ${M}\n`, 'a.go': 'package z\n', 'A.go': 'package z\n' },
+  });
+  await assert.rejects(repo.zip('v1.0.0'), (err: unknown) => {
+    assert.ok(err instanceof ModgateError);
+    assert.equal(err.kind, 'checksum');
+    assert.match(err.message, /case-insensitive file name collision/);
+    return true;
+  });
+  assert.deepEqual(await readdir(tmp), []);
+});
+
+test('+incompatible and pseudo-version zips carry their version in every name', async () => {
+  const h = new FakeCodeHost('zip-inc');
+  h.commit({ time: '2024-01-01T00:00:00Z', files: { 'a.go': 'package z\n' } });
+  h.tag('v2.0.0');
+  const c2 = h.commit({ time: '2024-01-02T03:04:05Z', files: { 'b.go': 'package z\n' } });
+  const repo = new CodeRepo(M, M, h, { tmpDir: tmp });
+  const inc = await readModuleZip(
+    await repo.zip('v2.0.0+incompatible'),
+    `${M}@v2.0.0+incompatible/`,
+  );
+  assert.deepEqual(inc.names, ['a.go']);
+  const pv = `v2.0.1-0.20240102030405-${c2.slice(0, 12)}+incompatible`;
+  const p = await readModuleZip(await repo.zip(pv), `${M}@${pv}/`);
+  assert.deepEqual(p.names, ['a.go', 'b.go']);
+  assert.equal((await repo.goMod(pv)).toString(), `module ${M}\n`);
+});
+
+test('mod and zip only serve versions whose .info is that version', async () => {
+  const h = new FakeCodeHost('zip-check');
+  const c1 = h.commit({ time: '2024-01-01T00:00:00Z', files: { 'go.mod': `module ${M}\n` } });
+  h.tag('v1.0.0');
+  const repo = new CodeRepo(M, M, h, { tmpDir: tmp });
+  const kindOf = async (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => (e as ModgateError).kind,
+    );
+  assert.equal(await kindOf(repo.goMod('v1.0')), 'invalid');
+  assert.equal(await kindOf(repo.goMod('v1.0.0+incompatible')), 'not-found');
+  assert.equal(await kindOf(repo.zip('v1.0.0+incompatible')), 'not-found');
+  const replacing = `v1.0.1-0.20240101000000-${c1.slice(0, 12)}`;
+  assert.equal(await kindOf(repo.zip(replacing)), 'not-found');
+  assert.equal(await kindOf(repo.goMod('v1.0.1')), 'not-found');
+  assert.equal(await kindOf(repo.goMod('v1.0.0')), 'ok');
+  assert.deepEqual(await readdir(tmp), []);
+});
+
+test('a consumer that stops reading early leaves no spooled archive behind', async () => {
+  const { repo } = repoWith({
+    'v1.0.0': { 'go.mod': `module ${M}\n`, 'big.bin': randomBytes(4 * 1024 * 1024) },
+  });
+  const stream = await repo.zip('v1.0.0');
+  await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+  stream.destroy();
+  for (let i = 0; i < 100 && (await readdir(tmp)).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.deepEqual(await readdir(tmp), []);
+});
