@@ -41,6 +41,8 @@ export interface GitExit {
   failure?: GitFailure;
   exitCode: number | null;
   stderr: string;
+  /** Epoch ms when the process was started; `startedAt + durationMs` is when it ended. */
+  startedAt: number;
   durationMs: number;
   cause?: unknown;
 }
@@ -108,7 +110,14 @@ export class GitProcess {
         options.signal?.removeEventListener('abort', onAbort);
         const text = options.scrub ? options.scrub(stderr) : stderr;
         const failure = this.failure ?? (exitCode === 0 ? undefined : 'exit');
-        resolve({ failure, exitCode, stderr: text, durationMs: Date.now() - started, cause });
+        resolve({
+          failure,
+          exitCode,
+          stderr: text,
+          startedAt: started,
+          durationMs: Date.now() - started,
+          cause,
+        });
       };
       child.once('error', (err) => {
         // spawn failures (ENOENT: no git) come here without an exit.

@@ -176,7 +176,6 @@ export class GitRunner {
   }
 
   private track(proc: GitProcess, opts: GitRunOptions): void {
-    const startedAt = Date.now();
     this.live.add(proc);
     void proc.exited.then((exit) => {
       this.live.delete(proc);
@@ -187,7 +186,7 @@ export class GitRunner {
         ...(exit.failure !== undefined ? { failure: exit.failure } : {}),
         exitCode: exit.exitCode,
         durationMs: exit.durationMs,
-        startedAt,
+        startedAt: exit.startedAt,
       });
     });
   }
