@@ -1,17 +1,17 @@
-import { stat as fsStat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ModgateError, notFound } from '../../../errors/index.js';
 import { compare } from '../../../semver/index.js';
 import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo } from '../code-host.js';
 import type { BareRepo } from './bare-repo.js';
 import { archiveStream } from './archive-stream.js';
+import { GitFetcher } from './git-fetcher.js';
 import { GitCommandError } from './git-process.js';
 import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
-import { allHex, isHashLike, isPlainRev, shortenHash } from './git-rev.js';
+import { allHex, isHashLike, isPlainRev } from './git-rev.js';
 import type { GitRunner, GitRunOptions } from './git-runner.js';
 import { lsRemote } from './ls-remote.js';
+import { statLocal } from './stat-local.js';
 import { mapGitError } from './map-git-error.js';
 import { withSignal } from './with-signal.js';
 
@@ -52,6 +52,7 @@ export class GitCodeHost implements CodeHost {
   private readonly now: () => number;
   private refsEntry: CacheEntry<GitRefs> | undefined;
   private readonly statCache = new Map<string, CacheEntry<RevInfoVcs>>();
+  private readonly fetcher: GitFetcher;
 
   constructor(
     readonly remote: GitRemote,
@@ -60,6 +61,7 @@ export class GitCodeHost implements CodeHost {
     options: GitCodeHostOptions = {},
   ) {
     this.description = `git ${remote.display}`;
+    this.fetcher = new GitFetcher(remote, repo, runner);
     this.refsTtlMs = options.refsTtlMs ?? 5000;
     this.now = options.now ?? Date.now;
   }
@@ -334,11 +336,11 @@ export class GitCodeHost implements CodeHost {
       const digest = refsDigest(refs);
       if (this.repo.fullFetchDigest !== digest) {
         if (ref !== undefined && hash !== undefined) {
-          const local = await this.fetchOne(ref, hash, refs);
+          const local = await this.fetcher.fetchOne(ref, hash, refs);
           const info = local === undefined ? null : await this.statLocal(want, local);
           if (info) return withRef(info, ref);
         }
-        await this.fetchAll(digest);
+        await this.fetcher.fetchAll(digest);
       }
       const info = await this.statLocal(want, want);
       if (!info) throw this.unknownRevision(rev);
@@ -346,55 +348,9 @@ export class GitCodeHost implements CodeHost {
     });
   }
 
-  /**
-   * `git log -n1` of `rev` in the bare repository, as cmd/go's statLocal: committer time in
-   * UTC, tags on the commit from the decorations (sorted), and `version` = the requested
-   * `version` when it is one of those tags, else the full hash. Null when git cannot resolve
-   * `rev` locally. The caller holds the repository lock.
-   */
-  private async statLocal(version: string, rev: string): Promise<RevInfoVcs | null> {
-    let out;
-    try {
-      out = await this.git(
-        [
-          '-c',
-          'log.showsignature=false',
-          'log',
-          '--no-decorate',
-          '-n1',
-          '--format=format:%H %ct %D',
-          rev,
-          '--',
-        ],
-        { class: 'local' },
-      );
-    } catch (err) {
-      if (err instanceof GitCommandError && err.failure === 'exit') return null;
-      throw err;
-    }
-    const text = out.stdout.toString('utf8').trim();
-    const f = text.split(/\s+/);
-    const hash = f[0] ?? '';
-    const seconds = Number(f[1]);
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(hash) || !Number.isSafeInteger(seconds)) {
-      throw new ModgateError(
-        'upstream',
-        `${this.description}: unexpected git log output ${JSON.stringify(text.slice(0, 200))}`,
-      );
-    }
-    const tags: string[] = [];
-    for (let i = 2; i < f.length; i++) {
-      if (f[i] === 'tag:' && i + 1 < f.length) tags.push((f[++i] ?? '').replace(/,$/, ''));
-    }
-    tags.sort(compareBytes);
-    const v = hash.startsWith(version) ? hash : version;
-    return {
-      name: hash,
-      short: shortenHash(hash),
-      time: new Date(seconds * 1000),
-      version: tags.includes(v) ? v : hash,
-      tags,
-    };
+  /** `git log -n1` of `rev` locally (see stat-local.ts). The caller holds the lock. */
+  private statLocal(version: string, rev: string): Promise<RevInfoVcs | null> {
+    return statLocal(this.runner, this.repo.dir, version, rev);
   }
 
   /**
@@ -418,80 +374,19 @@ export class GitCodeHost implements CodeHost {
     return withRef((await this.statLocal(want, hash)) ?? info, ref);
   }
 
-  // --- fetching (the caller holds the write lock) ----------------------------------------
-
-  /**
-   * Fetches one ref (cmd/go's first try). Returns the local name to look the commit up by, or
-   * undefined when the fetch failed and the caller should fall back to a complete fetch.
-   */
-  private async fetchOne(ref: string, hash: string, refs: GitRefs): Promise<string | undefined> {
-    let refspec: string;
-    let local: string;
-    const branch =
-      ref === 'HEAD'
-        ? [...refs]
-            .filter(([k, h]) => k.startsWith('refs/heads/') && h === hash)
-            .map(([k]) => k)
-            .sort()[0]
-        : ref;
-    if (branch !== undefined) {
-      // Some servers refuse hashes in refspecs; a named ref also makes a tag local.
-      refspec = `${branch}:${branch}`;
-      local = branch;
-    } else {
-      // A local name (never used) makes git also fetch the remote tags on that commit.
-      refspec = `${hash}:refs/dummy`;
-      local = hash;
-    }
-    const depth = this.repo.complete ? [] : ['--depth=1'];
-    try {
-      await this.fetch(['fetch', '-f', ...depth, 'origin', refspec]);
-    } catch (err) {
-      // Like cmd/go, don't parse why: any refusal falls back to the complete fetch.
-      if (err instanceof GitCommandError && err.failure === 'exit') return undefined;
-      throw err;
-    }
-    return local;
-  }
-
-  /** All heads and tags with their whole history (cmd/go's fetchRefsLocked). */
-  private async fetchAll(digest: string): Promise<void> {
-    // Expand the refs first and unshallow separately: git up to 2.23 mishandles both at once.
-    await this.fetch([
-      'fetch',
-      '-f',
-      'origin',
-      'refs/heads/*:refs/heads/*',
-      'refs/tags/*:refs/tags/*',
-    ]);
-    if (await pathExists(join(this.repo.dir, 'shallow'))) {
-      await this.fetch(['fetch', '--unshallow', '-f', 'origin']);
-    }
-    this.repo.fullFetchDigest = digest;
-    this.repo.complete = true;
-  }
-
   /** A complete fetch unless one was done for the remote's current refs. */
   private async ensureFullFetch(ctx: CodeHostContext): Promise<void> {
     const refs = await this.refs(ctx);
     const digest = refsDigest(refs);
     await withSignal(this.repo.open(), ctx.signal);
     const job = this.repo.lock.withWrite(async () => {
-      if (this.repo.fullFetchDigest !== digest) await this.fetchAll(digest);
+      if (this.repo.fullFetchDigest !== digest) await this.fetcher.fetchAll(digest);
     });
     try {
       await withSignal(job, ctx.signal);
     } catch (err) {
       throw this.fail(err, 'git fetch');
     }
-  }
-
-  private fetch(args: string[]): Promise<unknown> {
-    // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
-    return this.git(['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...args], {
-      class: 'fetch',
-      host: this.remote.host,
-    });
   }
 
   private async isAncestor(
@@ -550,11 +445,4 @@ function signalOf(ctx: CodeHostContext): { signal?: AbortSignal } {
 /** Go's string order (bytes of UTF-8), for tag lists. */
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-async function pathExists(p: string): Promise<boolean> {
-  return fsStat(p).then(
-    () => true,
-    () => false,
-  );
 }

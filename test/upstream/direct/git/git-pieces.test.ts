@@ -19,6 +19,7 @@ import { mapGitError } from '../../../../src/upstream/direct/git/map-git-error.j
 import { parseNetrc } from '../../../../src/upstream/direct/git/parse-netrc.js';
 import { RwLock } from '../../../../src/upstream/direct/git/rw-lock.js';
 import { Semaphore } from '../../../../src/upstream/direct/git/semaphore.js';
+import { parseLogLine } from '../../../../src/upstream/direct/git/stat-local.js';
 
 const where = { host: 'git.example.com', what: 'git ls-remote https://git.example.com/r' };
 const exit = (stderr: string, code = 128): GitCommandError =>
@@ -316,4 +317,20 @@ test('RwLock: readers share, a writer is alone, a waiting writer holds back new 
   await assert.rejects(waiting);
   hold();
   (await lock.read())();
+});
+
+test('parseLogLine: hash, committer time in UTC, sorted tags, version rules', () => {
+  const h = 'ede458df7cd0fdca520df19a33158086a8a68e81';
+  // cmd/go's own example of a decorated line.
+  const line = `${h} 1523994202 HEAD -> master, tag: v1.2.4-annotated, tag: v1.2.3, origin/master, origin/HEAD`;
+  const tagged = parseLogLine(line, 'v1.2.3');
+  assert.equal(tagged.name, h);
+  assert.equal(tagged.short, 'ede458df7cd0');
+  assert.equal(tagged.time.toISOString(), '2018-04-17T19:43:22.000Z');
+  assert.deepEqual(tagged.tags, ['v1.2.3', 'v1.2.4-annotated']);
+  assert.equal(tagged.version, 'v1.2.3');
+  assert.equal(parseLogLine(line, 'master').version, h, 'a branch name is not a version');
+  assert.equal(parseLogLine(line, 'ede458d').version, h, 'a prefix extends to the hash');
+  assert.deepEqual(parseLogLine(`${h} 0 `, h).tags, []);
+  assert.throws(() => parseLogLine('fatal: bad', 'x'), { kind: 'upstream' });
 });
