@@ -12,6 +12,10 @@
  * `url."git://127.0.0.1:<port>/".insteadOf = git://example.com/` sends git to the
  * `git daemon` the test runs. Our side resolves the same paths to the daemon URL directly.
  *
+ * gopkg.in paths are not covered here: Go 1.19 resolves them with a go-get request to
+ * gopkg.in (there is no static rule for them), which needs a meta server; the unit tests
+ * cover their module rules.
+ *
  * All repositories are built once; the go command runs twice (one `go mod download` with
  * every query, one `go list`), and each case compares against those answers.
  */
@@ -204,6 +208,45 @@ async function buildRepos(): Promise<void> {
   );
   c.n2 = await fx.commit(notags, { 'n.go': 'package n\n' }, 'n2', '2022-06-02T01:02:03Z');
 
+  // example.com/v2sub.git — no root go.mod, v2/go.mod claims the v2 tags (go.dev/issue/51324).
+  const v2sub = await fx.newRepo('v2sub');
+  await fx.commit(
+    v2sub,
+    {
+      'a.go': 'package a\n',
+      'v2/go.mod': 'module example.com/v2sub.git/v2\n',
+      'v2/a.go': 'package a\n',
+    },
+    'v1',
+    '2022-02-22T20:53:33Z',
+  );
+  await fx.git(v2sub, ['tag', 'v2.0.0']);
+  c.v2 = await fx.commit(v2sub, { 'b.go': 'package a\n' }, 'v2', '2022-02-22T20:55:07Z');
+
+  // example.com/odd.git — branches named like versions, tags with build metadata and
+  // an explicit +incompatible.
+  const odd = await fx.newRepo('odd');
+  c.o1 = await fx.commit(
+    odd,
+    { 'go.mod': 'module example.com/odd.git\n' },
+    'o1',
+    '2022-02-02T19:00:00Z',
+  );
+  await fx.git(odd, ['tag', 'v0.1.0']);
+  await fx.git(odd, ['branch', 'v2.0.0']);
+  await fx.git(odd, ['checkout', '-q', '-b', 'v1.0.0']);
+  c.o2 = await fx.commit(odd, { 'a.go': 'package odd\n' }, 'o2', '2022-02-02T19:19:44Z');
+  await fx.git(odd, ['tag', 'v0.2.0+build-metadata']);
+  await fx.git(odd, ['checkout', '-q', '--orphan', 'noversion']);
+  c.o3 = await fx.commit(
+    odd,
+    { 'go.mod': null, 'a.go': null, 'b.go': 'package odd\n' },
+    'o3',
+    '2022-02-23T18:48:02Z',
+  );
+  await fx.git(odd, ['tag', 'v2.0.0+incompatible']);
+  await fx.git(odd, ['checkout', '-q', 'main']);
+
   // example.com/Upper.git — an upper-case path element (escaped as !upper in the cache).
   const upper = await fx.newRepo('Upper');
   await fx.commit(
@@ -310,6 +353,50 @@ const CASES: readonly Case[] = [
   { what: 'v4 module on its branch', path: 'example.com/incompat.git/v4', query: 'v4.0.0' },
   { what: 'repository without tags', path: 'example.com/notags.git', query: 'HEAD' },
   { what: 'upper-case path element', path: 'example.com/Upper.git', query: 'v1.0.0' },
+  {
+    what: 'v2/go.mod: an untagged commit of the root module is v0',
+    path: 'example.com/v2sub.git',
+    query: s12('v2'),
+  },
+  {
+    what: 'v2/go.mod: the v2 tag is not the root module',
+    path: 'example.com/v2sub.git',
+    query: 'v2.0.0',
+    expect: 'error',
+  },
+  {
+    what: 'v2/go.mod: +incompatible asked explicitly is allowed',
+    path: 'example.com/v2sub.git',
+    query: 'v2.0.0+incompatible',
+  },
+  {
+    what: 'v2/go.mod: an explicit +incompatible pseudo-version is allowed',
+    path: 'example.com/v2sub.git',
+    query: () => `v2.0.1-0.20220222205507-${s12('v2')()}+incompatible`,
+  },
+  { what: 'v2/go.mod: the /v2 module', path: 'example.com/v2sub.git/v2', query: 'v2.0.0' },
+  {
+    what: 'a branch named like a version does not resolve to it',
+    path: 'example.com/odd.git',
+    query: 'v1.0.0',
+    expect: 'error',
+  },
+  {
+    what: 'a branch named like a +incompatible version',
+    path: 'example.com/odd.git',
+    query: 'v2.0.0+incompatible',
+    expect: 'error',
+  },
+  {
+    what: 'the commit of a tag with build metadata, by hash',
+    path: 'example.com/odd.git',
+    query: s12('o2'),
+  },
+  {
+    what: 'an explicit +incompatible tag is only a pseudo-version base',
+    path: 'example.com/odd.git',
+    query: s12('o3'),
+  },
 ];
 
 /** Modules whose version lists are compared, each with a query the go command can resolve. */
@@ -324,6 +411,9 @@ const LISTS: Record<string, string> = {
   'example.com/incompat.git/v4': 'v4.0.0',
   'example.com/notags.git': 'HEAD',
   'example.com/Upper.git': 'v1.0.0',
+  'example.com/v2sub.git': 'v2.0.0+incompatible',
+  'example.com/v2sub.git/v2': 'v2.0.0',
+  'example.com/odd.git': 'v0.1.0',
 };
 
 /** Concatenated pretty-printed JSON objects (the go command's -json output). */
