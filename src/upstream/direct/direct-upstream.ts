@@ -24,7 +24,7 @@ export interface ResolvedRepo {
   /** The import path of the repository root (a prefix of the module path). */
   readonly root: string;
   readonly codeHost: CodeHost;
-  /** For `.info` Origin: the VCS (`git`) and the repository URL without credentials. */
+  /** For `.info` Origin: the VCS (`git`) and the repository URL (user info is dropped). */
   readonly vcs?: string;
   readonly url?: string;
 }
@@ -124,7 +124,7 @@ export class DirectUpstream implements Upstream {
       }),
       origin: {
         ...(resolved.vcs !== undefined ? { vcs: resolved.vcs } : {}),
-        ...(resolved.url !== undefined ? { url: resolved.url } : {}),
+        ...(resolved.url !== undefined ? { url: withoutUserInfo(resolved.url) } : {}),
       },
     }));
     this.repos.set(modulePath, p);
@@ -143,4 +143,18 @@ export class DirectUpstream implements Upstream {
 
 function hostContext(ctx: FetchContext): { signal?: AbortSignal } {
   return ctx.signal !== undefined ? { signal: ctx.signal } : {};
+}
+
+/** A URL without `user:password@` (rewrites may put credentials there); others unchanged. */
+export function withoutUserInfo(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // scp-like `git@host:path`: the user is not a secret
+  }
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ModgateError, notFound } from '../../../src/errors/index.js';
-import { DirectUpstream, type ResolvedRepo } from '../../../src/upstream/direct/direct-upstream.js';
+import {
+  DirectUpstream,
+  withoutUserInfo,
+  type ResolvedRepo,
+} from '../../../src/upstream/direct/direct-upstream.js';
 import { autoQuote, legacyGoMod, mustQuote } from '../../../src/upstream/direct/legacy-go-mod.js';
 import { goTimeString } from '../../../src/upstream/direct/rev-info-json.js';
 import { hashGoMod } from '../../../src/zip/index.js';
@@ -156,4 +160,16 @@ test('Go time form: UTC, seconds, fraction only when present', () => {
   assert.equal(goTimeString(new Date('2006-01-02T15:04:05Z')), '2006-01-02T15:04:05Z');
   assert.equal(goTimeString(new Date('2006-01-02T15:04:05.500Z')), '2006-01-02T15:04:05.5Z');
   assert.equal(goTimeString(new Date('2006-01-02T16:04:05+01:00')), '2006-01-02T15:04:05Z');
+});
+
+test('Origin URLs never carry credentials', () => {
+  assert.equal(
+    withoutUserInfo('https://user:secret@git.example.com/repo'),
+    'https://git.example.com/repo',
+  );
+  assert.equal(withoutUserInfo('https://git.example.com/repo'), 'https://git.example.com/repo');
+  assert.equal(
+    withoutUserInfo('git@git.example.com:org/repo.git'),
+    'git@git.example.com:org/repo.git',
+  );
 });
