@@ -54,13 +54,55 @@ export function credentialConfig(credentials: readonly GitCredential[]): {
     const prefix = credentialUrlPrefix(c.host);
     if (seen.has(prefix) || c.token === '') continue;
     seen.add(prefix);
-    const basic = Buffer.from(`${c.username ?? DEFAULT_GIT_USERNAME}:${c.token}`).toString(
-      'base64',
-    );
+    const user = c.username !== undefined && c.username !== '' ? c.username : DEFAULT_GIT_USERNAME;
+    const basic = Buffer.from(`${user}:${c.token}`).toString('base64');
     entries.push({ key: `http.${prefix}.extraHeader`, value: `Authorization: Basic ${basic}` });
     secrets.push(c.token, basic);
   }
   return { entries, secrets };
+}
+
+/** A user name and password (or token) for one host, from a credential source. */
+export interface HostCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * Looks credentials up by host name (no port), the way cmd/go's .netrc lookup works — e.g.
+ * the discovery layer's CredentialSource: `(host) => source.forHost(host)`.
+ */
+export type CredentialLookup = (hostname: string) => HostCredentials | undefined;
+
+/**
+ * The config entry for one remote from a lookup: the header is keyed to the remote's own
+ * origin (`scheme://host[:port]/`), so a remote that the user's insteadOf rewrites to another
+ * host never receives it. Nothing when the remote is not HTTP(S), the lookup has nothing, or a
+ * configured credential already covers the URL (two Authorization headers would conflict).
+ */
+export function lookupConfig(
+  url: string,
+  lookup: CredentialLookup | undefined,
+  configured: readonly GitConfigEntry[],
+): { entries: GitConfigEntry[]; secrets: string[] } {
+  const none = { entries: [], secrets: [] };
+  if (lookup === undefined) return none;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return none;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return none;
+  const covered = configured.some((e) => {
+    const prefix = e.key.slice('http.'.length, -'.extraHeader'.length);
+    return `${url}/`.startsWith(prefix);
+  });
+  const found = covered ? undefined : lookup(parsed.hostname);
+  if (found === undefined || found.password === '') return none;
+  return credentialConfig([
+    { host: `${parsed.protocol}//${parsed.host}`, username: found.username, token: found.password },
+  ]);
 }
 
 /**

@@ -83,7 +83,7 @@ export class GitFetcher {
     // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
     return this.runner.run(
       ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...args],
-      { class: 'fetch', host: this.remote.host, gitDir: this.repo.dir },
+      { class: 'fetch', host: this.remote.host, url: this.remote.url, gitDir: this.repo.dir },
     );
   }
 }

@@ -2,8 +2,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   credentialConfig,
+  lookupConfig,
   netrcCredentials,
   scrubSecrets,
+  type CredentialLookup,
+  type GitConfigEntry,
   type GitCredential,
 } from './git-credentials.js';
 import { gitEnvironment } from './git-environment.js';
@@ -33,6 +36,11 @@ export interface GitRunnerOptions {
   /** The environment git inherits; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   credentials?: readonly GitCredential[];
+  /**
+   * Credentials looked up per remote by host name (any port), used for HTTP(S) remotes that
+   * `credentials` do not cover — e.g. the discovery layer's CredentialSource.
+   */
+  credentialLookup?: CredentialLookup;
   /** A .netrc file whose machines become credentials (after `credentials`). */
   netrcPath?: string;
   sshCommand?: string;
@@ -54,12 +62,22 @@ const DEFAULT_TIMEOUTS: Record<GitCommandClass, number> = {
   archive: 10 * 60_000,
 };
 
+interface GitSetup {
+  env: NodeJS.ProcessEnv;
+  /** Every configured secret, for scrubbing. */
+  secrets: string[];
+  /** The credential config entries in `env`. */
+  entries: GitConfigEntry[];
+}
+
 export interface GitRunOptions {
   class: GitCommandClass;
   /** Run inside this bare repository (GIT_DIR); else in the runner's directory. */
   gitDir?: string;
   /** The remote host, for network commands (per-host limit). */
   host?: string;
+  /** The remote URL of a network command (for `credentialLookup`). */
+  url?: string;
   signal?: AbortSignal;
   maxStdout?: number;
   /** Extra environment for this command. */
@@ -78,7 +96,7 @@ export class GitRunner {
   private readonly perHost = new Map<string, Semaphore>();
   private readonly timeouts: Record<GitCommandClass, number>;
   private readonly live = new Set<GitProcess>();
-  private setup: Promise<{ env: NodeJS.ProcessEnv; secrets: string[] }> | undefined;
+  private setup: Promise<GitSetup> | undefined;
   private closed = false;
 
   constructor(private readonly options: GitRunnerOptions) {
@@ -120,12 +138,6 @@ export class GitRunner {
     }
   }
 
-  /** Removes credentials (and URL user info) from text that is about to be shown. */
-  async scrub(text: string): Promise<string> {
-    const { secrets } = await this.environment();
-    return redactUrl(scrubSecrets(text, secrets));
-  }
-
   /** Kills every running git process; later commands fail. */
   close(): void {
     this.closed = true;
@@ -137,7 +149,7 @@ export class GitRunner {
     release: () => void;
   }> {
     if (this.closed) throw new Error('git runner closed');
-    const { env, secrets } = await this.environment();
+    const { env, secrets: configured, entries } = await this.environment();
     const releases: Array<() => void> = [];
     const release = (): void => {
       for (const r of releases.reverse()) r();
@@ -159,7 +171,15 @@ export class GitRunner {
       release();
       throw err;
     }
-    const commandEnv: NodeJS.ProcessEnv = { ...env, ...opts.env };
+    let commandEnv: NodeJS.ProcessEnv = { ...env, ...opts.env };
+    let secrets = configured;
+    if (opts.url !== undefined && this.options.credentialLookup !== undefined) {
+      const extra = lookupConfig(opts.url, this.options.credentialLookup, entries);
+      if (extra.entries.length > 0) {
+        commandEnv = gitEnvironment(commandEnv, { config: extra.entries });
+        secrets = [...configured, ...extra.secrets];
+      }
+    }
     if (opts.gitDir !== undefined) commandEnv.GIT_DIR = opts.gitDir;
     // Outside a repository, never discover one above our directory.
     else commandEnv.GIT_CEILING_DIRECTORIES = dirname(this.options.dir);
@@ -206,7 +226,7 @@ export class GitRunner {
   }
 
   /** The environment and the secrets to scrub, computed once (reads the .netrc file). */
-  private environment(): Promise<{ env: NodeJS.ProcessEnv; secrets: string[] }> {
+  private environment(): Promise<GitSetup> {
     this.setup ??= (async () => {
       await mkdir(this.options.dir, { recursive: true });
       const credentials = [...(this.options.credentials ?? [])];
@@ -229,7 +249,7 @@ export class GitRunner {
         !base.GIT_SSH_COMMAND &&
         (await this.configured('core.sshCommand', gitEnvironment(base, options)));
       const env = gitEnvironment(base, { ...options, userSshCommandConfigured });
-      return { env, secrets };
+      return { env, secrets, entries };
     })();
     const setup = this.setup;
     // A failed set-up (unreadable .netrc) is retried next time.

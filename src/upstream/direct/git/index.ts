@@ -19,6 +19,6 @@
 export { GitRepoCache, type GitRepoCacheOptions } from './git-repo-cache.js';
 export { GitCodeHost, type GitCodeHostOptions } from './git-code-host.js';
 export type { GitCommandEvent, GitCommandClass } from './git-runner.js';
-export type { GitCredential } from './git-credentials.js';
+export type { GitCredential, CredentialLookup, HostCredentials } from './git-credentials.js';
 export type { GitRefs } from './git-refs.js';
 export { mapGitError } from './map-git-error.js';

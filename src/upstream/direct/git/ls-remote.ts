@@ -13,6 +13,7 @@ export async function lsRemote(runner: GitRunner, remote: GitRemote): Promise<Gi
     const out = await runner.run(['ls-remote', '-q', remote.url], {
       class: 'ls-remote',
       host: remote.host,
+      url: remote.url,
     });
     return parseLsRemote(out.stdout.toString('utf8'));
   } catch (err) {

@@ -122,3 +122,16 @@ test('a fetch that hangs is killed at the fetch timeout, helpers included', asyn
     'the hanging connection was closed',
   );
 });
+
+test('credentials looked up by host name (any port), as a CredentialSource gives them', async () => {
+  const asked: string[] = [];
+  const cache = fx.cache({
+    credentialLookup: (hostname) => {
+      asked.push(hostname);
+      return hostname === '127.0.0.1' ? { username: 'alice', password: TOKEN } : undefined;
+    },
+  });
+  const host = cache.codeHost(secured.url('repo.git'));
+  assert.equal((await host.stat('v1.0.0', ctx)).name, head);
+  assert.ok(asked.length > 0 && asked.every((h) => h === '127.0.0.1'));
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
 import {
   credentialConfig,
+  lookupConfig,
   netrcCredentials,
   scrubSecrets,
 } from '../../../../src/upstream/direct/git/git-credentials.js';
@@ -333,4 +334,21 @@ test('parseLogLine: hash, committer time in UTC, sorted tags, version rules', ()
   assert.equal(parseLogLine(line, 'ede458d').version, h, 'a prefix extends to the hash');
   assert.deepEqual(parseLogLine(`${h} 0 `, h).tags, []);
   assert.throws(() => parseLogLine('fatal: bad', 'x'), { kind: 'upstream' });
+});
+
+test('lookupConfig: keyed to the remote origin, HTTP(S) only, not over configured ones', () => {
+  const lookup = (h: string) =>
+    h === 'git.corp' ? { username: 'u', password: 'pw-123456' } : undefined;
+  const basic = `Authorization: Basic ${Buffer.from('u:pw-123456').toString('base64')}`;
+  assert.deepEqual(lookupConfig('https://git.corp:8443/a/b', lookup, []).entries, [
+    { key: 'http.https://git.corp:8443/.extraHeader', value: basic },
+  ]);
+  assert.deepEqual(lookupConfig('http://git.corp/a', lookup, []).entries, [
+    { key: 'http.http://git.corp/.extraHeader', value: basic },
+  ]);
+  assert.deepEqual(lookupConfig('ssh://git@git.corp/a', lookup, []).entries, []);
+  assert.deepEqual(lookupConfig('https://other/a', lookup, []).entries, []);
+  const configured = credentialConfig([{ host: 'git.corp', token: 't' }]).entries;
+  assert.deepEqual(lookupConfig('https://git.corp/a/b', lookup, configured).entries, []);
+  assert.ok(lookupConfig('https://git.corp/a', lookup, []).secrets.includes('pw-123456'));
 });
