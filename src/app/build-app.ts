@@ -15,6 +15,8 @@ import { ProxyUpstream } from '../upstream/proxy-upstream.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
+import { parseGosumdb } from '../sumdb/gosumdb-config.js';
+import { createSumdbClient } from '../sumdb/client/index.js';
 import { MODGATE_VERSION } from './version.js';
 
 /**
@@ -37,10 +39,18 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   await mkdir(spoolDir, { recursive: true });
 
   const privatePatterns = config.private;
+  const isPrivate = (path: string): boolean =>
+    privatePatterns !== '' && matchPrefixPatterns(privatePatterns, path);
+  const sumdbs = config.sumdb.proxy
+    ? config.sumdb.databases.flatMap((entry) => {
+        const db = parseGosumdb(entry);
+        return db === null ? [] : [createSumdbClient(db, storage, client, { isPrivate })];
+      })
+    : [];
   const service = new ModuleService({
     storage,
     upstream,
-    isPrivate: (path) => privatePatterns !== '' && matchPrefixPatterns(privatePatterns, path),
+    isPrivate,
     listTtlMs: config.cache.listTtlMs,
     notFoundTtlMs: config.cache.notFoundTtlMs,
     spoolDir,
@@ -56,6 +66,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     listTtlMs: config.cache.listTtlMs,
     accessLog: config.log.accessLog,
     shutdownGraceMs: config.server.shutdownGraceMs,
+    sumdb: sumdbs.length === 0 ? undefined : { databases: sumdbs, isPrivate },
   });
 
   return {

@@ -27,5 +27,6 @@ export function configForDisplay(c: Config): Record<string, unknown> {
     },
     log: { level: c.log.level, format: c.log.format, access_log: c.log.accessLog },
     server: { shutdown_grace: formatDuration(c.server.shutdownGraceMs) },
+    sumdb: { databases: c.sumdb.databases.map(redactUrl), proxy: c.sumdb.proxy },
   };
 }

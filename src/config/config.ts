@@ -22,4 +22,6 @@ export interface Config {
     readonly accessLog: boolean;
   };
   readonly server: { readonly shutdownGraceMs: number };
+  /** Checksum databases in GOSUMDB syntax (`off` entries dropped), and whether to serve /sumdb/. */
+  readonly sumdb: { readonly databases: readonly string[]; readonly proxy: boolean };
 }

@@ -157,6 +157,10 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
     limits: { maxZipBytes: p.limits.max_zip_size, maxModBytes: p.limits.max_mod_size },
     log: { level: p.log.level, format: p.log.format, accessLog: p.log.access_log },
     server: { shutdownGraceMs: p.server.shutdown_grace },
+    sumdb: {
+      databases: p.sumdb.databases.filter((d) => d !== 'off'),
+      proxy: p.sumdb.proxy,
+    },
   };
 }
 

@@ -108,6 +108,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    sumdb: z
+      .object({
+        databases: z
+          .union([z.string(), z.array(z.string())])
+          .transform((v) =>
+            (Array.isArray(v) ? v : v.split(';'))
+              .map((entry) => entry.trim())
+              .filter((entry) => entry !== ''),
+          )
+          .prefault('sum.golang.org'),
+        proxy: z
+          .union([z.boolean(), z.string()])
+          .transform((v, ctx) => {
+            if (v === true || v === 'true') return true;
+            if (v === false || v === 'false') return false;
+            ctx.addIssue({
+              code: 'custom',
+              message: `expected true or false, got ${JSON.stringify(v)}`,
+            });
+            return z.NEVER;
+          })
+          .prefault(true),
+      })
+      .strict()
+      .prefault({}),
     server: z
       .object({ shutdown_grace: duration.prefault('30s') })
       .strict()

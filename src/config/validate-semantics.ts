@@ -1,6 +1,7 @@
 import { errorKind } from '../errors/index.js';
 import { pathMatch } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
+import { parseGosumdb } from '../sumdb/gosumdb-config.js';
 import type { Config } from './config.js';
 
 export interface ConfigProblem {
@@ -32,6 +33,14 @@ export function validateSemantics(config: Config): ConfigProblem[] {
         key: 'private',
         message: `"${raw.trim()}" is not a module path pattern (GOPRIVATE syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
       });
+    }
+  }
+  for (const entry of config.sumdb.databases) {
+    try {
+      parseGosumdb(entry);
+    } catch (err) {
+      if (errorKind(err) !== 'invalid') throw err;
+      problems.push({ key: 'sumdb.databases', message: (err as Error).message });
     }
   }
   return problems;

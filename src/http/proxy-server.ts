@@ -6,6 +6,7 @@ import { parseProxyPath } from '../protocol/proxy-request.js';
 import type { ModuleService } from '../service/module-service.js';
 import type { Storage } from '../storage/storage.js';
 import { handleProxyRequest } from './proxy-handler.js';
+import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
 import { requestIdFor } from './request-id.js';
 import { sendError } from './send-error.js';
 import { statusForError } from './status-for-error.js';
@@ -17,6 +18,8 @@ export interface ProxyServerOptions {
   listTtlMs: number;
   accessLog: boolean;
   shutdownGraceMs: number;
+  /** Checksum databases served under /sumdb/<name>/ (absent: /sumdb/ is not served). */
+  sumdb?: SumdbProxyDeps | undefined;
 }
 
 const USAGE = `modgate: a Go module proxy.
@@ -117,6 +120,12 @@ export class ProxyServer {
       if (path === '/healthz') return this.text(res, req, 200, 'ok\n');
       if (path === '/readyz') return await this.readyz(req, res);
       if (path === '/') return this.text(res, req, 200, USAGE);
+      if (path.startsWith('/sumdb/') && this.options.sumdb) {
+        const answer = await handleSumdbRequest(path, this.options.sumdb);
+        res.writeHead(answer.status, answer.headers);
+        res.end(req.method === 'HEAD' ? undefined : answer.body);
+        return;
+      }
       const preq = parseProxyPath(path);
       if (preq === null)
         return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
