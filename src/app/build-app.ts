@@ -13,6 +13,15 @@ import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { ProxyUpstream } from '../upstream/proxy-upstream.js';
 import type { Upstream } from '../upstream/upstream.js';
+import { DirectUpstream } from '../upstream/direct/index.js';
+import {
+  ChainedCredentials,
+  RepoResolver,
+  credentialsFromTokens,
+  readNetrcFile,
+  type CredentialSource,
+} from '../upstream/direct/discovery/index.js';
+import { GitRepoCache } from '../upstream/direct/git/index.js';
 import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
@@ -30,13 +39,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     maxConnections: config.upstreamHttp.maxConnections,
     userAgent: `modgate/${MODGATE_VERSION}`,
   });
-  const upstream = buildUpstream(config, client);
   const spoolDir =
     config.storage.backend === 'disk'
       ? join(config.dataDir, '.spool')
       : join(tmpdir(), `modgate-spool-${process.pid}`);
   await rm(spoolDir, { recursive: true, force: true });
   await mkdir(spoolDir, { recursive: true });
+  const direct = await buildDirect(config, client, spoolDir);
+  const upstream = buildUpstream(config, client, direct.upstream);
 
   const privatePatterns = config.private;
   const isPrivate = (path: string): boolean =>
@@ -51,6 +61,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     storage,
     upstream,
     isPrivate,
+    privateUpstream: direct.upstream,
     listTtlMs: config.cache.listTtlMs,
     notFoundTtlMs: config.cache.notFoundTtlMs,
     spoolDir,
@@ -86,6 +97,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     async stop() {
       await server.stop();
       service.close();
+      direct.close();
       await client.close();
       await storage.close();
       await rm(spoolDir, { recursive: true, force: true });
@@ -103,16 +115,13 @@ async function buildStorage(config: Config): Promise<Storage> {
 }
 
 /** The upstream chain from the GOPROXY-syntax `upstream` setting. */
-export function buildUpstream(config: Config, client: HttpClient): Upstream {
+export function buildUpstream(config: Config, client: HttpClient, direct: Upstream): Upstream {
   const entries = parseGoproxyList(config.upstream).map((entry) => {
     switch (entry.kind) {
       case 'off':
         return { upstream: new OffUpstream(), fallbackOnAnyError: entry.fallbackOnAnyError };
       case 'direct':
-        throw new ModgateError(
-          'invalid',
-          'upstream: "direct" (fetching modules from version control) is not supported yet; list only GOPROXY URLs (or "off")',
-        );
+        return { upstream: direct, fallbackOnAnyError: entry.fallbackOnAnyError };
       case 'proxy': {
         const url = entry.url ?? '';
         if (url.startsWith('file:')) {
@@ -133,4 +142,48 @@ export function buildUpstream(config: Config, client: HttpClient): Upstream {
     }
   });
   return new ChainUpstream(entries);
+}
+
+/**
+ * Direct fetching from version control: repository discovery (rewrites, the static hosting
+ * table, ?go-get=1) → a shared cache of bare git repositories → the module layer. Used for
+ * `direct` upstream entries and for every private module path.
+ */
+async function buildDirect(
+  config: Config,
+  client: HttpClient,
+  spoolDir: string,
+): Promise<{ upstream: Upstream; close: () => void }> {
+  const tokens = config.direct.credentials.map((c) => ({ ...c }));
+  const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
+  if (config.direct.netrc !== '') sources.push(await readNetrcFile(config.direct.netrc));
+  const credentials = new ChainedCredentials(sources);
+  const resolver = new RepoResolver({
+    http: client,
+    rewrites: config.direct.rewrites.map((r) => ({ ...r })),
+    insecure: config.direct.insecure,
+    private: config.private,
+    vcsPolicy: config.direct.vcsPolicy,
+    credentials,
+  });
+  const base =
+    config.storage.backend === 'disk' ? config.dataDir : join(tmpdir(), `modgate-${process.pid}`);
+  const git = new GitRepoCache({
+    dir: join(base, '.git-cache'),
+    credentialLookup: (host) => credentials.forHost(host),
+  });
+  const upstream = new DirectUpstream(
+    async (modulePath, ctx) => {
+      const root = await resolver.resolve(modulePath, ctx);
+      if (root.vcs !== 'git') {
+        throw new ModgateError(
+          'not-found',
+          `${modulePath}: its go-import names a module proxy (${root.url}); "mod" entries are not supported yet`,
+        );
+      }
+      return { root: root.root, codeHost: git.codeHost(root.url), vcs: 'git', url: root.url };
+    },
+    { description: 'direct', tmpDir: spoolDir },
+  );
+  return { upstream, close: () => git.close() };
 }

@@ -27,6 +27,13 @@ export function configForDisplay(c: Config): Record<string, unknown> {
     },
     log: { level: c.log.level, format: c.log.format, access_log: c.log.accessLog },
     server: { shutdown_grace: formatDuration(c.server.shutdownGraceMs) },
+    direct: {
+      insecure: c.direct.insecure,
+      vcs_policy: c.direct.vcsPolicy,
+      rewrites: c.direct.rewrites.map((r) => `${r.pattern}=${redactUrl(r.url)}`),
+      credentials: c.direct.credentials.map((cr) => `${cr.host}=[redacted]`),
+      netrc: c.direct.netrc,
+    },
     sumdb: { databases: c.sumdb.databases.map(redactUrl), proxy: c.sumdb.proxy },
   };
 }

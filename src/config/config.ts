@@ -22,6 +22,22 @@ export interface Config {
     readonly accessLog: boolean;
   };
   readonly server: { readonly shutdownGraceMs: number };
+  /**
+   * Direct fetching from version control (for `direct` upstream entries and private modules):
+   * GOINSECURE-syntax patterns, GOVCS-syntax policy, `PATTERN=URL` rewrites, `HOST=TOKEN` or
+   * `HOST=USER:TOKEN` credentials, a .netrc path.
+   */
+  readonly direct: {
+    readonly insecure: string;
+    readonly vcsPolicy: string;
+    readonly rewrites: readonly { readonly pattern: string; readonly url: string }[];
+    readonly credentials: readonly {
+      readonly host: string;
+      readonly username?: string;
+      readonly token: string;
+    }[];
+    readonly netrc: string;
+  };
   /** Checksum databases in GOSUMDB syntax (`off` entries dropped), and whether to serve /sumdb/. */
   readonly sumdb: { readonly databases: readonly string[]; readonly proxy: boolean };
 }

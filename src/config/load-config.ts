@@ -157,6 +157,24 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
     limits: { maxZipBytes: p.limits.max_zip_size, maxModBytes: p.limits.max_mod_size },
     log: { level: p.log.level, format: p.log.format, accessLog: p.log.access_log },
     server: { shutdownGraceMs: p.server.shutdown_grace },
+    direct: {
+      insecure: p.direct.insecure.trim(),
+      vcsPolicy: p.direct.vcs_policy.trim(),
+      rewrites: p.direct.rewrites.map((entry) => {
+        const eq = entry.indexOf('=');
+        return { pattern: entry.slice(0, eq).trim(), url: entry.slice(eq + 1).trim() };
+      }),
+      credentials: p.direct.credentials.map((entry) => {
+        const eq = entry.indexOf('=');
+        const host = entry.slice(0, eq).trim();
+        const secret = entry.slice(eq + 1).trim();
+        const colon = secret.indexOf(':');
+        return colon > 0
+          ? { host, username: secret.slice(0, colon), token: secret.slice(colon + 1) }
+          : { host, token: secret };
+      }),
+      netrc: p.direct.netrc.trim() === '' ? '' : resolve(cwd, p.direct.netrc.trim()),
+    },
     sumdb: {
       databases: p.sumdb.databases.filter((d) => d !== 'off'),
       proxy: p.sumdb.proxy,

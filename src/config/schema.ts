@@ -51,6 +51,15 @@ const hostPort = z.string().transform((value, ctx) => {
   return { host: m[1] ?? m[2] ?? '', port };
 });
 
+/** A list: a YAML sequence, or one string with `;` between entries (environment, flags). */
+const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) =>
+    (Array.isArray(v) ? v : v.split(';'))
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  );
+
 const positiveInt = z.coerce.number().int().positive();
 
 /**
@@ -108,16 +117,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    direct: z
+      .object({
+        insecure: z.string().prefault(''),
+        vcs_policy: z.string().prefault(''),
+        rewrites: stringList.prefault([]),
+        credentials: stringList.prefault([]),
+        netrc: z.string().prefault(''),
+      })
+      .strict()
+      .prefault({}),
     sumdb: z
       .object({
-        databases: z
-          .union([z.string(), z.array(z.string())])
-          .transform((v) =>
-            (Array.isArray(v) ? v : v.split(';'))
-              .map((entry) => entry.trim())
-              .filter((entry) => entry !== ''),
-          )
-          .prefault('sum.golang.org'),
+        databases: stringList.prefault('sum.golang.org'),
         proxy: z
           .union([z.boolean(), z.string()])
           .transform((v, ctx) => {

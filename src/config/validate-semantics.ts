@@ -2,6 +2,7 @@ import { errorKind } from '../errors/index.js';
 import { pathMatch } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
+import { compileRewrites, parseVcsPolicy } from '../upstream/direct/discovery/index.js';
 import type { Config } from './config.js';
 
 export interface ConfigProblem {
@@ -32,6 +33,30 @@ export function validateSemantics(config: Config): ConfigProblem[] {
       problems.push({
         key: 'private',
         message: `"${raw.trim()}" is not a module path pattern (GOPRIVATE syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
+      });
+    }
+  }
+  for (const { pattern, url } of config.direct.rewrites) {
+    if (pattern === '' || url === '') {
+      problems.push({
+        key: 'direct.rewrites',
+        message:
+          'each entry must be PATTERN=URL, e.g. "git.corp.example/*=ssh://git@git.corp.example/*"',
+      });
+    }
+  }
+  try {
+    compileRewrites(config.direct.rewrites);
+    parseVcsPolicy(config.direct.vcsPolicy);
+  } catch (err) {
+    if (errorKind(err) !== 'invalid') throw err;
+    problems.push({ key: 'direct', message: (err as Error).message });
+  }
+  for (const c of config.direct.credentials) {
+    if (c.host === '' || c.token === '') {
+      problems.push({
+        key: 'direct.credentials',
+        message: `an entry for "${c.host}" is not HOST=TOKEN or HOST=USER:TOKEN`,
       });
     }
   }

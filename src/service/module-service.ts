@@ -32,6 +32,8 @@ export interface ModuleServiceOptions {
   upstream: Upstream;
   /** True for module paths matching the private patterns: never sent to upstream proxies. */
   isPrivate: (modulePath: string) => boolean;
+  /** Where private module paths are fetched from (direct from version control), if anywhere. */
+  privateUpstream?: Upstream;
   /** How long list / @latest answers are fresh. */
   listTtlMs: number;
   /** How long a "not found" from the upstreams is remembered. */
@@ -94,12 +96,12 @@ export class ModuleService {
         }
       }
       try {
-        const body = await this.fromUpstream(req, key, async (ctx) => {
+        const body = await this.fromUpstream(req, key, async (upstream, ctx) => {
           if (req.kind === 'list') {
-            const lines = await this.options.upstream.list(req.modulePath, ctx);
+            const lines = await upstream.list(req.modulePath, ctx);
             return Buffer.from(lines.map((l) => l + '\n').join(''));
           }
-          const info = await this.options.upstream.latest(req.modulePath, ctx);
+          const info = await upstream.latest(req.modulePath, ctx);
           this.checkVersionForPath(req.modulePath, info.version);
           return info.raw;
         });
@@ -131,16 +133,16 @@ export class ModuleService {
     if (!req.canonical) {
       const key = `query:${req.escapedPath}/@v/${req.escapedVersion}.info`;
       return this.flights.do(key, async () => {
-        const info = await this.fromUpstream(req, key, (ctx) =>
-          this.options.upstream.info(req.modulePath, req.version, ctx),
+        const info = await this.fromUpstream(req, key, (upstream, ctx) =>
+          upstream.info(req.modulePath, req.version, ctx),
         );
         this.checkVersionForPath(req.modulePath, info.version);
         return { body: info.raw, cache: 'miss' };
       });
     }
     const key = infoKey(req.escapedPath, req.escapedVersion);
-    return this.immutable(req, key, async (ctx) => {
-      const info = await this.options.upstream.info(req.modulePath, req.version, ctx);
+    return this.immutable(req, key, async (upstream, ctx) => {
+      const info = await upstream.info(req.modulePath, req.version, ctx);
       return info.raw;
     });
   }
@@ -148,8 +150,8 @@ export class ModuleService {
   /** `@v/<version>.mod` for a canonical version. */
   mod(req: FileRequest): Promise<MetadataAnswer> {
     const key = modKey(req.escapedPath, req.escapedVersion);
-    return this.immutable(req, key, (ctx) =>
-      this.options.upstream.mod(req.modulePath, req.version, ctx),
+    return this.immutable(req, key, (upstream, ctx) =>
+      upstream.mod(req.modulePath, req.version, ctx),
     );
   }
 
@@ -178,8 +180,8 @@ export class ModuleService {
       running && (running.status === 'downloading' || running.status === 'verifying')
         ? running
         : await this.zipStarts.do(key, async () => {
-            const source = await this.fromUpstream(req, key, (ctx) =>
-              this.options.upstream.zip(req.modulePath, req.version, ctx),
+            const source = await this.fromUpstream(req, key, (upstream, ctx) =>
+              upstream.zip(req.modulePath, req.version, ctx),
             );
             const started = new ZipDownload(source, {
               spoolDir: this.options.spoolDir,
@@ -206,7 +208,7 @@ export class ModuleService {
   private async immutable(
     req: InfoRequest | FileRequest,
     key: string,
-    fetch: (ctx: { signal: AbortSignal }) => Promise<Buffer>,
+    fetch: (upstream: Upstream, ctx: { signal: AbortSignal }) => Promise<Buffer>,
   ): Promise<MetadataAnswer> {
     const hot = this.hot.get(key);
     if (hot) return { body: hot.data, cache: 'hit' };
@@ -230,18 +232,22 @@ export class ModuleService {
   private async fromUpstream<T>(
     req: ProxyRequest,
     key: string,
-    fetch: (ctx: { signal: AbortSignal }) => Promise<T>,
+    fetch: (upstream: Upstream, ctx: { signal: AbortSignal }) => Promise<T>,
   ): Promise<T> {
+    let upstream = this.options.upstream;
     if (this.options.isPrivate(req.modulePath)) {
-      throw new ModgateError(
-        'not-found',
-        `${req.modulePath} matches the private module patterns, so modgate never requests it from an upstream proxy, and direct fetching from version control is not available yet`,
-      );
+      if (!this.options.privateUpstream) {
+        throw new ModgateError(
+          'not-found',
+          `${req.modulePath} matches the private module patterns, so modgate never requests it from an upstream proxy, and direct fetching is not configured`,
+        );
+      }
+      upstream = this.options.privateUpstream;
     }
     const remembered = this.notFound.get(key);
     if (remembered) throw remembered;
     try {
-      return await fetch({ signal: this.lifetime.signal });
+      return await fetch(upstream, { signal: this.lifetime.signal });
     } catch (err) {
       if (isNotFound(err) && err instanceof ModgateError) this.notFound.set(key, err);
       throw err;
