@@ -87,8 +87,9 @@ async function sendZip(
   service: ModuleService,
   head: boolean,
 ): Promise<void> {
-  const stat = await service.zipStat(preq);
-  if (stat) {
+  const stored = await service.storedZip(preq);
+  if (stored) {
+    const { stat, data } = stored;
     res.setHeader('content-type', CONTENT_TYPE.zip);
     res.setHeader('cache-control', IMMUTABLE);
     res.setHeader('etag', stat.etag);
@@ -114,6 +115,18 @@ async function sendZip(
       res.statusCode = 200;
       res.setHeader('content-length', stat.size);
       res.end();
+      return;
+    }
+    if (data) {
+      const body = range ? data.subarray(range.start, range.end + 1) : data;
+      if (range) {
+        res.statusCode = 206;
+        res.setHeader('content-range', `bytes ${range.start}-${range.end}/${stat.size}`);
+      } else {
+        res.statusCode = 200;
+      }
+      res.setHeader('content-length', body.length);
+      res.end(body);
       return;
     }
     const opened = await service.readStoredZip(preq, range ?? undefined);

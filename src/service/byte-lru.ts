@@ -1,3 +1,5 @@
+import type { StoredStat } from '../storage/storage.js';
+
 /**
  * An LRU of small buffers bounded by total bytes: the hot copy of immutable metadata files
  * (.info, .mod) and of lists, so cached hits do not touch storage. Values carry the time they
@@ -6,6 +8,8 @@
 export interface CachedBytes {
   data: Buffer;
   fetchedAt: number;
+  /** For files served with validators (small zips): their stored stat. */
+  stat?: StoredStat;
 }
 
 export class ByteLru {

@@ -15,6 +15,9 @@ type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
 type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
 
+/** Zips up to this size are kept in the hot cache once stored. */
+const SMALL_ZIP_BYTES = 256 * 1024;
+
 /** Where an answer came from, reported to clients in the X-Modgate-Cache header. */
 export type CacheStatus = 'hit' | 'miss' | 'stale';
 
@@ -155,12 +158,24 @@ export class ModuleService {
     );
   }
 
-  /** The stored zip's size and validators, or null when it is not stored yet. */
-  zipStat(req: FileRequest): Promise<StoredStat | null> {
-    return this.options.storage.stat(zipKeyOf(req));
+  /**
+   * The stored zip's validators, with its bytes when it is small (kept in the hot cache: zips
+   * are immutable, and most module zips are small, so hits then cost no file-system calls);
+   * null when it is not stored yet.
+   */
+  async storedZip(req: FileRequest): Promise<{ stat: StoredStat; data?: Buffer } | null> {
+    const key = zipKeyOf(req);
+    const hot = this.hot.get(key);
+    if (hot?.stat) return { stat: hot.stat, data: hot.data };
+    const stat = await this.options.storage.stat(key);
+    if (!stat) return null;
+    if (stat.size > SMALL_ZIP_BYTES) return { stat };
+    const data = await this.options.storage.getBytes(key);
+    if (!data || data.length !== stat.size) return { stat };
+    this.hot.set(key, { data, fetchedAt: 0, stat });
+    return { stat, data };
   }
 
-  /** A stored zip (whole or a range); null when it is not stored. */
   async readStoredZip(
     req: FileRequest,
     range?: ByteRange,
