@@ -109,6 +109,13 @@ describe('HTTP behaviour of the proxy', () => {
     });
     assert.equal(hitHead.headers['x-modgate-cache'], 'hit');
     assert.equal(Number(hitHead.headers['content-length']), size);
+    // Large zips are streamed from storage (small ones come from memory): ranges there too.
+    const whole = await rawRequest(modgate.url, '/example.com/big/@v/v1.0.0.zip');
+    const part = await rawRequest(modgate.url, '/example.com/big/@v/v1.0.0.zip', {
+      headers: { range: 'bytes=1000-1999' },
+    });
+    assert.equal(part.status, 206);
+    assert.ok(part.body.equals(whole.body.subarray(1000, 2000)));
     const infoHead = await rawRequest(modgate.url, '/example.com/hello/@v/v1.0.0.info', {
       method: 'HEAD',
     });
