@@ -1,0 +1,3 @@
+module modgate.bench/loadgen
+
+go 1.19

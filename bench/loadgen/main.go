@@ -1,0 +1,203 @@
+// Command loadgen is the benchmark's open-loop load generator: it sends requests at a fixed
+// rate, whether or not earlier ones have been answered, and measures each request's latency
+// from the moment it was *scheduled* (not from when a connection became free), so a server
+// that falls behind shows it in the percentiles instead of silently slowing the client down
+// ("coordinated omission", which closed-loop tools such as wrk and hey suffer from).
+//
+// Paths are taken in turn from a file (one per line), so the load is the same mix that the
+// throughput run uses. The result is one JSON object on stdout. Standard library only.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type result struct {
+	Rate          float64 `json:"rate"`
+	DurationS     float64 `json:"durationS"`
+	Sent          int     `json:"sent"`
+	Measured      int     `json:"measured"`
+	Errors        int64   `json:"errors"`
+	Non2xx        int64   `json:"non2xx"`
+	Failed        int     `json:"failed"`
+	TimedOut      bool    `json:"timedOut"`
+	AchievedRate  float64 `json:"achievedRate"`
+	P50Ms         float64 `json:"p50Ms"`
+	P90Ms         float64 `json:"p90Ms"`
+	P99Ms         float64 `json:"p99Ms"`
+	P999Ms        float64 `json:"p999Ms"`
+	MaxMs         float64 `json:"maxMs"`
+	MaxDispatchMs float64 `json:"maxDispatchLagMs"`
+	// Statuses counts the answers by status code; FirstError is the first transport error.
+	Statuses   map[int]int `json:"statuses"`
+	FirstError string      `json:"firstError,omitempty"`
+}
+
+func main() {
+	base := flag.String("base", "", "server URL, e.g. http://127.0.0.1:8080")
+	pathsFile := flag.String("paths", "", "file with one request path per line")
+	rate := flag.Float64("rate", 1000, "requests per second")
+	duration := flag.Duration("duration", 10*time.Second, "measured time")
+	warmup := flag.Duration("warmup", time.Second, "time at the rate before measuring")
+	conns := flag.Int("conns", 64, "maximum connections")
+	flag.Parse()
+	if *base == "" || *pathsFile == "" || *rate <= 0 {
+		fmt.Fprintln(os.Stderr, "usage: loadgen -base URL -paths FILE [-rate N] [-duration D]")
+		os.Exit(2)
+	}
+	paths, err := readLines(*pathsFile)
+	if err != nil || len(paths) == 0 {
+		fmt.Fprintf(os.Stderr, "loadgen: cannot read paths: %v\n", err)
+		os.Exit(2)
+	}
+	urls := make([]string, len(paths))
+	for i, p := range paths {
+		urls[i] = *base + p
+	}
+
+	client := &http.Client{
+		Transport: &http.Transport{
+			MaxConnsPerHost:     *conns,
+			MaxIdleConns:        *conns,
+			MaxIdleConnsPerHost: *conns,
+			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true,
+		},
+		Timeout: 30 * time.Second,
+	}
+
+	interval := time.Duration(float64(time.Second) / *rate)
+	total := int((*warmup + *duration) / interval)
+	skip := int(*warmup / interval)
+	latency := make([]int64, total) // ns from scheduled time; -1 = failed or unfinished
+	var errors, non2xx int64
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	firstError := ""
+	var wg sync.WaitGroup
+	var maxLag time.Duration
+
+	start := time.Now()
+	for i := 0; i < total; i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		} else if -d > maxLag && i >= skip {
+			maxLag = -d
+		}
+		latency[i] = -1
+		wg.Add(1)
+		go func(i int, at time.Time) {
+			defer wg.Done()
+			fail := func(err error) {
+				atomic.AddInt64(&errors, 1)
+				mu.Lock()
+				if firstError == "" {
+					firstError = err.Error()
+				}
+				mu.Unlock()
+			}
+			resp, err := client.Get(urls[i%len(urls)])
+			if err != nil {
+				fail(err)
+				return
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			statuses[resp.StatusCode]++
+			mu.Unlock()
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
+				atomic.AddInt64(&non2xx, 1)
+			}
+			latency[i] = int64(time.Since(at))
+		}(i, at)
+	}
+	sendEnd := time.Now()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	timedOut := false
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		timedOut = true // requests still running count as failed
+	}
+
+	measured := make([]float64, 0, total-skip)
+	for _, ns := range latency[skip:] {
+		if ns >= 0 {
+			measured = append(measured, float64(ns)/1e6)
+		}
+	}
+	sort.Float64s(measured)
+	r := result{
+		Rate:          *rate,
+		DurationS:     duration.Seconds(),
+		Sent:          total - skip,
+		Measured:      len(measured),
+		Errors:        errors,
+		Non2xx:        non2xx,
+		Failed:        total - skip - len(measured),
+		TimedOut:      timedOut,
+		AchievedRate:  float64(total) / sendEnd.Sub(start).Seconds(),
+		P50Ms:         pct(measured, 0.50),
+		P90Ms:         pct(measured, 0.90),
+		P99Ms:         pct(measured, 0.99),
+		P999Ms:        pct(measured, 0.999),
+		MaxDispatchMs: float64(maxLag) / 1e6,
+	}
+	mu.Lock()
+	r.Statuses = statuses
+	r.FirstError = firstError
+	mu.Unlock()
+	if len(measured) > 0 {
+		r.MaxMs = measured[len(measured)-1]
+	}
+	out, _ := json.Marshal(r)
+	fmt.Println(string(out))
+}
+
+// pct is the nearest-rank percentile of sorted values.
+func pct(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p*float64(len(sorted))+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(sorted) {
+		i = len(sorted) - 1
+	}
+	return sorted[i]
+}
+
+func readLines(name string) ([]string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var lines []string
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if line := s.Text(); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines, s.Err()
+}

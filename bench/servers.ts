@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { nginxConf } from './nginx-conf.js';
+import { repoRoot } from './paths.js';
+import { childPids } from './proc-stats.js';
+import { pinned } from './run-command.js';
+
+/** A server under test, running as its own process(es). */
+export interface BenchServer {
+  name: string;
+  url: string;
+  /** The processes whose CPU time and memory are the server's (nginx: master and worker). */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/** Every child still running, killed if the benchmark exits early. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const addr = srv.address();
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  if (addr === null || typeof addr === 'string') throw new Error('no port');
+  return addr.port;
+}
+
+export interface ModgateOptions {
+  dataDir: string;
+  upstream: string;
+  core?: number;
+  /** Where the access log (stdout) goes; null turns it off. */
+  accessLog: string | null;
+  /** Another build's bin/modgate.js (A/B comparisons); default this repository's. */
+  bin?: string;
+  /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  nodeFlags?: string[];
+}
+
+/**
+ * `modgate serve` as a separate process, the way users run it. The list TTL is set to a day:
+ * with `upstream: off`, a list older than the TTL would be refreshed from "off" and answered
+ * 404, and every request of the benchmark must be a cached hit.
+ */
+export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MODGATE_')) env[k] = v;
+  Object.assign(env, {
+    MODGATE_CACHE_LIST_TTL: '24h',
+    MODGATE_LOG_ACCESS_LOG: opts.accessLog === null ? 'false' : 'true',
+    MODGATE_LOG_FORMAT: 'json',
+  });
+  const argv = [
+    process.execPath,
+    ...(opts.nodeFlags ?? []),
+    opts.bin ?? join(repoRoot, 'bin', 'modgate.js'),
+    'serve',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--data-dir',
+    opts.dataDir,
+    '--upstream',
+    opts.upstream,
+  ];
+  const out = opts.accessLog === null ? 'ignore' : await open(opts.accessLog, 'a');
+  const child = launch(pinned(opts.core, argv), out === 'ignore' ? 'ignore' : out.fd, env);
+  if (out !== 'ignore') await out.close();
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(child, `${url}/healthz`);
+  return server('modgate', url, child, () => [child.pid ?? 0]);
+}
+
+/** nginx with a generated configuration (see nginx-conf.ts) serving `dataDir`. */
+export async function startNginx(opts: {
+  workDir: string;
+  dataDir: string;
+  core?: number;
+  accessLog: string | null;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const dir = join(opts.workDir, 'nginx');
+  await mkdir(join(dir, 'nginx-tmp'), { recursive: true });
+  const confFile = join(dir, 'nginx.conf');
+  await writeFile(confFile, nginxConf({ ...opts, workDir: dir, port }));
+  const argv = ['/usr/sbin/nginx', '-p', dir, '-c', confFile, '-e', join(dir, 'nginx-error.log')];
+  const child = launch(pinned(opts.core, argv), 'ignore');
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(child, `${url}/`);
+  const master = child.pid ?? 0;
+  for (let i = 0; i < 50 && childPids(master).length === 0; i++) await sleep(100);
+  return server('nginx', url, child, () => [master, ...childPids(master)]);
+}
+
+/** The bare node:http reference server (bare-server.ts) over the files of `dataDir`. */
+export async function startBareNode(opts: {
+  dataDir: string;
+  core?: number;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const script = join(repoRoot, 'dist', 'bench', 'bare-server.js');
+  const argv = [process.execPath, script, opts.dataDir, String(port)];
+  const child = launch(pinned(opts.core, argv), 'ignore');
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(child, `${url}/`);
+  return server('node:http', url, child, () => [child.pid ?? 0]);
+}
+
+function launch(
+  argv: string[],
+  stdout: 'ignore' | number,
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
+  const [cmd, ...args] = argv;
+  const child = spawn(cmd ?? '', args, { stdio: ['ignore', stdout, 'pipe'], env });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    stderr = (stderr + s).slice(-4000);
+  });
+  child.once('exit', (code, signal) => {
+    running.delete(child);
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') {
+      process.stderr.write(`[bench] ${argv.join(' ')} exited (${signal ?? code}): ${stderr}\n`);
+    }
+  });
+  running.add(child);
+  return child;
+}
+
+async function waitUntilServing(child: ChildProcess, url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited before serving ${url}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no answer from ${url} after 30 s`);
+      await sleep(100);
+    }
+  }
+}
+
+function server(name: string, url: string, child: ChildProcess, pids: () => number[]): BenchServer {
+  return {
+    name,
+    url,
+    pids: pids(),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
