@@ -51,6 +51,14 @@ const hostPort = z.string().transform((value, ctx) => {
   return { host: m[1] ?? m[2] ?? '', port };
 });
 
+/** true/false, from YAML booleans or the text of an env var / flag. */
+const boolean = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  ctx.addIssue({ code: 'custom', message: `expected true or false, got ${JSON.stringify(v)}` });
+  return z.NEVER;
+});
+
 /** A list: a YAML sequence, or one string with `;` between entries (environment, flags). */
 const stringList = z
   .union([z.string(), z.array(z.string())])
@@ -102,18 +110,7 @@ export const configSchema = z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info'),
         format: z.enum(['auto', 'json', 'pretty']).prefault('auto'),
-        access_log: z
-          .union([z.boolean(), z.string()])
-          .transform((v, ctx) => {
-            if (v === true || v === 'true') return true;
-            if (v === false || v === 'false') return false;
-            ctx.addIssue({
-              code: 'custom',
-              message: `expected true or false, got ${JSON.stringify(v)}`,
-            });
-            return z.NEVER;
-          })
-          .prefault(true),
+        access_log: boolean.prefault(true),
       })
       .strict()
       .prefault({}),
@@ -130,18 +127,7 @@ export const configSchema = z
     sumdb: z
       .object({
         databases: stringList.prefault('sum.golang.org'),
-        proxy: z
-          .union([z.boolean(), z.string()])
-          .transform((v, ctx) => {
-            if (v === true || v === 'true') return true;
-            if (v === false || v === 'false') return false;
-            ctx.addIssue({
-              code: 'custom',
-              message: `expected true or false, got ${JSON.stringify(v)}`,
-            });
-            return z.NEVER;
-          })
-          .prefault(true),
+        proxy: boolean.prefault(true),
       })
       .strict()
       .prefault({}),
