@@ -165,7 +165,10 @@ export class ProxyServer {
   private logFailure(err: unknown, id: string, req: IncomingMessage): void {
     const status = statusForError(err);
     const kind = errorKind(err);
-    if (kind === 'internal') {
+    if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      // The client went away mid-response (e.g. a cancelled download): not a server fault.
+      this.options.logger.debug({ reqId: id, path: req.url }, 'client closed the connection');
+    } else if (kind === 'internal') {
       this.options.logger.error({ err, reqId: id, path: req.url }, 'internal error');
     } else if (status >= 500) {
       const msg = err instanceof Error ? err.message : String(err);

@@ -113,11 +113,10 @@ export class ModuleService {
         this.hot.set(key, { data: body, fetchedAt });
         return { body, cache: 'miss', fetchedAt };
       } catch (err) {
-        if (
-          stored &&
-          !isNotFound(err) &&
-          !(err instanceof ModgateError && err.kind === 'forbidden')
-        ) {
+        // A stored copy is served (saying so) whenever the refresh fails — an outage, or an
+        // upstream that no longer answers at all (`off`, an air-gapped site): modules this
+        // proxy has served must stay resolvable. Only a policy refusal is passed on.
+        if (stored && !(err instanceof ModgateError && err.kind === 'forbidden')) {
           const reason = err instanceof Error ? err.message : String(err);
           return {
             body: stored.data,

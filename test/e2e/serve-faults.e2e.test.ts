@@ -113,6 +113,16 @@ describe('upstream outage after warm-up', () => {
     assert.equal(res.headers['x-modgate-cache'], 'stale');
     assert.match(String(res.headers.warning), /^111 /);
 
+    // An upstream that answers "not found" (like `off`, or an air-gapped site) does not make a
+    // list modgate has served disappear either.
+    fixture.setDown(false);
+    fixture.overrides.set('example.com/hello/@v/list', { status: 404, body: 'gone' });
+    const afterOff = await rawRequest(modgate.url, '/example.com/hello/@v/list');
+    assert.equal(afterOff.status, 200);
+    assert.equal(afterOff.headers['x-modgate-cache'], 'stale');
+    fixture.overrides.delete('example.com/hello/@v/list');
+    fixture.setDown(true);
+
     const notCached = await go.run(['mod', 'download', 'example.com/hello@v1.1.0'], {
       proxy: modgate.url,
     });
