@@ -46,6 +46,10 @@ test('modulePath', () => {
     ['// module commented.out/m\nmodulex y\n\tmodule  real.example/m  // c\n', 'real.example/m'],
     ['module "a\\u00e9\\x41"', 'aéA'],
     ['go 1.21\n', ''],
+    ['', ''],
+    ['module "x.y/\\u007a"', 'x.y/z'],
+    ['module "x.y/\\q"', ''],
+    ['module `x.y/z\r`', 'x.y/z'],
   ];
   for (const [input, want] of cases) {
     assert.equal(modulePath(input), want, JSON.stringify(input));
