@@ -67,7 +67,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     spoolDir,
     hotCacheBytes: 64 * 1024 * 1024,
     verifyZip: async (spool, modulePath, version) => {
-      await checkZipFile(spool, modulePath, version, { maxZipBytes: config.limits.maxZipBytes });
+      const checked = await checkZipFile(spool, modulePath, version, {
+        maxZipBytes: config.limits.maxZipBytes,
+      });
+      return checked.hash;
     },
   });
   const server = new ProxyServer({

@@ -8,6 +8,7 @@ import { ByteLru } from './byte-lru.js';
 import { ExpiringMap } from './expiring-map.js';
 import { Singleflight } from './singleflight.js';
 import { ZipDownload } from './zip-download.js';
+import { hashGoMod } from '../zip/index.js';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 
@@ -17,6 +18,26 @@ type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
 
 /** Zips up to this size are kept in the hot cache once stored. */
 const SMALL_ZIP_BYTES = 256 * 1024;
+
+/** A `.mod` or `.zip` taken from an upstream, about to be stored. */
+export interface FileToStore {
+  readonly modulePath: string;
+  readonly version: string;
+  readonly file: 'mod' | 'zip';
+  /** Its `h1:` hash, as go.sum and checksum databases record it. */
+  readonly hash: string;
+  /** Whether the module path matches the private patterns. */
+  readonly isPrivate: boolean;
+}
+
+/**
+ * A check run on every `.mod` and `.zip` taken from an upstream, after the zip rules passed
+ * and before anything is stored (checksum databases plug in here). Throwing refuses the file:
+ * nothing is stored and the client gets the error (a `checksum` error becomes a 502).
+ */
+export interface ChecksumGate {
+  check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void>;
+}
 
 /** Where an answer came from, reported to clients in the X-Modgate-Cache header. */
 export type CacheStatus = 'hit' | 'miss' | 'stale';
@@ -43,8 +64,13 @@ export interface ModuleServiceOptions {
   notFoundTtlMs: number;
   /** A local directory for zips being downloaded. */
   spoolDir: string;
-  /** Verifies a downloaded zip before it is stored; throws to refuse it. */
-  verifyZip: (spoolPath: string, modulePath: string, version: string) => Promise<void>;
+  /**
+   * Verifies a downloaded zip against the zip rules before it is stored and returns its `h1:`
+   * hash; throws to refuse it.
+   */
+  verifyZip: (spoolPath: string, modulePath: string, version: string) => Promise<string>;
+  /** Run in order on every `.mod` and `.zip` before it is stored (see ChecksumGate). */
+  checksumGates?: readonly ChecksumGate[];
   /** Bytes of hot metadata kept in memory. */
   hotCacheBytes: number;
   now?: () => number;
@@ -152,9 +178,26 @@ export class ModuleService {
   /** `@v/<version>.mod` for a canonical version. */
   mod(req: FileRequest): Promise<MetadataAnswer> {
     const key = modKey(req.escapedPath, req.escapedVersion);
-    return this.immutable(req, key, (upstream, ctx) =>
-      upstream.mod(req.modulePath, req.version, ctx),
-    );
+    return this.immutable(req, key, async (upstream, ctx) => {
+      const body = await upstream.mod(req.modulePath, req.version, ctx);
+      await this.runGates(req, 'mod', hashGoMod(body));
+      return body;
+    });
+  }
+
+  private async runGates(req: FileRequest, file: 'mod' | 'zip', hash: string): Promise<void> {
+    for (const gate of this.options.checksumGates ?? []) {
+      await gate.check(
+        {
+          modulePath: req.modulePath,
+          version: req.version,
+          file,
+          hash,
+          isPrivate: this.options.isPrivate(req.modulePath),
+        },
+        { signal: this.lifetime.signal },
+      );
+    }
   }
 
   /**
@@ -199,7 +242,10 @@ export class ModuleService {
             );
             const started = new ZipDownload(source, {
               spoolDir: this.options.spoolDir,
-              verify: (spool) => this.options.verifyZip(spool, req.modulePath, req.version),
+              verify: async (spool) => {
+                const hash = await this.options.verifyZip(spool, req.modulePath, req.version);
+                await this.runGates(req, 'zip', hash);
+              },
               commit: (spool, size) =>
                 this.options.storage.putStream(key, createReadStream(spool), size),
             });
