@@ -8,9 +8,14 @@ import { ByteLru } from './byte-lru.js';
 import { ExpiringMap } from './expiring-map.js';
 import { Singleflight } from './singleflight.js';
 import { ZipDownload } from './zip-download.js';
-import { hashGoMod } from '../zip/index.js';
+import { hashGoMod, hashZipFile } from '../zip/index.js';
 import type { Readable } from 'node:stream';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { escapePath, escapeVersion } from '../module/index.js';
 
 type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
@@ -258,6 +263,43 @@ export class ModuleService {
             return started;
           });
     return { download, reader: download.createReader() };
+  }
+
+  /**
+   * Makes sure a canonical version's `.mod` and `.zip` are stored — fetching them the usual way
+   * (upstream or direct, zip rules, checksum gates) when they are not — and returns the `h1:`
+   * hashes of the stored bytes. For modgate's own checksum database, which logs exactly what it
+   * serves. The caller has checked that `version` is canonical for `modulePath`.
+   */
+  async storedHashes(
+    modulePath: string,
+    version: string,
+  ): Promise<{ modHash: string; zipHash: string }> {
+    const req: FileRequest = {
+      kind: 'mod',
+      modulePath,
+      escapedPath: escapePath(modulePath),
+      version,
+      escapedVersion: escapeVersion(version),
+    };
+    const mod = await this.mod(req);
+    const zipReq: FileRequest = { ...req, kind: 'zip' };
+    if ((await this.storedZip(zipReq)) === null) {
+      const { download, reader } = await this.openZipDownload(zipReq);
+      reader.destroy();
+      await download.finished;
+    }
+    const stored = await this.readStoredZip(zipReq);
+    if (stored === null) {
+      throw new ModgateError('internal', `${modulePath}@${version}: zip vanished from storage`);
+    }
+    const spool = join(this.options.spoolDir, `hash-${randomBytes(6).toString('hex')}.zip`);
+    try {
+      await pipeline(stored.stream, createWriteStream(spool, { mode: 0o600 }));
+      return { modHash: hashGoMod(mod.body), zipHash: await hashZipFile(spool) };
+    } finally {
+      await unlink(spool).catch(() => undefined);
+    }
   }
 
   /** Aborts upstream work still running (after the server stopped taking requests). */
