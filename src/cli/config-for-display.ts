@@ -34,6 +34,12 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       credentials: c.direct.credentials.map((cr) => `${cr.host}=[redacted]`),
       netrc: c.direct.netrc,
     },
-    sumdb: { databases: c.sumdb.databases.map(redactUrl), proxy: c.sumdb.proxy },
+    sumdb: {
+      databases: c.sumdb.databases.map(redactUrl),
+      proxy: c.sumdb.proxy,
+      verify: c.sumdb.verify,
+      no_verify: c.sumdb.noVerify,
+      on_unreachable: c.sumdb.onUnreachable,
+    },
   };
 }

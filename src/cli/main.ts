@@ -17,6 +17,11 @@ function withConfigOptions(cmd: Command): Command {
       'upstream proxies in GOPROXY syntax (default https://proxy.golang.org)',
     )
     .option('--private <patterns>', 'private module path patterns in GOPRIVATE syntax')
+    .option(
+      '--sumdb <gosumdb>',
+      'a checksum database in GOSUMDB syntax, "name+key [url]" (repeatable; replaces sumdb.databases; the first is verified against)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
         'trace',
@@ -38,6 +43,7 @@ interface ConfigFlags {
   dataDir?: string;
   upstream?: string;
   private?: string;
+  sumdb?: string[];
   logLevel?: string;
   logFormat?: string;
 }
@@ -51,6 +57,7 @@ function configFrom(flags: ConfigFlags): Config {
       data_dir: flags.dataDir,
       upstream: flags.upstream,
       private: flags.private,
+      'sumdb.databases': flags.sumdb,
       'log.level': flags.logLevel,
       'log.format': flags.logFormat,
     },

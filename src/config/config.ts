@@ -38,6 +38,16 @@ export interface Config {
     }[];
     readonly netrc: string;
   };
-  /** Checksum databases in GOSUMDB syntax (`off` entries dropped), and whether to serve /sumdb/. */
-  readonly sumdb: { readonly databases: readonly string[]; readonly proxy: boolean };
+  /**
+   * Checksum databases in GOSUMDB syntax (`off` entries dropped); whether to serve /sumdb/;
+   * whether to verify every `.mod`/`.zip` against the first database before storing it,
+   * except for GONOSUMDB-syntax `noVerify` patterns; what to do when it cannot be reached.
+   */
+  readonly sumdb: {
+    readonly databases: readonly string[];
+    readonly proxy: boolean;
+    readonly verify: boolean;
+    readonly noVerify: string;
+    readonly onUnreachable: 'refuse' | 'allow';
+  };
 }

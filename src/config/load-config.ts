@@ -178,6 +178,9 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
     sumdb: {
       databases: p.sumdb.databases.filter((d) => d !== 'off'),
       proxy: p.sumdb.proxy,
+      verify: p.sumdb.verify,
+      noVerify: p.sumdb.no_verify.trim(),
+      onUnreachable: p.sumdb.on_unreachable,
     },
   };
 }

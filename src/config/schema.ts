@@ -128,6 +128,9 @@ export const configSchema = z
       .object({
         databases: stringList.prefault('sum.golang.org'),
         proxy: boolean.prefault(true),
+        verify: boolean.prefault(true),
+        no_verify: z.string().prefault(''),
+        on_unreachable: z.enum(['refuse', 'allow']).prefault('refuse'),
       })
       .strict()
       .prefault({}),

@@ -26,16 +26,8 @@ export function validateSemantics(config: Config): ConfigProblem[] {
       message: `${(err as Error).message} (GOPROXY syntax expected)`,
     });
   }
-  for (const raw of config.private.split(',')) {
-    const pattern = raw.trim().replace(/\/$/, '');
-    if (pattern === '') continue;
-    if (/\s/.test(pattern) || pattern.includes('://') || pathMatch(pattern, '').badPattern) {
-      problems.push({
-        key: 'private',
-        message: `"${raw.trim()}" is not a module path pattern (GOPRIVATE syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
-      });
-    }
-  }
+  problems.push(...patternProblems('private', 'GOPRIVATE', config.private));
+  problems.push(...patternProblems('sumdb.no_verify', 'GONOSUMDB', config.sumdb.noVerify));
   for (const { pattern, url } of config.direct.rewrites) {
     if (pattern === '' || url === '') {
       problems.push({
@@ -66,6 +58,22 @@ export function validateSemantics(config: Config): ConfigProblem[] {
     } catch (err) {
       if (errorKind(err) !== 'invalid') throw err;
       problems.push({ key: 'sumdb.databases', message: (err as Error).message });
+    }
+  }
+  return problems;
+}
+
+/** Comma-separated module path patterns (GOPRIVATE / GONOSUMDB syntax). */
+function patternProblems(key: string, syntax: string, patterns: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const raw of patterns.split(',')) {
+    const pattern = raw.trim().replace(/\/$/, '');
+    if (pattern === '') continue;
+    if (/\s/.test(pattern) || pattern.includes('://') || pathMatch(pattern, '').badPattern) {
+      problems.push({
+        key,
+        message: `"${raw.trim()}" is not a module path pattern (${syntax} syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
+      });
     }
   }
   return problems;
