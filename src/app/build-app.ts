@@ -26,6 +26,7 @@ import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
 import { createSumdbClient } from '../sumdb/client/index.js';
+import { SumdbChecksumGate } from '../sumdb/verify/index.js';
 import { MODGATE_VERSION } from './version.js';
 
 /**
@@ -51,12 +52,24 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const privatePatterns = config.private;
   const isPrivate = (path: string): boolean =>
     privatePatterns !== '' && matchPrefixPatterns(privatePatterns, path);
-  const sumdbs = config.sumdb.proxy
-    ? config.sumdb.databases.flatMap((entry) => {
-        const db = parseGosumdb(entry);
-        return db === null ? [] : [createSumdbClient(db, storage, client, { isPrivate })];
-      })
-    : [];
+  // One client per database, shared by the /sumdb/ proxy and the checksum gate (one
+  // remembered tree head, one cache). The gate verifies against the first database: the one
+  // clients use as GOSUMDB. Proxying and verifying are independent settings.
+  const databases = config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []);
+  const sumdbClients = (
+    config.sumdb.proxy ? databases : databases.slice(0, config.sumdb.verify ? 1 : 0)
+  ).map((db) => createSumdbClient(db, storage, client, { isPrivate }));
+  const sumdbs = config.sumdb.proxy ? sumdbClients : [];
+  const verifyAgainst = config.sumdb.verify ? sumdbClients[0] : undefined;
+  const checksumGate =
+    verifyAgainst === undefined
+      ? undefined
+      : new SumdbChecksumGate({
+          client: verifyAgainst,
+          noVerify: config.sumdb.noVerify,
+          onUnreachable: config.sumdb.onUnreachable,
+          logger,
+        });
   const service = new ModuleService({
     storage,
     upstream,
@@ -72,6 +85,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       });
       return checked.hash;
     },
+    checksumGates: checksumGate === undefined ? [] : [checksumGate],
   });
   const server = new ProxyServer({
     service,
@@ -92,6 +106,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           storage: storage.description,
           upstream: upstream.description,
           private: privatePatterns,
+          checksumVerification: checksumGate?.database ?? 'off',
         },
         'modgate listening',
       );

@@ -42,6 +42,8 @@ export async function startModgate(opts: ModgateTestOptions): Promise<ModgateIns
       'server.shutdown_grace': '5s',
       'log.level': process.env.MODGATE_TEST_LOG === '1' ? 'debug' : 'silent',
       'log.format': 'json',
+      // Tests have no route to sum.golang.org: checksum verification is opted into.
+      'sumdb.verify': false,
       ...opts.settings,
     },
   });

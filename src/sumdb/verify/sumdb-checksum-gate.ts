@@ -1,0 +1,181 @@
+import type { Logger } from 'pino';
+import { ModgateError, errorKind } from '../../errors/index.js';
+import { matchPrefixPatterns } from '../../module/index.js';
+import type { ChecksumGate, FileToStore } from '../../service/module-service.js';
+import type { SumdbClient } from '../client/index.js';
+import { SumdbForkError } from '../client/index.js';
+import { zeroCounts, type ChecksumGateCounts } from './checksum-gate-counts.js';
+import { compareWithDatabase } from './compare-with-database.js';
+
+export interface SumdbChecksumGateOptions {
+  /** The verifying client of the database to check against (only its lookups are used). */
+  client: Pick<SumdbClient, 'name' | 'lookup'>;
+  /** GONOSUMDB-syntax patterns of module paths never looked up (`sumdb.no_verify`). */
+  noVerify: string;
+  /** What an unreachable database means: refuse the file, or store it unverified. */
+  onUnreachable: 'refuse' | 'allow';
+  logger: Pick<Logger, 'warn' | 'debug'>;
+}
+
+/** Error kinds that say the database could not be asked, rather than what it answered. */
+const UNREACHABLE = new Set(['upstream', 'timeout', 'unavailable']);
+
+/**
+ * The ChecksumGate that checks every `.mod` and `.zip` modgate is about to store against one
+ * checksum database, as the go command checks a download (see index.ts for the rules).
+ * Throws to refuse a file; the service then stores nothing of it.
+ */
+export class SumdbChecksumGate implements ChecksumGate {
+  private readonly tally = zeroCounts();
+
+  constructor(private readonly options: SumdbChecksumGateOptions) {}
+
+  /** The database checked against. */
+  get database(): string {
+    return this.options.client.name;
+  }
+
+  /** Totals since start-up (a copy). */
+  counts(): Readonly<ChecksumGateCounts> {
+    return { ...this.tally };
+  }
+
+  async check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void> {
+    const { modulePath, version } = file;
+    const what = file.file === 'mod' ? 'go.mod' : 'zip';
+    const subject = `${modulePath}@${version} ${what}`;
+    if (file.isPrivate) {
+      // Never sent to a checksum database, not even as a lookup.
+      this.tally.skippedPrivate++;
+      return;
+    }
+    if (this.options.noVerify !== '' && matchPrefixPatterns(this.options.noVerify, modulePath)) {
+      this.tally.skippedNoVerify++;
+      this.options.logger.debug(
+        { module: modulePath, version, file: what },
+        'checksum verification skipped (sumdb.no_verify)',
+      );
+      return;
+    }
+    const db = this.options.client.name;
+    let lines: string[];
+    try {
+      // One lookup per module version answers for both files (the go command's
+      // `<version>/go.mod` lookup fetches the same /lookup/<path>@<version>).
+      lines = await abortable(this.options.client.lookup(modulePath, version), ctx.signal);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      this.refuseOrAllow(err, file, what, subject, db);
+      return;
+    }
+    const verdict = compareWithDatabase(lines, modulePath, version, file.file, file.hash);
+    if (verdict.result === 'match') {
+      this.tally.verified++;
+      return;
+    }
+    if (verdict.result === 'unlisted') {
+      this.tally.unlisted++;
+      this.options.logger.debug(
+        { module: modulePath, version, file: what, database: db },
+        'checksum database has no line for this file; passed, as the go command does',
+      );
+      return;
+    }
+    this.tally.mismatches++;
+    this.options.logger.warn(
+      {
+        module: modulePath,
+        version,
+        file: what,
+        database: db,
+        expected: verdict.expected,
+        actual: file.hash,
+        mismatches: this.tally.mismatches,
+      },
+      'checksum mismatch: refused, nothing stored',
+    );
+    throw new ModgateError(
+      'checksum',
+      `checksum mismatch for ${subject}: checksum database ${db} has ${verdict.expected}, the upstream served ${file.hash}; not stored`,
+    );
+  }
+
+  /** A failed lookup: returns when the file may be stored unverified, throws otherwise. */
+  private refuseOrAllow(
+    err: unknown,
+    file: FileToStore,
+    what: string,
+    subject: string,
+    db: string,
+  ): void {
+    const kind = errorKind(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    const fields = { module: file.modulePath, version: file.version, file: what, database: db };
+    if (UNREACHABLE.has(kind)) {
+      if (this.options.onUnreachable === 'allow') {
+        this.tally.unreachableAllowed++;
+        this.options.logger.warn(
+          { ...fields, error: reason, storedUnverified: this.tally.unreachableAllowed },
+          'checksum database unreachable: stored unverified (sumdb.on_unreachable: allow)',
+        );
+        return;
+      }
+      this.tally.unreachableRefused++;
+      this.options.logger.warn(
+        { ...fields, error: reason, refused: this.tally.unreachableRefused },
+        'checksum database unreachable: refused, nothing stored',
+      );
+      throw new ModgateError(
+        'upstream',
+        `checksum database ${db} could not be reached (${reason}), so ${subject} was not stored; try again later`,
+        { cause: err },
+      );
+    }
+    if (kind === 'not-found' || kind === 'gone') {
+      // The go command fails the download here too ("verifying module: ... 404 Not Found"):
+      // an answer, not an outage, so on_unreachable does not apply.
+      this.tally.unknownToDatabase++;
+      this.options.logger.warn(
+        { ...fields, error: reason, refused: this.tally.unknownToDatabase },
+        'checksum database has no record of this version: refused, nothing stored',
+      );
+      throw new ModgateError(
+        'checksum',
+        `verifying ${subject}: checksum database ${db} has no record of it (${reason}); not stored`,
+        { cause: err },
+      );
+    }
+    if (err instanceof SumdbForkError || kind === 'checksum') {
+      // A fork, bad signatures, malformed notes or tiles: the database cannot be trusted now,
+      // whatever on_unreachable says.
+      this.tally.badDatabaseAnswers++;
+      this.options.logger.warn(
+        { ...fields, error: reason, refused: this.tally.badDatabaseAnswers },
+        'checksum database answer did not verify: refused, nothing stored',
+      );
+      throw new ModgateError('checksum', `verifying ${subject}: ${reason}; not stored`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the lookup itself runs on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err as Error);
+      },
+    );
+  });
+}
