@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Logger } from 'pino';
+import { ModgateError } from '../../../src/errors/index.js';
+import { ModuleService } from '../../../src/service/module-service.js';
+import { MemoryStorage } from '../../../src/storage/index.js';
+import { SumdbChecksumGate } from '../../../src/sumdb/verify/index.js';
+import { ProxyUpstream } from '../../../src/upstream/proxy-upstream.js';
+import { HttpClient } from '../../../src/upstream/http-client.js';
+import { checkZipFile, hashGoMod, hashZipFile } from '../../../src/zip/index.js';
+import { FixtureProxy, makeZip, type FixtureModule } from '../../support/fixture-proxy.js';
+import { TestSumdb, type TestSumdbRecord } from '../../support/test-sumdb.js';
+import { clientFor, type ClientEnv } from '../client/sumdb-test-env.js';
+
+// The gate where it runs: inside the module service, between the upstream and storage.
+
+const modules: FixtureModule[] = [
+  { path: 'example.com/good', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
+  { path: 'example.com/badzip', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
+  { path: 'example.com/badmod', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
+];
+
+const quiet = { warn: () => undefined, debug: () => undefined } as unknown as Pick<
+  Logger,
+  'warn' | 'debug'
+>;
+
+function request(kind: 'mod' | 'zip', path: string, version = 'v1.0.0') {
+  return { kind, modulePath: path, escapedPath: path, version, escapedVersion: version } as const;
+}
+
+describe('ModuleService with a SumdbChecksumGate', () => {
+  let fixture: FixtureProxy;
+  let db: TestSumdb;
+  let env: ClientEnv;
+  let http: HttpClient;
+  let spoolDir: string;
+  let storage: MemoryStorage;
+  let service: ModuleService;
+  let gate: SumdbChecksumGate;
+
+  before(async () => {
+    fixture = await FixtureProxy.create(modules);
+    const recs: TestSumdbRecord[] = [];
+    for (const m of modules) {
+      const dir = join(fixture.root, m.path, '@v');
+      recs.push({
+        path: m.path,
+        version: m.version,
+        zipHash: await hashZipFile(join(dir, `${m.version}.zip`)),
+        modHash: hashGoMod(await readFile(join(dir, `${m.version}.mod`))),
+      });
+    }
+    db = await TestSumdb.create({ records: recs });
+    // The upstream now serves other content than the database recorded.
+    await fixture.writeRaw(
+      'example.com/badzip/@v/v1.0.0.zip',
+      await makeZip('example.com/badzip', 'v1.0.0', {
+        'go.mod': 'module example.com/badzip\n',
+        'a.go': 'package a // with a backdoor\n',
+      }),
+    );
+    await fixture.writeRaw(
+      'example.com/badmod/@v/v1.0.0.mod',
+      'module example.com/badmod\n\n// tampered\n',
+    );
+    env = clientFor(db);
+    http = new HttpClient({ connectTimeoutMs: 2000, maxConnections: 8, userAgent: 'test' });
+    spoolDir = await mkdtemp(join(tmpdir(), 'modgate-gate-spool-'));
+    storage = new MemoryStorage();
+    gate = new SumdbChecksumGate({
+      client: env.client,
+      noVerify: '',
+      onUnreachable: 'refuse',
+      logger: quiet,
+    });
+    service = new ModuleService({
+      storage,
+      upstream: new ProxyUpstream(fixture.url, http, {
+        metadataTimeoutMs: 5000,
+        zipTimeoutMs: 5000,
+        maxZipBytes: 1 << 20,
+        maxModBytes: 1 << 20,
+        maxMetadataBytes: 1 << 20,
+      }),
+      isPrivate: () => false,
+      listTtlMs: 0,
+      notFoundTtlMs: 0,
+      spoolDir,
+      hotCacheBytes: 1 << 20,
+      verifyZip: async (spool, path, version) => (await checkZipFile(spool, path, version)).hash,
+      checksumGates: [gate],
+    });
+  });
+  after(async () => {
+    service.close();
+    await env.close();
+    await http.close();
+    await db.close();
+    await fixture.close();
+    await rm(spoolDir, { recursive: true, force: true });
+  });
+
+  async function downloadZip(path: string): Promise<void> {
+    const { download, reader } = await service.openZipDownload(request('zip', path));
+    reader.resume();
+    reader.on('error', () => undefined);
+    await download.finished;
+  }
+
+  test('verified files are stored', async () => {
+    await service.mod(request('mod', 'example.com/good'));
+    await downloadZip('example.com/good');
+    assert.ok(await storage.getBytes('example.com/good/@v/v1.0.0.mod'));
+    assert.ok(await storage.stat('example.com/good/@v/v1.0.0.zip'));
+    assert.equal(gate.counts().verified, 2);
+  });
+
+  test('a tampered zip is refused and not stored; its go.mod still is', async () => {
+    await service.mod(request('mod', 'example.com/badzip'));
+    await assert.rejects(downloadZip('example.com/badzip'), (err: unknown) => {
+      assert.ok(err instanceof ModgateError);
+      assert.equal(err.kind, 'checksum');
+      assert.match(err.message, /^checksum mismatch for example\.com\/badzip@v1\.0\.0 zip: /);
+      return true;
+    });
+    assert.equal(await storage.stat('example.com/badzip/@v/v1.0.0.zip'), null);
+    assert.ok(await storage.getBytes('example.com/badzip/@v/v1.0.0.mod'));
+    // Asked again: refused again (a refusal is not remembered as "not found", nor stored).
+    await assert.rejects(downloadZip('example.com/badzip'), /checksum mismatch/);
+  });
+
+  test('a tampered go.mod is refused and not stored', async () => {
+    await assert.rejects(
+      service.mod(request('mod', 'example.com/badmod')),
+      /checksum mismatch for example\.com\/badmod@v1\.0\.0 go\.mod: /,
+    );
+    assert.equal(await storage.getBytes('example.com/badmod/@v/v1.0.0.mod'), null);
+    assert.equal(gate.counts().mismatches, 3);
+  });
+});
