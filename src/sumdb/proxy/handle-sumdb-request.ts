@@ -1,11 +1,28 @@
 import { ModgateError, errorKind } from '../../errors/index.js';
 import type { SumdbClient } from '../client/index.js';
-import { parseSumdbPath } from './sumdb-request.js';
+import type { Tile } from '../tlog/index.js';
+import { parseSumdbPath, type SumdbRequest } from './sumdb-request.js';
+
+/**
+ * A checksum database modgate hosts itself (src/sumdb/server HostedSumdb): it answers from
+ * its own log, so nothing is relayed and private module paths are welcome.
+ */
+export interface HostedSumdbBackend {
+  readonly name: string;
+  /** The lookup answer (record and signed head); `not-found`/`gone`/`invalid` as the log says. */
+  lookup(modulePath: string, version: string): Promise<Buffer>;
+  /** A stored tile of the signed tree; `not-found` otherwise. */
+  readTile(tile: Tile): Promise<Buffer>;
+  /** The signed tree head. */
+  latest(): Promise<Buffer>;
+}
 
 /** What the proxy layer needs to serve `/sumdb/<name>/...`. */
 export interface SumdbProxyDeps {
   /** One verifying client per database served, each knowing its name. */
   readonly databases: readonly SumdbClient[];
+  /** Databases modgate hosts itself (names distinct from `databases`). */
+  readonly hosted?: readonly HostedSumdbBackend[];
   /**
    * Whether a module path is private (GOPRIVATE/GONOSUMDB-style patterns): lookups for it are
    * answered 403 without the database ever seeing the path.
@@ -53,12 +70,15 @@ export async function handleSumdbRequest(
   path: string,
   deps: SumdbProxyDeps,
 ): Promise<SumdbResponse> {
-  const req = parseSumdbPath(
-    path,
-    deps.databases.map((db) => db.name),
-  );
-  const client = deps.databases.find((db) => db.name === req.name)!;
+  const hosted = deps.hosted ?? [];
+  const req = parseSumdbPath(path, [
+    ...deps.databases.map((db) => db.name),
+    ...hosted.map((db) => db.name),
+  ]);
   const shortLived = `public, max-age=${Math.floor((deps.latestMaxAgeMs ?? 10_000) / 1000)}`;
+  const own = hosted.find((db) => db.name === req.name);
+  if (own !== undefined) return handleHosted(req, own, shortLived);
+  const client = deps.databases.find((db) => db.name === req.name)!;
   switch (req.kind) {
     case 'supported':
       return respond(200, TEXT, 'no-cache', Buffer.alloc(0));
@@ -102,6 +122,32 @@ export async function handleSumdbRequest(
         };
       }
     }
+  }
+}
+
+/**
+ * modgate's own database: lookups of any module path (private ones are what it is for), tiles
+ * and the head straight from its log. A lookup answer stays valid for good (its note is a
+ * head that holds the record); full tiles never change; the head and partial tiles do.
+ */
+async function handleHosted(
+  req: SumdbRequest,
+  db: HostedSumdbBackend,
+  shortLived: string,
+): Promise<SumdbResponse> {
+  switch (req.kind) {
+    case 'supported':
+      return respond(200, TEXT, 'no-cache', Buffer.alloc(0));
+    case 'lookup':
+      return respond(200, TEXT, LOOKUP_CACHE, await db.lookup(req.modulePath, req.version));
+    case 'tile': {
+      const data = await db.readTile(req.tile);
+      const full = req.tile.w === 2 ** req.tile.h;
+      const type = req.tile.l < 0 ? TEXT : BINARY;
+      return respond(200, type, full ? IMMUTABLE : shortLived, data);
+    }
+    case 'latest':
+      return respond(200, TEXT, 'no-cache', await db.latest());
   }
 }
 

@@ -13,10 +13,14 @@
  * `^[^@]+@v[0-9]+\.[0-9]+\.[0-9]+(-[^@]*)?(\+incompatible)?$` on its escaped form and unescape
  * cleanly; a tile path must be the canonical spelling. Everything served is first verified by
  * the database's SumdbClient (src/sumdb/client), which also does the caching.
+ *
+ * A database can also be modgate's own (`hosted`, src/sumdb/server): then lookups of private
+ * module paths are answered too — from its own log, nothing leaves the building.
  */
 export {
   handleSumdbRequest,
   type SumdbProxyDeps,
+  type HostedSumdbBackend,
   type SumdbResponse,
 } from './handle-sumdb-request.js';
 export { parseSumdbPath, type SumdbRequest } from './sumdb-request.js';
