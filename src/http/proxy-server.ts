@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { accessLogFor, type AccessLog } from '../log/index.js';
 import { errorKind } from '../errors/index.js';
 import { parseProxyPath } from '../protocol/proxy-request.js';
 import type { ModuleService } from '../service/module-service.js';
@@ -36,15 +37,30 @@ export class ProxyServer {
   readonly server: Server;
   private active = 0;
   private idle: (() => void) | undefined;
+  private readonly accessLog: AccessLog | undefined;
 
   constructor(private readonly options: ProxyServerOptions) {
+    this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       this.active++;
-      res.once('close', () => {
+      const id = requestIdFor(req);
+      const started = performance.now();
+      // One listener per response: in-flight accounting and the access line.
+      res.on('close', () => {
+        this.accessLog?.write({
+          reqId: id,
+          method: req.method,
+          path: req.url,
+          status: res.statusCode,
+          bytes: res.getHeader('content-length'),
+          cache: res.getHeader('x-modgate-cache'),
+          ms: Math.round((performance.now() - started) * 100) / 100,
+          complete: res.writableFinished,
+        });
         this.active--;
         if (this.active === 0) this.idle?.();
       });
-      void this.handle(req, res);
+      void this.handle(req, res, id);
     });
   }
 
@@ -82,30 +98,11 @@ export class ProxyServer {
     }
     this.server.closeAllConnections();
     await closed;
+    this.accessLog?.flush();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const id = requestIdFor(req);
-    const started = process.hrtime.bigint();
+  private async handle(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     res.setHeader('x-request-id', id);
-    if (this.options.accessLog) {
-      res.once('close', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        this.options.logger.info(
-          {
-            reqId: id,
-            method: req.method,
-            path: req.url,
-            status: res.statusCode,
-            bytes: res.getHeader('content-length'),
-            cache: res.getHeader('x-modgate-cache'),
-            ms: Math.round(ms * 100) / 100,
-            complete: res.writableFinished,
-          },
-          'request',
-        );
-      });
-    }
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');

@@ -1,6 +1,8 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from '../config/index.js';
+import { registerJsonLogger } from './access-log.js';
+import { LineSink } from './line-sink.js';
 
 export type { Logger };
 
@@ -17,10 +19,16 @@ const REDACT = [
   '*.token',
 ];
 
+/** Members of every line. */
+const BASE = { service: 'modgate' };
+
 /**
  * The process logger: JSON lines (one object per event, with `reqId` on request events) when
  * the output is not a terminal or `format: json`; human-friendly lines on a terminal or with
  * `format: pretty` (pino-pretty as a synchronous stream: no worker thread).
+ *
+ * JSON output goes through a LineSink, which the access log (accessLogFor) shares to batch
+ * its lines; pino's own lines are written at once, in order with the batched ones.
  */
 export function createLogger(
   options: Config['log'],
@@ -31,7 +39,7 @@ export function createLogger(
     (options.format === 'auto' && 'isTTY' in stream && stream.isTTY === true);
   const base = {
     level: options.level,
-    base: { service: 'modgate' },
+    base: BASE,
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
@@ -47,5 +55,8 @@ export function createLogger(
       }),
     );
   }
-  return pino(base, stream as DestinationStream);
+  const sink = new LineSink(stream as DestinationStream);
+  const logger = pino(base, sink);
+  registerJsonLogger(logger, { sink, bindings: JSON.stringify(BASE).slice(1, -1) });
+  return logger;
 }

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import type { LineSink } from './line-sink.js';
+
+/** What one access-log line says about a finished (or abandoned) request. */
+export interface AccessEntry {
+  reqId: string;
+  method: string | undefined;
+  /** The raw request target, query included. */
+  path: string | undefined;
+  status: number;
+  /** The Content-Length sent, if any. */
+  bytes: number | string | readonly string[] | undefined;
+  /** The X-Modgate-Cache value sent, if any. */
+  cache: number | string | readonly string[] | undefined;
+  ms: number;
+  /** Whether the whole response was handed to the operating system. */
+  complete: boolean;
+}
+
+/** One line per request, at level info, with the message `request`. */
+export interface AccessLog {
+  write(entry: AccessEntry): void;
+  /** Writes batched lines now (before a shutdown completes). */
+  flush(): void;
+}
+
+/** How a JSON logger made by createLogger writes its lines; see accessLogFor. */
+export interface JsonLineFormat {
+  sink: LineSink;
+  /** The logger's bindings as JSON members, e.g. `"service":"modgate"` (may be empty). */
+  bindings: string;
+}
+
+const jsonLoggers = new WeakMap<Logger, JsonLineFormat>();
+
+/** Called by createLogger for the JSON loggers it makes (not for pretty ones). */
+export function registerJsonLogger(logger: Logger, format: JsonLineFormat): void {
+  jsonLoggers.set(logger, format);
+}
+
+/**
+ * The access log of a logger. For a JSON logger made by createLogger, lines are formatted by
+ * hand and batched (see LineSink): access lines are the one log event per request, and pino's
+ * general path (object building, redaction, serialization, a write per line) cost more than
+ * serving a cached file. The line is the one pino would write for
+ * `logger.info({ reqId, method, path, status, bytes, cache, ms, complete }, 'request')` —
+ * same members, same order, undefined ones left out (test/log/access-log.test.ts compares
+ * them). Any other logger (pretty output, child loggers) gets exactly that call.
+ */
+export function accessLogFor(logger: Logger): AccessLog {
+  const format = jsonLoggers.get(logger);
+  return format === undefined ? new PinoAccessLog(logger) : new JsonAccessLog(logger, format);
+}
+
+class PinoAccessLog implements AccessLog {
+  constructor(private readonly logger: Logger) {}
+
+  write(e: AccessEntry): void {
+    this.logger.info(
+      {
+        reqId: e.reqId,
+        method: e.method,
+        path: e.path,
+        status: e.status,
+        bytes: e.bytes,
+        cache: e.cache,
+        ms: e.ms,
+        complete: e.complete,
+      },
+      'request',
+    );
+  }
+
+  flush(): void {
+    this.logger.flush();
+  }
+}
+
+class JsonAccessLog implements AccessLog {
+  private readonly head: string;
+  private readonly bindings: string;
+  private lastMs = -1;
+  private lastTime = '';
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly format: JsonLineFormat,
+  ) {
+    this.head = `{"level":${logger.levels.values.info ?? 30},"time":"`;
+    this.bindings = format.bindings === '' ? '' : `,${format.bindings}`;
+  }
+
+  write(e: AccessEntry): void {
+    if (!this.logger.isLevelEnabled('info')) return;
+    // pino's isoTime, computed once per millisecond.
+    const now = Date.now();
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastTime = new Date(now).toISOString();
+    }
+    let line =
+      this.head + this.lastTime + '"' + this.bindings + ',"reqId":' + JSON.stringify(e.reqId);
+    if (e.method !== undefined) line += ',"method":' + JSON.stringify(e.method);
+    if (e.path !== undefined) line += ',"path":' + JSON.stringify(e.path);
+    line += ',"status":' + jsonNumber(e.status);
+    if (e.bytes !== undefined) line += ',"bytes":' + jsonValue(e.bytes);
+    if (e.cache !== undefined) line += ',"cache":' + jsonValue(e.cache);
+    line +=
+      ',"ms":' + jsonNumber(e.ms) + ',"complete":' + String(e.complete) + ',"msg":"request"}\n';
+    this.format.sink.append(line);
+  }
+
+  flush(): void {
+    this.format.sink.flush();
+  }
+}
+
+/** As pino writes numbers: non-finite ones become null. */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+function jsonValue(v: number | string | readonly string[]): string {
+  return typeof v === 'number' ? jsonNumber(v) : JSON.stringify(v);
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import type { App } from '../../src/app/app.js';
+import { buildApp } from '../../src/app/build-app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { FixtureProxy } from '../support/fixture-proxy.js';
+import { rawRequest, type RawResponse } from '../support/raw-request.js';
+
+interface Line {
+  msg: string;
+  reqId?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  bytes?: number;
+  cache?: string;
+  ms?: number;
+  complete?: boolean;
+}
+
+describe('access log of a running server', () => {
+  let fixture: FixtureProxy;
+  let app: App;
+  let url: string;
+  let dataDir: string;
+  let out = '';
+  const lines = (): Line[] =>
+    out
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Line)
+      .filter((l) => l.msg === 'request');
+  /** The access lines once `n` of them are there (they are written at the end of a turn). */
+  async function waitForLines(n: number): Promise<Line[]> {
+    for (let i = 0; i < 200 && lines().length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    return lines();
+  }
+
+  before(async () => {
+    fixture = await FixtureProxy.create([
+      { path: 'example.com/hello', version: 'v1.0.0', files: { 'hello.go': 'package hello\n' } },
+    ]);
+    dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
+    const config = loadConfig({
+      flags: {
+        listen: '127.0.0.1:0',
+        data_dir: dataDir,
+        upstream: fixture.url,
+        'log.level': 'info',
+        'log.format': 'json',
+        // Tests have no route to sum.golang.org.
+        'sumdb.verify': false,
+      },
+    });
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    });
+    app = await buildApp(config, createLogger(config.log, stream));
+    url = (await app.start()).url;
+  });
+  after(async () => {
+    await app.stop();
+    await fixture.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('one line per request, with what was answered', async () => {
+    const before = lines().length;
+    const paths = [
+      '/example.com/hello/@v/v1.0.0.info',
+      '/example.com/hello/@v/v1.0.0.info',
+      '/example.com/hello/@v/v1.0.0.info',
+      '/example.com/hello/@v/v1.0.0.zip',
+      '/example.com/hello/@v/v1.0.0.zip',
+      '/example.com/hello/@v/v1.0.0.zip',
+      '/example.com/hello/@v/list',
+      '/example.com/hello/@v/list',
+      '/example.com/hello/@v/list',
+      '/healthz',
+      '/nothing-here',
+    ];
+    const answers: RawResponse[] = [];
+    for (const p of paths) answers.push(await rawRequest(url, p));
+    answers.push(await rawRequest(url, '/example.com/hello/@v/list', { method: 'POST' }));
+    answers.push(
+      await rawRequest(url, '/example.com/hello/@v/v1.0.0.mod', {
+        headers: { 'x-request-id': 'ci-42' },
+      }),
+    );
+    const got = (await waitForLines(before + answers.length)).slice(before);
+    assert.equal(got.length, answers.length);
+    for (let i = 0; i < answers.length; i++) {
+      const line = got[i];
+      const answer = answers[i];
+      assert.ok(line && answer);
+      assert.equal(line.reqId, answer.headers['x-request-id']);
+      assert.equal(line.status, answer.status);
+      // The 405 answer's length is set by node:http itself, which the line does not see.
+      const length = answer.status === 405 ? undefined : Number(answer.headers['content-length']);
+      assert.equal(line.bytes, length);
+      assert.equal(line.cache, answer.headers['x-modgate-cache']);
+      assert.equal(line.complete, true);
+      assert.equal(typeof line.ms, 'number');
+    }
+    assert.deepEqual(
+      got.map((l) => `${l.method ?? ''} ${l.path ?? ''} ${l.status ?? ''} ${l.cache ?? '-'}`),
+      [
+        'GET /example.com/hello/@v/v1.0.0.info 200 miss',
+        'GET /example.com/hello/@v/v1.0.0.info 200 hit',
+        'GET /example.com/hello/@v/v1.0.0.info 200 hit',
+        'GET /example.com/hello/@v/v1.0.0.zip 200 miss',
+        'GET /example.com/hello/@v/v1.0.0.zip 200 hit',
+        'GET /example.com/hello/@v/v1.0.0.zip 200 hit',
+        'GET /example.com/hello/@v/list 200 miss',
+        'GET /example.com/hello/@v/list 200 hit',
+        'GET /example.com/hello/@v/list 200 hit',
+        'GET /healthz 200 -',
+        'GET /nothing-here 404 -',
+        'POST /example.com/hello/@v/list 405 -',
+        'GET /example.com/hello/@v/v1.0.0.mod 200 miss',
+      ],
+    );
+    assert.equal(got.at(-1)?.reqId, 'ci-42');
+  });
+});
