@@ -40,6 +40,11 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       verify: c.sumdb.verify,
       no_verify: c.sumdb.noVerify,
       on_unreachable: c.sumdb.onUnreachable,
+      server: {
+        enabled: c.sumdbServer.enabled,
+        name: c.sumdbServer.name,
+        url: redactUrl(c.sumdbServer.url),
+      },
     },
   };
 }

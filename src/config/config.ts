@@ -50,4 +50,9 @@ export interface Config {
     readonly noVerify: string;
     readonly onUnreachable: 'refuse' | 'allow';
   };
+  /**
+   * modgate's own checksum database (YAML `sumdb.server.*`): served under /sumdb/<name>/ when
+   * enabled; `url` is modgate's URL as clients reach it ('' = derived from the listen address).
+   */
+  readonly sumdbServer: { readonly enabled: boolean; readonly name: string; readonly url: string };
 }

@@ -182,6 +182,11 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       noVerify: p.sumdb.no_verify.trim(),
       onUnreachable: p.sumdb.on_unreachable,
     },
+    sumdbServer: {
+      enabled: p.sumdb.server.enabled,
+      name: p.sumdb.server.name.trim(),
+      url: p.sumdb.server.url.trim().replace(/\/+$/, ''),
+    },
   };
 }
 

@@ -131,6 +131,14 @@ export const configSchema = z
         verify: boolean.prefault(true),
         no_verify: z.string().prefault(''),
         on_unreachable: z.enum(['refuse', 'allow']).prefault('refuse'),
+        server: z
+          .object({
+            enabled: boolean.prefault(false),
+            name: z.string().prefault('modgate'),
+            url: z.string().prefault(''),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,8 @@
 import { errorKind } from '../errors/index.js';
 import { pathMatch } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
-import { parseGosumdb } from '../sumdb/gosumdb-config.js';
+import { parseGosumdb, sumdbNameProblem } from '../sumdb/gosumdb-config.js';
+import { isValidKeyName } from '../sumdb/note/index.js';
 import { compileRewrites, parseVcsPolicy } from '../upstream/direct/discovery/index.js';
 import type { Config } from './config.js';
 
@@ -59,6 +60,40 @@ export function validateSemantics(config: Config): ConfigProblem[] {
       if (errorKind(err) !== 'invalid') throw err;
       problems.push({ key: 'sumdb.databases', message: (err as Error).message });
     }
+  }
+  problems.push(...sumdbServerProblems(config));
+  return problems;
+}
+
+/** modgate's own database: a key name that is a bare host[/path], not taken; an http(s) URL. */
+function sumdbServerProblems(config: Config): ConfigProblem[] {
+  const { name, url, enabled } = config.sumdbServer;
+  const problems: ConfigProblem[] = [];
+  const nameProblem = isValidKeyName(name) ? sumdbNameProblem(name) : 'not a valid key name';
+  if (nameProblem !== undefined) {
+    problems.push({
+      key: 'sumdb.server.name',
+      message: `${JSON.stringify(name)} cannot name a checksum database (a bare host[/path] such as "sumdb.corp.example"): ${nameProblem}`,
+    });
+  }
+  const taken = config.sumdb.databases.some((entry) => {
+    try {
+      return parseGosumdb(entry)?.name === name;
+    } catch {
+      return false;
+    }
+  });
+  if (enabled && taken) {
+    problems.push({
+      key: 'sumdb.server.name',
+      message: `${JSON.stringify(name)} is already the name of a database in sumdb.databases`,
+    });
+  }
+  if (url !== '' && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(url)) {
+    problems.push({
+      key: 'sumdb.server.url',
+      message: `expected an http(s) URL without query or fragment, e.g. "https://goproxy.corp.example", got ${JSON.stringify(url)}`,
+    });
   }
   return problems;
 }
