@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { accessLogFor, type AccessLog } from '../log/index.js';
 import { errorKind } from '../errors/index.js';
-import { parseProxyPath } from '../protocol/proxy-request.js';
 import type { ModuleService } from '../service/module-service.js';
 import type { Storage } from '../storage/storage.js';
+import { ParsedPathCache } from './parsed-path-cache.js';
 import { handleProxyRequest } from './proxy-handler.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
 import { requestIdFor } from './request-id.js';
@@ -38,6 +38,7 @@ export class ProxyServer {
   private active = 0;
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
+  private readonly paths = new ParsedPathCache();
 
   constructor(private readonly options: ProxyServerOptions) {
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
@@ -123,7 +124,7 @@ export class ProxyServer {
         res.end(req.method === 'HEAD' ? undefined : answer.body);
         return;
       }
-      const preq = parseProxyPath(path);
+      const preq = this.paths.parse(path);
       if (preq === null)
         return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
       await handleProxyRequest(req, res, preq, {
