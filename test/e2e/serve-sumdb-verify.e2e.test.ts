@@ -293,3 +293,49 @@ describe('modgate and an unreachable or forking checksum database', () => {
     }
   });
 });
+
+describe('sumdb.proxy and sumdb.verify are independent', () => {
+  let fixture: FixtureProxy;
+  let db: TestSumdb;
+  before(async () => {
+    fixture = await FixtureProxy.create([mod('example.com/tampered')]);
+    db = await TestSumdb.create({ records: [await recordOf(fixture, modules[1]!)] });
+    await fixture.writeRaw(
+      'example.com/tampered/@v/v1.0.0.zip',
+      await makeZip('example.com/tampered', 'v1.0.0', {
+        'go.mod': 'module example.com/tampered\n',
+        'a.go': 'package a // changed\n',
+      }),
+    );
+  });
+  after(async () => {
+    await db.close();
+    await fixture.close();
+  });
+
+  for (const [proxy, verify] of [
+    [false, true],
+    [true, false],
+  ] as const) {
+    test(`proxy: ${proxy}, verify: ${verify}`, async () => {
+      const m = await startModgate({
+        upstream: fixture.url,
+        settings: {
+          'sumdb.databases': `${db.verifierKey} ${db.url}`,
+          'sumdb.proxy': proxy,
+          'sumdb.verify': verify,
+        },
+      });
+      try {
+        const supported = await rawRequest(m.url, `/sumdb/${db.name}/supported`);
+        assert.equal(supported.status, proxy ? 200 : 404);
+        const zip = await rawRequest(m.url, '/example.com/tampered/@v/v1.0.0.zip');
+        assert.equal(zip.status, verify ? 502 : 200);
+        const stored = await storedOf(m, 'example.com/tampered');
+        assert.deepEqual(stored, verify ? [] : ['example.com/tampered/@v/v1.0.0.zip']);
+      } finally {
+        await m.stop();
+      }
+    });
+  }
+});
