@@ -27,6 +27,14 @@ import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
 import { createSumdbClient } from '../sumdb/client/index.js';
 import { SumdbChecksumGate } from '../sumdb/verify/index.js';
+import {
+  HostedSumdb,
+  LoggedChecksumGate,
+  defaultClientUrl,
+  gosumdbValue,
+  openOwnSumdb,
+} from '../sumdb/server/index.js';
+import { hostname } from 'node:os';
 import { MODGATE_VERSION } from './version.js';
 
 /**
@@ -70,6 +78,15 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           onUnreachable: config.sumdb.onUnreachable,
           logger,
         });
+  // modgate's own checksum database: its log fixes what it has logged (a gate after the
+  // verification against the upstream database), and lookups log what the service stores.
+  const own = config.sumdbServer.enabled
+    ? await openOwnSumdb(storage, config.sumdbServer.name)
+    : undefined;
+  const gates = [
+    ...(checksumGate === undefined ? [] : [checksumGate]),
+    ...(own === undefined ? [] : [new LoggedChecksumGate(own.log)]),
+  ];
   const service = new ModuleService({
     storage,
     upstream,
@@ -85,8 +102,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       });
       return checked.hash;
     },
-    checksumGates: checksumGate === undefined ? [] : [checksumGate],
+    checksumGates: gates,
   });
+  const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   const server = new ProxyServer({
     service,
     storage,
@@ -94,7 +112,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     listTtlMs: config.cache.listTtlMs,
     accessLog: config.log.accessLog,
     shutdownGraceMs: config.server.shutdownGraceMs,
-    sumdb: sumdbs.length === 0 ? undefined : { databases: sumdbs, isPrivate },
+    sumdb:
+      sumdbs.length === 0 && hosted.length === 0
+        ? undefined
+        : { databases: sumdbs, hosted, isPrivate },
   });
 
   return {
@@ -110,6 +131,16 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         },
         'modgate listening',
       );
+      if (own !== undefined) {
+        const { port } = new URL(url);
+        const base =
+          config.sumdbServer.url || defaultClientUrl(config.listen.host, Number(port), hostname());
+        const gosumdb = gosumdbValue(own.key.verifierKey, own.log.name, base);
+        logger.info(
+          { gosumdb, treeSize: own.log.tree.n },
+          `checksum database ${own.log.name} served at /sumdb/${own.log.name}/: clients set GOSUMDB="${gosumdb}"`,
+        );
+      }
       return { url };
     },
     async stop() {
@@ -123,7 +154,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-async function buildStorage(config: Config): Promise<Storage> {
+export async function buildStorage(config: Config): Promise<Storage> {
   switch (config.storage.backend) {
     case 'memory':
       return new MemoryStorage();

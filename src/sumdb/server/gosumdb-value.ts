@@ -7,3 +7,13 @@
 export function gosumdbValue(verifierKey: string, name: string, baseUrl: string): string {
   return `${verifierKey} ${baseUrl.replace(/\/+$/, '')}/sumdb/${name}`;
 }
+
+/**
+ * modgate's URL as clients reach it when `sumdb.server.url` is not set: `http://<listen
+ * address>`, with `hostName` for the unspecified addresses (0.0.0.0, ::), which no client can
+ * dial.
+ */
+export function defaultClientUrl(host: string, port: number, hostName: string): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? hostName : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}

@@ -31,3 +31,5 @@ export { SumdbLog, type SumdbLogOptions, type LoggedRecord } from './sumdb-log.j
 export { HostedSumdb, type ModuleHashSource } from './hosted-sumdb.js';
 export { LoggedChecksumGate } from './logged-checksum-gate.js';
 export { gosumdbValue } from './gosumdb-value.js';
+export { defaultClientUrl } from './gosumdb-value.js';
+export { openOwnSumdb } from './open-own-sumdb.js';
