@@ -60,9 +60,10 @@ export class SumdbChecksumGate implements ChecksumGate {
     const db = this.options.client.name;
     let lines: string[];
     try {
-      // One lookup per module version answers for both files (the go command's
-      // `<version>/go.mod` lookup fetches the same /lookup/<path>@<version>).
-      lines = await abortable(this.options.client.lookup(modulePath, version), ctx.signal);
+      // As the go command asks: `<version>/go.mod` for a go.mod. Both forms fetch the same
+      // /lookup/<path>@<version>, so the two files of a version cost one request.
+      const asked = file.file === 'mod' ? `${version}/go.mod` : version;
+      lines = await abortable(this.options.client.lookup(modulePath, asked), ctx.signal);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       this.refuseOrAllow(err, file, what, subject, db);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Logger } from 'pino';
 import { ModgateError } from '../../../src/errors/index.js';
 import { ModuleService } from '../../../src/service/module-service.js';
+import { HOLDBACK_BYTES } from '../../../src/service/zip-download.js';
 import { MemoryStorage } from '../../../src/storage/index.js';
 import { SumdbChecksumGate } from '../../../src/sumdb/verify/index.js';
 import { ProxyUpstream } from '../../../src/upstream/proxy-upstream.js';
@@ -21,6 +23,8 @@ const modules: FixtureModule[] = [
   { path: 'example.com/good', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
   { path: 'example.com/badzip', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
   { path: 'example.com/badmod', version: 'v1.0.0', files: { 'a.go': 'package a\n' } },
+  // Larger than the holdback: clients receive most of it before it is verified.
+  { path: 'example.com/big', version: 'v1.0.0', files: { 'data.bin': randomBytes(1536 * 1024) } },
 ];
 
 const quiet = { warn: () => undefined, debug: () => undefined } as unknown as Pick<
@@ -67,6 +71,13 @@ describe('ModuleService with a SumdbChecksumGate', () => {
       'example.com/badmod/@v/v1.0.0.mod',
       'module example.com/badmod\n\n// tampered\n',
     );
+    await fixture.writeRaw(
+      'example.com/big/@v/v1.0.0.zip',
+      await makeZip('example.com/big', 'v1.0.0', {
+        'go.mod': 'module example.com/big\n',
+        'data.bin': randomBytes(1536 * 1024),
+      }),
+    );
     env = clientFor(db);
     http = new HttpClient({ connectTimeoutMs: 2000, maxConnections: 8, userAgent: 'test' });
     spoolDir = await mkdtemp(join(tmpdir(), 'modgate-gate-spool-'));
@@ -82,7 +93,7 @@ describe('ModuleService with a SumdbChecksumGate', () => {
       upstream: new ProxyUpstream(fixture.url, http, {
         metadataTimeoutMs: 5000,
         zipTimeoutMs: 5000,
-        maxZipBytes: 1 << 20,
+        maxZipBytes: 8 << 20,
         maxModBytes: 1 << 20,
         maxMetadataBytes: 1 << 20,
       }),
@@ -133,12 +144,25 @@ describe('ModuleService with a SumdbChecksumGate', () => {
     await assert.rejects(downloadZip('example.com/badzip'), /checksum mismatch/);
   });
 
+  test('a tampered zip larger than the holdback: the reader gets most bytes, then an error', async () => {
+    const { download, reader } = await service.openZipDownload(request('zip', 'example.com/big'));
+    let received = 0;
+    const reading = (async () => {
+      for await (const chunk of reader) received += (chunk as Buffer).length;
+    })();
+    await assert.rejects(reading, /checksum mismatch for example\.com\/big@v1\.0\.0 zip: /);
+    await assert.rejects(download.finished, /checksum mismatch/);
+    assert.ok(received > 0, 'the start of the zip was streamed before it was verified');
+    assert.ok(received <= 1536 * 1024 - HOLDBACK_BYTES + 1024, `received ${received} bytes`);
+    assert.equal(await storage.stat('example.com/big/@v/v1.0.0.zip'), null);
+  });
+
   test('a tampered go.mod is refused and not stored', async () => {
     await assert.rejects(
       service.mod(request('mod', 'example.com/badmod')),
       /checksum mismatch for example\.com\/badmod@v1\.0\.0 go\.mod: /,
     );
     assert.equal(await storage.getBytes('example.com/badmod/@v/v1.0.0.mod'), null);
-    assert.equal(gate.counts().mismatches, 3);
+    assert.equal(gate.counts().mismatches, 4);
   });
 });
