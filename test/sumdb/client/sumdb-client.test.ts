@@ -251,6 +251,33 @@ describe('SumdbClient refuses a misbehaving database', () => {
     }
   });
 
+  test('after a fork, later fetches by the same client stay refused; verified lookups stay served', async () => {
+    const db = await TestSumdb.create({ records: fakeRecords(10) });
+    const env = clientFor(db, { client: { latestMaxAgeMs: 0 } });
+    try {
+      await env.client.lookup(r(3).path, r(3).version);
+      const head = await env.client.remembered();
+      await db.fork(5, fakeRecords(5, 5, 'example.com/other'));
+      await assert.rejects(env.client.lookup('example.com/other7', 'v1.0.7'), SumdbForkError);
+      // The database grows on from its forked history: still not an extension of our head.
+      await db.add(fakeRecords(300, 100, 'example.com/later'));
+      await assert.rejects(env.client.lookup('example.com/later250', 'v1.0.250'), SumdbForkError);
+      await assert.rejects(env.client.latest(0), SumdbForkError);
+      await assert.rejects(env.client.readTile(parseTilePath('tile/8/0/001')), SumdbForkError);
+      assert.deepEqual(await env.client.remembered(), head);
+      // What was verified before the fork is still answered, from the cache.
+      const before = db.requests.length;
+      assert.deepEqual(
+        await env.client.lookup(r(3).path, r(3).version),
+        recordText(r(3)).trimEnd().split('\n'),
+      );
+      assert.equal(db.requests.length, before);
+    } finally {
+      await env.close();
+      await db.close();
+    }
+  });
+
   test('fork to a smaller tree: refused', async () => {
     const db = await TestSumdb.create({ records: fakeRecords(10) });
     const env = clientFor(db);
