@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
+import { printSumdbKey } from './sumdb-key.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -86,6 +87,17 @@ withConfigOptions(
 ).action((flags: ConfigFlags) => {
   configFrom(flags);
   process.stdout.write('configuration is valid\n');
+});
+
+const sumdbCmd = program.command('sumdb').description("modgate's own checksum database");
+withConfigOptions(
+  sumdbCmd
+    .command('key')
+    .description(
+      'print the GOSUMDB value for clients (creates the database key in storage on first use)',
+    ),
+).action(async (flags: ConfigFlags) => {
+  await printSumdbKey(configFrom(flags), process.stdout, process.stderr);
 });
 
 try {
