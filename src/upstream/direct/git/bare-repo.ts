@@ -28,6 +28,8 @@ export class BareRepo {
    * shallow again.
    */
   complete = false;
+  /** Shallow single-ref fetches made by this process (see GitFetcher.prefersFullFetch). */
+  shallowFetches = 0;
   private opening: Promise<void> | undefined;
 
   constructor(

@@ -39,7 +39,9 @@ const MAX_STAT_CACHE = 1024;
  *   remote's `refs/tags/<rev>`, `refs/heads/<rev>`, `HEAD`, a unique hex prefix of a ref's
  *   hash (two different hashes: "ambiguous revision"), else "unknown revision" (`not-found`).
  * - Fetches follow cmd/go's policy: the wanted ref alone first (`--depth=1` until the
- *   repository has been fetched in full once), then all heads and tags with their history. No
+ *   repository has been fetched in full once), then all heads and tags with their history —
+ *   except that the second version wanted from a shallow repository brings the complete fetch
+ *   at once (git-fetcher.ts says why). No
  *   commit that is unreachable from a head or a tag is ever fetched (pull-request refs do not
  *   become versions). A complete fetch is repeated only when the remote's refs have changed.
  * - Shared work (ls-remote, fetch, creating the repository) runs under the runner's timeouts
@@ -335,7 +337,7 @@ export class GitCodeHost implements CodeHost {
       }
       const digest = refsDigest(refs);
       if (this.repo.fullFetchDigest !== digest) {
-        if (ref !== undefined && hash !== undefined) {
+        if (ref !== undefined && hash !== undefined && !this.fetcher.prefersFullFetch()) {
           const local = await this.fetcher.fetchOne(ref, hash, refs);
           const info = local === undefined ? null : await this.statLocal(want, local);
           if (info) return withRef(info, ref);

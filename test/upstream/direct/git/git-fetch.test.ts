@@ -65,6 +65,27 @@ test('incremental fetch: commits pushed after the first fetch are found', async 
   );
 });
 
+test('a second version of a shallow repository brings one complete fetch', async () => {
+  const { head } = await simpleRepo('second');
+  const rec = recorder();
+  const cache = fx.cache({ observer: (e) => rec.events.push(e) });
+  const host = cache.codeHost(await fx.url('second'));
+  const fetches = (): string[] =>
+    rec.events.filter((e) => e.args.includes('fetch')).map((e) => e.args.join(' '));
+  assert.equal((await host.stat('v1.0.0', ctx)).version, 'v1.0.0');
+  assert.equal(fetches().length, 1);
+  assert.match(fetches()[0] ?? '', /--depth=1 origin refs\/tags\/v1\.0\.0:/);
+  // The second version: every head and tag with history, unshallowed in the same fetch.
+  assert.equal((await host.stat('v1.1.0', ctx)).name, head);
+  assert.equal(fetches().length, 2, fetches().join('\n'));
+  assert.match(fetches()[1] ?? '', /--unshallow origin refs\/heads\/\*:refs\/heads\/\* refs\/tags/);
+  // Everything else is local now.
+  assert.equal((await host.stat('main', ctx)).name, head);
+  assert.equal(await host.recentTag(head, '', () => true, ctx), 'v1.1.0');
+  assert.equal(await host.descendsFrom(head, 'v1.0.0', ctx), true);
+  assert.equal(fetches().length, 2, fetches().join('\n'));
+});
+
 test('a repository that disappears is not-found', async () => {
   const { dir } = await simpleRepo('vanishing');
   const cache = fx.cache({ refsTtlMs: 0 });
