@@ -4,6 +4,7 @@ import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { MetadataAnswer, ModuleService } from '../service/module-service.js';
 import { parseByteRange } from './byte-range.js';
 import { ModgateError } from '../errors/index.js';
+import type { FastAnswers } from './fast-answers.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const CONTENT_TYPE = {
@@ -17,6 +18,10 @@ const CONTENT_TYPE = {
 export interface ProxyHandlerOptions {
   service: ModuleService;
   listTtlMs: number;
+  /** The clock list ages are measured with (the service's). */
+  now: () => number;
+  /** Where 200 `hit` answers to GET are offered for replay (see FastAnswers). */
+  fastAnswers?: FastAnswers | undefined;
 }
 
 /**
@@ -31,14 +36,20 @@ export async function handleProxyRequest(
   opts: ProxyHandlerOptions,
 ): Promise<void> {
   const head = req.method === 'HEAD';
+  // Only hits answered to a GET are offered for replay (HEAD and misses take this path).
+  const fast = req.method === 'GET' ? opts.fastAnswers : undefined;
+  const target = req.url ?? '';
   switch (preq.kind) {
     case 'list':
     case 'latest': {
       const answer = await opts.service.listOrLatest(preq);
-      const age = answer.fetchedAt === undefined ? 0 : Date.now() - answer.fetchedAt;
+      const age = answer.fetchedAt === undefined ? 0 : opts.now() - answer.fetchedAt;
       const maxAge =
         answer.cache === 'stale' ? 0 : Math.max(0, Math.floor((opts.listTtlMs - age) / 1000));
       sendBytes(res, head, CONTENT_TYPE[preq.kind], `public, max-age=${maxAge}`, answer);
+      if (fast && answer.cache === 'hit' && answer.fetchedAt !== undefined) {
+        fast.offerFresh(target, CONTENT_TYPE[preq.kind], answer.body, answer.fetchedAt);
+      }
       return;
     }
     case 'info': {
@@ -47,15 +58,20 @@ export async function handleProxyRequest(
         ? IMMUTABLE
         : `public, max-age=${Math.floor(opts.listTtlMs / 1000)}`;
       sendBytes(res, head, CONTENT_TYPE.info, cacheControl, answer);
+      if (fast && preq.canonical && answer.cache === 'hit') {
+        fast.offerImmutable(target, CONTENT_TYPE.info, answer.body);
+      }
       return;
     }
     case 'mod': {
       const answer = await opts.service.mod(preq);
       sendBytes(res, head, CONTENT_TYPE.mod, IMMUTABLE, answer);
+      if (fast && answer.cache === 'hit')
+        fast.offerImmutable(target, CONTENT_TYPE.mod, answer.body);
       return;
     }
     case 'zip':
-      await sendZip(req, res, preq, opts.service, head);
+      await sendZip(req, res, preq, opts.service, head, fast);
       return;
   }
 }
@@ -86,6 +102,7 @@ async function sendZip(
   preq: Extract<ProxyRequest, { kind: 'zip' }>,
   service: ModuleService,
   head: boolean,
+  fast: FastAnswers | undefined,
 ): Promise<void> {
   const stored = await service.storedZip(preq);
   if (stored) {
@@ -127,6 +144,7 @@ async function sendZip(
       }
       res.setHeader('content-length', body.length);
       res.end(body);
+      if (fast && !range) fast.offerZip(req.url ?? '', CONTENT_TYPE.zip, stat, data);
       return;
     }
     const opened = await service.readStoredZip(preq, range ?? undefined);

@@ -5,6 +5,7 @@ import { accessLogFor, type AccessLog } from '../log/index.js';
 import { errorKind } from '../errors/index.js';
 import type { ModuleService } from '../service/module-service.js';
 import type { Storage } from '../storage/storage.js';
+import { FastAnswers, type FastAnswer } from './fast-answers.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
 import { handleProxyRequest } from './proxy-handler.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
@@ -21,6 +22,8 @@ export interface ProxyServerOptions {
   shutdownGraceMs: number;
   /** Checksum databases served under /sumdb/<name>/ (absent: /sumdb/ is not served). */
   sumdb?: SumdbProxyDeps | undefined;
+  /** The clock of list freshness; must be the module service's (tests set both). */
+  now?: () => number;
 }
 
 const USAGE = `modgate: a Go module proxy.
@@ -39,30 +42,65 @@ export class ProxyServer {
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
   private readonly paths = new ParsedPathCache();
+  private readonly fastAnswers: FastAnswers;
+  private readonly now: () => number;
+  private fastCount = 0;
 
   constructor(private readonly options: ProxyServerOptions) {
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
+    this.now = options.now ?? Date.now;
+    this.fastAnswers = new FastAnswers({ listTtlMs: options.listTtlMs });
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       this.active++;
       const id = requestIdFor(req);
       const started = performance.now();
-      // One listener per response: in-flight accounting and the access line.
+      const fast = req.method === 'GET' ? this.fastAnswerFor(req) : undefined;
+      // One listener per response: in-flight accounting and the access line. Answers written
+      // with raw headers (fast ones) are not readable back with getHeader.
       res.on('close', () => {
         this.accessLog?.write({
           reqId: id,
           method: req.method,
           path: req.url,
           status: res.statusCode,
-          bytes: res.getHeader('content-length'),
-          cache: res.getHeader('x-modgate-cache'),
+          bytes: fast === undefined ? res.getHeader('content-length') : fast.length,
+          cache: fast === undefined ? res.getHeader('x-modgate-cache') : 'hit',
           ms: Math.round((performance.now() - started) * 100) / 100,
           complete: res.writableFinished,
         });
         this.active--;
         if (this.active === 0) this.idle?.();
       });
-      void this.handle(req, res, id);
+      if (fast === undefined) {
+        void this.handle(req, res, id);
+        return;
+      }
+      this.fastCount++;
+      fast.headers[1] = id;
+      res.writeHead(200, fast.headers);
+      res.end(fast.body);
     });
+  }
+
+  /** How many requests were answered by replaying a prepared answer (FastAnswers). */
+  get fastAnswered(): number {
+    return this.fastCount;
+  }
+
+  /** A prepared answer for this GET, unless it asks for something only the full path does. */
+  private fastAnswerFor(req: IncomingMessage): FastAnswer | undefined {
+    const answer = this.fastAnswers.lookup(req.url ?? '', this.now());
+    if (answer === undefined || !answer.validators) return answer;
+    const h = req.headers;
+    if (
+      h.range !== undefined ||
+      h['if-range'] !== undefined ||
+      h['if-none-match'] !== undefined ||
+      h['if-modified-since'] !== undefined
+    ) {
+      return undefined;
+    }
+    return answer;
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -130,6 +168,8 @@ export class ProxyServer {
       await handleProxyRequest(req, res, preq, {
         service: this.options.service,
         listTtlMs: this.options.listTtlMs,
+        now: this.now,
+        fastAnswers: this.fastAnswers,
       });
     } catch (err) {
       this.logFailure(err, id, req);
