@@ -72,11 +72,12 @@ export async function openServer(
 export function inProcessTransport(
   env: { hosted: HostedSumdb },
   paths: string[] = [],
+  name = NAME,
 ): SumdbTransport {
   return {
     async get(path) {
       paths.push(path);
-      const res = await handleSumdbRequest(`/sumdb/${NAME}${path}`, {
+      const res = await handleSumdbRequest(`/sumdb/${name}${path}`, {
         databases: [],
         hosted: [env.hosted],
         isPrivate: () => true,
