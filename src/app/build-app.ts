@@ -105,6 +105,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     checksumGates: gates,
   });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
+  if (own !== undefined && config.storage.backend === 'memory') {
+    logger.warn(
+      `checksum database ${own.log.name}: storage is memory, so its key and log die with this process; clients must change GOSUMDB after every restart`,
+    );
+  }
   const server = new ProxyServer({
     service,
     storage,
@@ -232,7 +237,12 @@ async function buildDirect(
       }
       return { root: root.root, codeHost: git.codeHost(root.url), vcs: 'git', url: root.url };
     },
-    { description: 'direct', tmpDir: spoolDir },
+    {
+      description: 'direct',
+      tmpDir: spoolDir,
+      maxZipBytes: config.limits.maxZipBytes,
+      maxModBytes: config.limits.maxModBytes,
+    },
   );
   return { upstream, close: () => git.close() };
 }

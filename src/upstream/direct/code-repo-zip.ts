@@ -14,7 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type yauzl from 'yauzl';
 import { ModgateError } from '../../errors/index.js';
@@ -28,6 +28,7 @@ import {
 } from '../../zip/index.js';
 import { decodeGoString } from '../../zip/go-string.js';
 import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
+import { ByteLimit } from './byte-limit.js';
 import { codeHostKind, errorText } from './code-repo-errors.js';
 import type { FoundDir } from './code-repo-find-dir.js';
 import type { CodeRepoSession } from './code-repo-session.js';
@@ -225,25 +226,4 @@ function drained(stream: PassThrough): Promise<void> {
     stream.once('drain', done);
     stream.once('close', closed);
   });
-}
-
-/** Fails with `too-large` once more than `max` bytes went through. */
-class ByteLimit extends Transform {
-  private seen = 0;
-
-  constructor(
-    private readonly max: number,
-    private readonly message: string,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.max) {
-      cb(new ModgateError('too-large', this.message));
-      return;
-    }
-    cb(null, chunk);
-  }
 }

@@ -17,7 +17,9 @@ import type { FetchContext, RevInfo, Upstream, ZipSource } from '../upstream.js'
 import type { CodeHost } from './code-host.js';
 import { CodeRepo, type CodeRevInfo } from './code-repo.js';
 import { FileCache } from './code-repo-session.js';
+import { MAX_GO_MOD, MAX_ZIP_FILE } from '../../zip/index.js';
 import { goTimeString, revInfoJson } from './rev-info-json.js';
+import { spoolModuleZip } from './spool-module-zip.js';
 
 /** What a resolver knows about the repository holding a module. */
 export interface ResolvedRepo {
@@ -38,6 +40,13 @@ export interface DirectUpstreamOptions {
   readonly tmpDir?: string;
   /** How many module paths keep their CodeRepo (least recently used out). Default 1000. */
   readonly maxRepos?: number;
+  /**
+   * Size limits (config `limits.*`), at most Go's own (500 MiB zip, 16 MiB go.mod, which the
+   * module layer always applies). Over a limit is `too-large`, before a byte is served: zips
+   * are spooled first (spool-module-zip.ts).
+   */
+  readonly maxZipBytes?: number;
+  readonly maxModBytes?: number;
 }
 
 interface CachedRepo {
@@ -81,12 +90,27 @@ export class DirectUpstream implements Upstream {
 
   async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {
     const { repo } = await this.repo(modulePath, ctx);
-    return repo.goMod(version, hostContext(ctx));
+    const mod = await repo.goMod(version, hostContext(ctx));
+    const max = this.options.maxModBytes ?? MAX_GO_MOD;
+    if (mod.length > max) {
+      throw new ModgateError(
+        'too-large',
+        `${modulePath}@${version}: go.mod is ${mod.length} bytes, over the configured limit of ${max} bytes (limits.max_mod_size)`,
+      );
+    }
+    return mod;
   }
 
   async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
     const { repo } = await this.repo(modulePath, ctx);
-    return { stream: await repo.zip(version, hostContext(ctx)) };
+    const stream = await repo.zip(version, hostContext(ctx));
+    return spoolModuleZip(
+      stream,
+      this.options.maxZipBytes ?? MAX_ZIP_FILE,
+      `${modulePath}@${version}`,
+      this.options.tmpDir,
+      ctx.signal,
+    );
   }
 
   private revInfo(cached: CachedRepo, info: CodeRevInfo): RevInfo {

@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { FixtureProxy } from '../support/fixture-proxy.js';
+import { GoSandbox } from '../support/go-sandbox.js';
+import { listFiles } from '../support/list-files.js';
+import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
+import { rawRequest } from '../support/raw-request.js';
+import { freePort, GitFixture } from '../upstream/direct/git/git-fixture.js';
+
+/**
+ * Bad remotes behind modgate's direct fetching, seen by the real go command (GOPROXY=modgate,
+ * no credentials, no git access): a repository that disappears, a tag moved to another
+ * commit, content over the configured limits, an unreachable host. Each gives a clear error
+ * naming the host (never a credential) and stores nothing wrong; what was stored before stays
+ * served unchanged.
+ */
+describe('modgate serve: bad git remotes, seen by the go command', () => {
+  const SECRET = 's3cr3t-t0ken-do-not-log';
+  let git: GitFixture;
+  let fixture: FixtureProxy;
+  let modgate: ModgateInstance;
+  let go: GoSandbox;
+  let deadPort: number;
+
+  /** A one-file module at `git.corp.example/<name>`, tags v1.0.0 and v1.1.0. */
+  async function twoReleases(name: string): Promise<{ dir: string; v1: string; v2: string }> {
+    const dir = await git.newRepo(name);
+    const goMod = `module git.corp.example/${name}\n\ngo 1.16\n`;
+    const v1 = await git.commit(
+      dir,
+      { 'go.mod': goMod, 'a.go': 'package a\n\nconst V = 1\n' },
+      'one',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(dir, ['tag', 'v1.0.0']);
+    const v2 = await git.commit(
+      dir,
+      { 'a.go': 'package a\n\nconst V = 2\n' },
+      'two',
+      '2024-03-02T10:00:00Z',
+    );
+    await git.git(dir, ['tag', 'v1.1.0']);
+    return { dir, v1, v2 };
+  }
+
+  /** `go mod download -json` through modgate with an empty module cache. */
+  async function download(
+    query: string,
+  ): Promise<{ code: number; json: Record<string, string>; stderr: string }> {
+    await go.clearModCache();
+    const r = await go.run(['mod', 'download', '-json', query], { proxy: modgate.url });
+    return {
+      code: r.code,
+      json: JSON.parse(r.stdout || '{}') as Record<string, string>,
+      stderr: r.stderr,
+    };
+  }
+
+  before(async () => {
+    git = await GitFixture.create();
+    const port = await git.startDaemon();
+    deadPort = await freePort(); // nothing listens there
+    fixture = await FixtureProxy.create([]);
+    modgate = await startModgate({
+      upstream: fixture.url,
+      private: 'git.corp.example,dead.example',
+      maxZipSize: '1MiB',
+      settings: {
+        'limits.max_mod_size': '4KiB',
+        'direct.rewrites': [
+          `git.corp.example/*=git://127.0.0.1:${port}/*`,
+          // Credentials in a rewrite URL: they must never show up in an answer.
+          `dead.example/*=http://ci-bot:${SECRET}@127.0.0.1:${deadPort}/*`,
+        ],
+        'direct.insecure': 'git.corp.example,dead.example',
+      },
+    });
+    go = await GoSandbox.create();
+    await go.newModule('example.com/app');
+  });
+  after(async () => {
+    await modgate.stop();
+    await fixture.close();
+    await git.close();
+    await go.cleanup();
+  });
+  beforeEach(async () => {
+    await go.clearModCache();
+  });
+
+  test('a repository that disappears: stored versions still served, new ones a clear error', async (t) => {
+    const { dir } = await twoReleases('vanishing');
+    const first = await download('git.corp.example/vanishing@v1.0.0');
+    assert.equal(first.code, 0, first.stderr);
+
+    await rm(dir, { recursive: true, force: true });
+    const stored = await listFiles(modgate.dataDir);
+
+    const again = await download('git.corp.example/vanishing@v1.0.0');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.json.Sum, first.json.Sum);
+    assert.equal(again.json.GoModSum, first.json.GoModSum);
+
+    // v1.1.0 existed, but was never fetched: now there is nothing to fetch it from.
+    const gone = await download('git.corp.example/vanishing@v1.1.0');
+    assert.notEqual(gone.code, 0);
+    t.diagnostic(gone.json.Error ?? gone.stderr);
+    assert.match(gone.json.Error ?? gone.stderr, /git\.corp\.example\/vanishing@v1\.1\.0/);
+    assert.match(gone.json.Error ?? gone.stderr, /127\.0\.0\.1:\d+/, 'names the git host');
+    const res = await rawRequest(modgate.url, '/git.corp.example/vanishing/@v/v1.1.0.info');
+    assert.ok([404, 410, 502].includes(res.status), `${res.status} ${res.body.toString()}`);
+    assert.deepEqual(await listFiles(modgate.dataDir), stored, 'nothing new stored');
+  });
+
+  test('a tag moved to another commit: the stored version keeps its content and h1', async () => {
+    const { dir, v2 } = await twoReleases('moving');
+    const first = await download('git.corp.example/moving@v1.0.0');
+    assert.equal(first.code, 0, first.stderr);
+    // A second module whose .info alone was served before the move (go list -m).
+    const other = await twoReleases('moving2');
+    const listed = await go.run(['list', '-m', '-json', 'git.corp.example/moving2@v1.0.0'], {
+      proxy: modgate.url,
+    });
+    assert.equal(listed.code, 0, listed.stderr);
+
+    await git.git(dir, ['tag', '-f', 'v1.0.0', v2]);
+    await git.git(other.dir, ['tag', '-f', 'v1.0.0', other.v2]);
+
+    const again = await download('git.corp.example/moving@v1.0.0');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.json.Sum, first.json.Sum, 'same zip h1 as first served');
+    assert.equal(again.json.GoModSum, first.json.GoModSum);
+    assert.match(await readFile(join(again.json.Dir ?? '', 'a.go'), 'utf8'), /const V = 1/);
+
+    // The zip of moving2 is fetched only now: it must match the .info served before the move.
+    const late = await download('git.corp.example/moving2@v1.0.0');
+    assert.equal(late.code, 0, late.stderr);
+    assert.match(await readFile(join(late.json.Dir ?? '', 'a.go'), 'utf8'), /const V = 1/);
+    const info = JSON.parse(await readFile(late.json.Info ?? '', 'utf8')) as {
+      Origin?: { Hash?: string };
+    };
+    assert.equal(info.Origin?.Hash, other.v1);
+  });
+
+  test('a zip over limits.max_zip_size: clear error naming the limit, nothing stored', async (t) => {
+    const dir = await git.newRepo('huge');
+    await git.commit(
+      dir,
+      {
+        'go.mod': 'module git.corp.example/huge\n\ngo 1.16\n',
+        'blob.bin': randomBytes(2 * 1024 * 1024), // incompressible: the zip is > 2 MiB
+      },
+      'big',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(dir, ['tag', 'v1.0.0']);
+    const before = await listFiles(modgate.dataDir);
+    const r = await download('git.corp.example/huge@v1.0.0');
+    assert.notEqual(r.code, 0);
+    const message = r.json.Error ?? r.stderr;
+    t.diagnostic(message);
+    assert.match(message, /1048576|1 ?MiB/, `names the limit: ${message}`);
+    const res = await rawRequest(modgate.url, '/git.corp.example/huge/@v/v1.0.0.zip');
+    assert.ok(res.status >= 400, String(res.status));
+    assert.match(res.body.toString(), /limits\.max_zip_size|1048576|1 ?MiB/);
+    const after = await listFiles(modgate.dataDir);
+    assert.deepEqual(
+      after.filter((f) => f.endsWith('.zip') && !before.includes(f)),
+      [],
+      'no zip stored',
+    );
+  });
+
+  test('a go.mod over limits.max_mod_size: clear error naming the limit, nothing stored', async (t) => {
+    const dir = await git.newRepo('bigmod');
+    await git.commit(
+      dir,
+      {
+        'go.mod': `module git.corp.example/bigmod\n\ngo 1.16\n${'// padding\n'.repeat(600)}`,
+        'a.go': 'package a\n',
+      },
+      'big go.mod',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(dir, ['tag', 'v1.0.0']);
+    const before = await listFiles(modgate.dataDir);
+    const res = await rawRequest(modgate.url, '/git.corp.example/bigmod/@v/v1.0.0.mod');
+    assert.ok(res.status >= 400, String(res.status));
+    t.diagnostic(res.body.toString());
+    assert.match(res.body.toString(), /limits\.max_mod_size|4096|4 ?KiB/, res.body.toString());
+    const after = await listFiles(modgate.dataDir);
+    assert.deepEqual(
+      after.filter((f) => f.includes('bigmod') && f.endsWith('.mod') && !before.includes(f)),
+      [],
+      'no go.mod stored',
+    );
+  });
+
+  test('an unreachable host: 502 naming the host, no credentials, nothing stored', async (t) => {
+    const before = await listFiles(modgate.dataDir);
+    const r = await download('dead.example/lib@v1.0.0');
+    assert.notEqual(r.code, 0);
+    const message = r.json.Error ?? r.stderr;
+    t.diagnostic(message);
+    assert.match(message, new RegExp(`127\\.0\\.0\\.1:${deadPort}`), message);
+    assert.doesNotMatch(message, new RegExp(SECRET));
+    for (const path of ['/dead.example/lib/@v/v1.0.0.info', '/dead.example/lib/@v/list']) {
+      const res = await rawRequest(modgate.url, path);
+      assert.equal(res.status, 502, `${path}: ${res.status} ${res.body.toString()}`);
+      const body = res.body.toString();
+      assert.match(body, new RegExp(`127\\.0\\.0\\.1:${deadPort}`), body);
+      assert.doesNotMatch(body, new RegExp(SECRET), body);
+      assert.doesNotMatch(body, /ci-bot/, body);
+    }
+    assert.deepEqual(await listFiles(modgate.dataDir), before, 'nothing stored');
+  });
+});
