@@ -13,7 +13,7 @@ import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { ProxyUpstream } from '../upstream/proxy-upstream.js';
 import type { Upstream } from '../upstream/upstream.js';
-import { DirectUpstream } from '../upstream/direct/index.js';
+import { DirectUpstream, directRepoResolver } from '../upstream/direct/index.js';
 import {
   ChainedCredentials,
   RepoResolver,
@@ -227,16 +227,19 @@ async function buildDirect(
     credentialLookup: (host) => credentials.forHost(host),
   });
   const upstream = new DirectUpstream(
-    async (modulePath, ctx) => {
-      const root = await resolver.resolve(modulePath, ctx);
-      if (root.vcs !== 'git') {
-        throw new ModgateError(
-          'not-found',
-          `${modulePath}: its go-import names a module proxy (${root.url}); "mod" entries are not supported yet`,
-        );
-      }
-      return { root: root.root, codeHost: git.codeHost(root.url), vcs: 'git', url: root.url };
-    },
+    directRepoResolver({
+      resolver,
+      git,
+      // A `mod` go-import names a GOPROXY for its modules (GOVCS never restricts it).
+      proxy: (url) =>
+        new ProxyUpstream(url, client, {
+          metadataTimeoutMs: config.upstreamHttp.metadataTimeoutMs,
+          zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
+          maxZipBytes: config.limits.maxZipBytes,
+          maxModBytes: config.limits.maxModBytes,
+          maxMetadataBytes: 4 * 1024 * 1024,
+        }),
+    }),
     {
       description: 'direct',
       tmpDir: spoolDir,

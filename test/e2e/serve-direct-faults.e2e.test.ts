@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FixtureProxy } from '../support/fixture-proxy.js';
@@ -197,6 +197,19 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
       [],
       'no go.mod stored',
     );
+  });
+
+  test('a path prefix without a repository: 404 from a refs probe, nothing cloned', async () => {
+    const cacheDir = join(modgate.dataDir, '.git-cache');
+    const before = await readdir(cacheDir).catch(() => [] as string[]);
+    for (const path of ['/git.corp.example/nosuch/@v/list', '/git.corp.example/nosuch/@latest']) {
+      const res = await rawRequest(modgate.url, path);
+      assert.equal(res.status, 404, `${path}: ${res.status} ${res.body.toString()}`);
+      assert.match(res.body.toString(), /no git repository at git:\/\/127\.0\.0\.1:\d+\/nosuch/);
+    }
+    const r = await download('git.corp.example/nosuch/pkg@v1.0.0');
+    assert.notEqual(r.code, 0);
+    assert.deepEqual(await readdir(cacheDir).catch(() => [] as string[]), before, 'no clone');
   });
 
   test('an unreachable host: 502 naming the host, no credentials, nothing stored', async (t) => {

@@ -2,7 +2,8 @@
  * DirectUpstream: the Upstream seam served straight from version control, the way the go
  * command serves itself in `GOPROXY=direct` mode — no Go toolchain needed. A resolver (go-get
  * discovery, or configuration) names the repository root and the CodeHost of a module path;
- * a CodeRepo per module path applies the module rules.
+ * a CodeRepo per module path applies the module rules. A module whose go-import names another
+ * module proxy (`mod`) is passed to that proxy's Upstream unchanged.
  *
  * `.info`/`@latest` bodies are `{"Version":…,"Time":…}` (plus `Origin` when the resolver
  * says which VCS and URL it used), `.mod` and `.zip` are what `go mod download` would put in
@@ -22,13 +23,22 @@ import { goTimeString, revInfoJson } from './rev-info-json.js';
 import { spoolModuleZip } from './spool-module-zip.js';
 
 /** What a resolver knows about the repository holding a module. */
-export interface ResolvedRepo {
+export type ResolvedRepo = ResolvedCodeRepo | ResolvedProxy;
+
+/** A version-control repository. */
+export interface ResolvedCodeRepo {
   /** The import path of the repository root (a prefix of the module path). */
   readonly root: string;
   readonly codeHost: CodeHost;
   /** For `.info` Origin: the VCS (`git`) and the repository URL (user info is dropped). */
   readonly vcs?: string;
   readonly url?: string;
+}
+
+/** A module proxy named by a `mod` go-import: asked for the full module path, answers as is. */
+export interface ResolvedProxy {
+  readonly root: string;
+  readonly proxy: Upstream;
 }
 
 /** Finds the repository of a module path; throws `not-found` when there is none. */
@@ -54,9 +64,11 @@ interface CachedRepo {
   readonly origin: { vcs?: string; url?: string };
 }
 
+type Cached = CachedRepo | { readonly proxy: Upstream };
+
 export class DirectUpstream implements Upstream {
   readonly description: string;
-  private readonly repos = new Map<string, Promise<CachedRepo>>();
+  private readonly repos = new Map<string, Promise<Cached>>();
   private readonly files = new FileCache();
 
   constructor(
@@ -67,12 +79,14 @@ export class DirectUpstream implements Upstream {
   }
 
   async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
-    const { repo } = await this.repo(modulePath, ctx);
-    return repo.versions(hostContext(ctx));
+    const cached = await this.repo(modulePath, ctx);
+    if ('proxy' in cached) return cached.proxy.list(modulePath, ctx);
+    return cached.repo.versions(hostContext(ctx));
   }
 
   async info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo> {
     const cached = await this.repo(modulePath, ctx);
+    if ('proxy' in cached) return cached.proxy.info(modulePath, query, ctx);
     const info = await cached.repo.stat(query, hostContext(ctx));
     if (isCanonicalFor(modulePath, query) && info.version !== query) {
       throw new ModgateError(
@@ -85,12 +99,16 @@ export class DirectUpstream implements Upstream {
 
   async latest(modulePath: string, ctx: FetchContext): Promise<RevInfo> {
     const cached = await this.repo(modulePath, ctx);
+    if ('proxy' in cached) return cached.proxy.latest(modulePath, ctx);
     return this.revInfo(cached, await cached.repo.latest(hostContext(ctx)));
   }
 
   async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {
-    const { repo } = await this.repo(modulePath, ctx);
-    const mod = await repo.goMod(version, hostContext(ctx));
+    const cached = await this.repo(modulePath, ctx);
+    const mod =
+      'proxy' in cached
+        ? await cached.proxy.mod(modulePath, version, ctx)
+        : await cached.repo.goMod(version, hostContext(ctx));
     const max = this.options.maxModBytes ?? MAX_GO_MOD;
     if (mod.length > max) {
       throw new ModgateError(
@@ -102,8 +120,9 @@ export class DirectUpstream implements Upstream {
   }
 
   async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
-    const { repo } = await this.repo(modulePath, ctx);
-    const stream = await repo.zip(version, hostContext(ctx));
+    const cached = await this.repo(modulePath, ctx);
+    if ('proxy' in cached) return cached.proxy.zip(modulePath, version, ctx);
+    const stream = await cached.repo.zip(version, hostContext(ctx));
     return spoolModuleZip(
       stream,
       this.options.maxZipBytes ?? MAX_ZIP_FILE,
@@ -134,23 +153,26 @@ export class DirectUpstream implements Upstream {
   }
 
   /** The CodeRepo of a module path: resolved once, shared by concurrent callers. */
-  private repo(modulePath: string, ctx: FetchContext): Promise<CachedRepo> {
+  private repo(modulePath: string, ctx: FetchContext): Promise<Cached> {
     const hit = this.repos.get(modulePath);
     if (hit !== undefined) {
       this.repos.delete(modulePath);
       this.repos.set(modulePath, hit);
       return hit;
     }
-    const p = this.resolve(modulePath, ctx).then((resolved) => ({
-      repo: new CodeRepo(modulePath, resolved.root, resolved.codeHost, {
-        fileCache: this.files,
-        ...(this.options.tmpDir !== undefined ? { tmpDir: this.options.tmpDir } : {}),
-      }),
-      origin: {
-        ...(resolved.vcs !== undefined ? { vcs: resolved.vcs } : {}),
-        ...(resolved.url !== undefined ? { url: withoutUserInfo(resolved.url) } : {}),
-      },
-    }));
+    const p = this.resolve(modulePath, ctx).then((resolved): Cached => {
+      if ('proxy' in resolved) return { proxy: resolved.proxy };
+      return {
+        repo: new CodeRepo(modulePath, resolved.root, resolved.codeHost, {
+          fileCache: this.files,
+          ...(this.options.tmpDir !== undefined ? { tmpDir: this.options.tmpDir } : {}),
+        }),
+        origin: {
+          ...(resolved.vcs !== undefined ? { vcs: resolved.vcs } : {}),
+          ...(resolved.url !== undefined ? { url: withoutUserInfo(resolved.url) } : {}),
+        },
+      };
+    });
     this.repos.set(modulePath, p);
     // Failures are not remembered: the next request resolves again.
     p.catch(() => {

@@ -15,7 +15,9 @@
  *   versions based on the highest reachable unretracted tag; retractions read from the latest
  *   release's go.mod; the go.mod as committed or synthesized; the zip from the repository's
  *   archive under the x/mod/zip rules, with the root LICENSE for subdirectory modules.
- *   direct-upstream.ts puts it behind the Upstream seam.
+ *   direct-upstream.ts puts it behind the Upstream seam; direct-repo-resolver.ts connects it to
+ *   discovery: a refs probe before any clone (a path prefix without a repository is a fast,
+ *   briefly cached 404) and `mod` go-imports served by the proxy they name.
  *
  * The go command is the oracle: test/upstream/direct/conformance.test.ts compares versions,
  * `.info` times, `.mod` bytes and `h1:` sums with `go mod download` in direct mode.
@@ -28,6 +30,9 @@ export {
   withoutUserInfo,
   type DirectUpstreamOptions,
   type RepoResolver,
+  type ResolvedCodeRepo,
+  type ResolvedProxy,
   type ResolvedRepo,
 } from './direct-upstream.js';
+export { directRepoResolver, type DirectRepoResolverOptions } from './direct-repo-resolver.js';
 export { legacyGoMod } from './legacy-go-mod.js';
