@@ -1,5 +1,3 @@
-import type { NetrcEntry } from './parse-netrc.js';
-
 /**
  * A credential for HTTPS git remotes on one host, given to modgate by its operator.
  * `host` is `host[:port]` (meaning `https://host[:port]/`) or a URL prefix with its scheme
@@ -25,15 +23,6 @@ export interface GitConfigEntry {
 export function credentialUrlPrefix(host: string): string {
   const withScheme = host.includes('://') ? host : `https://${host}`;
   return withScheme.endsWith('/') ? withScheme : `${withScheme}/`;
-}
-
-/** .netrc entries as credentials (HTTPS on the machine's name; login as user name). */
-export function netrcCredentials(entries: readonly NetrcEntry[]): GitCredential[] {
-  return entries.map((e) => ({
-    host: e.machine,
-    ...(e.login !== '' ? { username: e.login } : {}),
-    token: e.password,
-  }));
 }
 
 /**

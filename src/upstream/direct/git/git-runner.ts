@@ -1,9 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   credentialConfig,
   lookupConfig,
-  netrcCredentials,
   scrubSecrets,
   type CredentialLookup,
   type GitConfigEntry,
@@ -11,7 +10,6 @@ import {
 } from './git-credentials.js';
 import { gitEnvironment } from './git-environment.js';
 import { GitProcess, runGit, type GitOutput } from './git-process.js';
-import { parseNetrc } from './parse-netrc.js';
 import { Semaphore } from './semaphore.js';
 import { redactUrl } from '../../../log/index.js';
 
@@ -41,8 +39,6 @@ export interface GitRunnerOptions {
    * `credentials` do not cover — e.g. the discovery layer's CredentialSource.
    */
   credentialLookup?: CredentialLookup;
-  /** A .netrc file whose machines become credentials (after `credentials`). */
-  netrcPath?: string;
   sshCommand?: string;
   allowedProtocols?: readonly string[];
   /** Network commands (ls-remote, fetch) at once, over all hosts. Default 8. */
@@ -225,15 +221,14 @@ export class GitRunner {
     }
   }
 
-  /** The environment and the secrets to scrub, computed once (reads the .netrc file). */
+  /**
+   * The environment and the secrets to scrub, computed once. (A .netrc reaches git through
+   * `credentialLookup`: discovery/credentials.ts holds the one .netrc parser.)
+   */
   private environment(): Promise<GitSetup> {
     this.setup ??= (async () => {
       await mkdir(this.options.dir, { recursive: true });
       const credentials = [...(this.options.credentials ?? [])];
-      if (this.options.netrcPath !== undefined) {
-        const text = await readFile(this.options.netrcPath, 'utf8');
-        credentials.push(...netrcCredentials(parseNetrc(text)));
-      }
       const { entries, secrets } = credentialConfig(credentials);
       const base = this.options.env ?? process.env;
       const options = {
@@ -252,7 +247,7 @@ export class GitRunner {
       return { env, secrets, entries };
     })();
     const setup = this.setup;
-    // A failed set-up (unreadable .netrc) is retried next time.
+    // A failed set-up is retried next time.
     setup.catch(() => {
       if (this.setup === setup) this.setup = undefined;
     });

@@ -4,7 +4,6 @@ import { ModgateError } from '../../../../src/errors/index.js';
 import {
   credentialConfig,
   lookupConfig,
-  netrcCredentials,
   scrubSecrets,
 } from '../../../../src/upstream/direct/git/git-credentials.js';
 import { gitEnvironment } from '../../../../src/upstream/direct/git/git-environment.js';
@@ -17,7 +16,6 @@ import {
   shortenHash,
 } from '../../../../src/upstream/direct/git/git-rev.js';
 import { mapGitError } from '../../../../src/upstream/direct/git/map-git-error.js';
-import { parseNetrc } from '../../../../src/upstream/direct/git/parse-netrc.js';
 import { RwLock } from '../../../../src/upstream/direct/git/rw-lock.js';
 import { Semaphore } from '../../../../src/upstream/direct/git/semaphore.js';
 import { parseLogLine } from '../../../../src/upstream/direct/git/stat-local.js';
@@ -137,30 +135,6 @@ test('credentialConfig: extraHeader per URL prefix, first wins, secrets listed',
   ]);
   for (const t of ['tok1', 'tok2', 'tok3']) assert.ok(secrets.includes(t));
   assert.ok(!secrets.includes('ignored'));
-});
-
-test('parseNetrc: machines, macdef skipped, default ignored', () => {
-  const text = [
-    'machine git.corp login alice password pw1',
-    'macdef init',
-    'machine fake login x password y',
-    '',
-    'machine other.example',
-    '  login bob',
-    '  password pw2',
-    'default login anyone password pw3',
-    'machine nopass login carol',
-  ].join('\n');
-  const entries = parseNetrc(text);
-  assert.deepEqual(entries, [
-    { machine: 'git.corp', login: 'alice', password: 'pw1' },
-    { machine: 'other.example', login: 'bob', password: 'pw2' },
-  ]);
-  assert.deepEqual(netrcCredentials(entries)[0], {
-    host: 'git.corp',
-    username: 'alice',
-    token: 'pw1',
-  });
 });
 
 test('gitEnvironment: no prompts, user config kept, credentials appended to GIT_CONFIG_*', () => {
