@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app/build-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/index.js';
+import { DiskStorage } from '../../src/storage/index.js';
+import { openOwnSumdb } from '../../src/sumdb/server/index.js';
 import { parseRecord, parseTree } from '../../src/sumdb/tlog/index.js';
 import { hashGoMod, hashZipFile } from '../../src/zip/index.js';
 import { FixtureProxy, escapePath, makeZip, type FixtureModule } from '../support/fixture-proxy.js';
@@ -17,6 +19,7 @@ import { listFiles } from '../support/list-files.js';
 import { rawRequest } from '../support/raw-request.js';
 import { TestSumdb, type TestSumdbRecord } from '../support/test-sumdb.js';
 import { GitFixture } from '../upstream/direct/git/git-fixture.js';
+import { fakeH1 } from '../sumdb/server/server-env.js';
 
 // modgate as the team's only checksum database: the real go command, with GOSUMDB set to
 // modgate's own database and no GONOSUMDB/GOPRIVATE, verifies a public module (which modgate
@@ -25,6 +28,8 @@ import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 // clients; a replica that lost the stored copy refuses the moved content.
 
 const NAME = 'sumdb.corp.example';
+/** Records logged before the test's modules. */
+const FILLER = 300;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'bin', 'modgate.js');
 
@@ -144,6 +149,14 @@ describe("modgate's own checksum database with the real go command", () => {
       '2024-03-01T10:00:00Z',
     );
     await git.git(repo, ['tag', 'v1.0.0']);
+    const other = await git.newRepo('other');
+    await git.commit(
+      other,
+      { 'go.mod': 'module git.corp.example/other\n\ngo 1.16\n', 'o.go': 'package other\n' },
+      'v1',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(other, ['tag', 'v1.0.0']);
     gitPort = await git.startDaemon();
     settings = {
       upstream: fixture.url,
@@ -155,6 +168,18 @@ describe("modgate's own checksum database with the real go command", () => {
     };
     dataDir = await mkdtemp(join(tmpdir(), 'modgate-own-sumdb-'));
     dirs.push(dataDir);
+    // A log that already spans a full tile, so that the go command's checks go through full
+    // and partial tiles on two levels, and through consistency proofs as the tree grows.
+    const storage = await DiskStorage.open(dataDir);
+    const { log } = await openOwnSumdb(storage, NAME);
+    await Promise.all(
+      Array.from({ length: FILLER }, (_, i) => {
+        const p = `example.com/filler${i}`;
+        const text = `${p} v1.0.0 ${fakeH1(`zip ${i}`)}\n${p} v1.0.0/go.mod ${fakeH1(`mod ${i}`)}\n`;
+        return log.append(p, 'v1.0.0', Buffer.from(text));
+      }),
+    );
+    await storage.close();
     modgate = await startOn(dataDir, settings);
     go = await GoSandbox.create();
   });
@@ -217,7 +242,7 @@ describe("modgate's own checksum database with the real go command", () => {
           `example.com/hello v1.0.0/go.mod ${hello.modHash}`,
         ]);
     }
-    assert.equal(await treeSize(modgate), 2);
+    assert.equal(await treeSize(modgate), FILLER + 2);
   });
 
   test('a public version the upstream database contradicts is not logged: the client fails', async () => {
@@ -234,7 +259,7 @@ describe("modgate's own checksum database with the real go command", () => {
     );
     assert.equal(lookup.status, 502);
     assert.match(lookup.body.toString(), /checksum mismatch for example\.com\/tampered@v1\.0\.0/);
-    assert.equal(await treeSize(modgate), 2);
+    assert.equal(await treeSize(modgate), FILLER + 2);
   });
 
   test('bad input at the endpoints: 4xx, unknown versions 404, nothing appended', async () => {
@@ -256,7 +281,9 @@ describe("modgate's own checksum database with the real go command", () => {
       [`/sumdb/${NAME}/tile/8/0/000.p/3`, 404],
       [`/sumdb/${NAME}/tile/8/0/000.p/0`, 400],
       [`/sumdb/${NAME}/tile/8/0/00`, 400],
-      [`/sumdb/${NAME}/tile/8/data/000.p/2`, 200],
+      [`/sumdb/${NAME}/tile/8/data/000`, 200],
+      [`/sumdb/${NAME}/tile/8/data/000.p/2`, 404],
+      [`/sumdb/${NAME}/tile/8/data/001.p/2`, 200],
       [`/sumdb/${NAME}/signer-key`, 404],
       [`/sumdb/${NAME}/../sumdb-server/${NAME}/signer-key`, 404],
       [`/sumdb-server/${NAME}/signer-key`, 404],
@@ -291,6 +318,22 @@ describe("modgate's own checksum database with the real go command", () => {
     assert.match(src, /hello from v1\.0\.0/);
     const sums = await readFile(join(dir, 'go.sum'), 'utf8');
     for (const line of greeterSums) assert.ok(sums.includes(line + '\n'), sums);
+    // A new module version grows the tree: the go command checks the new head against the one
+    // it remembers (in GOPATH, which survived the module cache) before trusting the record.
+    const next = await go.run(
+      ['mod', 'download', '-json', 'git.corp.example/other@v1.0.0'],
+      client(dir),
+    );
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    assert.equal(await treeSize(modgate), FILLER + 3);
+    const otherSum = (JSON.parse(next.stdout) as { Sum: string }).Sum;
+    const cached = await readFile(
+      join(go.modCache, 'cache/download/sumdb', NAME, 'lookup/git.corp.example/other@v1.0.0'),
+      'utf8',
+    );
+    assert.ok(cached.includes(`git.corp.example/other v1.0.0 ${otherSum}\n`), cached);
+    const remembered = await readFile(join(go.root, 'gopath/pkg/sumdb', NAME, 'latest'), 'utf8');
+    assert.equal(parseTree(remembered).n, FILLER + 3);
   });
 
   test('a replica that lost the stored copy refuses the moved tag’s content (502 checksum mismatch), stores nothing', async () => {
@@ -301,7 +344,7 @@ describe("modgate's own checksum database with the real go command", () => {
     await cp(join(dataDir, 'sumdb-server'), join(replicaDir, 'sumdb-server'), { recursive: true });
     modgate = await startOn(replicaDir, settings);
     assert.equal(modgate.gosumdb.split(' ')[0], (await readKeyOf(dataDir)) ?? 'missing');
-    assert.equal(await treeSize(modgate), 2);
+    assert.equal(await treeSize(modgate), FILLER + 3);
     await go.clearModCache();
     const dir = await go.newModule(
       'example.com/replica',
@@ -319,7 +362,7 @@ describe("modgate's own checksum database with the real go command", () => {
       !(await listFiles(replicaDir)).some((f) => f.endsWith('greeter/@v/v1.0.0.zip')),
       'the moved content was not stored',
     );
-    assert.equal(await treeSize(modgate), 2);
+    assert.equal(await treeSize(modgate), FILLER + 3);
     // The original record is still what the database answers.
     const lookup = await rawRequest(
       modgate.url,
