@@ -21,7 +21,7 @@ import {
   readNetrcFile,
   type CredentialSource,
 } from '../upstream/direct/discovery/index.js';
-import { GitRepoCache } from '../upstream/direct/git/index.js';
+import { GitRepoCache, gitSchemesForRewrites } from '../upstream/direct/git/index.js';
 import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
@@ -225,6 +225,7 @@ async function buildDirect(
   const git = new GitRepoCache({
     dir: join(base, '.git-cache'),
     credentialLookup: (host) => credentials.forHost(host),
+    allowedSchemes: gitSchemesForRewrites(config.direct.rewrites.map((r) => r.url)),
   });
   const upstream = new DirectUpstream(
     directRepoResolver({

@@ -86,4 +86,28 @@ describe('modgate serve fetches private modules from git for the go command', ()
       'the private module never went to the upstream proxy',
     );
   });
+  test("a file:// rewrite, the operator's own choice, is allowed", async () => {
+    const repo = await git.newRepo('onfile');
+    await git.commit(
+      repo,
+      { 'go.mod': 'module git.file.example/onfile\n\ngo 1.16\n', 'f.go': 'package onfile\n' },
+      'one',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(repo, ['tag', 'v1.0.0']);
+    const local = await startModgate({
+      upstream: fixture.url,
+      private: 'git.file.example',
+      settings: { 'direct.rewrites': `git.file.example/*=file://${git.srv}/*` },
+    });
+    try {
+      const dl = await go.run(['mod', 'download', '-json', 'git.file.example/onfile@v1.0.0'], {
+        proxy: local.url,
+      });
+      assert.equal(dl.code, 0, dl.stdout + dl.stderr);
+      assert.match(dl.stdout, /"Sum": "h1:/);
+    } finally {
+      await local.stop();
+    }
+  });
 });

@@ -40,3 +40,14 @@ export function parseGitRemote(
   if (parsed.hostname === '' && scheme !== 'file') throw bad('no host');
   return { url, host: parsed.host, display: redactUrl(url) };
 }
+
+/**
+ * The schemes for a cache whose remotes come from discovery and from these rewrite URLs: the
+ * defaults, plus `file` when a rewrite names a `file://` URL — the operator's own choice for a
+ * repository on the server's disk. Discovery never yields file:// (validate-repo-root.ts), and
+ * http/git:// from discovery are refused unless the path is insecure (repo-resolver.ts).
+ */
+export function gitSchemesForRewrites(urls: readonly string[]): string[] {
+  const file = urls.some((u) => /^file:\/\//i.test(u.trim()));
+  return [...DEFAULT_GIT_SCHEMES, ...(file ? ['file'] : [])];
+}

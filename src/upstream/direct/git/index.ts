@@ -22,3 +22,4 @@ export type { GitCommandEvent, GitCommandClass } from './git-runner.js';
 export type { GitCredential, CredentialLookup, HostCredentials } from './git-credentials.js';
 export type { GitRefs } from './git-refs.js';
 export { mapGitError } from './map-git-error.js';
+export { DEFAULT_GIT_SCHEMES, gitSchemesForRewrites } from './git-remote.js';

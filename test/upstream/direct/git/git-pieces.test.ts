@@ -9,7 +9,11 @@ import {
 import { gitEnvironment } from '../../../../src/upstream/direct/git/git-environment.js';
 import { GitCommandError } from '../../../../src/upstream/direct/git/git-process.js';
 import { parseLsRemote, refsDigest } from '../../../../src/upstream/direct/git/git-refs.js';
-import { parseGitRemote } from '../../../../src/upstream/direct/git/git-remote.js';
+import {
+  DEFAULT_GIT_SCHEMES,
+  gitSchemesForRewrites,
+  parseGitRemote,
+} from '../../../../src/upstream/direct/git/git-remote.js';
 import {
   isHashLike,
   isPlainRev,
@@ -325,4 +329,15 @@ test('lookupConfig: keyed to the remote origin, HTTP(S) only, not over configure
   const configured = credentialConfig([{ host: 'git.corp', token: 't' }]).entries;
   assert.deepEqual(lookupConfig('https://git.corp/a/b', lookup, configured).entries, []);
   assert.ok(lookupConfig('https://git.corp/a', lookup, []).secrets.includes('pw-123456'));
+});
+
+test('gitSchemesForRewrites: file only when a rewrite names a file:// URL', () => {
+  assert.deepEqual(gitSchemesForRewrites(['git://h/*', 'ssh://git@h/*']), [...DEFAULT_GIT_SCHEMES]);
+  const withFile = gitSchemesForRewrites(['https://h/*', 'file:///srv/git/*']);
+  assert.ok(withFile.includes('file'));
+  assert.equal(parseGitRemote('file:///srv/git/x', withFile).host, '');
+  assert.throws(() => parseGitRemote('file:///srv/git/x', DEFAULT_GIT_SCHEMES), {
+    kind: 'invalid',
+  });
+  assert.throws(() => parseGitRemote('ext::sh -c id', withFile), { kind: 'invalid' });
 });
