@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { MetadataAnswer, ModuleService } from '../service/module-service.js';
 import { parseByteRange } from './byte-range.js';
 import { ModgateError } from '../errors/index.js';
 import type { FastAnswers } from './fast-answers.js';
+import { sendStream } from './send-stream.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const CONTENT_TYPE = {
@@ -104,61 +104,77 @@ async function sendZip(
   head: boolean,
   fast: FastAnswers | undefined,
 ): Promise<void> {
-  const stored = await service.storedZip(preq);
+  const stored = await service.openStoredZip(preq);
   if (stored) {
-    const { stat, data } = stored;
-    res.setHeader('content-type', CONTENT_TYPE.zip);
-    res.setHeader('cache-control', IMMUTABLE);
-    res.setHeader('etag', stat.etag);
-    res.setHeader('last-modified', stat.modified.toUTCString());
-    res.setHeader('accept-ranges', 'bytes');
-    res.setHeader('x-modgate-cache', 'hit');
-    if (notModified(req, stat.etag, stat.modified)) {
-      res.statusCode = 304;
-      res.end();
-      return;
-    }
-    const ifRange = req.headers['if-range'];
-    const rangeHeader =
-      ifRange === undefined || ifRange === stat.etag ? req.headers.range : undefined;
-    const range = parseByteRange(rangeHeader, stat.size);
-    if (range === 'unsatisfiable') {
-      res.statusCode = 416;
-      res.setHeader('content-range', `bytes */${stat.size}`);
-      res.end();
-      return;
-    }
-    if (head) {
-      res.statusCode = 200;
-      res.setHeader('content-length', stat.size);
-      res.end();
-      return;
-    }
-    if (data) {
-      const body = range ? data.subarray(range.start, range.end + 1) : data;
+    // A large zip comes opened: the stream is ours to consume or destroy.
+    let stream = stored.stream;
+    try {
+      const { stat, data } = stored;
+      res.setHeader('content-type', CONTENT_TYPE.zip);
+      res.setHeader('cache-control', IMMUTABLE);
+      res.setHeader('etag', stat.etag);
+      res.setHeader('last-modified', stat.modified.toUTCString());
+      res.setHeader('accept-ranges', 'bytes');
+      res.setHeader('x-modgate-cache', 'hit');
+      if (notModified(req, stat.etag, stat.modified)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      const ifRange = req.headers['if-range'];
+      const rangeHeader =
+        ifRange === undefined || ifRange === stat.etag ? req.headers.range : undefined;
+      const range = parseByteRange(rangeHeader, stat.size);
+      if (range === 'unsatisfiable') {
+        res.statusCode = 416;
+        res.setHeader('content-range', `bytes */${stat.size}`);
+        res.end();
+        return;
+      }
+      if (head) {
+        res.statusCode = 200;
+        res.setHeader('content-length', stat.size);
+        res.end();
+        return;
+      }
+      if (data) {
+        const body = range ? data.subarray(range.start, range.end + 1) : data;
+        if (range) {
+          res.statusCode = 206;
+          res.setHeader('content-range', `bytes ${range.start}-${range.end}/${stat.size}`);
+        } else {
+          res.statusCode = 200;
+        }
+        res.setHeader('content-length', body.length);
+        res.end(body);
+        if (fast && !range) fast.offerZip(req.url ?? '', CONTENT_TYPE.zip, stat, data);
+        return;
+      }
       if (range) {
+        // Ranges are rare (the go command never asks for one): open again at the range.
+        stream?.destroy();
+        stream = undefined;
+        const opened = await service.readStoredZip(preq, range);
+        if (!opened)
+          throw new ModgateError(
+            'internal',
+            `stored zip ${preq.modulePath}@${preq.version} vanished`,
+          );
+        stream = opened.stream;
         res.statusCode = 206;
         res.setHeader('content-range', `bytes ${range.start}-${range.end}/${stat.size}`);
+        res.setHeader('content-length', range.end - range.start + 1);
       } else {
         res.statusCode = 200;
+        res.setHeader('content-length', stat.size);
       }
-      res.setHeader('content-length', body.length);
-      res.end(body);
-      if (fast && !range) fast.offerZip(req.url ?? '', CONTENT_TYPE.zip, stat, data);
-      return;
+      if (!stream) throw new ModgateError('internal', 'stored zip opened without a stream');
+      const source = stream;
+      stream = undefined;
+      await sendStream(source, res);
+    } finally {
+      stream?.destroy();
     }
-    const opened = await service.readStoredZip(preq, range ?? undefined);
-    if (!opened)
-      throw new ModgateError('internal', `stored zip ${preq.modulePath}@${preq.version} vanished`);
-    if (range) {
-      res.statusCode = 206;
-      res.setHeader('content-range', `bytes ${range.start}-${range.end}/${stat.size}`);
-      res.setHeader('content-length', range.end - range.start + 1);
-    } else {
-      res.statusCode = 200;
-      res.setHeader('content-length', stat.size);
-    }
-    await pipeline(opened.stream, res);
     return;
   }
 
@@ -183,7 +199,7 @@ async function sendZip(
   }
   // A failure after the response started cuts the connection: the client sees a truncated
   // zip, never bad content (see ZipDownload).
-  await pipeline(reader, res);
+  await sendStream(reader, res);
 }
 
 function notModified(req: IncomingMessage, etag: string, modified: Date): boolean {

@@ -44,6 +44,11 @@ export interface ChecksumGate {
   check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void>;
 }
 
+/** A stored zip: small ones as bytes, others as an open stream of the whole file. */
+export type OpenedZip =
+  | { stat: StoredStat; data: Buffer; stream?: undefined }
+  | { stat: StoredStat; data?: undefined; stream: Readable };
+
 /** Where an answer came from, reported to clients in the X-Modgate-Cache header. */
 export type CacheStatus = 'hit' | 'miss' | 'stale';
 
@@ -223,6 +228,31 @@ export class ModuleService {
     return { stat, data };
   }
 
+  /**
+   * The stored zip, opened: its validators, and either its bytes (small zips, kept in the hot
+   * cache: zips are immutable, and most module zips are small, so hits then cost no file-system
+   * calls) or a stream of the whole file, which the caller must consume or destroy. Null when
+   * it is not stored yet. One open (no separate stat): the stat describes the very file read.
+   */
+  async openStoredZip(req: FileRequest): Promise<OpenedZip | null> {
+    const key = zipKeyOf(req);
+    const hot = this.hot.get(key);
+    if (hot?.stat) return { stat: hot.stat, data: hot.data };
+    const opened = await this.options.storage.openRead(key);
+    if (!opened) return null;
+    const { stat, stream } = opened;
+    if (stat.size > SMALL_ZIP_BYTES) return { stat, stream };
+    const data = await readWhole(stream, key);
+    if (data.length !== stat.size) {
+      throw new ModgateError(
+        'internal',
+        `stored zip ${key}: read ${data.length} of ${stat.size} bytes`,
+      );
+    }
+    this.hot.set(key, { data, fetchedAt: 0, stat });
+    return { stat, data };
+  }
+
   async readStoredZip(
     req: FileRequest,
     range?: ByteRange,
@@ -367,6 +397,17 @@ export class ModuleService {
       );
     }
   }
+}
+
+/** All of a (small) stream's bytes; a read failure is an internal error naming the key. */
+async function readWhole(stream: Readable, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } catch (err) {
+    throw new ModgateError('internal', `stored zip ${key}: read failed`, { cause: err });
+  }
+  return Buffer.concat(chunks);
 }
 
 function zipKeyOf(req: FileRequest): string {
