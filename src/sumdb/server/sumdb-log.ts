@@ -261,37 +261,36 @@ export class SumdbLog {
     }
     const tree: Tree = { n, hash: await treeHash(n, reader) };
 
+    // Everything but the head, in parallel: until the head names them, none of it is trusted.
+    const writes: { key: string; data: () => Promise<Buffer> | Buffer }[] = [];
     for (const [key, record] of fresh) {
       const [modulePath = '', version = ''] = splitKey(key);
-      await this.storage.putBytes(
-        this.layout.record(modulePath, version),
-        Buffer.concat([Buffer.from(`${record.id}\n`), record.text]),
-      );
+      writes.push({
+        key: this.layout.record(modulePath, version),
+        data: () => Buffer.concat([Buffer.from(`${record.id}\n`), record.text]),
+      });
     }
     const tiles = newTiles(this.height, old.n, n);
     const tileSize = 2 ** this.height;
-    let fringeStart = old.n - (old.n % tileSize);
-    let fringe = this.fringe;
-    const all = [...fringe, ...texts];
+    const fringeStart = old.n - (old.n % tileSize);
+    const all = [...this.fringe, ...texts];
     for (const tile of tiles) {
-      await this.storage.putBytes(this.layout.tile(tile), await readTileData(tile, reader));
+      writes.push({ key: this.layout.tile(tile), data: () => readTileData(tile, reader) });
       if (tile.l !== 0) continue;
-      const first = tile.n * tileSize;
-      const records = all.slice(first - fringeStart, first - fringeStart + tile.w);
-      await this.storage.putBytes(
-        this.layout.tile({ ...tile, l: -1 }),
-        Buffer.concat(records.flatMap((t) => [t, Buffer.from('\n')])),
-      );
+      const first = tile.n * tileSize - fringeStart;
+      const records = all.slice(first, first + tile.w);
+      writes.push({
+        key: this.layout.tile({ ...tile, l: -1 }),
+        data: () => Buffer.concat(records.flatMap((t) => [t, Buffer.from('\n')])),
+      });
     }
+    await inParallel(writes, async (w) => this.storage.putBytes(w.key, await w.data()));
     await this.beforeHead();
     const note = sign({ text: formatTree(tree) }, [this.signer]);
     await this.storage.putBytes(this.layout.latest, note);
 
     this.head = { tree, note };
-    const newStart = n - (n % tileSize);
-    fringe = all.slice(newStart - fringeStart);
-    fringeStart = newStart;
-    this.fringe = fringe;
+    this.fringe = all.slice(n - (n % tileSize) - fringeStart);
     await this.prune(tiles);
     return results;
   }
@@ -301,15 +300,42 @@ export class SumdbLog {
    * 404 and read the full tile, as the go command does). Best effort: leftovers only cost space.
    */
   private async prune(tiles: readonly Tile[]): Promise<void> {
+    const superseded: Tile[] = [];
     for (const tile of tiles) {
       if (tile.w !== 2 ** tile.h) continue;
       for (const l of tile.l === 0 ? [0, -1] : [tile.l]) {
-        for (let w = 1; w < tile.w; w++) {
-          await this.storage.delete(this.layout.tile({ ...tile, l, w })).catch(() => undefined);
-        }
+        for (let w = 1; w < tile.w; w++) superseded.push({ ...tile, l, w });
       }
     }
+    await inParallel(superseded, (t) =>
+      this.storage.delete(this.layout.tile(t)).catch(() => undefined),
+    );
   }
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time. After a failure no new item is started,
+ * and the first failure is thrown only once every running call has settled: a write still in
+ * flight could otherwise land after the next batch rewrote the same key.
+ */
+async function inParallel<T>(
+  items: readonly T[],
+  fn: (item: T) => Promise<unknown>,
+  limit = 16,
+): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failure === undefined) {
+      try {
+        await fn(items[next++]!);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure.err;
 }
 
 function splitKey(key: string): [string, string] {
