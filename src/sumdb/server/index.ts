@@ -30,6 +30,5 @@ export { loadOrCreateServerKey, parseServerKey, type ServerKey } from './signer-
 export { SumdbLog, type SumdbLogOptions, type LoggedRecord } from './sumdb-log.js';
 export { HostedSumdb, type ModuleHashSource } from './hosted-sumdb.js';
 export { LoggedChecksumGate } from './logged-checksum-gate.js';
-export { gosumdbValue } from './gosumdb-value.js';
-export { defaultClientUrl } from './gosumdb-value.js';
+export { gosumdbValue, defaultClientUrl } from './gosumdb-value.js';
 export { openOwnSumdb } from './open-own-sumdb.js';
