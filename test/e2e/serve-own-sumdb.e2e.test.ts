@@ -245,6 +245,24 @@ describe("modgate's own checksum database with the real go command", () => {
     assert.equal(await treeSize(modgate), FILLER + 2);
   });
 
+  test('GOSUMDB=<key> alone works too: the go command finds the database through GOPROXY', async () => {
+    await go.clearModCache();
+    const dir = await go.newModule(
+      'example.com/keyonly',
+      'module example.com/keyonly\n\ngo 1.19\n\nrequire git.corp.example/greeter v1.0.0\n',
+    );
+    const opts = client(dir);
+    const r = await go.run(['mod', 'download', 'git.corp.example/greeter'], {
+      ...opts,
+      env: { ...opts.env, GOSUMDB: modgate.gosumdb.split(' ')[0]! },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const sums = await readFile(join(dir, 'go.sum'), 'utf8');
+    for (const line of greeterSums) assert.ok(sums.includes(line + '\n'), sums);
+    const lookup = join(go.modCache, 'cache/download/sumdb', NAME, 'lookup');
+    assert.ok(await stat(join(lookup, 'git.corp.example/greeter@v1.0.0')));
+  });
+
   test('a public version the upstream database contradicts is not logged: the client fails', async () => {
     const dir = await go.newModule(
       'example.com/usetampered',
