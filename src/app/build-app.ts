@@ -152,6 +152,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await server.stop();
       service.close();
       direct.close();
+      await own?.log.close();
       await client.close();
       await storage.close();
       await rm(spoolDir, { recursive: true, force: true });

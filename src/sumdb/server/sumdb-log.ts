@@ -80,6 +80,8 @@ export class SumdbLog {
   private fringe: Buffer[];
   private readonly pending: PendingAppend[] = [];
   private writing = false;
+  private drained: Promise<void> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     opts: SumdbLogOptions,
@@ -186,6 +188,11 @@ export class SumdbLog {
     if (!isValidRecordText(text)) {
       return Promise.reject(new ModgateError('invalid', 'malformed record text'));
     }
+    if (this.closed) {
+      return Promise.reject(
+        new ModgateError('unavailable', `checksum database ${this.name} is shutting down`),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ key: `${modulePath}@${version}`, text, resolve, reject });
       void this.drain();
@@ -205,9 +212,23 @@ export class SumdbLog {
     return this.storage.getBytes(this.layout.tile(tile));
   }
 
-  private async drain(): Promise<void> {
-    if (this.writing) return;
+  /**
+   * Stops taking appends (they are refused as `unavailable`) and resolves once the queued ones
+   * are committed (or failed), so that storage can be closed without cutting a batch short.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drained;
+  }
+
+  private drain(): Promise<void> {
+    if (this.writing) return this.drained;
     this.writing = true;
+    this.drained = this.drainLoop();
+    return this.drained;
+  }
+
+  private async drainLoop(): Promise<void> {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);

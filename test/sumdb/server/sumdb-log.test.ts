@@ -239,6 +239,20 @@ describe('SumdbLog', () => {
     assert.equal((await client.lookup('example.com/ghost', 'v1.0.0')).length, 2);
   });
 
+  test('close waits for queued appends, then refuses new ones', async () => {
+    const env = await openServer();
+    const queued = Array.from({ length: 20 }, (_, i) =>
+      env.log.append(`example.com/m${i}`, `v1.0.${i}`, text(i)),
+    );
+    await env.log.close();
+    assert.equal(env.log.tree.n, 20);
+    assert.equal((await Promise.all(queued)).length, 20);
+    await assert.rejects(
+      env.log.append('example.com/late', 'v1.0.0', text(99)),
+      rejectsWith('unavailable', /shutting down/),
+    );
+  });
+
   test('refuses to open a log signed by another key, or whose tiles do not match its head', async () => {
     const env = await openServer();
     for (let i = 0; i < 3; i++) await env.hosted.lookup(`example.com/m${i}`, `v1.0.${i}`);
