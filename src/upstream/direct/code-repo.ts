@@ -35,9 +35,15 @@ export interface CodeRepoOptions {
   readonly fileCache?: FileCache;
 }
 
+/** How long a canonical version stays known-good for `.mod`/`.zip` (see `checkVersion`). */
+const VERIFIED_TTL_MS = 10 * 60_000;
+const MAX_VERIFIED = 1000;
+
 export class CodeRepo {
   readonly layout: CodeRepoLayout;
   private readonly files: FileCache;
+  /** Canonical versions whose stat answered that very version, with when that expires. */
+  private readonly verified = new Map<string, number>();
 
   /** Throws `not-found` when `modulePath` cannot live in a repository rooted at `codeRoot`. */
   constructor(
@@ -64,8 +70,10 @@ export class CodeRepo {
    * hash or `latest`. Throws `not-found` "path@rev: invalid version: …" when the revision or
    * the module at it does not exist or does not fit.
    */
-  stat(rev: string, ctx: CodeHostContext = {}): Promise<CodeRevInfo> {
-    return this.statIn(this.session(ctx), rev);
+  async stat(rev: string, ctx: CodeHostContext = {}): Promise<CodeRevInfo> {
+    const info = await this.statIn(this.session(ctx), rev);
+    if (info.version === rev) this.markVerified(rev);
+    return info;
   }
 
   /** The version of the default branch head (cmd/go codeRepo.Latest). */
@@ -121,17 +129,37 @@ export class CodeRepo {
     return retractedVersions(this.layout, session);
   }
 
-  /** A canonical version whose `.info` is that same version. */
+  /**
+   * A canonical version whose `.info` is that same version. A positive answer is remembered
+   * for a while: the `.info`, `.mod` and `.zip` of one version come in a burst, and checking a
+   * pseudo-version costs git processes (ancestor tag, merge-base) each time. What it depends
+   * on does not change meanwhile — a pseudo-version names its commit, and tags are taken as
+   * immutable (the code host keeps the commit a tag had when first fetched).
+   */
   private async checkVersion(session: CodeRepoSession, version: string): Promise<void> {
     if (version !== canonicalVersion(version)) {
       throw new ModgateError('invalid', `version ${version} is not canonical`);
     }
+    const until = this.verified.get(version);
+    if (until !== undefined && until > Date.now()) return;
     const info = await this.statIn(session, version);
     if (info.version !== version) {
       throw new ModgateError(
         'not-found',
         `${this.modulePath}@${version}: invalid version: resolves to version ${info.version}`,
       );
+    }
+    this.markVerified(version);
+  }
+
+  private markVerified(version: string): void {
+    if (version !== canonicalVersion(version)) return;
+    this.verified.delete(version);
+    this.verified.set(version, Date.now() + VERIFIED_TTL_MS);
+    while (this.verified.size > MAX_VERIFIED) {
+      const oldest = this.verified.keys().next();
+      if (oldest.done === true) break;
+      this.verified.delete(oldest.value);
     }
   }
 }

@@ -214,3 +214,22 @@ test('latestTests', async () => {
     `v0.0.0-20190715212047-${short(only)}`,
   );
 });
+
+test('a version checked once is not re-validated for its .mod and .zip', async () => {
+  const h = new FakeCodeHost('verified');
+  h.commit({ time: '2020-01-01T00:00:00Z', files: { 'go.mod': 'module example.com/v\n' } });
+  h.tag('v1.0.0');
+  const c = h.commit({ time: '2020-01-02T03:04:05Z', files: { 'a.go': 'package a\n' } });
+  const repo = new CodeRepo('example.com/v', 'example.com/v', h);
+  const pseudo = `v1.0.1-0.20200102030405-${short(c)}`;
+  assert.equal((await repo.stat(pseudo)).version, pseudo);
+  const after = { ...h.calls };
+  assert.ok((after.descendsFrom ?? 0) > 0, 'the pseudo-version was validated');
+  await repo.goMod(pseudo);
+  (await repo.zip(pseudo)).resume();
+  assert.equal(h.calls.descendsFrom, after.descendsFrom, 'no second validation');
+  assert.equal(h.calls.recentTag, after.recentTag);
+  // Another version is checked as before; a refused one is not remembered.
+  await assert.rejects(repo.goMod(`v1.0.1-0.20200102030406-${short(c)}`), /invalid/);
+  await assert.rejects(repo.goMod(`v1.0.1-0.20200102030406-${short(c)}`), /invalid/);
+});
