@@ -57,11 +57,14 @@ export class FastAnswers {
     this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   }
 
-  /** The answer for `target`, fresh at `now` (list answers get their max-age set), if any. */
-  lookup(target: string, now: number): FastAnswer | undefined {
+  /**
+   * The answer for `target`, fresh at `now()` (list answers get their max-age set), if any.
+   * The clock is read only for list answers.
+   */
+  lookup(target: string, now: () => number): FastAnswer | undefined {
     const answer = this.entries.get(target);
     if (answer === undefined || answer.fetchedAt === undefined) return answer;
-    const age = now - answer.fetchedAt;
+    const age = now() - answer.fetchedAt;
     if (age >= this.listTtlMs) {
       this.delete(target);
       return undefined;

@@ -89,7 +89,7 @@ export class ProxyServer {
 
   /** A prepared answer for this GET, unless it asks for something only the full path does. */
   private fastAnswerFor(req: IncomingMessage): FastAnswer | undefined {
-    const answer = this.fastAnswers.lookup(req.url ?? '', this.now());
+    const answer = this.fastAnswers.lookup(req.url ?? '', this.now);
     if (answer === undefined || !answer.validators) return answer;
     const h = req.headers;
     if (

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { accessLogFor, createLogger, type AccessEntry, type Logger } from '../../src/log/index.js';
+import { formatMs } from '../../src/log/access-log.js';
 
 /** A destination recording each write call separately. */
 function sink(): { stream: Writable; writes: string[]; text: () => string } {
@@ -196,4 +197,14 @@ test('batched lines are written when the process exits', () => {
     lines.map((l) => (JSON.parse(l) as { reqId: string }).reqId),
     ['x-0', 'x-1', 'x-2'],
   );
+});
+
+test('durations are written as String() writes them', () => {
+  for (let c = 0; c <= 200_000; c++) {
+    const ms = Math.round((c / 100) * 100) / 100;
+    assert.equal(formatMs(ms), String(ms), `${c}`);
+  }
+  for (const ms of [123456789.12, 1e12 / 100 + 0.5, 0.001, 1.005, -1, Number.NaN, Infinity, 1e21]) {
+    assert.equal(formatMs(ms), Number.isFinite(ms) ? String(ms) : 'null', String(ms));
+  }
 });
