@@ -48,14 +48,19 @@ export class LineSink {
     }
   }
 
-  /** Writes every batched line now. */
-  flush(): void {
+  /**
+   * Writes every batched line now. The callback (pino's `logger.flush(cb)` passes one) is
+   * called once they are handed to the destination.
+   */
+  flush(done?: (err?: Error) => void): void {
     this.scheduled = false;
     withPending.delete(this);
-    if (this.pending === '') return;
-    const text = this.pending;
-    this.pending = '';
-    this.destination.write(text);
+    if (this.pending !== '') {
+      const text = this.pending;
+      this.pending = '';
+      this.destination.write(text);
+    }
+    done?.();
   }
 }
 

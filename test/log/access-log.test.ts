@@ -208,3 +208,18 @@ test('durations are written as String() writes them', () => {
     assert.equal(formatMs(ms), Number.isFinite(ms) ? String(ms) : 'null', String(ms));
   }
 });
+
+test(
+  "logger.flush writes batched lines and calls back (pino's flush contract)",
+  { timeout: 5000 },
+  async () => {
+    const { logger, out } = jsonLogger();
+    const [e] = entries;
+    assert.ok(e);
+    accessLogFor(logger).write(e);
+    await new Promise<void>((resolve, reject) =>
+      logger.flush((err) => (err ? reject(err) : resolve())),
+    );
+    assert.match(out.text(), /"msg":"request"/);
+  },
+);
