@@ -30,6 +30,8 @@ export class BareRepo {
   complete = false;
   /** Shallow single-ref fetches made by this process (see GitFetcher.prefersFullFetch). */
   shallowFetches = 0;
+  /** Created empty by this process and nothing fetched into it yet: no commit to look up. */
+  empty = false;
   private opening: Promise<void> | undefined;
 
   constructor(
@@ -96,6 +98,7 @@ export class BareRepo {
       await ensureAttributes(tmp);
       try {
         await rename(tmp, this.dir);
+        this.empty = true;
       } catch (err) {
         // Another process made it first: use theirs.
         if (!(await isDir(join(this.dir, 'objects')))) throw err;

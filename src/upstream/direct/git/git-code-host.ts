@@ -330,8 +330,9 @@ export class GitCodeHost implements CodeHost {
 
     await this.repo.open();
     return this.repo.lock.withWrite(async () => {
-      // Someone may have fetched what we need while we waited for the lock.
-      if (!didStatLocal && hash !== undefined) {
+      // Someone may have fetched what we need while we waited for the lock (unless nothing
+      // was ever fetched: a git process saved).
+      if (!didStatLocal && hash !== undefined && !this.repo.empty) {
         const info = await this.statLocal(want, hash);
         if (info) return this.withLocalTag(info, ref, hash, want);
       }

@@ -102,11 +102,12 @@ export class GitFetcher {
     );
   }
 
-  private fetch(args: string[]): Promise<unknown> {
+  private async fetch(args: string[]): Promise<void> {
     // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
-    return this.runner.run(
+    await this.runner.run(
       ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...args],
       { class: 'fetch', host: this.remote.host, url: this.remote.url, gitDir: this.repo.dir },
     );
+    this.repo.empty = false;
   }
 }

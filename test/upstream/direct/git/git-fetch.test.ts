@@ -156,6 +156,12 @@ test('cold cache: 10 parallel stats make one ls-remote, one repository, one fetc
   assert.equal(rec.count('ls-remote'), 1);
   assert.equal(rec.count('init'), 1);
   assert.equal(rec.count('fetch'), 1);
+  const firstFetch = rec.events.findIndex((e) => e.args.includes('fetch'));
+  assert.deepEqual(
+    rec.events.slice(0, firstFetch).filter((e) => e.args.includes('log')),
+    [],
+    'no commit looked up in a repository nothing was fetched into',
+  );
 
   // Different revisions at once: still one repository and fetches one at a time.
   const rec2 = recorder();
