@@ -133,7 +133,9 @@ export class ProxyUpstream implements Upstream {
     label: string,
   ): Promise<{ res: HttpResponse; signal: AbortSignal }> {
     const url = new URL(this.base.toString());
-    url.pathname = `${this.base.pathname}/${goPathEscapeAll(escapePath(modulePath))}/${file}`;
+    // A base without a path has pathname "/" however it was written: join without doubling.
+    const prefix = this.base.pathname.replace(/\/$/, '');
+    url.pathname = `${prefix}/${goPathEscapeAll(escapePath(modulePath))}/${file}`;
     const signals = [AbortSignal.timeout(timeoutMs)];
     if (ctx.signal) signals.push(ctx.signal);
     const signal = AbortSignal.any(signals);

@@ -117,7 +117,14 @@ export class FixtureProxy {
       req.socket.destroy();
       return;
     }
-    const rel = decodeURIComponent(rawPath).replace(/^\/+/, '');
+    if (rawPath.startsWith('//')) {
+      // A real proxy would not find `//example.com/...`: answer as it would, so a client that
+      // builds URLs with a doubled slash fails here instead of passing unnoticed.
+      res.statusCode = 404;
+      res.end(`not found: ${rawPath} (doubled slash)\n`);
+      return;
+    }
+    const rel = decodeURIComponent(rawPath).slice(1);
     const override = this.overrides.get(rel);
     if (override) {
       if (override.delayMs) await sleep(override.delayMs);
