@@ -28,10 +28,10 @@ import { STAGING_DIR, cleanStaging, stagingFileName } from './staging-dir.js';
 
 /**
  * Bytes per read of `openRead` streams (Node's default is 64 KiB). Each read is one round trip
- * to the thread pool, so larger reads cost less CPU per GB streamed; but every client being
- * served holds about two chunks (one read ahead, one in the socket's queue), so 16 concurrent
- * downloads of large zips grew RSS by ~50-70 MiB with 1 MiB reads and ~20-30 MiB with 256 KiB
- * (bench/README.md): 256 KiB keeps memory flat.
+ * to the thread pool, so larger reads cost less CPU per GB streamed (64 KiB 1.2-1.9 s/GB,
+ * 256 KiB 0.7-1.1, 1 MiB 0.6-0.9 in bench/README.md's runs); but every client being served
+ * holds about two chunks (one read ahead, one in the socket's queue), and 16 downloads with
+ * 1 MiB reads grew RSS by up to 55-67 MiB: 256 KiB takes most of the gain and keeps memory flat.
  */
 export const READ_CHUNK_BYTES = 256 * 1024;
 
