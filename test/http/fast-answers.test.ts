@@ -107,6 +107,8 @@ describe('fast answers (cached hits replayed)', () => {
     spoolDir = await mkdtemp(join(tmpdir(), 'modgate-spool-'));
   });
   after(async () => {
+    await server.stop();
+    service.close();
     await rm(spoolDir, { recursive: true, force: true });
   });
   beforeEach(async () => {
@@ -267,11 +269,6 @@ describe('fast answers (cached hits replayed)', () => {
       assert.equal(header(r, 'x-modgate-cache'), 'miss');
     }
     assert.equal(server.fastAnswered, fastBefore);
-  });
-
-  test('stop', async () => {
-    await server.stop();
-    service.close();
   });
 });
 
