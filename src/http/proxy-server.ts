@@ -35,6 +35,10 @@ Health: /healthz (process), /readyz (storage)
  * The HTTP front: routes GOPROXY paths to the module service, serves /healthz and /readyz,
  * writes one access-log line per request, and stops gracefully (no new connections, in-flight
  * requests — downloads included — get `shutdownGraceMs` to finish).
+ *
+ * Cached hits are the hot path: a GET whose answer the full path already gave as a `hit`
+ * (and that is still fresh) is replayed from FastAnswers before any parsing; everything else
+ * goes through parse (ParsedPathCache), the module service and the handler.
  */
 export class ProxyServer {
   readonly server: Server;
