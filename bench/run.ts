@@ -1,7 +1,7 @@
 // The serving benchmark of `modgate serve` (see bench/README.md): the same warmed module tree
 // served by modgate, by nginx and by a bare node:http server, each pinned to one core with
 // the load generators on the other. Prints a table with the modgate/nginx ratios and writes
-// the full results to bench/results/<date>.json.
+// the full results to bench/results/<date>T<time>-<commit>.json.
 //   npm run bench                        (installs nginx-light and wrk, builds, runs this)
 //   node dist/bench/run.js --help
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,7 +43,7 @@ const HELP = `usage: node dist/bench/run.js [options]
   --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons)
   --modgate-node-flags "FLAGS"
                     extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-  --out FILE        results file (default bench/results/<date>.json; "-" for none)
+  --out FILE        results file (default bench/results/<date>T<time>-<commit>.json; "-" for none)
   --keep            keep the work directory (data, logs, nginx.conf)
 `;
 
@@ -268,10 +268,13 @@ try {
     );
   }
 
-  const out = args.out ?? join(benchDir, 'results', `${started.toISOString().slice(0, 10)}.json`);
+  const commit = sourceCommit();
+  const stamp = started.toISOString().slice(0, 16).replace(':', '');
+  const out = args.out ?? join(benchDir, 'results', `${stamp}-${commit}.json`);
   if (out !== '-') {
     const json = {
       date: started.toISOString(),
+      commit,
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',
@@ -293,7 +296,11 @@ try {
         pinned: pinning,
         serverCore,
         clientCore,
-        modgateEnv: { MODGATE_CACHE_LIST_TTL: '24h', MODGATE_LOG_FORMAT: 'json' },
+        modgateEnv: {
+          MODGATE_CACHE_LIST_TTL: '24h',
+          MODGATE_LOG_FORMAT: 'json',
+          MODGATE_SUMDB_VERIFY: 'false',
+        },
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         modgateNodeFlags: modgateProcess.nodeFlags,
       },
@@ -340,4 +347,14 @@ function must<T>(v: T | undefined): T {
 function toolVersion(cmd: string, argv: string[]): string {
   const r = spawnSync(cmd, argv, { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`.split('\n')[0]?.trim() ?? 'unknown';
+}
+
+/** The measured source: the short commit, with `-dirty` when the working tree has changes. */
+function sourceCommit(): string {
+  const git = (argv: string[]): string => {
+    const r = spawnSync('git', argv, { cwd: repoRoot, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const sha = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain']) === '' ? sha : `${sha}-dirty`;
 }
