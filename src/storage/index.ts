@@ -17,7 +17,7 @@
 //   a backend's own dot-directories (`.staging/`, `.spool/`) out of the URL space;
 // - every other failure is a ModgateError (`internal`, or `unavailable` when the backend
 //   cannot serve right now) whose message names the operation and the key.
-export type { ByteRange, Storage, StoredStat } from './storage.js';
+export type { ByteRange, PutOptions, Storage, StoredStat } from './storage.js';
 export {
   MAX_KEY_BYTES,
   MAX_KEY_ELEMENT_BYTES,

@@ -11,6 +11,16 @@ export interface StoredStat {
 }
 
 /** An inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
+/** How a small file is written. */
+export interface PutOptions {
+  /**
+   * A secret (modgate's own checksum-database signing key): readable by modgate's own user
+   * only — mode 0600 on disk, so a static file server or another local user serving the data
+   * directory cannot read it. A backend without file modes keeps it as private as it can.
+   */
+  secret?: boolean;
+}
+
 export interface ByteRange {
   start: number;
   end: number;
@@ -44,7 +54,7 @@ export interface Storage {
 
   /** Whole small files (.info, .mod, list, latest). */
   getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null>;
-  putBytes(key: string, data: Buffer, signal?: AbortSignal): Promise<void>;
+  putBytes(key: string, data: Buffer, signal?: AbortSignal, options?: PutOptions): Promise<void>;
 
   stat(key: string, signal?: AbortSignal): Promise<StoredStat | null>;
 

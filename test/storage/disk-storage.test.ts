@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -62,6 +72,30 @@ describe('DiskStorage specifics', () => {
       await assert.rejects(storage.putStream(zip, chunked(pattern(5)), 10));
       assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
       assert.deepEqual(await readFile(join(dataDir, zip)), pattern(10_000));
+    }));
+
+  test('a secret is written mode 0600 whatever the umask; other files 0644', () =>
+    withDataDir(async (dataDir) => {
+      const storage = await DiskStorage.open(dataDir);
+      const old = process.umask(0);
+      try {
+        await storage.putBytes('sumdb-server/x/signer-key', Buffer.from('k'), undefined, {
+          secret: true,
+        });
+        await storage.putBytes('example.com/m/@v/list', Buffer.from('v1.0.0\n'));
+        // Replacing a secret keeps it secret; replacing it as a plain file does not.
+        await storage.putBytes('sumdb-server/x/other', Buffer.from('a'));
+        await storage.putBytes('sumdb-server/x/other', Buffer.from('b'), undefined, {
+          secret: true,
+        });
+      } finally {
+        process.umask(old);
+      }
+      const mode = async (key: string) => (await stat(join(dataDir, key))).mode & 0o777;
+      assert.equal(await mode('sumdb-server/x/signer-key'), 0o600);
+      assert.equal(await mode('sumdb-server/x/other'), 0o600);
+      assert.equal(await mode('example.com/m/@v/list'), 0o644);
+      assert.deepEqual(await storage.getBytes('sumdb-server/x/other'), Buffer.from('b'));
     }));
 
   test('files put there by hand are served; other dot-directories are left alone', () =>

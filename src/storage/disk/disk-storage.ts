@@ -22,7 +22,7 @@ import {
   compareStorageKeys,
   isStorageKey,
 } from '../storage-key.js';
-import type { ByteRange, Storage, StoredStat } from '../storage.js';
+import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage.js';
 import { diskError, errnoCode, isMissing } from './disk-error.js';
 import { STAGING_DIR, cleanStaging, stagingFileName } from './staging-dir.js';
 
@@ -103,9 +103,15 @@ export class DiskStorage implements Storage {
     }
   }
 
-  async putBytes(key: string, data: Buffer, signal?: AbortSignal): Promise<void> {
+  async putBytes(
+    key: string,
+    data: Buffer,
+    signal?: AbortSignal,
+    options: PutOptions = {},
+  ): Promise<void> {
     const target = this.pathOf(key);
-    await this.writeStaged('putBytes', key, target, signal, (handle) =>
+    const mode = options.secret === true ? 0o600 : 0o644;
+    await this.writeStaged('putBytes', key, target, signal, mode, (handle) =>
       handle.writeFile(data, signal === undefined ? {} : { signal }).catch((err: unknown) => {
         if (signal?.aborted) throw err;
         throw diskError('putBytes', key, err);
@@ -183,7 +189,7 @@ export class DiskStorage implements Storage {
       throw err;
     }
     try {
-      await this.writeStaged('putStream', key, target, signal, async (handle) => {
+      await this.writeStaged('putStream', key, target, signal, 0o644, async (handle) => {
         const write = async (chunk: Buffer) => {
           await handle.write(chunk).catch((err: unknown) => {
             throw diskError('putStream', key, err);
@@ -260,6 +266,7 @@ export class DiskStorage implements Storage {
     key: string,
     target: string,
     signal: AbortSignal | undefined,
+    mode: number,
     fill: (handle: FileHandle) => Promise<void>,
   ): Promise<void> {
     const temp = join(this.stagingDir, stagingFileName('tmp'));
@@ -269,7 +276,9 @@ export class DiskStorage implements Storage {
     let handle: FileHandle | undefined;
     try {
       signal?.throwIfAborted();
-      handle = await open(temp, 'wx', 0o644).catch(fsFail);
+      handle = await open(temp, 'wx', mode).catch(fsFail);
+      // open's mode passes through the umask; a secret must not depend on it.
+      if (mode !== 0o644) await handle.chmod(mode).catch(fsFail);
       await fill(handle);
       await handle.datasync().catch(fsFail);
       await handle.close().catch(fsFail);

@@ -51,7 +51,9 @@ async function loadOrCreate(
   const key = new LogLayout(name).signerKey;
   let stored = await storage.getBytes(key);
   if (stored === null) {
-    await storage.putBytes(key, Buffer.from(generate(name).signer + '\n'));
+    await storage.putBytes(key, Buffer.from(generate(name).signer + '\n'), undefined, {
+      secret: true,
+    });
     stored = await storage.getBytes(key);
     if (stored === null) {
       throw new ModgateError('internal', `checksum database ${name}: the new key was not stored`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,11 @@ test('modgate sumdb key prints a GOSUMDB value the go command syntax accepts, th
 
     const second = modgate(['sumdb', 'key', '--data-dir', dir], env);
     assert.equal(second.stdout.trim(), value);
-    const secret = await readFile(join(dir, 'sumdb-server/sumdb.corp.example/signer-key'), 'utf8');
+    const keyFile = join(dir, 'sumdb-server/sumdb.corp.example/signer-key');
+    const secret = await readFile(keyFile, 'utf8');
+    // Readable by modgate's user only, whatever the umask: a static server of data_dir or
+    // another local user cannot read it.
+    assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
     assert.match(secret, /^PRIVATE\+KEY\+sumdb\.corp\.example\+/);
     const keyData = secret.trim().split('+').slice(4).join('+');
     for (const r of [first, second]) {
