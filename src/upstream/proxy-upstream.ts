@@ -5,7 +5,8 @@ import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
 import { parseRevInfo } from './parse-rev-info.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
-import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { ByteLimit } from './byte-limit.js';
 
 export interface ProxyUpstreamLimits {
   metadataTimeoutMs: number;
@@ -105,7 +106,7 @@ export class ProxyUpstream implements Upstream {
         `${label}: zip is ${size} bytes, over the ${max}-byte limit`,
       );
     }
-    const capped = new SizeCap(max, label);
+    const capped = new ByteLimit(max, `${label}: zip larger than ${max} bytes`);
     // pipeline: a consumer that destroys `capped` also releases the upstream connection, and
     // an upstream failure (reset, timeout) reaches the consumer as an error on `capped`.
     pipeline(res.body, capped, () => undefined);
@@ -164,23 +165,4 @@ function quote(body: Buffer): string {
     ': ' +
     (oneLine.length > ERROR_BODY_QUOTE ? oneLine.slice(0, ERROR_BODY_QUOTE) + '...' : oneLine)
   );
-}
-
-/** Passes bytes through, failing with `too-large` once more than `max` have gone by. */
-class SizeCap extends Transform {
-  private seen = 0;
-  constructor(
-    private readonly max: number,
-    private readonly label: string,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.max) {
-      cb(new ModgateError('too-large', `${this.label}: zip larger than ${this.max} bytes`));
-      return;
-    }
-    cb(null, chunk);
-  }
 }

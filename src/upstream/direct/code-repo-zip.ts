@@ -28,7 +28,7 @@ import {
 } from '../../zip/index.js';
 import { decodeGoString } from '../../zip/go-string.js';
 import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
-import { ByteLimit } from './byte-limit.js';
+import { ByteLimit } from '../byte-limit.js';
 import { codeHostKind, errorText } from './code-repo-errors.js';
 import type { FoundDir } from './code-repo-find-dir.js';
 import type { CodeRepoSession } from './code-repo-session.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ZipSource } from '../upstream.js';
-import { ByteLimit } from './byte-limit.js';
+import { ByteLimit } from '../byte-limit.js';
 
 /**
  * Writes a module zip made from a repository to a temporary file before anyone serves a byte

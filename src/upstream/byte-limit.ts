@@ -1,7 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { ModgateError } from '../../errors/index.js';
+import { ModgateError } from '../errors/index.js';
 
-/** A pass-through that fails with `too-large` (and `message`) once more than `max` bytes went through. */
+/**
+ * A pass-through that fails with `too-large` (and `message`) once more than `max` bytes went
+ * through: the size cap on zips from upstream proxies and from git.
+ */
 export class ByteLimit extends Transform {
   private seen = 0;
 
