@@ -39,6 +39,8 @@ if (args.has('--test')) {
   if (!existsSync('/usr/share/gocode/src/golang.org/x/mod/zip/testdata'))
     debs.push('golang-golang-x-mod-dev');
   if (!have('git')) debs.push('git');
+  // A real sshd on 127.0.0.1 for the direct-fetch-over-ssh tests (serve-direct-ssh).
+  if (!existsSync('/usr/sbin/sshd')) debs.push('openssh-server');
 }
 if (args.has('--bench')) {
   if (!existsSync('/usr/sbin/nginx')) debs.push('nginx-light');
