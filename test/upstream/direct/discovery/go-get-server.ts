@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** One page the fixture serves, keyed by the URL discovery means (`https://host/path`). */
 export interface GoGetPageSpec {
@@ -26,10 +27,19 @@ export interface SeenRequest {
  * so tests need no TLS and can see which scheme and host each request meant. Hosts listed in
  * `httpsDown` have their HTTPS mapped to a closed port (connection refused); hosts in
  * `otherOrigin` are served by a second listener (a different origin after mapping).
+ *
+ * The first listener is also a minimal HTTP proxy (`proxyUrl`, for a client's HTTP_PROXY and
+ * HTTPS_PROXY, e.g. the real go command): an absolute-form `GET http://host/path?q` is answered
+ * with the page meant as `http://host/path`, and every CONNECT is refused with 403, so only
+ * plain-HTTP discovery gets through.
  */
 export class GoGetServer {
   readonly pages = new Map<string, GoGetPageSpec>();
   readonly seen: SeenRequest[] = [];
+  /** Requests that came as an HTTP proxy's (absolute-form `GET http://host/path`). */
+  readonly proxied: SeenRequest[] = [];
+  /** CONNECT targets (`host:443`) refused as a proxy. */
+  readonly connects: string[] = [];
   readonly httpsDown = new Set<string>();
   /** Hosts served from a second listener, so that they are another origin for HttpClient. */
   readonly otherOrigin = new Set<string>();
@@ -49,14 +59,21 @@ export class GoGetServer {
     await new Promise<void>((resolve) => tmp.close(() => resolve()));
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const m = /^\/(https?)\/([^/]+)(\/.*)?$/.exec(u.pathname);
-      if (!m) {
-        res.writeHead(400).end();
-        return;
-      }
-      const meant = `${m[1]}://${m[2]}${m[3] ?? '/'}`.replace(/\/$/, '');
       const authorization = req.headers.authorization;
-      s.seen.push({ url: meant, query: u.search, authorization });
+      let meant: string;
+      if (/^http:\/\//i.test(req.url ?? '')) {
+        // Absolute form: a client using this server as its HTTP proxy (HTTP_PROXY).
+        meant = `http://${u.host}${u.pathname}`.replace(/\/$/, '');
+        s.proxied.push({ url: meant, query: u.search, authorization });
+      } else {
+        const m = /^\/(https?)\/([^/]+)(\/.*)?$/.exec(u.pathname);
+        if (!m) {
+          res.writeHead(400).end();
+          return;
+        }
+        meant = `${m[1]}://${m[2]}${m[3] ?? '/'}`.replace(/\/$/, '');
+        s.seen.push({ url: meant, query: u.search, authorization });
+      }
       let spec: GoGetPageSpec = s.pages.get(meant) ?? { status: 404, body: 'not found' };
       if (spec.handler) spec = spec.handler({ authorization });
       const answer = () => {
@@ -76,10 +93,21 @@ export class GoGetServer {
       } else answer();
     };
     s.server = createServer(handler);
+    // As an HTTP proxy it refuses every tunnel, so a client's HTTPS attempt fails at once
+    // (and, for a GOINSECURE path, the go command falls back to plain HTTP).
+    s.server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+      s.connects.push(req.url ?? '');
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
     s.second = createServer(handler);
     s.port = await listen(s.server);
     s.secondPort = await listen(s.second);
     return s;
+  }
+
+  /** This server as an HTTP proxy: `http://127.0.0.1:<port>`. */
+  get proxyUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** The resolver's dialOverride. */
