@@ -10,6 +10,12 @@ export type GitFailure = 'exit' | 'timeout' | 'aborted' | 'too-large' | 'spawn';
  * Adapters turn this into a ModgateError with `mapGitError`.
  */
 export class GitCommandError extends Error {
+  /**
+   * Set by GitRunner when ssh ran with a key the server holds: the known_hosts file it checked
+   * host keys against (for the error message; a path, never key material).
+   */
+  knownHosts?: string;
+
   constructor(
     readonly failure: GitFailure,
     readonly args: readonly string[],

@@ -9,8 +9,9 @@ import {
   type GitCredential,
 } from './git-credentials.js';
 import { gitEnvironment } from './git-environment.js';
-import { GitProcess, runGit, type GitOutput } from './git-process.js';
+import { GitCommandError, GitProcess, runGit, type GitOutput } from './git-process.js';
 import { Semaphore } from './semaphore.js';
+import type { SshIdentities, SshSetup } from './ssh-identities.js';
 import { redactUrl } from '../../../log/index.js';
 
 /** What a git command is, for limits and timeouts. */
@@ -40,6 +41,12 @@ export interface GitRunnerOptions {
    */
   credentialLookup?: CredentialLookup;
   sshCommand?: string;
+  /**
+   * ssh keys the server holds, per host: a network command against an ssh remote whose host
+   * has one runs with modgate's ssh command (key, known_hosts, host key checking) instead of
+   * the user's ssh set-up.
+   */
+  ssh?: SshIdentities;
   allowedProtocols?: readonly string[];
   /** Network commands (ls-remote, fetch) at once, over all hosts. Default 8. */
   maxConcurrent?: number;
@@ -107,11 +114,14 @@ export class GitRunner {
 
   /** Runs a command to completion (stdout collected); throws GitCommandError. */
   async run(args: readonly string[], opts: GitRunOptions): Promise<GitOutput> {
-    const { processOptions, release } = await this.prepare(opts);
+    const { processOptions, release, ssh } = await this.prepare(opts);
     try {
       return await runGit(args, { ...processOptions, maxStdout: opts.maxStdout }, (p) =>
         this.track(p, opts),
       );
+    } catch (err) {
+      if (err instanceof GitCommandError && ssh !== undefined) err.knownHosts = ssh.knownHosts;
+      throw err;
     } finally {
       release();
     }
@@ -143,6 +153,7 @@ export class GitRunner {
   private async prepare(opts: GitRunOptions): Promise<{
     processOptions: ConstructorParameters<typeof GitProcess>[1];
     release: () => void;
+    ssh: SshSetup | undefined;
   }> {
     if (this.closed) throw new Error('git runner closed');
     const { env, secrets: configured, entries } = await this.environment();
@@ -176,6 +187,15 @@ export class GitRunner {
         secrets = [...configured, ...extra.secrets];
       }
     }
+    // The server's key for this remote's host replaces the user's ssh set-up, for this
+    // command only (GIT_SSH_COMMAND also overrides core.sshCommand; the variant is pinned
+    // because the command is OpenSSH's whatever GIT_SSH_VARIANT / ssh.variant say).
+    const ssh = opts.url !== undefined ? this.options.ssh?.forUrl(opts.url) : undefined;
+    if (ssh !== undefined) {
+      commandEnv.GIT_SSH_COMMAND = ssh.command;
+      commandEnv.GIT_SSH_VARIANT = 'ssh';
+      delete commandEnv.GIT_SSH;
+    }
     if (opts.gitDir !== undefined) commandEnv.GIT_DIR = opts.gitDir;
     // Outside a repository, never discover one above our directory.
     else commandEnv.GIT_CEILING_DIRECTORIES = dirname(this.options.dir);
@@ -188,6 +208,7 @@ export class GitRunner {
         scrub: (text) => redactUrl(scrubSecrets(text, secrets)),
       },
       release,
+      ssh,
     };
   }
 

@@ -14,7 +14,11 @@
  *   still applies, configured credentials reach git only through its environment, and no
  *   error message carries a secret; git failures become ModgateErrors in one function
  *   (`mapGitError`): missing repository → not-found, authentication → forbidden naming the
- *   host, network → upstream/timeout naming the host.
+ *   host, a refused ssh host key → upstream naming the host and the known_hosts file,
+ *   network → upstream/timeout naming the host;
+ * - ssh keys the server holds (`SshIdentities`) are used per remote host, only that key, in
+ *   batch mode, with strict (or accept-new) host key checking against a known_hosts file;
+ *   hosts without one keep the user's ssh set-up.
  */
 export { GitRepoCache, type GitRepoCacheOptions } from './git-repo-cache.js';
 export { GitCodeHost, type GitCodeHostOptions } from './git-code-host.js';
@@ -23,3 +27,13 @@ export type { GitCredential, CredentialLookup, HostCredentials } from './git-cre
 export type { GitRefs } from './git-refs.js';
 export { mapGitError } from './map-git-error.js';
 export { DEFAULT_GIT_SCHEMES, gitSchemesForRewrites } from './git-remote.js';
+export {
+  SshIdentities,
+  parseSshHostPattern,
+  sshPathProblem,
+  type SshHostKeyChecking,
+  type SshKeyEntry,
+  type SshIdentityOptions,
+  type SshSetup,
+} from './ssh-identities.js';
+export { checkSshFiles } from './check-ssh-files.js';

@@ -42,14 +42,19 @@ const UNREACHABLE = [
   /no route to host/i,
   /connection reset/i,
   /ssl|tls|certificate/i,
-  /host key verification failed/i,
 ];
+
+/** ssh refused the server's host key: unknown (strict checking) or changed. */
+const HOST_KEY = /host key verification failed/i;
+const HOST_KEY_CHANGED = /remote host identification has changed|host key for \S+ has changed/i;
 
 /**
  * The one place git failures become ModgateErrors (the CodeHost contract's error kinds):
  * - repository missing (404, "Repository not found", git daemon's "not exported") → `not-found`;
  * - authentication failures (401/403, "could not read Username", publickey) → `forbidden`,
  *   "authentication failed for <host>" — never a mysterious 404;
+ * - ssh refusing the host's key → `upstream`, "host key verification failed for <host>",
+ *   saying whether the key is unknown or changed and naming the known_hosts file;
  * - our own timeout, or git's "timed out" → `timeout`; DNS, refused connections, TLS →
  *   `upstream`; both name the host;
  * - anything else → `upstream` with the last line of git's stderr.
@@ -88,6 +93,13 @@ export function mapGitError(err: unknown, ctx: GitErrorContext): ModgateError {
       break;
   }
   const text = err.stderr;
+  if (HOST_KEY.test(text)) {
+    const file = err.knownHosts ?? 'the known_hosts files of the user running modgate';
+    const why = HOST_KEY_CHANGED.test(text)
+      ? `its key does not match the one recorded in ${file} (the key changed, or someone is in the way)`
+      : `its key is not in ${file} and host key checking is strict (add it with ssh-keyscan after checking its fingerprint)`;
+    return make('upstream', `host key verification failed for ${ctx.host} (${ctx.what}): ${why}`);
+  }
   if (NOT_FOUND.some((re) => re.test(text))) {
     return make('not-found', `${ctx.what}: repository not found${suffix}`);
   }
