@@ -21,7 +21,12 @@ import {
   readNetrcFile,
   type CredentialSource,
 } from '../upstream/direct/discovery/index.js';
-import { GitRepoCache, gitSchemesForRewrites } from '../upstream/direct/git/index.js';
+import {
+  GitRepoCache,
+  SshIdentities,
+  checkSshFiles,
+  gitSchemesForRewrites,
+} from '../upstream/direct/git/index.js';
 import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
@@ -213,6 +218,13 @@ async function buildDirect(
   const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
   if (config.direct.netrc !== '') sources.push(await readNetrcFile(config.direct.netrc));
   const credentials = new ChainedCredentials(sources);
+  // ssh keys: a bad file is a start-up error naming it, not an obscure failure per fetch.
+  const ssh = {
+    keys: config.direct.sshKeys,
+    knownHosts: config.direct.sshKnownHosts,
+    hostKeyChecking: config.direct.sshHostKeyChecking,
+  };
+  await checkSshFiles(ssh);
   const resolver = new RepoResolver({
     http: client,
     rewrites: config.direct.rewrites.map((r) => ({ ...r })),
@@ -226,6 +238,7 @@ async function buildDirect(
   const git = new GitRepoCache({
     dir: join(base, '.git-cache'),
     credentialLookup: (host) => credentials.forHost(host),
+    ...(ssh.keys.length > 0 ? { ssh: new SshIdentities(ssh) } : {}),
     allowedSchemes: gitSchemesForRewrites(config.direct.rewrites.map((r) => r.url)),
   });
   const upstream = new DirectUpstream(

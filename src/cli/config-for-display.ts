@@ -33,6 +33,9 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       rewrites: c.direct.rewrites.map((r) => `${r.pattern}=${redactUrl(r.url)}`),
       credentials: c.direct.credentials.map((cr) => `${cr.host}=[redacted]`),
       netrc: c.direct.netrc,
+      ssh_keys: c.direct.sshKeys.map((k) => `${k.host}=${k.path}`),
+      ssh_known_hosts: c.direct.sshKnownHosts,
+      ssh_host_key_checking: c.direct.sshHostKeyChecking,
     },
     sumdb: {
       databases: c.sumdb.databases.map(redactUrl),

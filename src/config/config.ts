@@ -25,7 +25,9 @@ export interface Config {
   /**
    * Direct fetching from version control (for `direct` upstream entries and private modules):
    * GOINSECURE-syntax patterns, GOVCS-syntax policy, `PATTERN=URL` rewrites, `HOST=TOKEN` or
-   * `HOST=USER:TOKEN` credentials, a .netrc path.
+   * `HOST=USER:TOKEN` credentials, a .netrc path; `HOST=PATH` ssh private keys (paths
+   * absolute), the known_hosts file for them (`''` = ssh's own) and how strictly host keys
+   * are checked.
    */
   readonly direct: {
     readonly insecure: string;
@@ -37,6 +39,9 @@ export interface Config {
       readonly token: string;
     }[];
     readonly netrc: string;
+    readonly sshKeys: readonly { readonly host: string; readonly path: string }[];
+    readonly sshKnownHosts: string;
+    readonly sshHostKeyChecking: 'strict' | 'accept-new';
   };
   /**
    * Checksum databases in GOSUMDB syntax (`off` entries dropped); whether to serve /sumdb/;

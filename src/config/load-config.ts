@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { CONFIG_KEYS, envNameFor } from './config-keys.js';
@@ -174,6 +175,13 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
           : { host, token: secret };
       }),
       netrc: p.direct.netrc.trim() === '' ? '' : resolve(cwd, p.direct.netrc.trim()),
+      sshKeys: p.direct.ssh_keys.map((entry) => {
+        const eq = entry.indexOf('=');
+        const path = eq < 0 ? '' : entry.slice(eq + 1).trim();
+        return { host: (eq < 0 ? entry : entry.slice(0, eq)).trim(), path: filePath(cwd, path) };
+      }),
+      sshKnownHosts: filePath(cwd, p.direct.ssh_known_hosts.trim()),
+      sshHostKeyChecking: p.direct.ssh_host_key_checking,
     },
     sumdb: {
       databases: p.sumdb.databases.filter((d) => d !== 'off'),
@@ -188,6 +196,13 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       url: p.sumdb.server.url.trim().replace(/\/+$/, ''),
     },
   };
+}
+
+/** A file setting: `''` stays `''`, `~/` is the home directory, relative is from `cwd`. */
+function filePath(cwd: string, path: string): string {
+  if (path === '') return '';
+  if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1));
+  return resolve(cwd, path);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -121,6 +121,9 @@ export const configSchema = z
         rewrites: stringList.prefault([]),
         credentials: stringList.prefault([]),
         netrc: z.string().prefault(''),
+        ssh_keys: stringList.prefault([]),
+        ssh_known_hosts: z.string().prefault(''),
+        ssh_host_key_checking: z.enum(['strict', 'accept-new']).prefault('strict'),
       })
       .strict()
       .prefault({}),

@@ -4,6 +4,7 @@ import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { parseGosumdb, sumdbNameProblem } from '../sumdb/gosumdb-config.js';
 import { isValidKeyName } from '../sumdb/note/index.js';
 import { compileRewrites, parseVcsPolicy } from '../upstream/direct/discovery/index.js';
+import { parseSshHostPattern, sshPathProblem } from '../upstream/direct/git/index.js';
 import type { Config } from './config.js';
 
 export interface ConfigProblem {
@@ -53,6 +54,7 @@ export function validateSemantics(config: Config): ConfigProblem[] {
       });
     }
   }
+  problems.push(...sshProblems(config));
   for (const entry of config.sumdb.databases) {
     try {
       parseGosumdb(entry);
@@ -62,6 +64,33 @@ export function validateSemantics(config: Config): ConfigProblem[] {
     }
   }
   problems.push(...sumdbServerProblems(config));
+  return problems;
+}
+
+/**
+ * ssh keys: HOST=PATH with a host ssh can be matched on and paths ssh takes literally (the
+ * files themselves are checked when modgate starts: checkSshFiles).
+ */
+function sshProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const { host, path } of config.direct.sshKeys) {
+    if (parseSshHostPattern(host) === undefined || path === '') {
+      problems.push({
+        key: 'direct.ssh_keys',
+        message: `an entry for "${host}" is not HOST=PATH with HOST one of host, host:port, [v6addr]:port, *.domain or * (e.g. "git.corp.example=/etc/modgate/id_ed25519")`,
+      });
+      continue;
+    }
+    const bad = sshPathProblem(path);
+    if (bad !== undefined) {
+      problems.push({ key: 'direct.ssh_keys', message: `the key for ${host} (${path}): ${bad}` });
+    }
+  }
+  const known = config.direct.sshKnownHosts;
+  const bad = known === '' ? undefined : sshPathProblem(known);
+  if (bad !== undefined) {
+    problems.push({ key: 'direct.ssh_known_hosts', message: `${known}: ${bad}` });
+  }
   return problems;
 }
 
