@@ -103,6 +103,12 @@ async function buildRepos(): Promise<void> {
     'l4',
     '2023-01-04T10:00:00Z',
   );
+  // vanity.example/lib/v2 on a major branch.
+  await fx.git(lib, ['checkout', '-q', '-b', 'dev2']);
+  c.l5 = await fx.commit(lib, { 'go.mod': `module ${V}/lib/v2\n` }, 'l5', '2023-02-05T00:00:00Z');
+  await fx.git(lib, ['tag', 'v2.0.0']);
+  c.l6 = await fx.commit(lib, { 'd.go': 'package lib\n' }, 'l6', '2023-02-06T00:00:00Z');
+  await fx.git(lib, ['checkout', '-q', 'main']);
 
   // group/sub/proj — a GitLab-style nested group: the go-import prefix has four elements;
   // an `api` module in a subdirectory.
@@ -139,6 +145,16 @@ async function buildRepos(): Promise<void> {
   );
   await fx.git(yaml, ['tag', 'v2.2.0']);
   c.y5 = await fx.commit(yaml, { 'w.go': 'package yaml\n' }, 'y5', '2019-05-01T00:00:00Z');
+  // A v2 tag whose go.mod names the repository's GitHub path instead of the gopkg.in one.
+  await fx.git(yaml, ['checkout', '-q', '-b', 'elsewhere']);
+  await fx.commit(
+    yaml,
+    { 'go.mod': 'module github.com/go-yaml/yaml\n' },
+    'y5b',
+    '2019-05-15T00:00:00Z',
+  );
+  await fx.git(yaml, ['tag', 'v2.3.0']);
+  await fx.git(yaml, ['checkout', '-q', 'main']);
   c.y6 = await fx.commit(
     yaml,
     { 'go.mod': 'module gopkg.in/yaml.v3\n' },
@@ -177,14 +193,14 @@ function servePages(port: number): void {
   meta.meta(`http://${V}/group/sub`, [[`${V}/group/sub`, 'git', `${daemon}/group/sub`]]);
   const lib = [[`${V}/lib`, 'git', `${daemon}/lib`]] as const;
   // A vanity server answers the same tag for every path under the repository.
-  for (const p of ['lib', 'lib/tools', 'lib/docs']) meta.meta(`http://${V}/${p}`, lib);
+  for (const p of ['lib', 'lib/tools', 'lib/docs', 'lib/v2']) meta.meta(`http://${V}/${p}`, lib);
   const proj = [[`${V}/group/sub/proj`, 'git', `${daemon}/group/sub/proj`]] as const;
   for (const p of ['group/sub/proj', 'group/sub/proj/api']) meta.meta(`http://${V}/${p}`, proj);
   // A page whose only tag is for another path.
   meta.meta(`http://${V}/other`, lib);
   // A deeper page that names another repository for lib: the prefix's own page disagrees.
   meta.meta(`http://${V}/lib/evil`, [[`${V}/lib`, 'git', `${daemon}/yaml`]]);
-  for (const v of ['v1', 'v2', 'v3']) {
+  for (const v of ['v1', 'v2', 'v3', 'v2-unstable']) {
     meta.meta(`http://gopkg.in/yaml.${v}`, [[`gopkg.in/yaml.${v}`, 'git', `${daemon}/yaml`]]);
   }
   meta.meta('http://gopkg.in/user/pkg.v3', [['gopkg.in/user/pkg.v3', 'git', `${daemon}/user/pkg`]]);
@@ -264,6 +280,8 @@ const CASES: readonly Case[] = [
     query: 'v1.0.0',
     expect: 'error',
   },
+  { what: 'vanity /v2 module on a major branch', path: `${L}/v2`, query: 'v2.0.0' },
+  { what: 'vanity /v2 module: pseudo-version', path: `${L}/v2`, query: 'dev2' },
   { what: 'nested groups: root module release', path: P, query: 'v0.2.0' },
   { what: 'nested groups: subdirectory module', path: `${P}/api`, query: 'v0.1.0' },
   { what: 'nested groups: subdirectory module pseudo-version', path: `${P}/api`, query: 'main' },
@@ -302,6 +320,22 @@ const CASES: readonly Case[] = [
     query: 'v2.0.0',
     expect: 'error',
   },
+  {
+    what: 'gopkg.in .v2 tag whose go.mod names another path',
+    path: 'gopkg.in/yaml.v2',
+    query: 'v2.3.0',
+    expect: 'error',
+  },
+  {
+    what: 'gopkg.in -unstable: a commit',
+    path: 'gopkg.in/yaml.v2-unstable',
+    query: s12('y3'),
+  },
+  {
+    what: 'gopkg.in -unstable: a tag',
+    path: 'gopkg.in/yaml.v2-unstable',
+    query: 'v2.1.0',
+  },
   { what: 'gopkg.in .v3 with go.mod', path: 'gopkg.in/yaml.v3', query: 'v3.0.0' },
   { what: 'gopkg.in user form .v3', path: 'gopkg.in/user/pkg.v3', query: 'v3.1.0' },
   {
@@ -319,6 +353,8 @@ const LISTS: Record<string, string> = {
   [`${P}/api`]: 'v0.1.0',
   [`${V}/proxied`]: 'v1.2.3',
   [`${V}/both`]: 'v0.1.0',
+  [`${L}/v2`]: 'v2.0.0',
+  'gopkg.in/yaml.v2-unstable': 'v2.1.0',
   'gopkg.in/yaml.v1': 'v1.0.0',
   'gopkg.in/yaml.v2': 'v2.1.0',
   'gopkg.in/yaml.v3': 'v3.0.0',
