@@ -128,6 +128,16 @@ async function buildRepos(): Promise<void> {
   await fx.git(proj, ['tag', 'api/v0.1.0']);
   c.p2 = await fx.commit(proj, { 'api/b.go': 'package api\n' }, 'p2', '2023-03-02T00:00:00Z');
 
+  // redir — vanity.example/redir, whose go-get page is a redirect to another host.
+  const redir = await fx.newRepo('redir');
+  await fx.commit(
+    redir,
+    { 'go.mod': `module ${V}/redir\n`, 'r.go': 'package redir\n' },
+    'r1',
+    '2023-04-01T00:00:00Z',
+  );
+  await fx.git(redir, ['tag', 'v0.0.1']);
+
   // yaml — gopkg.in/yaml.v1, .v2 and .v3 from one repository: no go.mod up to v2.1.0, then
   // go.mod files naming the gopkg.in paths.
   const yaml = await fx.newRepo('yaml');
@@ -195,7 +205,13 @@ function servePages(port: number): void {
   // A vanity server answers the same tag for every path under the repository.
   for (const p of ['lib', 'lib/tools', 'lib/docs', 'lib/v2']) meta.meta(`http://${V}/${p}`, lib);
   const proj = [[`${V}/group/sub/proj`, 'git', `${daemon}/group/sub/proj`]] as const;
-  for (const p of ['group/sub/proj', 'group/sub/proj/api']) meta.meta(`http://${V}/${p}`, proj);
+  meta.meta(`http://${V}/group/sub/proj`, proj);
+  // Tags in a 404 page count.
+  meta.meta(`http://${V}/group/sub/proj/api`, proj, 404);
+  // A redirect to a page on another host (served on 127.0.0.1, which the go command reaches
+  // without the proxy).
+  meta.pages.set(`http://${V}/redir`, { redirectTo: 'http://pages.example/redir?go-get=1' });
+  meta.meta('http://pages.example/redir', [[`${V}/redir`, 'git', `${daemon}/redir`]]);
   // A page whose only tag is for another path.
   meta.meta(`http://${V}/other`, lib);
   // A deeper page that names another repository for lib: the prefix's own page disagrees.
@@ -283,7 +299,12 @@ const CASES: readonly Case[] = [
   { what: 'vanity /v2 module on a major branch', path: `${L}/v2`, query: 'v2.0.0' },
   { what: 'vanity /v2 module: pseudo-version', path: `${L}/v2`, query: 'dev2' },
   { what: 'nested groups: root module release', path: P, query: 'v0.2.0' },
-  { what: 'nested groups: subdirectory module', path: `${P}/api`, query: 'v0.1.0' },
+  { what: 'vanity page that redirects to another host', path: `${V}/redir`, query: 'v0.0.1' },
+  {
+    what: 'nested groups: subdirectory module (page answered 404 with tags)',
+    path: `${P}/api`,
+    query: 'v0.1.0',
+  },
   { what: 'nested groups: subdirectory module pseudo-version', path: `${P}/api`, query: 'main' },
   { what: 'mod go-import: a release from the proxy named', path: `${V}/proxied`, query: 'v1.2.3' },
   { what: 'mod and git go-imports: mod wins', path: `${V}/both`, query: 'v0.1.0' },
