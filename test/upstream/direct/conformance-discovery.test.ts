@@ -3,8 +3,10 @@
  * that need `?go-get=1` discovery: a vanity host (`vanity.example`) and gopkg.in. As in
  * conformance.test.ts, the version, the `.info` Time, the `.mod` bytes, the go.mod and zip
  * `h1:` sums and the version lists must be what `go mod download -json` and
- * `go list -m -versions -retracted` report; errors must be of the same class, with the same
- * message.
+ * `go list -m -versions -retracted` report; errors must be of the same class (ours
+ * `not-found`), with the same message — except where a case documents a wording difference.
+ * `mod` go-imports name a FixtureProxy on 127.0.0.1 (ProxyUpstream on our side), and one page
+ * redirects to a page on another host.
  *
  * How the go command reaches the meta server offline: cmd/go's HTTP clients honour
  * HTTP_PROXY/HTTPS_PROXY (web/http.go: `Proxy: http.ProxyFromEnvironment`) for every host but
@@ -18,9 +20,9 @@
  * git:// URLs, so the repositories are reached directly.
  *
  * Our side: RepoResolver with the same insecure patterns, and GoGetServer's `dialOverride`
- * (HttpClient has no outbound proxy support) with HTTPS for both hosts down, so it too falls
- * back to the same `http://` pages; then directRepoResolver's refs probe and the git cache,
- * as build-app wires them.
+ * (HttpClient, an undici Agent, ignores HTTP_PROXY/HTTPS_PROXY) with HTTPS for both hosts
+ * down (connection refused), so it too falls back to the same `http://` pages; then
+ * directRepoResolver's refs probe and the git cache, as build-app wires them.
  *
  * gopkg.in: Go 1.19 has no static rule for it; the real gopkg.in serves
  * `<meta name="go-import" content="gopkg.in/yaml.v2 git https://gopkg.in/yaml.v2">`, so a
