@@ -97,14 +97,23 @@ export function mapGitError(err: unknown, ctx: GitErrorContext): ModgateError {
     const file = err.knownHosts ?? 'the known_hosts files of the user running modgate';
     const why = HOST_KEY_CHANGED.test(text)
       ? `its key does not match the one recorded in ${file} (the key changed, or someone is in the way)`
-      : `its key is not in ${file} and host key checking is strict (add it with ssh-keyscan after checking its fingerprint)`;
+      : err.knownHosts !== undefined
+        ? `its key is not in ${file} and host key checking is strict (add it with ssh-keyscan after checking its fingerprint)`
+        : `its key is not in ${file} (ssh runs in batch mode and cannot ask)`;
     return make('upstream', `host key verification failed for ${ctx.host} (${ctx.what}): ${why}`);
   }
   if (NOT_FOUND.some((re) => re.test(text))) {
     return make('not-found', `${ctx.what}: repository not found${suffix}`);
   }
   if (AUTH.some((re) => re.test(text))) {
-    return make('forbidden', `authentication failed for ${ctx.host} (${ctx.what})${suffix}`);
+    // The line that says why (ssh's "Permission denied (publickey)."), not git's closing
+    // "...and the repository exists.".
+    // ssh's `user@host: ` prefix is dropped (URLs in messages carry no user either).
+    const why = matchingLine(text, AUTH).replace(/^[^\s@/]+@[^\s:]+:\s+(?=permission denied)/i, '');
+    return make(
+      'forbidden',
+      `authentication failed for ${ctx.host} (${ctx.what})${why === '' ? suffix : `: ${why}`}`,
+    );
   }
   if (TIMED_OUT.some((re) => re.test(text))) {
     return make('timeout', `${ctx.what}: timed out talking to ${ctx.host}${suffix}`);
@@ -115,13 +124,25 @@ export function mapGitError(err: unknown, ctx: GitErrorContext): ModgateError {
   return make('upstream', `${ctx.what}: git failed (exit status ${err.exitCode})${suffix}`);
 }
 
+/** The first line of stderr matching one of `patterns`, trimmed and bounded ('' if none). */
+function matchingLine(stderr: string, patterns: readonly RegExp[]): string {
+  for (const raw of stderr.split(/\r?\n|\r/)) {
+    const line = raw.trim();
+    if (patterns.some((re) => re.test(line))) return bounded(line);
+  }
+  return '';
+}
+
+function bounded(line: string): string {
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 /** The last non-empty line of git's stderr, trimmed and bounded. */
 export function lastLine(stderr: string): string {
   const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim());
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i];
-    if (line !== undefined && line !== '')
-      return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+    if (line !== undefined && line !== '') return bounded(line);
   }
   return '';
 }

@@ -234,7 +234,10 @@ describe('mapGitError: ssh host key failures name the host and the known_hosts f
     );
     const c = mapGitError(denied, ctx);
     assert.equal(c.kind, 'forbidden');
-    assert.match(c.message, /^authentication failed for git\.corp\.example:2222/);
+    assert.match(
+      c.message,
+      /^authentication failed for git\.corp\.example:2222 \(.*\): Permission denied \(publickey\)\.$/,
+    );
   });
 });
 
