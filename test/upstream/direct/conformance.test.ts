@@ -20,36 +20,16 @@
  * every query, one `go list`), and each case compares against those answers.
  */
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
 import { ModgateError, notFound } from '../../../src/errors/index.js';
 import { DirectUpstream } from '../../../src/upstream/direct/direct-upstream.js';
-import { hashGoMod, hashZipFile } from '../../../src/zip/index.js';
+import { hashGoMod } from '../../../src/zip/index.js';
 import { GoSandbox } from '../../support/go-sandbox.js';
 import { GitFixture } from './git/git-fixture.js';
-
-/** An `.info` file. */
-interface GoInfo {
-  Version: string;
-  Time: string;
-  Origin?: { VCS?: string; URL?: string; Subdir?: string; Ref?: string; Hash?: string };
-}
-
-/** One object of `go mod download -json` output. */
-interface GoDownload {
-  Path: string;
-  Version: string;
-  Query?: string;
-  Error?: string;
-  Info?: string;
-  GoMod?: string;
-  Sum?: string;
-  GoModSum?: string;
-}
+import { parseJsonStream, zipSum, type GoDownload, type GoInfo } from './conformance-support.js';
 
 interface Case {
   /** What the case shows (also its test name). */
@@ -416,28 +396,6 @@ const LISTS: Record<string, string> = {
   'example.com/odd.git': 'v0.1.0',
 };
 
-/** Concatenated pretty-printed JSON objects (the go command's -json output). */
-function parseJsonStream<T>(text: string): T[] {
-  const out: T[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === '{') {
-      if (depth++ === 0) start = i;
-    } else if (ch === '}') {
-      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)) as T);
-    }
-  }
-  return out;
-}
-
 before(async () => {
   fx = await GitFixture.create();
   await buildRepos();
@@ -502,18 +460,6 @@ after(async () => {
   if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
 });
 
-/** The h1 of our zip for a version (spooled to a file and hashed over every entry). */
-async function ourZipSum(path: string, version: string): Promise<string> {
-  const { stream } = await upstream.zip(path, version, ctx);
-  const file = join(scratch, `${Math.random().toString(36).slice(2)}.zip`);
-  await pipeline(stream, createWriteStream(file));
-  try {
-    return await hashZipFile(file);
-  } finally {
-    await rm(file, { force: true });
-  }
-}
-
 function queryOf(k: Case): string {
   return typeof k.query === 'string' ? k.query : k.query();
 }
@@ -550,7 +496,7 @@ async function conform(k: Case): Promise<void> {
   const mod = await upstream.mod(k.path, info.version, ctx);
   assert.equal(mod.toString('latin1'), (await readFile(want.GoMod!)).toString('latin1'));
   assert.equal(hashGoMod(mod), want.GoModSum);
-  assert.equal(await ourZipSum(k.path, info.version), want.Sum);
+  assert.equal(await zipSum(upstream, scratch, k.path, info.version), want.Sum);
 }
 
 for (const k of CASES) test(k.what, () => conform(k));
