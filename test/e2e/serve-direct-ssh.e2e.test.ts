@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,7 +18,9 @@ import { SshdFixture } from '../upstream/direct/git/sshd-fixture.js';
  * SSH keys held by modgate, against a real OpenSSH server on 127.0.0.1 (run from a temporary
  * directory as the current user; `node scripts/setup.mjs --test` installs openssh-server).
  * The go client has no ssh, no key and no git access: it only talks to modgate.
- * - the configured key: the go command downloads the module, with the same h1 sums as
+ * - the configured key: the go command downloads the module, with the same h1 sums as the
+ *   go command itself gets in GOPROXY=direct mode over ssh (the oracle: its go-get request
+ *   answered through HTTP_PROXY, its git given the key through GIT_SSH_COMMAND) and as
  *   modgate gives for a file:// copy of the same repository;
  * - a key the server rejects: "authentication failed for 127.0.0.1:<port>", never a 404;
  * - an unknown host key under strict checking: refused, naming the host and the file;
@@ -36,6 +39,7 @@ describe(
     let wrong: string;
     let known: string;
     let secrets: string[];
+    let meta: Server;
     const instances: Array<{ app: App; dataDir: string }> = [];
 
     before(async () => {
@@ -64,12 +68,28 @@ describe(
         secrets.push(...lines.filter((l) => l !== '' && !l.startsWith('-----')));
       }
       go = await GoSandbox.create();
+      // For the go command in direct mode: an HTTP proxy that answers every ?go-get=1 request
+      // with the repository's ssh URL (CONNECT, i.e. https, is refused: GOINSECURE falls back).
+      meta = createServer((req, res) => {
+        const m = /^http:\/\/git\.corp\.example\/([a-z]+)\?go-get=1$/.exec(req.url ?? '');
+        if (m === null) {
+          res.writeHead(404).end();
+          return;
+        }
+        const repoUrl = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${git.srv}/${m[1] ?? ''}`;
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(
+          `<html><head><meta name="go-import" content="git.corp.example/${m[1] ?? ''} git ${repoUrl}"></head></html>\n`,
+        );
+      });
+      await new Promise<void>((resolve) => meta.listen(0, '127.0.0.1', resolve));
     });
     after(async () => {
       for (const { app, dataDir } of instances) {
         await app.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
+      meta?.close();
       await sshd?.close();
       await git?.close();
       await go?.cleanup();
@@ -110,13 +130,33 @@ describe(
       for (const s of secrets) assert.ok(!text.includes(s), `${where} contains key material`);
     }
 
-    async function download(url: string): Promise<{ Sum: string; GoModSum: string }> {
+    interface Download {
+      Version: string;
+      Sum: string;
+      GoModSum: string;
+    }
+
+    async function download(url: string, env: Record<string, string> = {}): Promise<Download> {
       await go.clearModCache();
       const r = await go.run(['mod', 'download', '-json', 'git.corp.example/tool@v1.2.0'], {
         proxy: url,
+        env,
       });
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      return JSON.parse(r.stdout) as { Sum: string; GoModSum: string };
+      const { Version, Sum, GoModSum } = JSON.parse(r.stdout) as Download;
+      return { Version, Sum, GoModSum };
+    }
+
+    /** The oracle: the go command itself, GOPROXY=direct, over ssh with the good key. */
+    function goDirect(): Promise<Download> {
+      const port = (meta.address() as { port: number }).port;
+      return download('direct', {
+        GOPRIVATE: 'git.corp.example',
+        GOINSECURE: 'git.corp.example',
+        HTTP_PROXY: `http://127.0.0.1:${port}`,
+        HTTPS_PROXY: `http://127.0.0.1:${port}`,
+        GIT_SSH_COMMAND: `ssh -i ${good} -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=${known}`,
+      });
     }
 
     test('the configured key: the go command downloads the module, same sums as file://', async () => {
@@ -127,10 +167,9 @@ describe(
       });
       const viaSsh = await download(mg.url);
       assert.match(viaSsh.Sum, /^h1:/);
+      assert.deepEqual(viaSsh, await goDirect());
       const onDisk = await start({ 'direct.rewrites': `git.corp.example/*=file://${git.srv}/*` });
-      const viaFile = await download(onDisk.url);
-      assert.equal(viaSsh.Sum, viaFile.Sum);
-      assert.equal(viaSsh.GoModSum, viaFile.GoModSum);
+      assert.deepEqual(await download(onDisk.url), viaSsh);
       // And a program that uses it builds, with go.sum written from modgate's answers.
       const dir = await go.newModule('example.com/usetool');
       await writeFile(
