@@ -359,6 +359,26 @@ describe('git over ssh against a real sshd on 127.0.0.1', { skip: why }, () => {
     assert.equal(await git.cache({ ssh: ids }).probe(url), true);
   });
 
+  test('core.sshCommand: kept for hosts without a key, overridden for a host with one', async () => {
+    const gitconfig = join(sshd.dir, 'user.gitconfig');
+    await writeFile(
+      gitconfig,
+      `[core]\n\tsshCommand = ssh -i ${good} -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=${known}\n`,
+    );
+    const env = { ...git.env, GIT_CONFIG_GLOBAL: gitconfig };
+    const elsewhere = git.cache({
+      env,
+      ssh: new SshIdentities({ keys: [{ host: 'elsewhere.example', path: wrong }] }),
+    });
+    assert.equal(await elsewhere.probe(url), true);
+    const here = git.cache({
+      env,
+      ssh: new SshIdentities({ keys: [{ host: '127.0.0.1', path: wrong }], knownHosts: known }),
+    });
+    const err = await failure(here.probe(url));
+    assert.equal(err.kind, 'forbidden', err.message);
+  });
+
   test("no key for the host: the user's GIT_SSH_COMMAND is used as before", async () => {
     const cache = git.cache({
       env: {
