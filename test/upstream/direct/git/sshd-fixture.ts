@@ -114,6 +114,13 @@ export class SshdFixture {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.proc = proc;
+    // Should the test process die without calling close(), sshd (a daemon that outlives its
+    // parent) goes with it.
+    const reap = (): void => {
+      proc.kill('SIGKILL');
+    };
+    process.once('exit', reap);
+    proc.once('exit', () => process.removeListener('exit', reap));
     proc.stderr?.setEncoding('utf8');
     proc.stderr?.on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-64 * 1024)));
     const deadline = Date.now() + 5000;
