@@ -13,8 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-function run(cmd, argv) {
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
+function run(cmd, argv, env = process.env) {
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
@@ -42,6 +42,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 process.stderr.write(`[test] node --test (${files.length} files)\n`);
+// Tests talk to 127.0.0.1 only: a proxy set for this machine (HTTPS_PROXY for npm or apt) must
+// not reach modgate, git or the go command inside them; tests that need a proxy set their own.
+const testEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(https?|no|all)_proxy$/i.test(k)),
+);
 process.exit(
-  run(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...files]),
+  run(
+    process.execPath,
+    ['--enable-source-maps', '--test', '--test-concurrency=2', ...files],
+    testEnv,
+  ),
 );

@@ -11,6 +11,7 @@ import { ModuleService } from '../service/module-service.js';
 import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
 import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
+import { outboundProxyFromEnv, type OutboundProxySettings } from '../upstream/outbound-proxy.js';
 import { ProxyUpstream } from '../upstream/proxy-upstream.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { DirectUpstream, directRepoResolver } from '../upstream/direct/index.js';
@@ -47,11 +48,15 @@ import { MODGATE_VERSION } from './version.js';
  * wired here as decorators or policy entries, not threaded through constructors.
  */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  // HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the go command and git read them; a malformed one
+  // stops start-up before anything is opened.
+  const proxy = outboundProxyFromEnv(process.env);
   const storage = await buildStorage(config);
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
     maxConnections: config.upstreamHttp.maxConnections,
     userAgent: `modgate/${MODGATE_VERSION}`,
+    proxy,
   });
   const spoolDir =
     config.storage.backend === 'disk'
@@ -138,6 +143,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           upstream: upstream.description,
           private: privatePatterns,
           checksumVerification: checksumGate?.database ?? 'off',
+          ...describeProxy(proxy),
         },
         'modgate listening',
       );
@@ -263,4 +269,13 @@ async function buildDirect(
     },
   );
   return { upstream, close: () => git.close() };
+}
+
+/** The outbound proxies for the start-up log: host and port only, never credentials. */
+function describeProxy(proxy: OutboundProxySettings): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (proxy.httpsProxy) out.httpsProxy = `${proxy.httpsProxy.protocol}//${proxy.httpsProxy.host}`;
+  if (proxy.httpProxy) out.httpProxy = `${proxy.httpProxy.protocol}//${proxy.httpProxy.host}`;
+  if ((out.httpsProxy || out.httpProxy) && proxy.noProxy) out.noProxy = proxy.noProxy;
+  return out;
 }

@@ -1,12 +1,18 @@
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, ProxyAgent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ModgateError } from '../errors/index.js';
+import { proxyFor, type OutboundProxySettings } from './outbound-proxy.js';
 
 export interface HttpClientOptions {
   connectTimeoutMs: number;
   /** Keep-alive connections per origin. */
   maxConnections: number;
   userAgent: string;
+  /**
+   * Outbound HTTP proxies (HTTPS_PROXY / HTTP_PROXY / NO_PROXY with the go command's rules,
+   * see outbound-proxy.ts); none when absent.
+   */
+  proxy?: OutboundProxySettings;
 }
 
 export interface HttpResponse {
@@ -23,20 +29,39 @@ const MAX_REDIRECTS = 10;
  * A pooled HTTP client for upstream proxies: one undici Agent (a keep-alive pool per origin),
  * redirects followed like the go command does (at most 10 hops, never from https to http),
  * transport failures converted to ModgateErrors whose messages name the URL without
- * credentials. Callers own the response body and must consume or destroy it.
+ * credentials. Requests go through the configured outbound proxy where the go command's rules
+ * say so: http URLs as absolute-form requests to the proxy, https URLs through a CONNECT
+ * tunnel (TLS end to end). Callers own the response body and must consume or destroy it.
  */
 export class HttpClient {
   private readonly agent: Agent;
+  private readonly proxyAgents = new Map<string, ProxyAgent>();
 
   constructor(private readonly options: HttpClientOptions) {
-    this.agent = new Agent({
-      connections: options.maxConnections,
+    this.agent = new Agent(this.poolOptions());
+  }
+
+  private poolOptions() {
+    return {
+      connections: this.options.maxConnections,
       keepAliveTimeout: 30_000,
-      connect: { timeout: options.connectTimeoutMs },
+      connect: { timeout: this.options.connectTimeoutMs },
       // Overall deadlines come from the caller's AbortSignal; these only bound silence.
       headersTimeout: 0,
       bodyTimeout: 0,
-    });
+    };
+  }
+
+  /** The dispatcher for `url`, and how to name its proxy in errors (never with credentials). */
+  private route(url: URL): { dispatcher: Dispatcher; via: string } {
+    const proxy = this.options.proxy === undefined ? undefined : proxyFor(url, this.options.proxy);
+    if (proxy === undefined) return { dispatcher: this.agent, via: '' };
+    let agent = this.proxyAgents.get(proxy.href);
+    if (agent === undefined) {
+      agent = new ProxyAgent({ ...this.poolOptions(), uri: proxy.href, proxyTunnel: false });
+      this.proxyAgents.set(proxy.href, agent);
+    }
+    return { dispatcher: agent, via: ` (through proxy ${proxy.protocol}//${proxy.host})` };
   }
 
   async get(
@@ -47,8 +72,9 @@ export class HttpClient {
     let headers: Record<string, string> = { ...opts.headers };
     for (let hop = 0; ; hop++) {
       let res;
+      const { dispatcher, via } = this.route(current);
       try {
-        res = await this.agent.request({
+        res = await dispatcher.request({
           origin: current.origin,
           path: current.pathname + current.search,
           method: 'GET',
@@ -56,7 +82,7 @@ export class HttpClient {
           signal: opts.signal,
         });
       } catch (err) {
-        throw transportError(err, opts.label, opts.signal);
+        throw transportError(err, opts.label + via, opts.signal);
       }
       // Consumers see errors through their own listeners (iteration, pipeline); this one only
       // keeps a late error on an abandoned body (e.g. an abort after destroy) from being fatal.
@@ -94,7 +120,10 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([
+      this.agent.close(),
+      ...[...this.proxyAgents.values()].map((a) => a.close()),
+    ]);
   }
 }
 
@@ -108,6 +137,13 @@ export function transportError(err: unknown, label: string, signal: AbortSignal)
   }
   if (err instanceof undiciErrors.ConnectTimeoutError) {
     return new ModgateError('timeout', `${label}: connect timed out`, { cause: err });
+  }
+  if (err instanceof Error && /^Proxy response \(\d+\)/.test(err.message)) {
+    const status = /\((\d+)\)/.exec(err.message)?.[1] ?? '?';
+    const why = status === '407' ? ' (proxy authentication required or refused)' : '';
+    return new ModgateError('upstream', `${label}: the proxy answered ${status}${why}`, {
+      cause: err,
+    });
   }
   const code = (err as { code?: unknown }).code;
   const detail = typeof code === 'string' ? code : err instanceof Error ? err.message : 'error';
