@@ -6,7 +6,7 @@ import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-k
 import type { Upstream } from '../upstream/upstream.js';
 import { ByteLru } from './byte-lru.js';
 import { ExpiringMap } from './expiring-map.js';
-import { Singleflight } from './singleflight.js';
+import { Singleflight } from '../async/index.js';
 import { ZipDownload } from './zip-download.js';
 import { hashGoMod, hashZipFile } from '../zip/index.js';
 import type { Readable } from 'node:stream';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteLru } from '../../src/service/byte-lru.js';
 import { ExpiringMap } from '../../src/service/expiring-map.js';
-import { Singleflight } from '../../src/service/singleflight.js';
+import { Singleflight } from '../../src/async/index.js';
 import { parseByteRange } from '../../src/http/byte-range.js';
 import { statusForError } from '../../src/http/status-for-error.js';
 import { ModgateError } from '../../src/errors/index.js';

@@ -1,7 +1,7 @@
 import { ModgateError } from '../../errors/index.js';
 import type { Tile, TileReader } from '../tlog/index.js';
 import { HASH_SIZE, tilePath } from '../tlog/index.js';
-import { Coalescer } from './coalescer.js';
+import { Singleflight } from '../../async/index.js';
 import { RecentMap } from './recent-map.js';
 import type { SumdbCache } from './sumdb-cache.js';
 import { sumdbError } from './sumdb-error.js';
@@ -26,8 +26,8 @@ export interface ClientTileReaderOptions {
  * change); partial ones, superseded as the log grows, only to memory.
  */
 export class ClientTileReader implements TileReader {
-  private readonly reads = new Coalescer<Buffer>();
-  private readonly fetches = new Coalescer<Buffer>();
+  private readonly reads = new Singleflight<Buffer>();
+  private readonly fetches = new Singleflight<Buffer>();
   private readonly memory: RecentMap<Buffer>;
   /** Full tiles known to be in the persistent cache. */
   private readonly persisted = new RecentMap<true>(100_000);

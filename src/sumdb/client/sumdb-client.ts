@@ -10,7 +10,7 @@ import {
   tilePath,
 } from '../tlog/index.js';
 import { ClientTileReader } from './client-tile-reader.js';
-import { Coalescer } from './coalescer.js';
+import { Singleflight } from '../../async/index.js';
 import { parseDataTile } from './data-tile.js';
 import type { SumdbCache } from './sumdb-cache.js';
 import { sumdbError } from './sumdb-error.js';
@@ -78,8 +78,8 @@ export class SumdbClient {
   private readonly cache: SumdbCache;
   private readonly tiles: ClientTileReader;
   private readonly timeline: Timeline;
-  private readonly lookups = new Coalescer<LookupRecord>();
-  private readonly latestFetches = new Coalescer<SignedTree>();
+  private readonly lookups = new Singleflight<LookupRecord>();
+  private readonly latestFetches = new Singleflight<SignedTree>();
   private readonly latestMaxAgeMs: number;
   private readonly now: () => number;
   private readonly onCacheError: (file: string, err: unknown) => void;

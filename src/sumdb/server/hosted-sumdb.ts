@@ -1,6 +1,6 @@
 import { ModgateError } from '../../errors/index.js';
 import { isCanonicalFor } from '../../protocol/proxy-request.js';
-import { Coalescer } from '../client/coalescer.js';
+import { Singleflight } from '../../async/index.js';
 import { formatRecord, tilePath, type Tile } from '../tlog/index.js';
 import type { SumdbLog } from './sumdb-log.js';
 
@@ -25,7 +25,7 @@ export interface ModuleHashSource {
  */
 export class HostedSumdb {
   readonly name: string;
-  private readonly lookups = new Coalescer<Buffer>();
+  private readonly lookups = new Singleflight<Buffer>();
 
   constructor(
     private readonly log: SumdbLog,

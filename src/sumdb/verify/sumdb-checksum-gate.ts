@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { untilAborted } from '../../async/index.js';
 import { ModgateError, errorKind } from '../../errors/index.js';
 import { matchPrefixPatterns } from '../../module/index.js';
 import type { ChecksumGate, FileToStore } from '../../service/module-service.js';
@@ -63,7 +64,7 @@ export class SumdbChecksumGate implements ChecksumGate {
       // As the go command asks: `<version>/go.mod` for a go.mod. Both forms fetch the same
       // /lookup/<path>@<version>, so the two files of a version cost one request.
       const asked = file.file === 'mod' ? `${version}/go.mod` : version;
-      lines = await abortable(this.options.client.lookup(modulePath, asked), ctx.signal);
+      lines = await untilAborted(this.options.client.lookup(modulePath, asked), ctx.signal);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       this.refuseOrAllow(err, file, what, subject, db);
@@ -160,23 +161,4 @@ export class SumdbChecksumGate implements ChecksumGate {
     }
     throw err;
   }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts (the lookup itself runs on). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
-      },
-    );
-  });
 }

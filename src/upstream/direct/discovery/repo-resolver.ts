@@ -32,6 +32,7 @@
  * fetch agrees, so the wrong repository is named. Configure credentials for the GitLab host
  * (they are sent on HTTPS discovery requests to that host only), or a rewrite for the group.
  */
+import { untilAborted } from '../../../async/index.js';
 import { ModgateError } from '../../../errors/index.js';
 import { redactUrl } from '../../../log/index.js';
 import { checkPath, matchPrefixPatterns } from '../../../module/index.js';
@@ -140,7 +141,7 @@ export class RepoResolver {
       p = this.resolveAndCache(modulePath).finally(() => this.inflight.delete(modulePath));
       this.inflight.set(modulePath, p);
     }
-    return { ...(await abandonable(p, ctx.signal)) };
+    return { ...(await untilAborted(p, ctx.signal, abandoned)) };
   }
 
   /** Forgets every cached answer (e.g. after the configuration changed). */
@@ -364,29 +365,6 @@ function rewrap(err: unknown, context: string): ModgateError {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Waits for `p` unless `signal` aborts first; the shared work goes on for other callers. */
-function abandonable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return p;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abandoned(signal));
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 function abandoned(signal: AbortSignal): ModgateError {

@@ -1,3 +1,4 @@
+import { untilAborted } from '../../../async/index.js';
 import { ModgateError } from '../../../errors/index.js';
 
 /**
@@ -5,22 +6,7 @@ import { ModgateError } from '../../../errors/index.js';
  * caller's signal aborts — the shared work goes on for the others.
  */
 export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal, 'git'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal, 'git'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
-      },
-    );
-  });
+  return untilAborted(promise, signal, (s) => abortedError(s, 'git'));
 }
 
 /** The ModgateError for a caller that gave up (its deadline passed or it went away). */
