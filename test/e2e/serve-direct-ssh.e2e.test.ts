@@ -24,7 +24,9 @@ import { SshdFixture } from '../upstream/direct/git/sshd-fixture.js';
  *   modgate gives for a file:// copy of the same repository;
  * - a key the server rejects: "authentication failed for 127.0.0.1:<port>", never a 404;
  * - an unknown host key under strict checking: refused, naming the host and the file;
- * - no key for the host: the user's own ssh, in batch mode, fails fast instead of hanging.
+ * - no key for the host: the user's own ssh, in batch mode, fails fast instead of hanging;
+ * - an scp-like rewrite (`user@[host:port]:path`) serves the same module with the key for
+ *   that host and port.
  * The key file's content never appears in an answer or in modgate's log (debug level).
  */
 const why = SshdFixture.unavailable();
@@ -187,6 +189,30 @@ describe(
       assert.equal(build.code, 0, build.stderr);
       assertClean(mg.log(), 'the log');
       assert.ok(mg.log().includes('git.corp.example/tool'), 'the log is captured');
+    });
+
+    test('an scp-like rewrite (user@[host:port]:path): the same module, the host key for that port', async () => {
+      // Passed to git as written; the key is chosen by host and port read from the brackets.
+      const mg = await start({
+        'direct.rewrites': `git.corp.example/*=${sshd.user}@[127.0.0.1:${sshd.port}]:${git.srv}/*`,
+        'direct.ssh_keys': `127.0.0.1:${sshd.port}=${good}`,
+        'direct.ssh_known_hosts': known,
+      });
+      const viaScp = await download(mg.url);
+      assert.match(viaScp.Sum, /^h1:/);
+      const onDisk = await start({ 'direct.rewrites': `git.corp.example/*=file://${git.srv}/*` });
+      assert.deepEqual(viaScp, await download(onDisk.url));
+      const info = await rawRequest(mg.url, '/git.corp.example/tool/@v/v1.2.0.info');
+      assert.equal(info.status, 200, info.body.toString());
+      assertClean(mg.log(), 'the log');
+      // ssh really ran: with the other key for that port the same rewrite is refused.
+      const refused = await start({
+        'direct.rewrites': `git.corp.example/*=${sshd.user}@[127.0.0.1:${sshd.port}]:${git.srv}/*`,
+        'direct.ssh_keys': `127.0.0.1:${sshd.port}=${wrong}`,
+        'direct.ssh_known_hosts': known,
+      });
+      const res = await rawRequest(refused.url, '/git.corp.example/tool/@v/list');
+      assert.match(res.body.toString(), new RegExp(`authentication failed for ${hostRe()}`));
     });
 
     async function expectFailure(

@@ -14,7 +14,10 @@
  *   pattern's first wildcard element on (`git.corp.example/*` + `ssh://git@git.corp.example/*.git`
  *   maps `git.corp.example/team/lib/v2` to root `git.corp.example/team` and
  *   `ssh://git@git.corp.example/team.git`); `{root}` stands for the whole root. Any scheme is
- *   accepted, `file://` included: the operator wrote it, unlike a URL from a web page.
+ *   accepted, `file://` included: the operator wrote it, unlike a URL from a web page. git's
+ *   scp-like syntax is accepted too (`git@git.corp.example:*.git`, `[host:2222]:*`; see
+ *   scp-like-url.ts) and reaches git unchanged, keeping its meaning: the path is relative
+ *   to the ssh login directory, where `ssh://host/path` is absolute.
  * - `vcs`: `git` (default) or `mod` — then `url` is a GOPROXY base URL serving the modules
  *   under the prefix (as a go-import `mod` tag would say).
  *
@@ -23,6 +26,7 @@
  */
 import { ModgateError } from '../../../errors/index.js';
 import { pathMatch } from '../../../module/index.js';
+import { parseScpLike } from '../scp-like-url.js';
 
 export interface RewriteRule {
   pattern: string;
@@ -73,13 +77,19 @@ export function compileRewrites(rules: readonly RewriteRule[]): CompiledRewrite[
     if (rule.url.includes('*') && firstWildcard === elems.length) {
       throw fail('url has * but the pattern has no wildcard element');
     }
-    let probe: URL;
+    const sample = expandTemplate(rule.url, 'example.com/x', 'x');
+    let probe: URL | undefined;
     try {
-      probe = new URL(expandTemplate(rule.url, 'example.com/x', 'x'));
+      probe = /^[a-z][a-z0-9+.-]*:\/\//i.test(sample) ? new URL(sample) : undefined;
     } catch {
-      throw fail('url must be an absolute URL with a scheme (e.g. ssh://git@host/*.git)');
+      probe = undefined;
     }
-    if (vcs === 'mod' && probe.protocol !== 'https:' && probe.protocol !== 'http:') {
+    if (probe === undefined && (vcs !== 'git' || parseScpLike(sample) === undefined)) {
+      throw fail(
+        'url must be an absolute URL with a scheme (e.g. ssh://git@host/*.git) or scp-like git syntax (git@host:*.git)',
+      );
+    }
+    if (vcs === 'mod' && probe?.protocol !== 'https:' && probe?.protocol !== 'http:') {
       throw fail('a mod rewrite needs an http or https GOPROXY URL');
     }
     return {

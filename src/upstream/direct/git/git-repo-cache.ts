@@ -4,7 +4,7 @@ import { isNotFound } from '../../../errors/index.js';
 import type { CodeHostContext } from '../code-host.js';
 import { BareRepo } from './bare-repo.js';
 import { GitCodeHost } from './git-code-host.js';
-import { DEFAULT_GIT_SCHEMES, parseGitRemote } from './git-remote.js';
+import { DEFAULT_GIT_SCHEMES, SCP_LIKE, parseGitRemote } from './git-remote.js';
 import type { GitRefs } from './git-refs.js';
 import { GitRunner, type GitRunnerOptions } from './git-runner.js';
 import { lsRemote } from './ls-remote.js';
@@ -44,7 +44,9 @@ export class GitRepoCache {
     this.now = options.now ?? Date.now;
     this.runner = new GitRunner({
       ...options,
-      allowedProtocols: [...new Set(this.schemes.map((s) => (s === 'git+ssh' ? 'ssh' : s)))],
+      allowedProtocols: [
+        ...new Set(this.schemes.map((s) => (s === 'git+ssh' || s === SCP_LIKE ? 'ssh' : s))),
+      ],
     });
   }
 

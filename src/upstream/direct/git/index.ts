@@ -26,7 +26,7 @@ export type { GitCommandEvent, GitCommandClass } from './git-runner.js';
 export type { GitCredential, CredentialLookup, HostCredentials } from './git-credentials.js';
 export type { GitRefs } from './git-refs.js';
 export { mapGitError } from './map-git-error.js';
-export { DEFAULT_GIT_SCHEMES, gitSchemesForRewrites } from './git-remote.js';
+export { DEFAULT_GIT_SCHEMES, SCP_LIKE, gitSchemesForRewrites } from './git-remote.js';
 export {
   SshIdentities,
   parseSshHostPattern,

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseScpLike } from '../scp-like-url.js';
 
 /**
  * How ssh treats a host key it has not seen: `strict` (ssh's `StrictHostKeyChecking=yes`:
@@ -91,10 +92,10 @@ export function sshHostOf(url: string): { name: string; port: string } | undefin
     const name = parsed.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     return { name, port: parsed.port === '22' ? '' : parsed.port };
   }
-  // scp-like [user@]host:path (git reads it as ssh when there is no slash before the colon).
-  const scp = /^(?:[^@/:]+@)?(\[[^\]]+\]|[^:/[\]]+):(?!\/\/)/.exec(url);
-  if (scp === null) return undefined;
-  return { name: (scp[1] ?? '').toLowerCase().replace(/^\[(.*)\]$/, '$1'), port: '' };
+  // scp-like [user@]host:path, [host:port]:path (git reads it as ssh).
+  const scp = parseScpLike(url);
+  if (scp === undefined) return undefined;
+  return { name: scp.host, port: scp.port };
 }
 
 /** Quotes a word for `sh -c` (git runs GIT_SSH_COMMAND through the shell). */

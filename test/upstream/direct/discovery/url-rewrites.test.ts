@@ -86,7 +86,9 @@ test('rewrites: invalid rules are refused with their index and pattern', () => {
     [{ pattern: 'a.example/[', url: 'https://x' }, /malformed pattern element "\["/],
     [{ pattern: 'corp/x', url: 'https://x' }, /host name/],
     [{ pattern: 'a.example/x', url: 'https://x/*' }, /no wildcard/],
-    [{ pattern: 'a.example/*', url: 'git@a.example:*.git' }, /absolute URL/],
+    // scp-like syntax is accepted (scp-like-url.test.ts), but not what git reads as a path.
+    [{ pattern: 'a.example/*', url: 'srv/a.example:*.git' }, /absolute URL .* or scp-like/],
+    [{ pattern: 'a.example/*', url: 'git@a.example:*.git', vcs: 'mod' }, /absolute URL/],
     [{ pattern: 'a.example/*', url: '/srv/*' }, /absolute URL/],
     [{ pattern: 'a.example/*', url: 'ssh://a.example/*', vcs: 'mod' }, /http or https/],
     [{ pattern: 'a.example/*', url: 'https://a/*', vcs: 'hg' as 'git' }, /vcs must be git or mod/],
