@@ -1,4 +1,5 @@
 import type { GitConfigEntry } from './git-credentials.js';
+import { sshConnectTimeout } from './ssh-identities.js';
 
 export interface GitEnvironmentOptions {
   /** Config entries added with GIT_CONFIG_COUNT (after any the base environment has). */
@@ -10,6 +11,8 @@ export interface GitEnvironmentOptions {
    * added (the variable would override it).
    */
   userSshCommandConfigured?: boolean;
+  /** ssh's ConnectTimeout in the default GIT_SSH_COMMAND (seconds). Default 15. */
+  sshConnectTimeoutSeconds?: number;
   /** GIT_ALLOW_PROTOCOL, unless the base environment sets it. */
   allowedProtocols?: readonly string[];
 }
@@ -34,8 +37,9 @@ const REPOSITORY_VARIABLES = [
  * nothing may wait for a person:
  * - GIT_TERMINAL_PROMPT=0 and GCM_INTERACTIVE=never: no prompts; a missing credential fails;
  * - GIT_ASKPASS and SSH_ASKPASS removed: no password dialogs on a server;
- * - ssh in batch mode without connection sharing (as cmd/go sets it), unless the user
- *   configured ssh (GIT_SSH, GIT_SSH_COMMAND, core.sshCommand); either way git runs without a
+ * - ssh in batch mode without connection sharing (as cmd/go sets it) and with a connect
+ *   timeout (an unreachable host fails in seconds, not at the command's deadline), unless
+ *   the user configured ssh (GIT_SSH, GIT_SSH_COMMAND, core.sshCommand); either way git runs without a
  *   controlling terminal (its own session), so ssh cannot prompt;
  * - LC_ALL=C: git's messages in English, which `mapGitError` reads.
  * Credentials arrive as GIT_CONFIG_* entries, so they are neither on a command line (visible
@@ -58,7 +62,8 @@ export function gitEnvironment(
     env.GIT_SSH_COMMAND = options.sshCommand;
     delete env.GIT_SSH;
   } else if (!env.GIT_SSH && !env.GIT_SSH_COMMAND && options.userSshCommandConfigured !== true) {
-    env.GIT_SSH_COMMAND = 'ssh -o ControlMaster=no -o BatchMode=yes';
+    const timeout = sshConnectTimeout(options.sshConnectTimeoutSeconds);
+    env.GIT_SSH_COMMAND = `ssh -o ControlMaster=no -o BatchMode=yes -o ConnectTimeout=${timeout}`;
   }
   if (options.allowedProtocols !== undefined && env.GIT_ALLOW_PROTOCOL === undefined) {
     env.GIT_ALLOW_PROTOCOL = options.allowedProtocols.join(':');

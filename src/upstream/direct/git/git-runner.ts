@@ -48,6 +48,11 @@ export interface GitRunnerOptions {
    */
   ssh?: SshIdentities;
   allowedProtocols?: readonly string[];
+  /**
+   * ssh's ConnectTimeout (seconds) in the default GIT_SSH_COMMAND, for ssh remotes without a
+   * configured key (those use `ssh`'s own setting). Default 15.
+   */
+  sshConnectTimeoutSeconds?: number;
   /** Network commands (ls-remote, fetch) at once, over all hosts. Default 8. */
   maxConcurrent?: number;
   /** Network commands at once per host. Default 4. */
@@ -257,6 +262,9 @@ export class GitRunner {
         ...(this.options.sshCommand !== undefined ? { sshCommand: this.options.sshCommand } : {}),
         ...(this.options.allowedProtocols !== undefined
           ? { allowedProtocols: this.options.allowedProtocols }
+          : {}),
+        ...(this.options.sshConnectTimeoutSeconds !== undefined
+          ? { sshConnectTimeoutSeconds: this.options.sshConnectTimeoutSeconds }
           : {}),
       };
       const userSshCommandConfigured =

@@ -20,8 +20,19 @@ export interface SshKeyEntry {
   path: string;
 }
 
+/**
+ * ssh's `ConnectTimeout` in the ssh commands modgate builds: bounds the TCP connect and (in
+ * OpenSSH 7+) the banner exchange, so an unreachable or silent host fails in seconds rather
+ * than at the 60 s ls-remote deadline. A fixed value, not `upstream_http.connect_timeout`:
+ * ssh's handshake may pass through a ProxyJump of the user's ~/.ssh/config, and one slow
+ * bastion should not fail every fetch.
+ */
+export const DEFAULT_SSH_CONNECT_TIMEOUT_SECONDS = 15;
+
 export interface SshIdentityOptions {
   keys: readonly SshKeyEntry[];
+  /** ssh's ConnectTimeout, whole seconds. Default DEFAULT_SSH_CONNECT_TIMEOUT_SECONDS. */
+  connectTimeoutSeconds?: number;
   /** A known_hosts file; `''` = ssh's own (`~/.ssh/known_hosts` and the system file). */
   knownHosts?: string;
   hostKeyChecking?: SshHostKeyChecking;
@@ -109,9 +120,9 @@ export function shellQuote(word: string): string {
  *
  * With a key for the remote's host, ssh runs as
  * `ssh -i KEY -o IdentitiesOnly=yes -o BatchMode=yes -o ControlMaster=no -o ControlPath=none
- *  -o StrictHostKeyChecking=yes|accept-new [-o UserKnownHostsFile="FILE"]`
+ *  -o StrictHostKeyChecking=yes|accept-new -o ConnectTimeout=N [-o UserKnownHostsFile="FILE"]`
  * — only that key is offered (not the agent's or ~/.ssh/id_*), nothing prompts, no shared
- * connection, and an unknown host key is refused (strict) or recorded (accept-new), never
+ * connection, a host that does not answer fails after N seconds, and an unknown host key is refused (strict) or recorded (accept-new), never
  * silently trusted twice. This replaces the user's GIT_SSH / GIT_SSH_COMMAND /
  * core.sshCommand for that host only; ssh's own configuration (~/.ssh/config: Port, User,
  * ProxyJump, ...) still applies, the command-line options above win over it. Hosts without a
@@ -125,6 +136,7 @@ export class SshIdentities {
   private readonly entries: ReadonlyArray<{ pattern: HostPattern; path: string }>;
   private readonly knownHosts: string;
   private readonly checking: SshHostKeyChecking;
+  private readonly connectTimeout: number;
 
   constructor(options: SshIdentityOptions) {
     const entries: Array<{ pattern: HostPattern; path: string }> = [];
@@ -137,6 +149,7 @@ export class SshIdentities {
     this.entries = entries;
     this.knownHosts = options.knownHosts ?? '';
     this.checking = options.hostKeyChecking ?? 'strict';
+    this.connectTimeout = sshConnectTimeout(options.connectTimeoutSeconds);
   }
 
   get size(): number {
@@ -173,6 +186,8 @@ export class SshIdentities {
       'ControlPath=none',
       '-o',
       `StrictHostKeyChecking=${this.checking === 'strict' ? 'yes' : 'accept-new'}`,
+      '-o',
+      `ConnectTimeout=${this.connectTimeout}`,
       ...(this.knownHosts === '' ? [] : ['-o', `UserKnownHostsFile="${this.knownHosts}"`]),
     ];
     return {
@@ -196,6 +211,15 @@ export class SshIdentities {
       ),
     };
   }
+}
+
+/** A whole number of seconds ≥ 1 for ssh's ConnectTimeout (the default when not given). */
+export function sshConnectTimeout(seconds: number | undefined): number {
+  if (seconds === undefined) return DEFAULT_SSH_CONNECT_TIMEOUT_SECONDS;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new Error(`ssh connect timeout: ${seconds} is not a positive number of seconds`);
+  }
+  return Math.max(1, Math.ceil(seconds));
 }
 
 /** ssh's own user known_hosts file (it also reads the system-wide one). */

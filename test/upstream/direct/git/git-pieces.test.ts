@@ -164,7 +164,15 @@ test('gitEnvironment: no prompts, user config kept, credentials appended to GIT_
   assert.equal(env.GIT_ASKPASS, undefined);
   assert.equal(env.SSH_ASKPASS, undefined);
   assert.equal(env.GIT_DIR, undefined);
-  assert.equal(env.GIT_SSH_COMMAND, 'ssh -o ControlMaster=no -o BatchMode=yes');
+  assert.equal(
+    env.GIT_SSH_COMMAND,
+    'ssh -o ControlMaster=no -o BatchMode=yes -o ConnectTimeout=15',
+  );
+  assert.equal(
+    gitEnvironment({}, { sshConnectTimeoutSeconds: 2.5 }).GIT_SSH_COMMAND,
+    'ssh -o ControlMaster=no -o BatchMode=yes -o ConnectTimeout=3',
+  );
+  assert.throws(() => gitEnvironment({}, { sshConnectTimeoutSeconds: 0 }));
   assert.equal(env.GIT_ALLOW_PROTOCOL, 'https:ssh');
   assert.equal(env.GIT_CONFIG_COUNT, '2');
   assert.equal(env.GIT_CONFIG_KEY_0, 'url.ssh://git@h/.insteadOf', 'the user entry stays');

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
 import {
+  GitRepoCache,
   SshIdentities,
   checkSshFiles,
+  gitSchemesForRewrites,
   mapGitError,
   parseSshHostPattern,
   sshPathProblem,
@@ -58,7 +61,7 @@ describe('SshIdentities: which key for which ssh remote', () => {
     assert.ok(setup !== undefined);
     assert.equal(
       setup.command,
-      `ssh -i /keys/corp -o IdentitiesOnly=yes -o BatchMode=yes -o ControlMaster=no -o ControlPath=none -o StrictHostKeyChecking=yes -o 'UserKnownHostsFile="/etc/modgate/known hosts"'`,
+      `ssh -i /keys/corp -o IdentitiesOnly=yes -o BatchMode=yes -o ControlMaster=no -o ControlPath=none -o StrictHostKeyChecking=yes -o ConnectTimeout=15 -o 'UserKnownHostsFile="/etc/modgate/known hosts"'`,
     );
     assert.equal(setup.knownHosts, '/etc/modgate/known hosts');
     const accept = new SshIdentities({
@@ -66,7 +69,12 @@ describe('SshIdentities: which key for which ssh remote', () => {
       hostKeyChecking: 'accept-new',
     }).forUrl('ssh://h/r');
     assert.ok(accept !== undefined);
-    assert.match(accept.command, /-o StrictHostKeyChecking=accept-new$/);
+    assert.match(accept.command, /-o StrictHostKeyChecking=accept-new -o ConnectTimeout=15$/);
+    const quick = new SshIdentities({
+      keys: [{ host: 'h', path: '/k' }],
+      connectTimeoutSeconds: 2,
+    });
+    assert.match(quick.forUrl('h:r')?.command ?? '', / -o ConnectTimeout=2( |$)/);
     assert.ok(accept.command.includes(`-i '/it'\\''s here/k'`), accept.command);
     assert.match(accept.knownHosts, /\.ssh\/known_hosts$/);
     assert.equal(shellQuote('$(reboot)'), `'$(reboot)'`);
@@ -237,6 +245,66 @@ describe('mapGitError: ssh host key failures name the host and the known_hosts f
       c.message,
       /^authentication failed for git\.corp\.example:2222 \(.*\): Permission denied \(publickey\)\.$/,
     );
+  });
+});
+
+describe('ssh ConnectTimeout: a host that accepts and never answers fails in seconds', () => {
+  // A TCP listener that accepts connections and stays silent: ssh waits for the server's
+  // banner, which OpenSSH's ConnectTimeout also bounds ("Connection timed out during banner
+  // exchange"). Without it ssh would wait until git's own 60 s ls-remote deadline (here 30 s,
+  // so a regression fails the time bound rather than hanging the suite).
+  let fx: GitFixture;
+  let silent: Server;
+  let port = 0;
+  const sockets = new Set<Socket>();
+  before(async () => {
+    fx = await GitFixture.create();
+    silent = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    port = (silent.address() as AddressInfo).port;
+  });
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await fx.close();
+  });
+
+  async function timesOut(cache: GitRepoCache, url: string): Promise<void> {
+    const started = Date.now();
+    await assert.rejects(cache.probe(url), (err: unknown) => {
+      assert.ok(err instanceof ModgateError, String(err));
+      assert.equal(err.kind, 'timeout', err.message);
+      assert.ok(err.message.includes(`127.0.0.1:${port}`), err.message);
+      return true;
+    });
+    const took = Date.now() - started;
+    assert.ok(took >= 1500 && took < 10_000, `took ${took} ms`);
+  }
+
+  test('with a configured key (modgate builds the whole ssh command)', async () => {
+    const known = join(fx.root, 'known_hosts');
+    await writeFile(known, '');
+    const cache = fx.cache({
+      timeouts: { 'ls-remote': 30_000 },
+      ssh: new SshIdentities({
+        keys: [{ host: '127.0.0.1', path: join(fx.root, 'no-such-key') }],
+        knownHosts: known,
+        connectTimeoutSeconds: 2,
+      }),
+    });
+    await timesOut(cache, `ssh://git@127.0.0.1:${port}/srv/r.git`);
+  });
+
+  test('without a key (the default batch-mode ssh), scp-like remote', async () => {
+    const cache = fx.cache({
+      timeouts: { 'ls-remote': 30_000 },
+      sshConnectTimeoutSeconds: 2,
+      allowedSchemes: gitSchemesForRewrites(['git@h.example:*']),
+    });
+    await timesOut(cache, `[git@127.0.0.1:${port}]:srv/r.git`);
   });
 });
 
