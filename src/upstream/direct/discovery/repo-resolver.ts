@@ -8,7 +8,9 @@
  * 3. Dynamic discovery: `?go-get=1` over HTTPS (HTTP only for insecure paths), the go-import
  *    tag whose prefix covers the path (a `mod` tag first), and — when that prefix is not the
  *    path itself — a verification fetch of `<prefix>?go-get=1`, which must name the same
- *    (prefix, vcs, url) or the answer is refused ("disagree about go-import"). The URL must
+ *    (prefix, vcs, url) or the answer is refused ("disagree about go-import"); a prefix page
+ *    without tags fails with its own error (its status, "no go-import meta tag found").
+ *    Messages are cmd/go's (repoRootForImportDynamic, metaImportsForPrefix). The URL must
  *    have a scheme other than `file`.
  *
  * Then, for every answer: the VCS policy (GOVCS syntax, checked on the root; `mod` always
@@ -231,18 +233,29 @@ export class RepoResolver {
       } catch (err) {
         throw rewrap(err, `unrecognized import path "${modulePath}": fetching ${mi.prefix}`);
       }
-      const prefixStatus = prefixPage.imports.length === 0 ? statusError(prefixPage) : undefined;
-      if (prefixStatus?.kind === 'upstream') {
-        // A failing server is not a disagreement: report it as the outage it is.
-        throw fail('upstream', `fetching ${mi.prefix}: ${prefixStatus.message}`);
+      // cmd/go metaImportsForPrefix: a page without tags is an error of its own — its status
+      // (a 5xx stays an outage, not a disagreement), its parse error, or "no go-import meta
+      // tag found" — in the go command's words.
+      if (prefixPage.imports.length === 0) {
+        const prefixStatus = statusError(prefixPage);
+        if (prefixStatus) throw fail(prefixStatus.kind, prefixStatus.message);
+        if (prefixPage.parseError) {
+          throw fail(
+            'not-found',
+            `parsing ${prefixPage.url}: ${prefixPage.parseError.message}`,
+            prefixPage.parseError,
+          );
+        }
+        throw fail(
+          'not-found',
+          `fetching ${mi.prefix}: no go-import meta tag found in ${prefixPage.url}`,
+        );
       }
       let mi2: MetaImport | undefined;
-      if (prefixPage.imports.length > 0) {
-        try {
-          mi2 = matchGoImport(prefixPage.imports, modulePath);
-        } catch {
-          mi2 = undefined;
-        }
+      try {
+        mi2 = matchGoImport(prefixPage.imports, modulePath);
+      } catch {
+        mi2 = undefined;
       }
       if (
         mi2 === undefined ||
@@ -250,13 +263,11 @@ export class RepoResolver {
         mi2.vcs !== mi.vcs ||
         mi2.repoRoot !== mi.repoRoot
       ) {
-        const why =
-          prefixPage.imports.length === 0
-            ? (prefixStatus?.message ?? 'no go-import meta tags')
-            : '';
+        // cmd/go names the prefix page by the URL it asked for before a scheme was chosen
+        // (urlForImportPath: `//host/path?go-get=1`), the first page by the URL answered.
         throw fail(
           'not-found',
-          `${page.url} and ${prefixPage.url} disagree about go-import for ${mi.prefix}${why ? ` (${why})` : ''}`,
+          `${page.url} and ${schemelessGoGetUrl(mi.prefix)} disagree about go-import for ${mi.prefix}`,
         );
       }
     }
@@ -328,6 +339,14 @@ function checkScheme(mi: MetaImport, modulePath: string, insecure: boolean): voi
     'forbidden',
     `unsupported URL scheme "${scheme}" in ${url} for ${modulePath}`,
   );
+}
+
+/** cmd/go urlForImportPath's URL for `importPath`, printed without a scheme. */
+function schemelessGoGetUrl(importPath: string): string {
+  const slash = importPath.indexOf('/');
+  const host = slash < 0 ? importPath : importPath.slice(0, slash);
+  const path = slash < 0 ? '/' : importPath.slice(slash);
+  return `//${host}${encodeURI(path)}?go-get=1`;
 }
 
 /** The error a non-2xx page stands for when it has no go-import tags (cmd/go resp.Err). */

@@ -79,14 +79,31 @@ test('pages that disagree about go-import are refused', async () => {
   await rejectsWith(
     resolver().resolve('uni.test/bob/project'),
     'not-found',
-    /^unrecognized import path "uni.test\/bob\/project": https:\/\/uni.test\/bob\/project\?go-get=1 and https:\/\/uni.test\/\?go-get=1 disagree about go-import for uni.test$/,
+    // cmd/go's words: the prefix page by the scheme-less URL it asked for.
+    /^unrecognized import path "uni.test\/bob\/project": https:\/\/uni.test\/bob\/project\?go-get=1 and \/\/uni.test\/\?go-get=1 disagree about go-import for uni.test$/,
   );
-  // A prefix page without tags does not agree either.
+  // A prefix page with tags for other paths only does not agree either.
+  server.meta('https://uni.test/dave/p', [['uni.test/dave', 'git', 'https://evilroot.test/z']]);
+  server.meta('https://uni.test/dave', [['uni.test/erin', 'git', 'https://uni.test/erin']]);
+  await rejectsWith(
+    resolver().resolve('uni.test/dave/p'),
+    'not-found',
+    /^unrecognized import path "uni.test\/dave\/p": https:\/\/uni.test\/dave\/p\?go-get=1 and \/\/uni.test\/dave\?go-get=1 disagree about go-import for uni.test\/dave$/,
+  );
+  // A prefix page without tags: its own status (cmd/go metaImportsForPrefix).
   server.meta('https://uni.test/carol/p', [['uni.test/carol', 'git', 'https://evilroot.test/y']]);
   await rejectsWith(
     resolver().resolve('uni.test/carol/p'),
     'not-found',
-    /disagree about go-import for uni.test\/carol \(reading .*404 Not Found\)/,
+    /^unrecognized import path "uni.test\/carol\/p": reading https:\/\/uni.test\/carol\?go-get=1: 404 Not Found$/,
+  );
+  // Answered 200 without tags: "no go-import meta tag found".
+  server.meta('https://uni.test/frank/p', [['uni.test/frank', 'git', 'https://evilroot.test/f']]);
+  server.pages.set('https://uni.test/frank', { status: 200, body: '<html><head></head></html>' });
+  await rejectsWith(
+    resolver().resolve('uni.test/frank/p'),
+    'not-found',
+    /^unrecognized import path "uni.test\/frank\/p": fetching uni.test\/frank: no go-import meta tag found in https:\/\/uni.test\/frank\?go-get=1$/,
   );
 });
 
@@ -96,7 +113,7 @@ test('a failing prefix page is an upstream error, not a disagreement', async () 
   await rejectsWith(
     resolver().resolve('flaky.test/a/b'),
     'upstream',
-    /^unrecognized import path "flaky.test\/a\/b": fetching flaky.test\/a: reading https:\/\/flaky.test\/a\?go-get=1: 502 Bad Gateway$/,
+    /^unrecognized import path "flaky.test\/a\/b": reading https:\/\/flaky.test\/a\?go-get=1: 502 Bad Gateway$/,
   );
 });
 
