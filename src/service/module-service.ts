@@ -3,7 +3,7 @@ import { check } from '../module/index.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { ByteRange, Storage, StoredStat } from '../storage/storage.js';
 import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
-import type { Upstream } from '../upstream/upstream.js';
+import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { ByteLru } from './byte-lru.js';
 import { ExpiringMap } from './expiring-map.js';
 import { Singleflight } from '../async/index.js';
@@ -189,7 +189,7 @@ export class ModuleService {
   mod(req: FileRequest): Promise<MetadataAnswer> {
     const key = modKey(req.escapedPath, req.escapedVersion);
     return this.immutable(req, key, async (upstream, ctx) => {
-      const body = await upstream.mod(req.modulePath, req.version, ctx);
+      const body = await upstream.mod(req.modulePath, req.version, await this.pinned(req, ctx));
       await this.runGates(req, 'mod', hashGoMod(body));
       return body;
     });
@@ -272,8 +272,8 @@ export class ModuleService {
       running && (running.status === 'downloading' || running.status === 'verifying')
         ? running
         : await this.zipStarts.do(key, async () => {
-            const source = await this.fromUpstream(req, key, (upstream, ctx) =>
-              upstream.zip(req.modulePath, req.version, ctx),
+            const source = await this.fromUpstream(req, key, async (upstream, ctx) =>
+              upstream.zip(req.modulePath, req.version, await this.pinned(req, ctx)),
             );
             const started = new ZipDownload(source, {
               spoolDir: this.options.spoolDir,
@@ -384,6 +384,26 @@ export class ModuleService {
       if (isNotFound(err) && err instanceof ModgateError) this.notFound.set(key, err);
       throw err;
     }
+  }
+
+  /**
+   * The context for a `.mod` / `.zip` fetch: with the commit the stored `.info` recorded
+   * (Origin.Hash), so a direct upstream serves only that commit's files — refusing when the
+   * tag has moved since and its git cache no longer remembers the old commit.
+   */
+  private async pinned(req: FileRequest, ctx: { signal: AbortSignal }): Promise<FetchContext> {
+    const key = infoKey(req.escapedPath, req.escapedVersion);
+    const data = this.hot.get(key)?.data ?? (await this.options.storage.getBytes(key));
+    if (!data) return ctx;
+    let hash: unknown;
+    try {
+      hash = (JSON.parse(data.toString('utf8')) as { Origin?: { Hash?: unknown } }).Origin?.Hash;
+    } catch {
+      return ctx;
+    }
+    return typeof hash === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(hash)
+      ? { ...ctx, originHash: hash }
+      : ctx;
   }
 
   private checkVersionForPath(modulePath: string, version: string): void {

@@ -21,6 +21,12 @@ export interface ZipSource {
 export interface FetchContext {
   signal?: AbortSignal;
   requestId?: string;
+  /**
+   * For `.mod` / `.zip` of a canonical version whose `.info` is already stored: the commit
+   * that `.info` recorded (its Origin.Hash). An upstream reading version control serves the
+   * files from that commit or refuses with kind `checksum` (a tag that moved); others ignore it.
+   */
+  originHash?: string;
 }
 
 /**

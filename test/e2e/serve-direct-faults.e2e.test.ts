@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { buildApp } from '../../src/app/build-app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/index.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
@@ -13,7 +17,8 @@ import { freePort, GitFixture } from '../upstream/direct/git/git-fixture.js';
 /**
  * Bad remotes behind modgate's direct fetching, seen by the real go command (GOPROXY=modgate,
  * no credentials, no git access): a repository that disappears, a tag moved to another
- * commit, content over the configured limits, an unreachable host. Each gives a clear error
+ * commit (with the git cache kept, and lost across a restart), content over the configured
+ * limits, an unreachable host. Each gives a clear error
  * naming the host (never a credential) and stores nothing wrong; what was stored before stays
  * served unchanged.
  */
@@ -24,6 +29,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
   let modgate: ModgateInstance;
   let go: GoSandbox;
   let deadPort: number;
+  let daemonPort: number;
 
   /** A one-file module at `git.corp.example/<name>`, tags v1.0.0 and v1.1.0. */
   async function twoReleases(name: string): Promise<{ dir: string; v1: string; v2: string }> {
@@ -62,6 +68,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
   before(async () => {
     git = await GitFixture.create();
     const port = await git.startDaemon();
+    daemonPort = port;
     deadPort = await freePort(); // nothing listens there
     fixture = await FixtureProxy.create([]);
     modgate = await startModgate({
@@ -143,6 +150,89 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
       Origin?: { Hash?: string };
     };
     assert.equal(info.Origin?.Hash, other.v1);
+  });
+
+  test('a tag moved after the git cache was lost: .mod and .zip from the stored commit or refused', async (t) => {
+    // .info stored, then modgate restarts on the same data directory without its git cache
+    // (e.g. the cache lived on local disk, the storage elsewhere) and the tag has moved: the
+    // repository now says v1.0.0 is another commit than the stored .info records.
+    const moved = await twoReleases('lost');
+    const steady = await twoReleases('lost-steady');
+    const dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
+    const servers: Array<{ stop(): Promise<void> }> = [];
+    const start = async (): Promise<string> => {
+      const config = loadConfig({
+        flags: {
+          listen: '127.0.0.1:0',
+          data_dir: dataDir,
+          upstream: fixture.url,
+          private: 'git.corp.example',
+          'cache.not_found_ttl': '0s',
+          'log.level': 'silent',
+          'sumdb.verify': false,
+          'direct.rewrites': [`git.corp.example/*=git://127.0.0.1:${daemonPort}/*`],
+          'direct.insecure': 'git.corp.example',
+        },
+      });
+      const app = await buildApp(config, createLogger(config.log, process.stderr));
+      servers.push(app);
+      return (await app.start()).url;
+    };
+    try {
+      const first = await start();
+      const infos = new Map<string, string>();
+      for (const name of ['lost', 'lost-steady']) {
+        const res = await rawRequest(first, `/git.corp.example/${name}/@v/v1.0.0.info`);
+        assert.equal(res.status, 200, res.body.toString());
+        infos.set(name, res.body.toString());
+      }
+      assert.equal(
+        (JSON.parse(infos.get('lost') ?? '{}') as { Origin?: { Hash?: string } }).Origin?.Hash,
+        moved.v1,
+      );
+      await servers.pop()?.stop();
+
+      await git.git(moved.dir, ['tag', '-f', 'v1.0.0', moved.v2]);
+      await rm(join(dataDir, '.git-cache'), { recursive: true, force: true });
+      const url = await start();
+
+      // The tag that did not move: a lost git cache alone changes nothing.
+      await go.clearModCache();
+      const ok = await go.run(['mod', 'download', '-json', 'git.corp.example/lost-steady@v1.0.0'], {
+        proxy: url,
+      });
+      assert.equal(ok.code, 0, ok.stderr);
+      const okJson = JSON.parse(ok.stdout) as Record<string, string>;
+      assert.match(await readFile(join(okJson.Dir ?? '', 'a.go'), 'utf8'), /const V = 1/);
+
+      // The moved tag: refused, naming both commits; the stored .info is kept as it was.
+      const want = new RegExp(
+        `tag v1\\.0\\.0 moved from ${moved.v1} to ${moved.v2}; the stored version is kept`,
+      );
+      for (const file of ['mod', 'zip']) {
+        const res = await rawRequest(url, `/git.corp.example/lost/@v/v1.0.0.${file}`);
+        assert.equal(res.status, 502, `${file}: ${res.status} ${res.body.toString()}`);
+        assert.match(res.body.toString(), want);
+      }
+      await go.clearModCache();
+      const refused = await go.run(['mod', 'download', '-json', 'git.corp.example/lost@v1.0.0'], {
+        proxy: url,
+      });
+      assert.notEqual(refused.code, 0);
+      t.diagnostic(refused.stdout + refused.stderr);
+      assert.match(refused.stdout + refused.stderr, want);
+      const info = await rawRequest(url, '/git.corp.example/lost/@v/v1.0.0.info');
+      assert.equal(info.body.toString(), infos.get('lost'));
+      const stored = (await listFiles(dataDir)).filter((f) => f.includes('lost/@v/v1.0.0.'));
+      assert.deepEqual(
+        stored.map((f) => f.slice(f.lastIndexOf('.'))),
+        ['.info'],
+        `nothing but the .info stored: ${stored.join(' ')}`,
+      );
+    } finally {
+      for (const app of servers) await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('a zip over limits.max_zip_size: clear error naming the limit, nothing stored', async (t) => {

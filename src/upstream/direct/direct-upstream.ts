@@ -10,6 +10,8 @@
  * its cache, `@v/list` lists tagged versions. Everything that means "no such module or
  * version" is `not-found`, so a `,` chain falls through and the go command can probe module
  * path prefixes; code host failures keep their kinds (`upstream`, `timeout`, `forbidden`).
+ * `.mod` / `.zip` asked for with `ctx.originHash` (a stored `.info`'s commit) come from that
+ * commit or are refused (`checksum`: the tag moved).
  */
 import { ModgateError } from '../../errors/index.js';
 import { isPseudoVersion } from '../../module/index.js';
@@ -108,7 +110,7 @@ export class DirectUpstream implements Upstream {
     const mod =
       'proxy' in cached
         ? await cached.proxy.mod(modulePath, version, ctx)
-        : await cached.repo.goMod(version, hostContext(ctx));
+        : await this.pinnedGoMod(cached, modulePath, version, ctx);
     const max = this.options.maxModBytes ?? MAX_GO_MOD;
     if (mod.length > max) {
       throw new ModgateError(
@@ -122,6 +124,7 @@ export class DirectUpstream implements Upstream {
   async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
     const cached = await this.repo(modulePath, ctx);
     if ('proxy' in cached) return cached.proxy.zip(modulePath, version, ctx);
+    await this.checkOrigin(cached, modulePath, version, ctx);
     const stream = await cached.repo.zip(version, hostContext(ctx));
     return spoolModuleZip(
       stream,
@@ -129,6 +132,39 @@ export class DirectUpstream implements Upstream {
       `${modulePath}@${version}`,
       this.options.tmpDir,
       ctx.signal,
+    );
+  }
+
+  private async pinnedGoMod(
+    cached: CachedRepo,
+    modulePath: string,
+    version: string,
+    ctx: FetchContext,
+  ): Promise<Buffer> {
+    await this.checkOrigin(cached, modulePath, version, ctx);
+    return cached.repo.goMod(version, hostContext(ctx));
+  }
+
+  /**
+   * With `ctx.originHash` (the commit a stored `.info` recorded): the version must still be
+   * that commit, or its `.mod` / `.zip` would not match the `.info` already served — a tag
+   * that moved after the git cache (which keeps the commit a tag had when first fetched) was
+   * lost. Then kind `checksum`, and nothing is stored; the stored `.info` stays as it is.
+   */
+  private async checkOrigin(
+    cached: CachedRepo,
+    modulePath: string,
+    version: string,
+    ctx: FetchContext,
+  ): Promise<void> {
+    const want = ctx.originHash?.toLowerCase();
+    if (want === undefined) return;
+    const info = await cached.repo.stat(version, hostContext(ctx));
+    if (info.name.toLowerCase() === want) return;
+    const tag = info.ref?.replace(/^refs\/tags\//, '') ?? version;
+    throw new ModgateError(
+      'checksum',
+      `${modulePath}@${version}: tag ${tag} moved from ${want} to ${info.name}; the stored version is kept (its .info names ${want.slice(0, 12)}), so its .mod and .zip cannot be served from the repository any more`,
     );
   }
 
