@@ -186,10 +186,10 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
         assert.equal(res.status, 200, res.body.toString());
         infos.set(name, res.body.toString());
       }
-      assert.equal(
-        (JSON.parse(infos.get('lost') ?? '{}') as { Origin?: { Hash?: string } }).Origin?.Hash,
-        moved.v1,
-      );
+      const hashOf = (name: string): string | undefined =>
+        (JSON.parse(infos.get(name) ?? '{}') as { Origin?: { Hash?: string } }).Origin?.Hash;
+      assert.equal(hashOf('lost'), moved.v1);
+      assert.equal(hashOf('lost-steady'), steady.v1);
       await servers.pop()?.stop();
 
       await git.git(moved.dir, ['tag', '-f', 'v1.0.0', moved.v2]);
