@@ -146,8 +146,43 @@ export function transportError(err: unknown, label: string, signal: AbortSignal)
     });
   }
   const code = (err as { code?: unknown }).code;
-  const detail = typeof code === 'string' ? code : err instanceof Error ? err.message : 'error';
+  const detail =
+    typeof code === 'string' ? describeCode(code) : err instanceof Error ? err.message : 'error';
   return new ModgateError('upstream', `${label}: ${detail}`, { cause: err });
+}
+
+/** What an operator should read for the usual connection failures; the code stays in it. */
+const CODE_TEXT: Record<string, string> = {
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed (temporary DNS failure)',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed by the other side',
+};
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function describeCode(code: string): string {
+  if (TLS_CODES.has(code)) {
+    return (
+      `TLS certificate not accepted (${code}); if a proxy or a private CA signs this ` +
+      'certificate, give modgate its CA file with NODE_EXTRA_CA_CERTS'
+    );
+  }
+  const text = CODE_TEXT[code];
+  return text === undefined ? code : `${text} (${code})`;
 }
 
 /**

@@ -180,7 +180,7 @@ test('plain HTTP only for insecure paths, and never with credentials', async () 
   await rejectsWith(
     resolver({ credentials }).resolve('plain.test/x'),
     'upstream',
-    /^unrecognized import path "plain.test\/x": https fetch: https:\/\/plain.test\/x\?go-get=1: ECONNREFUSED$/,
+    /^unrecognized import path "plain.test\/x": https fetch: https:\/\/plain.test\/x\?go-get=1: connection refused \(ECONNREFUSED\)$/,
   );
   assert.equal(server.count('http://plain.test/x'), 0);
 
