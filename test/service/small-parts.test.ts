@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteLru } from '../../src/service/byte-lru.js';
-import { ExpiringMap } from '../../src/service/expiring-map.js';
+import { TtlCache } from '../../src/cache/index.js';
 import { Singleflight } from '../../src/async/index.js';
 import { parseByteRange } from '../../src/http/byte-range.js';
 import { statusForError } from '../../src/http/status-for-error.js';
@@ -24,21 +24,27 @@ test('singleflight shares one call among concurrent callers and forgets failures
   assert.equal(sf.size, 0);
 });
 
-test('expiring map forgets after its ttl and stays bounded', () => {
+test('TTL cache forgets each entry after its own lifetime and stays bounded', () => {
   let now = 1000;
-  const m = new ExpiringMap<string>(100, 2, () => now);
-  m.set('a', '1');
+  const m = new TtlCache<string>(2, () => now);
+  m.set('a', '1', 100);
+  m.set('long', 'x', 1000);
   assert.equal(m.get('a'), '1');
   now += 100;
   assert.equal(m.get('a'), undefined);
-  m.set('a', '1');
-  m.set('b', '2');
-  m.set('c', '3');
+  assert.equal(m.get('long'), 'x');
+  m.set('a', '1', 100);
+  m.set('b', '2', 100);
+  assert.equal(m.get('long'), undefined, 'the oldest insertion made room');
+  m.set('c', '3', 100);
   assert.equal(m.get('a'), undefined);
   assert.equal(m.get('c'), '3');
-  const off = new ExpiringMap<string>(0, 10, () => now);
-  off.set('a', '1');
-  assert.equal(off.get('a'), undefined);
+  assert.equal(m.size, 2);
+  // A lifetime of zero stores nothing and forgets an older entry.
+  m.set('c', '4', 0);
+  assert.equal(m.get('c'), undefined);
+  m.clear();
+  assert.equal(m.size, 0);
 });
 
 test('byte LRU evicts least recently used past its byte budget', () => {

@@ -75,4 +75,3 @@ export {
   type Credentials,
   type HostCredentials,
 } from './credentials.js';
-export { TtlCache } from './ttl-cache.js';

@@ -48,7 +48,7 @@ import {
 import { matchGoImport } from './match-go-import.js';
 import type { MetaImport } from './parse-meta-tags.js';
 import { staticRepoRoot } from './static-repo-root.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../../../cache/index.js';
 import { compileRewrites, matchRewrite, type RewriteRule } from './url-rewrites.js';
 import { validateRepoRoot } from './validate-repo-root.js';
 import { VcsPolicy } from './vcs-policy.js';
