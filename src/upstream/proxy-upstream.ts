@@ -6,7 +6,7 @@ import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js'
 import { parseRevInfo } from './parse-rev-info.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
 import { pipeline } from 'node:stream';
-import { ByteLimit } from './byte-limit.js';
+import { ByteLimit } from '../zip/index.js';
 
 export interface ProxyUpstreamLimits {
   metadataTimeoutMs: number;
@@ -106,7 +106,10 @@ export class ProxyUpstream implements Upstream {
         `${label}: zip is ${size} bytes, over the ${max}-byte limit`,
       );
     }
-    const capped = new ByteLimit(max, `${label}: zip larger than ${max} bytes`);
+    const capped = new ByteLimit(
+      max,
+      () => new ModgateError('too-large', `${label}: zip larger than ${max} bytes`),
+    );
     // pipeline: a consumer that destroys `capped` also releases the upstream connection, and
     // an upstream failure (reset, timeout) reaches the consumer as an error on `capped`.
     pipeline(res.body, capped, () => undefined);

@@ -5,7 +5,8 @@
  * NO directory entries (they would change the h1). Content longer than a file's declared
  * size is an error (shorter is accepted and written as is, as in Go).
  */
-import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { ByteLimit } from './byte-limit.js';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { ModgateError } from '../errors/index.js';
@@ -67,7 +68,14 @@ export async function createZip(
           .then(() => f.open())
           .then((content) => {
             const src = toReadable(content);
-            const limited = new SizeLimit(f.size, f.path);
+            const limited = new ByteLimit(
+              f.size,
+              () =>
+                new ModgateError(
+                  'checksum',
+                  `file ${goQuote(f.path)} is larger than declared size`,
+                ),
+            );
             src.on('error', failed);
             limited.on('error', failed);
             cb(null, src.pipe(limited));
@@ -129,25 +137,4 @@ function toReadable(content: FileContent): Readable {
   if (content instanceof Readable) return content;
   if (content instanceof Uint8Array) return Readable.from([Buffer.from(content)]);
   return Readable.from(content);
-}
-
-/** Passes at most `size` bytes; one more is Go's "larger than declared size" error. */
-class SizeLimit extends Transform {
-  private seen = 0;
-
-  constructor(
-    private readonly size: number,
-    private readonly path: string,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.size) {
-      cb(new ModgateError('checksum', `file ${goQuote(this.path)} is larger than declared size`));
-      return;
-    }
-    cb(null, chunk);
-  }
 }

@@ -73,6 +73,7 @@ export {
   type FileMode,
 } from './check-files.js';
 export { isVendoredPackage } from './is-vendored-package.js';
+export { ByteLimit } from './byte-limit.js';
 export { createZip, type ZipSourceFile } from './create-zip.js';
 export {
   checkDir,

@@ -22,13 +22,13 @@ import {
   createZip,
   DEFAULT_MAX_ZIP_ENTRIES,
   MAX_LICENSE,
+  ByteLimit,
   MAX_ZIP_FILE,
   type FileMode,
   type ZipSourceFile,
 } from '../../zip/index.js';
 import { decodeGoString } from '../../zip/go-string.js';
 import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
-import { ByteLimit } from '../byte-limit.js';
 import { codeHostKind, errorText } from './code-repo-errors.js';
 import type { FoundDir } from './code-repo-find-dir.js';
 import type { CodeRepoSession } from './code-repo-session.js';
@@ -119,7 +119,10 @@ async function spoolArchive(
   try {
     await pipeline(
       archive,
-      new ByteLimit(MAX_ZIP_FILE, `${label}: downloaded zip file too large`),
+      new ByteLimit(
+        MAX_ZIP_FILE,
+        () => new ModgateError('too-large', `${label}: downloaded zip file too large`),
+      ),
       createWriteStream(file),
       ...(session.ctx.signal ? [{ signal: session.ctx.signal }] : []),
     );

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ZipSource } from '../upstream.js';
-import { ByteLimit } from '../byte-limit.js';
+import { ModgateError } from '../../errors/index.js';
+import { ByteLimit } from '../../zip/index.js';
 
 /**
  * Writes a module zip made from a repository to a temporary file before anyone serves a byte
@@ -30,7 +31,11 @@ export async function spoolModuleZip(
       zip,
       new ByteLimit(
         maxBytes,
-        `${label}: zip file is larger than the configured limit of ${maxBytes} bytes (limits.max_zip_size)`,
+        () =>
+          new ModgateError(
+            'too-large',
+            `${label}: zip file is larger than the configured limit of ${maxBytes} bytes (limits.max_zip_size)`,
+          ),
       ),
       createWriteStream(file, { mode: 0o600 }),
       ...(signal ? [{ signal }] : []),
