@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  parseJsonStream,
+  type GoDownload,
+} from '../../test/upstream/direct/conformance-support.js';
+import { runCommand } from '../run-command.js';
 import type { BenchTarget } from './bench-repos.js';
 
-/** One object of `go mod download -json` output. */
-export interface GoDownload {
-  Path: string;
-  Version: string;
-  Query?: string;
-  Error?: string;
-  Sum?: string;
-  GoModSum?: string;
-}
+export type { GoDownload };
 
+/** One object of `go mod download -json` output. */
 /**
  * The go command in `GOPROXY=direct` mode, reaching the benchmark's git daemon the way the
  * conformance suite does: module paths carry the `.git` qualifier (no go-get lookup),
@@ -105,46 +102,9 @@ export class GoDirect {
     }
   }
 
-  private go(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('go', args, {
-        cwd: join(this.root, 'work'),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-      child.once('error', reject);
-      child.once('close', (code) => {
-        if (code === 0) resolve({ stdout, stderr });
-        else reject(new Error(`go ${args.slice(0, 3).join(' ')} … failed (${code}): ${stderr}`));
-      });
-    });
+  private go(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+    return runCommand(['go', ...args], { cwd: join(this.root, 'work'), env });
   }
-}
-
-/** Concatenated pretty-printed JSON objects (the go command's -json output). */
-export function parseJsonStream<T>(text: string): T[] {
-  const out: T[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === '{') {
-      if (depth++ === 0) start = i;
-    } else if (ch === '}') {
-      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)) as T);
-    }
-  }
-  return out;
 }
 
 /** rm -rf that also works on a module cache someone made read-only. */
