@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
 import type { GitCommandEvent } from '../../../../src/upstream/direct/git/index.js';
-import { freePort, GitFixture, sleep } from './git-fixture.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../../support/net.js';
+import { GitFixture } from './git-fixture.js';
 
 // Fetch policy, caching and failure modes against git daemon.
 let fx: GitFixture;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
-import { GitFixture, sleep } from './git-fixture.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GitFixture } from './git-fixture.js';
 import { HttpGitServer } from './http-git-server.js';
 
 // git over smart HTTP (git http-backend) with Basic authentication.
