@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { buildApp } from '../../src/app/build-app.js';
-import type { App } from '../../src/app/app.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/log/index.js';
 import { GoSandbox } from '../support/go-sandbox.js';
+import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
 import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 import { HttpGitServer } from '../upstream/direct/git/http-git-server.js';
@@ -26,7 +19,7 @@ describe('modgate serve: git credentials never leak, auth failures say so', () =
   let git: GitFixture;
   let server: HttpGitServer;
   let go: GoSandbox;
-  const instances: Array<{ app: App; dataDir: string }> = [];
+  const instances: ModgateInstance[] = [];
 
   before(async () => {
     git = await GitFixture.create();
@@ -46,40 +39,22 @@ describe('modgate serve: git credentials never leak, auth failures say so', () =
     go = await GoSandbox.create();
   });
   after(async () => {
-    for (const { app, dataDir } of instances) {
-      await app.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    for (const mg of instances) await mg.stop();
     server.close();
     await git.close();
     await go.cleanup();
   });
 
   /** A modgate with these direct settings whose every log line lands in `log()`. */
-  async function start(
-    settings: Record<string, unknown>,
-  ): Promise<{ url: string; log: () => string }> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
-    const config = loadConfig({
-      flags: {
-        listen: '127.0.0.1:0',
-        data_dir: dataDir,
-        upstream: 'off',
-        private: 'git.auth.example',
-        'cache.not_found_ttl': '0s',
-        'log.level': 'debug',
-        'log.format': 'json',
-        'direct.insecure': 'git.auth.example',
-        ...settings,
-      },
+  async function start(settings: Record<string, unknown>): Promise<ModgateInstance> {
+    const mg = await startModgate({
+      upstream: 'off',
+      private: 'git.auth.example',
+      captureLog: true,
+      settings: { 'direct.insecure': 'git.auth.example', ...settings },
     });
-    let text = '';
-    const sink = new PassThrough();
-    sink.on('data', (d: Buffer) => (text += d.toString()));
-    const app = await buildApp(config, createLogger(config.log, sink));
-    instances.push({ app, dataDir });
-    const { url } = await app.start();
-    return { url, log: () => text };
+    instances.push(mg);
+    return mg;
   }
 
   function secretsOf(user: string, token: string): string[] {

@@ -4,15 +4,13 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { buildApp } from '../../src/app/build-app.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/log/index.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
-import { freePort, GitFixture } from '../upstream/direct/git/git-fixture.js';
+import { freePort } from '../support/net.js';
+import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 
 /**
  * Bad remotes behind modgate's direct fetching, seen by the real go command (GOPROXY=modgate,
@@ -160,23 +158,19 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
     const steady = await twoReleases('lost-steady');
     const dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
     const servers: Array<{ stop(): Promise<void> }> = [];
+    // Instances one after another on the same data directory (a restart).
     const start = async (): Promise<string> => {
-      const config = loadConfig({
-        flags: {
-          listen: '127.0.0.1:0',
-          data_dir: dataDir,
-          upstream: fixture.url,
-          private: 'git.corp.example',
-          'cache.not_found_ttl': '0s',
-          'log.level': 'silent',
-          'sumdb.verify': false,
+      const mg = await startModgate({
+        upstream: fixture.url,
+        private: 'git.corp.example',
+        dataDir,
+        settings: {
           'direct.rewrites': [`git.corp.example/*=git://127.0.0.1:${daemonPort}/*`],
           'direct.insecure': 'git.corp.example',
         },
       });
-      const app = await buildApp(config, createLogger(config.log, process.stderr));
-      servers.push(app);
-      return (await app.start()).url;
+      servers.push(mg);
+      return mg.url;
     };
     try {
       const first = await start();

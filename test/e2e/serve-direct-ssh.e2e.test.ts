@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { buildApp } from '../../src/app/build-app.js';
-import type { App } from '../../src/app/app.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/log/index.js';
 import { GoSandbox } from '../support/go-sandbox.js';
+import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
 import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 import { SshdFixture } from '../upstream/direct/git/sshd-fixture.js';
@@ -42,7 +37,7 @@ describe(
     let known: string;
     let secrets: string[];
     let meta: Server;
-    const instances: Array<{ app: App; dataDir: string }> = [];
+    const instances: ModgateInstance[] = [];
 
     before(async () => {
       git = await GitFixture.create();
@@ -87,10 +82,7 @@ describe(
       await new Promise<void>((resolve) => meta.listen(0, '127.0.0.1', resolve));
     });
     after(async () => {
-      for (const { app, dataDir } of instances) {
-        await app.stop();
-        await rm(dataDir, { recursive: true, force: true });
-      }
+      for (const mg of instances) await mg.stop();
       meta?.close();
       await sshd?.close();
       await git?.close();
@@ -102,29 +94,15 @@ describe(
     const hostRe = (): string => `127\\.0\\.0\\.1:${sshd.port}`;
 
     /** A modgate with these direct settings whose every log line lands in `log()`. */
-    async function start(
-      settings: Record<string, unknown>,
-    ): Promise<{ url: string; log: () => string }> {
-      const dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
-      const config = loadConfig({
-        flags: {
-          listen: '127.0.0.1:0',
-          data_dir: dataDir,
-          upstream: 'off',
-          private: 'git.corp.example',
-          'cache.not_found_ttl': '0s',
-          'log.level': 'debug',
-          'log.format': 'json',
-          ...settings,
-        },
+    async function start(settings: Record<string, unknown>): Promise<ModgateInstance> {
+      const mg = await startModgate({
+        upstream: 'off',
+        private: 'git.corp.example',
+        captureLog: true,
+        settings: { ...settings },
       });
-      let text = '';
-      const sink = new PassThrough();
-      sink.on('data', (d: Buffer) => (text += d.toString()));
-      const app = await buildApp(config, createLogger(config.log, sink));
-      instances.push({ app, dataDir });
-      const { url } = await app.start();
-      return { url, log: () => text };
+      instances.push(mg);
+      return mg;
     }
 
     function assertClean(text: string, where: string): void {
