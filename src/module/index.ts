@@ -32,6 +32,7 @@ export {
 } from './check-path.js';
 export {
   checkPathMajor,
+  isMajor,
   matchPathMajor,
   pathMajorPrefix,
   splitPathVersion,

@@ -104,3 +104,20 @@ export function pathMajorPrefix(pathMajor: string): string {
   }
   return m;
 }
+
+/**
+ * Whether the versions allowed for module path `mpath` agree with suffix `pathMajor`: no
+ * suffix accepts v0/v1 paths (gopkg.in `.v0`/`.v1` included); a suffix needs a path with the
+ * same major, separator aside (`/v2` ≡ `.v2`).
+ */
+export function isMajor(mpath: string, pathMajor: string): boolean {
+  if (mpath === '') return false;
+  const split = splitPathVersion(mpath);
+  if (!split.ok) return false;
+  if (pathMajor === '') {
+    const m = pathMajorPrefix(split.pathMajor);
+    return m === '' || m === 'v0' || m === 'v1';
+  }
+  if (split.pathMajor === '') return false;
+  return pathMajor.slice(1) === split.pathMajor.slice(1);
+}

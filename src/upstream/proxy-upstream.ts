@@ -4,6 +4,7 @@ import { goPathEscapeAll, goPathEscape } from '../protocol/go-path-escape.js';
 import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
 import { parseRevInfo } from './parse-rev-info.js';
+import { checkProxyGoMod } from './check-proxy-go-mod.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
 import { pipeline } from 'node:stream';
 import { ByteLimit } from '../zip/index.js';
@@ -89,7 +90,9 @@ export class ProxyUpstream implements Upstream {
 
   async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {
     const file = `@v/${goPathEscape(escapeVersion(version))}.mod`;
-    return this.getSmall(modulePath, file, this.limits.maxModBytes, ctx);
+    const body = await this.getSmall(modulePath, file, this.limits.maxModBytes, ctx);
+    checkProxyGoMod(modulePath, body, `${this.description}: ${modulePath}@${version}.mod`);
+    return body;
   }
 
   async zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {

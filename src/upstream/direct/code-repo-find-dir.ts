@@ -15,8 +15,8 @@ import { ModgateError } from '../../errors/index.js';
 import { modulePath as goModModulePath } from '../../modfile/index.js';
 import {
   goQuote,
+  isMajor,
   isPseudoVersion,
-  pathMajorPrefix,
   pseudoVersionRev,
   splitPathVersion,
 } from '../../module/index.js';
@@ -143,23 +143,6 @@ export async function findDir(
     throw notFound(`missing ${pathPrefix}/go.mod and ...${pathMajor}/go.mod at revision ${rev}`);
   }
   throw notFound(`missing ${pathPrefix}/go.mod at revision ${rev}`);
-}
-
-/**
- * Whether the versions allowed for module path `mpath` agree with suffix `pathMajor`: no
- * suffix accepts v0/v1 paths (gopkg.in `.v0`/`.v1` included); a suffix needs a path with the
- * same major, separator aside (`/v2` ≡ `.v2`).
- */
-export function isMajor(mpath: string, pathMajor: string): boolean {
-  if (mpath === '') return false;
-  const split = splitPathVersion(mpath);
-  if (!split.ok) return false;
-  if (pathMajor === '') {
-    const m = pathMajorPrefix(split.pathMajor);
-    return m === '' || m === 'v0' || m === 'v1';
-  }
-  if (split.pathMajor === '') return false;
-  return pathMajor.slice(1) === split.pathMajor.slice(1);
 }
 
 function joinPath(dir: string, file: string): string {
