@@ -5,6 +5,7 @@ import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
 import { parseRevInfo } from './parse-rev-info.js';
 import { checkProxyGoMod } from './check-proxy-go-mod.js';
+import { isValid } from '../semver/index.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
 import { pipeline } from 'node:stream';
 import { ByteLimit } from '../zip/index.js';
@@ -60,11 +61,21 @@ export class ProxyUpstream implements Upstream {
 
   async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
     const body = await this.getSmall(modulePath, '@v/list', this.limits.maxMetadataBytes, ctx);
-    return body
+    const lines = body
       .toString('utf8')
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
+    // The go command ignores lines that do not start with a valid version (proxy.go Versions).
+    // When no line does, the answer is something else (an HTML page with 200): refused, so it
+    // is neither stored nor relayed and `|` moves on; a stored list is then served stale.
+    if (lines.length > 0 && !lines.some((line) => isValid(line.split(/\s/)[0] ?? ''))) {
+      throw new ModgateError(
+        'upstream',
+        `${this.description}: ${modulePath}/@v/list: the upstream answer is not a version list`,
+      );
+    }
+    return lines;
   }
 
   async info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo> {
