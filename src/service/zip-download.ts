@@ -38,7 +38,13 @@ export interface ZipDownloadOptions {
  */
 export class ZipDownload {
   private state: ZipDownloadState = 'downloading';
+  /** Bytes of the current source in the spool (all of them valid for clients, see run). */
   private written = 0;
+  /**
+   * The end of the furthest read any client has started: those bytes may have reached a
+   * client, so a fallback source must have the very same ones there.
+   */
+  private reserved = 0;
   private failure: unknown;
   private readers = 0;
   private fd: FileHandle | undefined;
@@ -46,7 +52,9 @@ export class ZipDownload {
   /** Settles when the zip is committed (resolves) or has failed (rejects). */
   readonly finished: Promise<void>;
   /** The size the upstream announced, if any. */
-  readonly announcedSize: number | undefined;
+  private announced: number | undefined;
+  /** Whether `size` was read while the upstream's announcement stood (a Content-Length sent). */
+  private sizeShown = false;
   private readonly spoolPath: string;
 
   constructor(
@@ -54,7 +62,7 @@ export class ZipDownload {
     private readonly options: ZipDownloadOptions,
   ) {
     this.events.setMaxListeners(0);
-    this.announcedSize = source.size;
+    this.announced = source.size;
     this.spoolPath = join(options.spoolDir, `${Date.now()}-${randomBytes(6).toString('hex')}.zip`);
     this.finished = this.run(source);
     // Failures are reported to readers; nobody has to await `finished`.
@@ -72,9 +80,14 @@ export class ZipDownload {
     return Math.max(0, this.written - HOLDBACK_BYTES);
   }
 
-  /** The final size once known: after commit, or as announced by the upstream. */
+  /**
+   * The final size once known: after commit, or as announced by the upstream. Once read as
+   * announced (a response went out with it as Content-Length), a fallback source must match it.
+   */
   get size(): number | undefined {
-    return this.state === 'committed' ? this.written : this.announcedSize;
+    if (this.state === 'committed') return this.written;
+    if (this.announced !== undefined) this.sizeShown = true;
+    return this.announced;
   }
 
   /**
@@ -110,6 +123,7 @@ export class ZipDownload {
               const fd = this.fd;
               if (!fd) throw new ModgateError('internal', 'zip spool is not open');
               const length = Math.min(READ_CHUNK, limit - position);
+              this.reserved = Math.max(this.reserved, position + length);
               const buf = Buffer.allocUnsafe(length);
               const { bytesRead } = await fd.read(buf, 0, length, position);
               position += bytesRead;
@@ -146,31 +160,26 @@ export class ZipDownload {
     this.events.emit('change');
   }
 
-  private async run(source: ZipSource): Promise<void> {
+  private async run(first: ZipSource): Promise<void> {
+    let source = first;
+    let firstFailure: unknown;
     try {
       this.fd = await open(this.spoolPath, 'w+', 0o600);
-      for await (const chunk of source.stream as AsyncIterable<Buffer>) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          const { bytesWritten } = await this.fd.write(
-            chunk,
-            offset,
-            chunk.length - offset,
-            this.written,
-          );
-          offset += bytesWritten;
-          this.written += bytesWritten;
+      for (;;) {
+        try {
+          await this.receive(source);
+          this.state = 'verifying';
+          await this.options.verify(this.spoolPath);
+          break;
+        } catch (err) {
+          source.stream.destroy();
+          firstFailure ??= err;
+          const next = await this.fallbackFor(source, err);
+          if (next === undefined) throw firstFailure;
+          source = next;
+          this.state = 'downloading';
         }
-        this.emitChange();
       }
-      if (this.announcedSize !== undefined && this.written !== this.announcedSize) {
-        throw new ModgateError(
-          'upstream',
-          `zip was ${this.written} bytes, but the upstream announced ${this.announcedSize}`,
-        );
-      }
-      this.state = 'verifying';
-      await this.options.verify(this.spoolPath);
       await this.options.commit(this.spoolPath, this.written);
       this.state = 'committed';
     } catch (err) {
@@ -184,6 +193,84 @@ export class ZipDownload {
       await unlink(this.spoolPath).catch(() => undefined);
       this.maybeClose();
     }
+  }
+
+  /**
+   * Writes one source's bytes to the spool from offset 0. Bytes a client may already have
+   * (below `reserved`, from an earlier source) are compared instead of written: a fallback
+   * source must agree with them, or the download fails (the client's connection is cut rather
+   * than given a mix of two zips). Ends with the spool cut to this source's length.
+   */
+  private async receive(source: ZipSource): Promise<void> {
+    const fd = this.fd;
+    if (!fd) throw new ModgateError('internal', 'zip spool is not open');
+    this.written = 0;
+    for await (const chunk of source.stream as AsyncIterable<Buffer>) {
+      const same = Math.max(0, Math.min(chunk.length, this.reserved - this.written));
+      if (same > 0) await this.compareSpool(fd, chunk.subarray(0, same), this.written);
+      let offset = same;
+      while (offset < chunk.length) {
+        const { bytesWritten } = await fd.write(
+          chunk,
+          offset,
+          chunk.length - offset,
+          this.written + offset,
+        );
+        offset += bytesWritten;
+      }
+      this.written += chunk.length;
+      this.emitChange();
+    }
+    if (this.written < this.reserved) {
+      throw new ModgateError(
+        'upstream',
+        `zip ended after ${this.written} bytes, before bytes already sent to a client`,
+      );
+    }
+    if (this.announced !== undefined && this.written !== this.announced) {
+      throw new ModgateError(
+        'upstream',
+        `zip was ${this.written} bytes, but the upstream announced ${this.announced}`,
+      );
+    }
+    await fd.truncate(this.written);
+  }
+
+  private async compareSpool(fd: FileHandle, expected: Buffer, position: number): Promise<void> {
+    const buf = Buffer.allocUnsafe(expected.length);
+    const { bytesRead } = await fd.read(buf, 0, expected.length, position);
+    if (bytesRead !== expected.length || !buf.equals(expected)) {
+      throw new ModgateError(
+        'upstream',
+        `the next upstream's zip differs from the bytes already sent to a client (near byte ${position})`,
+      );
+    }
+  }
+
+  /**
+   * The source to try after `failed` failed with `err`: its fallback (the next `|` upstream),
+   * unless the failure is not the upstream's (shutdown) or the bytes a client already has
+   * rule it out (a Content-Length already sent that the next source does not announce).
+   * Undefined when there is none or it fails to open too.
+   */
+  private async fallbackFor(failed: ZipSource, err: unknown): Promise<ZipSource | undefined> {
+    if (failed.fallback === undefined) return undefined;
+    if (err instanceof ModgateError && err.kind === 'unavailable') return undefined;
+    let next: ZipSource;
+    try {
+      next = await failed.fallback();
+    } catch {
+      return undefined;
+    }
+    if (this.sizeShown && next.size !== this.announced) {
+      if (next.size !== undefined) {
+        next.stream.destroy();
+        return undefined;
+      }
+    } else {
+      this.announced = next.size;
+    }
+    return next;
   }
 
   private maybeClose(): void {

@@ -40,15 +40,37 @@ export class ChainUpstream implements Upstream {
     return this.try((u) => u.mod(modulePath, version, ctx));
   }
   zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
-    return this.try((u) => u.zip(modulePath, version, ctx));
+    return this.zipFrom(0, (u) => u.zip(modulePath, version, ctx));
+  }
+
+  /**
+   * A zip from the entries starting at `from`. When the entry that answered is followed by `|`,
+   * the source carries a fallback to the entries after it (see ZipSource.fallback): a failure
+   * in the body is an error like any other there, so the go command's `|` rule covers it.
+   */
+  private async zipFrom(from: number, op: (u: Upstream) => Promise<ZipSource>): Promise<ZipSource> {
+    const { value, index } = await this.tryFrom(from, op);
+    const entry = this.entries[index];
+    if (value.fallback !== undefined || !entry?.fallbackOnAnyError) return value;
+    if (index + 1 >= this.entries.length) return value;
+    return { ...value, fallback: () => this.zipFrom(index + 1, op) };
   }
 
   private async try<T>(op: (u: Upstream) => Promise<T>): Promise<T> {
+    return (await this.tryFrom(0, op)).value;
+  }
+
+  private async tryFrom<T>(
+    from: number,
+    op: (u: Upstream) => Promise<T>,
+  ): Promise<{ value: T; index: number }> {
     let firstFailure: unknown;
     let lastNotFound: unknown;
-    for (const entry of this.entries) {
+    for (let index = from; index < this.entries.length; index++) {
+      const entry = this.entries[index];
+      if (entry === undefined) break;
       try {
-        return await op(entry.upstream);
+        return { value: await op(entry.upstream), index };
       } catch (err) {
         if (isNotFound(err)) {
           lastNotFound = err;

@@ -15,6 +15,15 @@ export interface RevInfo {
 export interface ZipSource {
   stream: Readable;
   size?: number;
+  /**
+   * Opens the same zip from the next upstream of a `|` chain. Set by ChainUpstream when the
+   * entry that answered is followed by `|`: the go command moves on after any error there, and
+   * for a zip an error can come after the answer started — a reset or deadline mid-body, a
+   * truncated or tampered zip refused by the zip rules or a checksum gate. The consumer calls
+   * it when this stream fails or its bytes are refused; it rejects with the next entries'
+   * error when they fail too.
+   */
+  fallback?: () => Promise<ZipSource>;
 }
 
 /** Per-call context: cancellation and a request id for logs. */

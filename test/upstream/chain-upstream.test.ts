@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Readable } from 'node:stream';
 import { ModgateError } from '../../src/errors/index.js';
 import { ChainUpstream, OffUpstream } from '../../src/upstream/chain-upstream.js';
 import type { RevInfo, Upstream, ZipSource } from '../../src/upstream/upstream.js';
@@ -88,4 +89,57 @@ test('off is not-found, so a later entry can still answer', async () => {
     off.list('m'),
     (e: ModgateError) => e.kind === 'not-found' && /disabled/.test(e.message),
   );
+});
+
+/** An upstream whose zip answers with a fixed stream (or error) and counts calls. */
+class ZipFake extends Fake {
+  zips = 0;
+  constructor(
+    description: string,
+    private readonly zipAnswer: string | ModgateError,
+  ) {
+    super(description, []);
+  }
+  override zip(): Promise<ZipSource> {
+    this.zips++;
+    if (this.zipAnswer instanceof ModgateError) return Promise.reject(this.zipAnswer);
+    return Promise.resolve({ stream: Readable.from([Buffer.from(this.zipAnswer)]) });
+  }
+}
+
+test('a zip answered by an entry followed by "|" carries a fallback to the entries after it', async () => {
+  const a = new ZipFake('a', 'from-a');
+  const b = new ZipFake('b', nf('b404'));
+  const c = new ZipFake('c', 'from-c');
+  const chain = new ChainUpstream([
+    { upstream: a, fallbackOnAnyError: true },
+    { upstream: b, fallbackOnAnyError: false },
+    { upstream: c, fallbackOnAnyError: false },
+  ]);
+  const first = await chain.zip('m', 'v1.0.0', ctx);
+  assert.equal(String((await first.stream.toArray())[0]), 'from-a');
+  assert.ok(first.fallback, '"|" after a: a fallback');
+  assert.equal(b.zips, 0, 'the fallback is opened only when called');
+  const second = await first.fallback();
+  assert.equal(String((await second.stream.toArray())[0]), 'from-c', 'b 404 falls through to c');
+  assert.equal(second.fallback, undefined, 'c is followed by "," (or nothing): no fallback');
+  assert.equal(b.zips, 1);
+});
+
+test('a zip answered by an entry followed by "," has no fallback', async () => {
+  const chain = new ChainUpstream([
+    { upstream: new ZipFake('a', 'from-a'), fallbackOnAnyError: false },
+    { upstream: new ZipFake('b', 'from-b'), fallbackOnAnyError: false },
+  ]);
+  assert.equal((await chain.zip('m', 'v1.0.0', ctx)).fallback, undefined);
+});
+
+test('a fallback whose entries all fail rejects with their error', async () => {
+  const chain = new ChainUpstream([
+    { upstream: new ZipFake('a', 'from-a'), fallbackOnAnyError: true },
+    { upstream: new ZipFake('b', bad('b502')), fallbackOnAnyError: false },
+  ]);
+  const first = await chain.zip('m', 'v1.0.0', ctx);
+  assert.ok(first.fallback);
+  await assert.rejects(first.fallback(), /b502/);
 });
