@@ -1,4 +1,3 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { matchPrefixPatterns } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { ModuleService } from '../service/module-service.js';
 import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
+import { InstanceDir } from '../storage/disk/instance-dir.js';
 import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { outboundProxyFromEnv, type OutboundProxySettings } from '../upstream/outbound-proxy.js';
@@ -58,12 +58,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     userAgent: `modgate/${MODGATE_VERSION}`,
     proxy,
   });
-  const spoolDir =
+  // Zips being downloaded: a directory of this process's own, so that other processes on the
+  // same data directory (or /tmp) keep theirs; what dead ones left is removed once stale.
+  const spool = await InstanceDir.claim(
     config.storage.backend === 'disk'
       ? join(config.dataDir, '.spool')
-      : join(tmpdir(), `modgate-spool-${process.pid}`);
-  await rm(spoolDir, { recursive: true, force: true });
-  await mkdir(spoolDir, { recursive: true });
+      : join(tmpdir(), `modgate-spool-${process.getuid?.() ?? 'user'}`),
+  );
+  const spoolDir = spool.path;
   const direct = await buildDirect(config, client, spoolDir);
   const upstream = buildUpstream(config, client, direct.upstream);
 
@@ -166,7 +168,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await own?.log.close();
       await client.close();
       await storage.close();
-      await rm(spoolDir, { recursive: true, force: true });
+      await spool.close();
     },
   };
 }

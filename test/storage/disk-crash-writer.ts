@@ -19,7 +19,9 @@ source.write(Buffer.alloc(64 * 1024, 0x61));
 const staging = join(dataDir, '.staging');
 for (;;) {
   const sizes = await Promise.all(
-    (await readdir(staging)).map(async (name) => (await stat(join(staging, name))).size),
+    (await readdir(staging, { recursive: true })).map(
+      async (name) => (await stat(join(staging, name))).size,
+    ),
   );
   if (sizes.some((size) => size >= 64 * 1024)) break;
   await sleep(10);

@@ -13,6 +13,14 @@ const size = Number(sizeArg);
 
 async function run(): Promise<unknown> {
   const storage = await DiskStorage.open(dataDir as string);
+  try {
+    return await runOn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function runOn(storage: DiskStorage): Promise<unknown> {
   const data = Buffer.alloc(size, 0x61);
   switch (op) {
     case 'open':

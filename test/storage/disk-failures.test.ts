@@ -6,12 +6,13 @@
 // as its cause, and nothing partial is left, in the URL space or in staging.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DiskStorage } from '../../src/storage/disk/disk-storage.js';
+import { stagedFiles } from './staged-files.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'disk-failure-child.js');
 const NOBODY = 65534;
@@ -67,10 +68,6 @@ async function withRoot(body: (root: string) => Promise<void>): Promise<void> {
   }
 }
 
-async function stagingEntries(dataDir: string): Promise<string[]> {
-  return readdir(join(dataDir, '.staging'));
-}
-
 describe('DiskStorage under real file-system failures', () => {
   for (const op of ['putStream', 'putBytes'] as const) {
     test(`${op} past the file-size limit (EFBIG) fails cleanly and keeps the old file`, () =>
@@ -84,7 +81,7 @@ describe('DiskStorage under real file-system failures', () => {
         const shell = 'ulimit -f 16';
         for (const target of [key, fresh]) {
           const outcome = await runChild([dataDir, op, target, '200000'], { shell });
-          assert.deepEqual(await stagingEntries(dataDir), [], `${target}: staging`);
+          assert.deepEqual(await stagedFiles(dataDir), [], `${target}: staging`);
           assertFailure(outcome, ['internal', 'unavailable'], 'EFBIG', op, target);
         }
         assert.equal(await readFile(join(dataDir, key), 'utf8'), 'old complete zip');
@@ -134,7 +131,7 @@ describe('DiskStorage under real file-system failures', () => {
           for (const key of [lockedList, lockedNew]) {
             const outcome = await runChild([dataDir, op, key, '100000'], { asUser });
             assertFailure(outcome, unavailable, 'EACCES', op, key);
-            assert.deepEqual(await stagingEntries(dataDir), [], `${op} ${key}: staging`);
+            assert.deepEqual(await stagedFiles(dataDir), [], `${op} ${key}: staging`);
           }
         }
         const deleted = await runChild([dataDir, 'delete', lockedList], { asUser });

@@ -14,12 +14,27 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ModgateError } from '../../src/errors/index.js';
 import { DiskStorage } from '../../src/storage/index.js';
 import { runStorageCompliance } from './compliance.js';
+import { stagedFiles } from './staged-files.js';
 import { chunked, pattern } from './stream-helpers.js';
+import { withZombie } from './zombie.js';
+
+const MINUTE = 60_000;
+
+/** Sets the modification time of a file, or a directory and its files, `ageMs` back. */
+async function backdate(path: string, ageMs: number): Promise<void> {
+  const then = new Date(Date.now() - ageMs);
+  if ((await stat(path)).isDirectory()) {
+    for (const name of await readdir(path)) await utimes(join(path, name), then, then);
+  }
+  await utimes(path, then, then);
+}
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'modgate-disk-storage-'));
@@ -28,7 +43,13 @@ async function tempDir(): Promise<string> {
 runStorageCompliance('DiskStorage', async () => {
   const dir = await tempDir();
   const storage = await DiskStorage.open(join(dir, 'data'));
-  return { storage, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    storage,
+    cleanup: async () => {
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 /** Runs `body` with a fresh data directory, removed afterwards. */
@@ -70,7 +91,7 @@ describe('DiskStorage specifics', () => {
       assert.deepEqual((await readdir(dataDir)).sort(), ['.staging', 'github.com']);
       // Failed writes leave nothing in staging either.
       await assert.rejects(storage.putStream(zip, chunked(pattern(5)), 10));
-      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+      assert.deepEqual(await stagedFiles(dataDir), []);
       assert.deepEqual(await readFile(join(dataDir, zip)), pattern(10_000));
     }));
 
@@ -116,32 +137,108 @@ describe('DiskStorage specifics', () => {
       assert.equal(await readFile(join(dataDir, '.spool', 'upload-1'), 'utf8'), 'spooled');
     }));
 
-  test('open cleans staging leftovers but not a live writer’s files', () =>
+  test('open removes what gone writers left in staging, and nothing touched recently', () =>
     withDataDir(async (dataDir) => {
       const staging = join(dataDir, '.staging');
       await mkdir(staging, { recursive: true });
-      const dead = '2147483646-0a0b0c-00.tmp'; // no such pid
-      const garbage = 'garbage';
-      const ownPidEarlierRun = `${process.pid}-ffffff-00.tmp`; // a restarted container's pid 1
-      const live = `${process.ppid}-0a0b0c-00.tmp`; // another live process
-      const liveButAncient = `${process.ppid}-0a0b0c-01.tmp`;
-      for (const name of [dead, garbage, ownPidEarlierRun, live, liveButAncient]) {
-        await writeFile(join(staging, name), 'partial');
+      // Files as modgate named them before instance directories (`<pid>-<instance>-<random>`),
+      // and junk: whatever their pid (none, ours, a live one), kept while recently written.
+      const legacy = [
+        '2147483646-0a0b0c-00.tmp',
+        'garbage',
+        `${process.pid}-ffffff-00.tmp`,
+        `${process.ppid}-0a0b0c-00.tmp`,
+      ];
+      for (const name of legacy) await writeFile(join(staging, name), 'partial');
+      // Instance directories: one beating, one that stopped eleven minutes ago.
+      const live = 'elsewhere-2147483646-000000000000';
+      const dead = 'elsewhere-2147483645-000000000000';
+      for (const name of [live, dead]) {
+        await mkdir(join(staging, name));
+        await writeFile(join(staging, name, 'a.tmp'), 'partial');
+        await writeFile(join(staging, name, '.heartbeat'), '{}\n');
       }
-      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
-      await utimes(join(staging, liveButAncient), twoDaysAgo, twoDaysAgo);
-      await DiskStorage.open(dataDir);
-      assert.deepEqual(await readdir(staging), [live]);
+      await backdate(join(staging, dead), 11 * MINUTE);
+      const first = await DiskStorage.open(dataDir);
+      await first.close();
+      assert.deepEqual(await stagedFiles(dataDir), [...legacy, `${live}/a.tmp`].sort());
+      for (const name of [...legacy, live]) await backdate(join(staging, name), 11 * MINUTE);
+      const second = await DiskStorage.open(dataDir);
+      await second.close();
+      assert.deepEqual(await readdir(staging), []);
+    }));
+
+  test('a stale leftover whose writer pid is a zombie is removed (kill(pid, 0) says alive)', async (t) => {
+    const ran = await withZombie((zombie) =>
+      withDataDir(async (dataDir) => {
+        const staging = join(dataDir, '.staging');
+        await mkdir(staging, { recursive: true });
+        // As the writer named its file before instance directories, and as it does now.
+        const legacy = join(staging, `${zombie}-0a0b0c-00.tmp`);
+        const current = join(staging, `h-${zombie}-000000000000`);
+        await writeFile(legacy, 'partial');
+        await mkdir(current);
+        await writeFile(join(current, 'a.tmp'), 'partial');
+        await writeFile(join(current, '.heartbeat'), '{}\n');
+        for (const path of [legacy, current]) await backdate(path, 60 * MINUTE);
+        const storage = await DiskStorage.open(dataDir);
+        try {
+          assert.deepEqual(await stagedFiles(dataDir), []);
+        } finally {
+          await storage.close();
+        }
+      }),
+    );
+    if (!ran) t.skip('no /proc to prove a zombie');
+  });
+
+  test('another storage on the same data directory neither opens nor closes away a write', () =>
+    withDataDir(async (dataDir) => {
+      const a = await DiskStorage.open(dataDir);
+      const key = 'example.com/m/@v/v1.0.0.zip';
+      const source = new PassThrough();
+      const writing = a.putStream(key, source, 200_000);
+      source.write(pattern(200_000).subarray(0, 100_000));
+      while ((await stagedFiles(dataDir)).length === 0) await sleep(10);
+      const b = await DiskStorage.open(dataDir);
+      await b.putBytes('example.com/m/@v/list', Buffer.from('v1.0.0\n'));
+      await b.close();
+      source.end(pattern(200_000).subarray(100_000));
+      await writing;
+      assert.deepEqual(await a.getBytes(key), pattern(200_000));
+      await a.close();
+      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+    }));
+
+  test('a staging directory removed under a running storage is recreated', () =>
+    withDataDir(async (dataDir) => {
+      const storage = await DiskStorage.open(dataDir);
+      try {
+        await rm(join(dataDir, '.staging'), { recursive: true });
+        await storage.checkReady();
+        await rm(join(dataDir, '.staging'), { recursive: true });
+        await storage.putBytes('example.com/m/@v/list', Buffer.from('v1.0.0\n'));
+        await rm(join(dataDir, '.staging'), { recursive: true });
+        await storage.putStream('example.com/m/@v/v1.0.0.zip', chunked(pattern(3)), 3);
+        assert.deepEqual(await storage.list(''), [
+          'example.com/m/@v/list',
+          'example.com/m/@v/v1.0.0.zip',
+        ]);
+      } finally {
+        await storage.close();
+      }
     }));
 
   test(
-    'a writer killed mid-write leaves no visible file; the next open cleans up',
+    'a writer killed mid-write leaves no visible file; its leftovers go once its heartbeat is stale',
     { timeout: 60_000 },
     () =>
       withDataDir(async (dataDir) => {
         const key = 'example.com/m/@v/v1.0.0.zip';
         const old = Buffer.from('old complete zip');
-        await (await DiskStorage.open(dataDir)).putBytes(key, old);
+        const setup = await DiskStorage.open(dataDir);
+        await setup.putBytes(key, old);
+        await setup.close();
         const newKey = 'example.com/m/@v/v1.1.0.zip';
         for (const target of [key, newKey]) {
           const writer = join(dirname(fileURLToPath(import.meta.url)), 'disk-crash-writer.js');
@@ -160,13 +257,24 @@ describe('DiskStorage specifics', () => {
           const [, signal] = (await exited) as [number | null, string | null];
           assert.equal(signal, 'SIGKILL');
 
-          assert.equal((await readdir(join(dataDir, '.staging'))).length, 1, 'a leftover');
+          assert.equal((await stagedFiles(dataDir)).length, 1, 'a leftover');
           assert.deepEqual(await readFile(join(dataDir, key)), old);
+          // Its heartbeat is fresh: for all a new process knows, the writer runs on another
+          // host. The leftover stays, invisible.
           const storage = await DiskStorage.open(dataDir);
-          assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+          assert.equal((await stagedFiles(dataDir)).length, 1, 'kept while fresh');
           assert.deepEqual(await storage.getBytes(key), old);
           assert.equal(await storage.getBytes(newKey), null);
           assert.deepEqual(await storage.list(''), [key]);
+          await storage.close();
+          // A storage with a short bound removes it on a later beat, once stale.
+          const quick = await DiskStorage.open(dataDir, {
+            liveness: { heartbeatMs: 20, staleAfterMs: 200 },
+          });
+          while ((await stagedFiles(dataDir)).length > 0) await sleep(20);
+          assert.equal((await readdir(join(dataDir, '.staging'))).length, 1, 'its own only');
+          assert.deepEqual(await quick.list(''), [key]);
+          await quick.close();
         }
       }),
   );
@@ -218,6 +326,6 @@ describe('DiskStorage specifics', () => {
         storage.putStream(key, chunked(pattern(3)), 3),
         errorWith('internal', 'putStream', key),
       );
-      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+      assert.deepEqual(await stagedFiles(dataDir), []);
     }));
 });

@@ -24,7 +24,8 @@ import {
 } from '../storage-key.js';
 import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage.js';
 import { diskError, errnoCode, isMissing } from './disk-error.js';
-import { STAGING_DIR, cleanStaging, stagingFileName } from './staging-dir.js';
+import { InstanceDir, type InstanceLiveness } from './instance-dir.js';
+import { STAGING_DIR, stagingFileName } from './staging-dir.js';
 
 /**
  * Bytes per read of `openRead` streams (Node's default is 64 KiB). Each read is one round trip
@@ -35,15 +36,25 @@ import { STAGING_DIR, cleanStaging, stagingFileName } from './staging-dir.js';
  */
 export const READ_CHUNK_BYTES = 256 * 1024;
 
+export interface DiskStorageOptions {
+  /**
+   * The heartbeat of this storage's staging directory and when another one counts as gone
+   * (instance-dir.ts); the defaults are for production, shorter ones for tests.
+   */
+  liveness?: InstanceLiveness;
+}
+
 /**
  * The default backend: each key is the file `<dataDir>/<key>`, so the data directory is a
  * static GOPROXY tree that nginx or `GOPROXY=file://<dataDir>` can serve as it is.
  *
- * A write goes to a fresh file in `<dataDir>/.staging/`, is fsynced, and is renamed over the
- * key: rename is atomic, so readers see the old file, the new one, or none, and a reader that
- * already opened the old file keeps reading it whole. A crash leaves at most a staging file,
- * removed by the next `open`. The directory fsync after the rename is skipped on purpose: a
- * lost rename after a power cut is a cache miss, never a partial file.
+ * A write goes to a fresh file in this storage's own directory under `<dataDir>/.staging/`, is
+ * fsynced, and is renamed over the key: rename is atomic, so readers see the old file, the new
+ * one, or none, and a reader that already opened the old file keeps reading it whole. A crash
+ * leaves at most staging files, removed by any storage open on the same data directory once
+ * the crashed one's heartbeat is stale (staging-dir.ts); several processes can share a data
+ * directory. The directory fsync after the rename is skipped on purpose: a lost rename after
+ * a power cut is a cache miss, never a partial file.
  *
  * Dot-directories other than `.staging/` (e.g. `.spool/`) belong to other components; this
  * backend neither lists nor touches them.
@@ -54,21 +65,22 @@ export const READ_CHUNK_BYTES = 256 * 1024;
  */
 export class DiskStorage implements Storage {
   readonly description: string;
-  private readonly stagingDir: string;
 
-  private constructor(readonly dataDir: string) {
+  private constructor(
+    readonly dataDir: string,
+    private readonly staging: InstanceDir,
+  ) {
     this.description = `disk:${dataDir}`;
-    this.stagingDir = join(dataDir, STAGING_DIR);
   }
 
   /**
-   * Opens (creating if needed) the data directory, removes staging files that crashed writers
-   * left, and checks that it can write there; fails with a ModgateError `unavailable` whose
-   * message names the directory and the reason otherwise.
+   * Opens (creating if needed) the data directory, claims a staging directory of its own,
+   * removes the staging files of writers that are gone, and checks that it can write there;
+   * fails with a ModgateError `unavailable` whose message names the directory and the reason
+   * otherwise. `close` stops the heartbeat and removes the staging directory.
    */
-  static async open(dataDir: string): Promise<DiskStorage> {
+  static async open(dataDir: string, options: DiskStorageOptions = {}): Promise<DiskStorage> {
     const dir = resolve(dataDir);
-    const storage = new DiskStorage(dir);
     // Node's recursive mkdir never returns for paths under /proc and /sys (it spins on the
     // EEXIST/ENOENT it gets there): refuse them up front.
     if (/^\/(proc|sys)(\/|$)/.test(dir)) {
@@ -77,9 +89,9 @@ export class DiskStorage implements Storage {
         `disk storage: cannot use data directory ${dir}: a kernel file system is not storage`,
       );
     }
+    let staging: InstanceDir;
     try {
-      await mkdir(storage.stagingDir, { recursive: true });
-      await cleanStaging(storage.stagingDir);
+      staging = await InstanceDir.claim(join(dir, STAGING_DIR), options.liveness);
     } catch (err) {
       throw new ModgateError(
         'unavailable',
@@ -88,7 +100,13 @@ export class DiskStorage implements Storage {
         { cause: err },
       );
     }
-    await storage.checkReady();
+    const storage = new DiskStorage(dir, staging);
+    try {
+      await storage.checkReady();
+    } catch (err) {
+      await staging.close().catch(() => undefined);
+      throw err;
+    }
     return storage;
   }
 
@@ -229,10 +247,10 @@ export class DiskStorage implements Storage {
    */
   async checkReady(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    const probe = join(this.stagingDir, stagingFileName('probe'));
+    const probe = join(this.staging.path, stagingFileName('probe'));
     const content = Buffer.from(`modgate readiness probe ${probe}\n`);
     try {
-      await writeFile(probe, content, { flag: 'wx' });
+      await this.inStaging(() => writeFile(probe, content, { flag: 'wx' }));
       const back = await readFile(probe);
       if (!back.equals(content)) throw new Error('probe file read back different bytes');
     } catch (err) {
@@ -246,8 +264,12 @@ export class DiskStorage implements Storage {
     }
   }
 
+  /**
+   * Stops the staging heartbeat and removes this storage's staging directory (writes still in
+   * progress fail). Every read stream owns and closes its own descriptor.
+   */
   async close(): Promise<void> {
-    // Nothing held between calls: every read stream owns and closes its own descriptor.
+    await this.staging.close();
   }
 
   /** The file of `key`; refuses keys outside the URL space before any path is built. */
@@ -269,14 +291,14 @@ export class DiskStorage implements Storage {
     mode: number,
     fill: (handle: FileHandle) => Promise<void>,
   ): Promise<void> {
-    const temp = join(this.stagingDir, stagingFileName('tmp'));
+    const temp = join(this.staging.path, stagingFileName('tmp'));
     const fsFail = (err: unknown): never => {
       throw diskError(op, key, err);
     };
     let handle: FileHandle | undefined;
     try {
       signal?.throwIfAborted();
-      handle = await open(temp, 'wx', mode).catch(fsFail);
+      handle = await this.inStaging(() => open(temp, 'wx', mode)).catch(fsFail);
       // open's mode passes through the umask; a secret must not depend on it.
       if (mode !== 0o644) await handle.chmod(mode).catch(fsFail);
       await fill(handle);
@@ -290,6 +312,20 @@ export class DiskStorage implements Storage {
       await rm(temp, { force: true }).catch(() => undefined);
       if (signal?.aborted) throw signal.reason;
       throw err;
+    }
+  }
+
+  /**
+   * Runs `create` (which makes a file in the staging directory); if the directory is missing,
+   * because something removed it, recreates it and tries once more.
+   */
+  private async inStaging<T>(create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw err;
+      await this.staging.ensure();
+      return create();
     }
   }
 
