@@ -1,3 +1,11 @@
+import {
+  BoundedCache,
+  bufferBytes,
+  objectBytes,
+  ownedBuffer,
+  ownedString,
+  stringBytes,
+} from '../cache/index.js';
 import type { StoredStat } from '../storage/storage.js';
 
 /** A 200 answer that can be replayed byte for byte, looked up by the raw request target. */
@@ -21,10 +29,17 @@ export interface FastAnswer {
 export interface FastAnswersOptions {
   /** How long list / @latest answers are fresh (the service's `cache.list_ttl`). */
   listTtlMs: number;
-  maxEntries?: number;
-  /** Bound on the bodies held (most are shared with the module service's hot cache). */
+  /**
+   * Bound on the bytes held: targets, headers, bodies and bookkeeping. Default 32 MiB: room for
+   * the hot set of a busy team (thousands of .info/.mod/list answers of a few hundred bytes to
+   * a few KiB, small zips up to 256 KiB), and no more than the module service's own hot cache,
+   * with which most bodies are shared (counted in full here all the same).
+   */
   maxBytes?: number;
 }
+
+/** Default bound on what FastAnswers holds (see FastAnswersOptions.maxBytes). */
+export const FAST_ANSWERS_MAX_BYTES = 32 * 1024 * 1024;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const CACHE_CONTROL_INDEX = 5;
@@ -42,19 +57,20 @@ const CACHE_CONTROL_INDEX = 5;
  * is dropped, and the full path decides (refresh, stale copy, error) as it always did.
  * Immutable files never change once stored, so their answers stay until evicted.
  *
- * Bounded by entries and body bytes; the oldest answers make room (insertion order).
+ * Bounded by bytes (a BoundedCache): every answer counts its target — a client can send
+ * thousands of distinct query strings for one cached file, each up to the header size limit —
+ * its headers and its body; the least recently used answers make room.
  */
 export class FastAnswers {
-  private readonly entries = new Map<string, FastAnswer>();
-  private bytes = 0;
+  private readonly entries: BoundedCache<FastAnswer>;
   private readonly listTtlMs: number;
-  private readonly maxEntries: number;
-  private readonly maxBytes: number;
 
   constructor(options: FastAnswersOptions) {
     this.listTtlMs = options.listTtlMs;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.entries = new BoundedCache({
+      maxBytes: options.maxBytes ?? FAST_ANSWERS_MAX_BYTES,
+      sizeOf: answerBytes,
+    });
   }
 
   /**
@@ -66,7 +82,7 @@ export class FastAnswers {
     if (answer === undefined || answer.fetchedAt === undefined) return answer;
     const age = now() - answer.fetchedAt;
     if (age >= this.listTtlMs) {
-      this.delete(target);
+      this.entries.delete(target);
       return undefined;
     }
     const maxAge = Math.max(0, Math.floor((this.listTtlMs - age) / 1000));
@@ -116,35 +132,36 @@ export class FastAnswers {
     });
   }
 
+  /** How many answers are held. */
   get size(): number {
     return this.entries.size;
   }
 
-  get bodyBytes(): number {
-    return this.bytes;
+  /** The bytes the held answers account for (targets, headers, bodies); at most `maxBytes`. */
+  get bytes(): number {
+    return this.entries.bytes;
+  }
+
+  get maxBytes(): number {
+    return this.entries.maxBytes;
   }
 
   private add(target: string, answer: FastAnswer): void {
-    this.delete(target);
-    if (answer.length > this.maxBytes) return;
-    while (
-      this.entries.size > 0 &&
-      (this.entries.size >= this.maxEntries || this.bytes + answer.length > this.maxBytes)
-    ) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.delete(oldest.value);
-    }
-    this.entries.set(target, answer);
-    this.bytes += answer.length;
+    // Kept strings and buffers must hold only their own bytes (see entry-bytes.ts): the target
+    // may be a slice of a longer string, a small body a view into a shared pool slab.
+    const body = ownedBuffer(answer.body);
+    this.entries.set(ownedString(target), body === answer.body ? answer : { ...answer, body });
   }
+}
 
-  private delete(target: string): void {
-    const answer = this.entries.get(target);
-    if (answer === undefined) return;
-    this.entries.delete(target);
-    this.bytes -= answer.length;
-  }
+/**
+ * What an answer keeps alive. The cache-control value of list answers is rewritten as they age
+ * (`public, max-age=N`): counted at its longest.
+ */
+function answerBytes(answer: FastAnswer): number {
+  let bytes = objectBytes(6) + objectBytes(answer.headers.length) + bufferBytes(answer.body);
+  for (const h of answer.headers) bytes += stringBytes(h);
+  return bytes + stringBytes('public, max-age=2147483647');
 }
 
 function bytesAnswer(

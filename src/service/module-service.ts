@@ -5,7 +5,7 @@ import type { ByteRange, Storage, StoredStat } from '../storage/storage.js';
 import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { ByteLru } from './byte-lru.js';
-import { TtlCache } from '../cache/index.js';
+import { NotFoundMemory } from './not-found-memory.js';
 import { Singleflight } from '../async/index.js';
 import { ZipDownload } from './zip-download.js';
 import { hashGoMod, hashZipFile } from '../zip/index.js';
@@ -98,7 +98,7 @@ export interface ModuleServiceOptions {
  */
 export class ModuleService {
   private readonly hot: ByteLru;
-  private readonly notFound: TtlCache<ModgateError>;
+  private readonly notFound: NotFoundMemory;
   private readonly flights = new Singleflight<MetadataAnswer>();
   private readonly downloads = new Map<string, ZipDownload>();
   private readonly zipStarts = new Singleflight<ZipDownload>();
@@ -107,7 +107,7 @@ export class ModuleService {
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.hot = new ByteLru(options.hotCacheBytes);
-    this.notFound = new TtlCache(100_000, options.now);
+    this.notFound = new NotFoundMemory({ now: options.now });
     this.now = options.now ?? Date.now;
   }
 
@@ -376,13 +376,13 @@ export class ModuleService {
       }
       upstream = this.options.privateUpstream;
     }
-    const remembered = this.notFound.get(key);
+    const remembered = this.notFound.recall(key);
     if (remembered) throw remembered;
     try {
       return await fetch(upstream, { signal: this.lifetime.signal });
     } catch (err) {
       if (isNotFound(err) && err instanceof ModgateError)
-        this.notFound.set(key, err, this.options.notFoundTtlMs);
+        this.notFound.remember(key, err, this.options.notFoundTtlMs);
       throw err;
     }
   }

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { ModgateError } from '../../src/errors/index.js';
-import { FastAnswers } from '../../src/http/fast-answers.js';
+import { FAST_ANSWERS_MAX_BYTES, FastAnswers } from '../../src/http/fast-answers.js';
 import { ProxyServer } from '../../src/http/proxy-server.js';
 import { ModuleService } from '../../src/service/module-service.js';
 import { MemoryStorage } from '../../src/storage/index.js';
@@ -275,8 +275,12 @@ describe('fast answers (cached hits replayed)', () => {
 describe('FastAnswers bounds', () => {
   const body = (n: number): Buffer => Buffer.alloc(n, 0x61);
 
-  test('at most maxEntries answers; the oldest make room', () => {
-    const fa = new FastAnswers({ listTtlMs: 60_000, maxEntries: 3 });
+  test('at most maxBytes, targets and headers included; the least recently used make room', () => {
+    const probe = new FastAnswers({ listTtlMs: 60_000 });
+    probe.offerImmutable('/p0', 'text/plain', body(10));
+    const one = probe.bytes;
+    assert.ok(one > 10 + 2 * '/p0'.length, 'more than the body: target, headers, bookkeeping');
+    const fa = new FastAnswers({ listTtlMs: 60_000, maxBytes: 3 * one });
     for (let i = 0; i < 5; i++) fa.offerImmutable(`/p${i}`, 'text/plain', body(10));
     assert.equal(fa.size, 3);
     assert.equal(
@@ -288,29 +292,34 @@ describe('FastAnswers bounds', () => {
       undefined,
     );
     assert.ok(fa.lookup('/p4', () => 0));
-    assert.equal(fa.bodyBytes, 30);
-  });
-
-  test('at most maxBytes of bodies; a body over the bound is not kept', () => {
-    const fa = new FastAnswers({ listTtlMs: 60_000, maxBytes: 100 });
-    fa.offerImmutable('/a', 'text/plain', body(40));
-    fa.offerImmutable('/b', 'text/plain', body(40));
-    fa.offerImmutable('/c', 'text/plain', body(40));
-    assert.equal(
-      fa.lookup('/a', () => 0),
-      undefined,
-    );
-    assert.equal(fa.bodyBytes, 80);
-    fa.offerImmutable('/huge', 'text/plain', body(101));
+    assert.equal(fa.bytes, 3 * one);
+    // An answer over the whole bound is not kept; offering a target again replaces it.
+    fa.offerImmutable('/huge', 'text/plain', body(3 * one));
     assert.equal(
       fa.lookup('/huge', () => 0),
       undefined,
     );
-    assert.equal(fa.bodyBytes, 80);
-    // Offering the same target again replaces it.
-    fa.offerImmutable('/b', 'text/plain', body(10));
-    assert.equal(fa.bodyBytes, 50);
-    assert.equal(fa.size, 2);
+    fa.offerImmutable('/p4', 'text/plain', body(1));
+    assert.equal(fa.lookup('/p4', () => 0)?.length, 1);
+    assert.equal(fa.size, 3);
+    assert.equal(new FastAnswers({ listTtlMs: 1 }).maxBytes, FAST_ANSWERS_MAX_BYTES);
+  });
+
+  test('bound holds under 200,000 distinct long targets of one cached file', () => {
+    const maxBytes = 1024 * 1024;
+    const fa = new FastAnswers({ listTtlMs: 60_000, maxBytes });
+    const shared = body(300);
+    const target = (i: number): string => `/example.com/m/@v/v1.0.0.info?${'q'.repeat(2000)}=${i}`;
+    for (let i = 0; i < 200_000; i++) {
+      fa.offerImmutable(target(i), 'application/json', shared);
+      if (fa.bytes > maxBytes) assert.fail(`accounted ${fa.bytes} bytes after ${i + 1} answers`);
+    }
+    assert.ok(fa.size <= maxBytes / (2 * target(0).length), `${fa.size} entries`);
+    assert.ok(fa.lookup(target(199_999), () => 0));
+    assert.equal(
+      fa.lookup(target(0), () => 0),
+      undefined,
+    );
   });
 
   test('expired list answers are dropped', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseProxyPath } from '../../src/protocol/proxy-request.js';
-import { ParsedPathCache } from '../../src/http/parsed-path-cache.js';
+import { PARSED_PATH_CACHE_MAX_BYTES, ParsedPathCache } from '../../src/http/parsed-path-cache.js';
 
 const paths = [
   '/example.com/m/@v/list',
@@ -34,16 +34,35 @@ test('failures and paths outside the GOPROXY space are not kept', () => {
   assert.equal(cache.size, 0);
 });
 
-test('bounded: the oldest entries make room', () => {
-  const cache = new ParsedPathCache(100);
-  for (let i = 0; i < 250; i++) cache.parse(`/example.com/m${i}/@v/list`);
-  assert.equal(cache.size, 100);
+test('bounded by bytes: the least recently used parses make room', () => {
+  const cache = new ParsedPathCache(64 * 1024);
+  for (let i = 0; i < 1000; i++) cache.parse(`/example.com/m${i}/@v/list`);
+  assert.ok(cache.bytes <= 64 * 1024);
+  assert.ok(cache.size > 50 && cache.size < 1000, `${cache.size} entries`);
   // Evicted paths are parsed again, correctly.
   assert.deepEqual(cache.parse('/example.com/m0/@v/list'), {
     kind: 'list',
     modulePath: 'example.com/m0',
     escapedPath: 'example.com/m0',
   });
-  assert.equal(cache.size, 100);
-  assert.equal(new ParsedPathCache().maxEntries, 10_000);
+  assert.equal(new ParsedPathCache().maxBytes, PARSED_PATH_CACHE_MAX_BYTES);
+});
+
+test('bound holds under 200,000 distinct long paths', () => {
+  const maxBytes = 1024 * 1024;
+  const cache = new ParsedPathCache(maxBytes);
+  const long = 'a'.repeat(400);
+  const path = (i: number): string => `/example.com/${long}/m${i}/@v/v1.0.${i}.info`;
+  for (let i = 0; i < 200_000; i++) {
+    // A slice of a longer request target, as the server passes it (query cut off).
+    const target = `${path(i)}?q=${'z'.repeat(1000)}`;
+    cache.parse(target.slice(0, target.indexOf('?')));
+    if (cache.bytes > maxBytes) assert.fail(`accounted ${cache.bytes} bytes after ${i + 1} paths`);
+  }
+  // Each parse counts its path and module path at 2 bytes per character at least.
+  assert.ok(cache.size <= maxBytes / (4 * path(0).length), `${cache.size} entries`);
+  assert.ok(cache.size > 100);
+  const last = cache.parse(path(199_999));
+  assert.equal(last?.kind, 'info');
+  assert.equal(cache.parse(path(199_999)), last, 'the most recent parse is kept');
 });

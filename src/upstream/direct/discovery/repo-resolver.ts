@@ -48,7 +48,17 @@ import {
 import { matchGoImport } from './match-go-import.js';
 import type { MetaImport } from './parse-meta-tags.js';
 import { staticRepoRoot } from './static-repo-root.js';
-import { TtlCache } from '../../../cache/index.js';
+import { BoundedCache, ownedString } from '../../../cache/index.js';
+import {
+  DISCOVERY_PAGES_MAX_BYTES,
+  RESOLVED_PATHS_MAX_BYTES,
+  pageOutcomeBytes,
+  rememberedFailure,
+  rememberedPage,
+  rememberedRoot,
+  rootOutcomeBytes,
+  type Outcome,
+} from './remembered-outcome.js';
 import { compileRewrites, matchRewrite, type RewriteRule } from './url-rewrites.js';
 import { validateRepoRoot } from './validate-repo-root.js';
 import { VcsPolicy } from './vcs-policy.js';
@@ -85,16 +95,17 @@ export interface RepoResolverOptions {
   positiveTtlMs?: number;
   /** How long a failure is remembered. Default 30 s. */
   negativeTtlMs?: number;
-  /** Default 10 000 module paths. */
-  maxCacheEntries?: number;
+  /**
+   * Bytes of resolved paths remembered (RESOLVED_PATHS_MAX_BYTES); go-get pages get half as
+   * much (DISCOVERY_PAGES_MAX_BYTES). Default 4 MiB.
+   */
+  maxCacheBytes?: number;
   /** Bytes of a discovery page read at most (only its head matters). Default 1 MiB. */
   maxBodyBytes?: number;
   now?: () => number;
   /** Test seam, see GoGetFetchOptions.dialOverride. */
   dialOverride?: (url: URL) => URL;
 }
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 const SECURE_GIT_SCHEMES = new Set(['https', 'ssh', 'git+ssh']);
 const INSECURE_GIT_SCHEMES = new Set(['http', 'git']);
@@ -106,8 +117,8 @@ export class RepoResolver {
   private readonly fetchOptions: GoGetFetchOptions;
   private readonly positiveTtlMs: number;
   private readonly negativeTtlMs: number;
-  private readonly results: TtlCache<Outcome<RepoRoot>>;
-  private readonly pages: TtlCache<Outcome<GoGetPage>>;
+  private readonly results: BoundedCache<Outcome<RepoRoot>>;
+  private readonly pages: BoundedCache<Outcome<GoGetPage>>;
   private readonly inflight = new Map<string, Promise<RepoRoot>>();
   private readonly pagesInflight = new Map<string, Promise<GoGetPage>>();
 
@@ -125,9 +136,14 @@ export class RepoResolver {
     };
     this.positiveTtlMs = options.positiveTtlMs ?? 5 * 60_000;
     this.negativeTtlMs = options.negativeTtlMs ?? 30_000;
-    const max = options.maxCacheEntries ?? 10_000;
-    this.results = new TtlCache(max, options.now);
-    this.pages = new TtlCache(max, options.now);
+    const maxBytes = options.maxCacheBytes ?? RESOLVED_PATHS_MAX_BYTES;
+    const now = options.now === undefined ? {} : { now: options.now };
+    this.results = new BoundedCache({ maxBytes, sizeOf: rootOutcomeBytes, ...now });
+    this.pages = new BoundedCache({
+      maxBytes: (maxBytes * DISCOVERY_PAGES_MAX_BYTES) / RESOLVED_PATHS_MAX_BYTES,
+      sizeOf: pageOutcomeBytes,
+      ...now,
+    });
   }
 
   /** The repository holding `modulePath`. */
@@ -155,10 +171,16 @@ export class RepoResolver {
   private async resolveAndCache(modulePath: string): Promise<RepoRoot> {
     try {
       const value = await this.resolveUncached(modulePath);
-      this.results.set(modulePath, { ok: true, value }, this.positiveTtlMs);
+      const kept = { ok: true as const, value: rememberedRoot(value) };
+      this.results.set(ownedString(modulePath), kept, this.positiveTtlMs);
       return value;
     } catch (error) {
-      this.results.set(modulePath, { ok: false, error }, this.negativeTtlMs);
+      const remembered = rememberedFailure(error, 'internal');
+      this.results.set(
+        ownedString(modulePath),
+        { ok: false, error: remembered },
+        this.negativeTtlMs,
+      );
       throw error;
     }
   }
@@ -299,11 +321,14 @@ export class RepoResolver {
       p = fetchGoGetPage(importPath, insecure, this.fetchOptions)
         .then(
           (value) => {
-            this.pages.set(key, { ok: true, value }, this.negativeTtlMs);
+            const kept = { ok: true as const, value: rememberedPage(value) };
+            this.pages.set(ownedString(key), kept, this.negativeTtlMs);
             return value;
           },
           (error: unknown) => {
-            this.pages.set(key, { ok: false, error }, this.negativeTtlMs);
+            // rewrap() makes any foreign error an `upstream` one: remembered as such.
+            const remembered = rememberedFailure(error, 'upstream');
+            this.pages.set(ownedString(key), { ok: false, error: remembered }, this.negativeTtlMs);
             throw error;
           },
         )
