@@ -162,6 +162,11 @@ export class RepoResolver {
     return { ...(await untilAborted(p, ctx.signal, abandoned)) };
   }
 
+  /** Bytes the cached answers and pages account for; at most `maxCacheBytes` × 1.5. */
+  get cachedBytes(): number {
+    return this.results.bytes + this.pages.bytes;
+  }
+
   /** Forgets every cached answer (e.g. after the configuration changed). */
   clearCache(): void {
     this.results.clear();
