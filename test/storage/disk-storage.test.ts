@@ -229,6 +229,16 @@ describe('DiskStorage specifics', () => {
       }
     }));
 
+  test('a closed storage writes nothing and leaves no staging directory behind', () =>
+    withDataDir(async (dataDir) => {
+      const storage = await DiskStorage.open(dataDir);
+      await storage.close();
+      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+      await assert.rejects(storage.putBytes('example.com/m/@v/list', Buffer.from('v1.0.0\n')));
+      assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
+      assert.deepEqual(await storage.list(''), []);
+    }));
+
   test(
     'a writer killed mid-write leaves no visible file; its leftovers go once its heartbeat is stale',
     { timeout: 60_000 },

@@ -127,7 +127,9 @@ describe('InstanceDir', () => {
 
   test('the heartbeat keeps sweeping: a dead owner is removed once stale, a live one never', () =>
     withParent(async (parent) => {
-      const liveness = { heartbeatMs: 30, staleAfterMs: 300 };
+      // A bound far above the beat, so that a busy machine stalling this process cannot make
+      // the live one look stale (the defaults keep the same proportion: 20 beats).
+      const liveness = { heartbeatMs: 50, staleAfterMs: 1500 };
       // A process that beat once and died: its directory is fresh at first.
       const dead = await foreignInstance(parent, 'gone-3-000000000000', 0);
       const live = await InstanceDir.claim(parent, liveness);

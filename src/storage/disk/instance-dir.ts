@@ -129,8 +129,12 @@ export class InstanceDir {
     return removed;
   }
 
-  /** Recreates this process's directory (and heartbeat) if it is missing. */
+  /**
+   * Recreates this process's directory (and heartbeat) if it is missing; after `close` it
+   * refuses instead, so a late write cannot bring the directory back.
+   */
   async ensure(): Promise<void> {
+    if (this.closed) throw new Error(`instance directory ${this.path} was closed`);
     await this.beat();
   }
 
