@@ -162,8 +162,11 @@ export class FaultUpstream {
           Buffer.isBuffer(fault.body) ? fault.body : Buffer.from(fault.body),
         );
       case 'echo-headers': {
+        // Credentials first, on the first line, where an error message quoting the page's
+        // start would pick them up; then every header, one per line.
+        const auth = req.headers.authorization ?? '(none)';
         const lines = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`);
-        const body = `access denied for request:\nGET ${req.path}\n${lines.join('\n')}\n`;
+        const body = `denied: authorization ${auth} for GET ${req.path}\n${lines.join('\n')}\n`;
         return this.respond(socket, fault.status ?? 401, 'text/plain', Buffer.from(body));
       }
       case 'redirect': {
