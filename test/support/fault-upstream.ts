@@ -26,6 +26,8 @@ export type Fault =
   | { kind: 'no-answer' }
   /** The headers (full Content-Length) and `bodyBytes` of the body (default none), then silence. */
   | { kind: 'stall-after-headers'; bodyBytes?: number }
+  /** The whole file with its Content-Length, then `Connection: close` and a FIN at once. */
+  | { kind: 'then-close' }
   /** The right length, but bytes flipped inside the first zip entry's data. */
   | { kind: 'tamper' }
   /** Another body (HTML, an `.info` for another version, a huge or foreign go.mod, ...). */
@@ -62,12 +64,15 @@ const REASONS: Record<number, string> = {
  * A GOPROXY upstream that misbehaves on purpose, written at the socket level (node:http cannot
  * send a wrong Content-Length, a reset mid-body or half a header). It serves the static tree
  * under `root` (e.g. a FixtureProxy's, whose own server then plays the good upstream) and, for
- * the paths matched by a rule, the rule's fault instead. Every answer closes its connection.
+ * the paths matched by a rule, the rule's fault instead. Good answers keep the connection open
+ * for the next request, as a well-behaved proxy does; every other answer closes it.
  */
 export class FaultUpstream {
   readonly requests: FaultRequest[] = [];
-  /** When set, good zip bodies are sent at about this many bytes per second. */
+  /** When set, good zip bodies are sent at about this many bytes per second (per request). */
   zipBytesPerSecond = 0;
+  /** Body bytes handed to sockets so far (to time something against a download's progress). */
+  bodyBytesSent = 0;
   url = '';
   private readonly rules: Array<{ match: string | RegExp; fault: Fault }> = [];
   private readonly sockets = new Set<Socket>();
@@ -119,19 +124,31 @@ export class FaultUpstream {
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
+    let busy = false;
+    // One request at a time; the next one on a kept-alive connection once it is answered.
+    const next = (): void => {
+      if (busy) return;
       const end = buffered.indexOf('\r\n\r\n');
       if (end < 0) {
         if (buffered.length > 64 * 1024) socket.destroy();
         return;
       }
-      socket.off('data', onData);
       const request = parseRequest(buffered.subarray(0, end).toString('latin1'));
+      buffered = buffered.subarray(end + 4);
       this.requests.push(request);
-      this.answer(request, socket).catch(() => socket.destroy());
+      busy = true;
+      this.answer(request, socket).then(
+        (keepAlive) => {
+          busy = false;
+          if (keepAlive) next();
+        },
+        () => socket.destroy(),
+      );
     };
-    socket.on('data', onData);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      next();
+    });
   }
 
   private faultFor(rel: string): Fault | undefined {
@@ -141,7 +158,11 @@ export class FaultUpstream {
     return undefined;
   }
 
-  private async answer(req: FaultRequest, socket: Socket): Promise<void> {
+  /**
+   * Answers one request; resolves true when the connection stays open for the next (a good
+   * answer, as from a well-behaved proxy), false when it is closed or left to the fault.
+   */
+  private async answer(req: FaultRequest, socket: Socket): Promise<boolean> {
     const noFault = req.path.startsWith(NO_FAULT_PREFIX + '/');
     const rel = safeDecode(
       noFault ? req.path.slice(NO_FAULT_PREFIX.length + 1) : req.path.slice(1),
@@ -173,12 +194,13 @@ export class FaultUpstream {
         const location = fault.location;
         const head = header(fault.status ?? 302, { location, 'content-length': '0' });
         socket.end(head);
-        return;
+        return false;
       }
       case 'no-answer':
-        return; // the socket stays open until the client gives up (or close())
+        return false; // the socket stays open until the client gives up (or close())
       case 'slow-headers':
-        return this.slowHeaders(socket, fault.intervalMs);
+        await this.slowHeaders(socket, fault.intervalMs);
+        return false;
       default:
         break;
     }
@@ -190,11 +212,16 @@ export class FaultUpstream {
     switch (fault?.kind) {
       case undefined: {
         const paced = rel.endsWith('.zip') && this.zipBytesPerSecond > 0;
-        socket.write(header(200, { 'content-type': contentType, 'content-length': data.length }));
+        const head = { 'content-type': contentType, 'content-length': data.length };
+        socket.write(header(200, head, false));
         await this.send(socket, data, paced ? this.zipBytesPerSecond : 0);
-        socket.end();
-        return;
+        return true;
       }
+      case 'then-close':
+        socket.write(header(200, { 'content-type': contentType, 'content-length': data.length }));
+        await this.send(socket, data, 0);
+        socket.end();
+        return false;
       case 'tamper':
         return this.respond(socket, 200, contentType, tamperZip(data));
       case 'truncated':
@@ -203,7 +230,7 @@ export class FaultUpstream {
         socket.write(header(200, { 'content-type': contentType }));
         await this.send(socket, data.subarray(0, fault.keepBytes ?? data.length), 0);
         socket.end();
-        return;
+        return false;
       case 'short':
       case 'reset': {
         socket.write(header(200, { 'content-type': contentType, 'content-length': data.length }));
@@ -212,7 +239,7 @@ export class FaultUpstream {
         await sleep(50);
         if (fault.kind === 'reset') socket.resetAndDestroy();
         else socket.end();
-        return;
+        return false;
       }
       case 'trickle': {
         socket.write(header(200, { 'content-type': contentType, 'content-length': data.length }));
@@ -221,18 +248,19 @@ export class FaultUpstream {
           await sleep(fault.intervalMs);
         }
         socket.end();
-        return;
+        return false;
       }
       case 'stall-after-headers':
         socket.write(header(200, { 'content-type': contentType, 'content-length': data.length }));
         await this.send(socket, data.subarray(0, fault.bodyBytes ?? 0), 0);
-        return; // silence from here on
+        return false; // silence from here on
     }
   }
 
-  private respond(socket: Socket, status: number, contentType: string, body: Buffer): void {
+  private respond(socket: Socket, status: number, contentType: string, body: Buffer): false {
     socket.write(header(status, { 'content-type': contentType, 'content-length': body.length }));
     socket.end(body);
+    return false;
   }
 
   private async slowHeaders(socket: Socket, intervalMs: number): Promise<void> {
@@ -248,7 +276,9 @@ export class FaultUpstream {
     const chunk = 256 * 1024;
     const pause = bytesPerSecond > 0 ? (chunk / bytesPerSecond) * 1000 : 0;
     for (let at = 0; at < data.length && this.open(socket); at += chunk) {
-      if (!socket.write(data.subarray(at, at + chunk))) await drained(socket);
+      const piece = data.subarray(at, at + chunk);
+      this.bodyBytesSent += piece.length;
+      if (!socket.write(piece)) await drained(socket);
       if (pause > 0) await sleep(pause);
     }
   }
@@ -278,9 +308,11 @@ function safeDecode(s: string): string | undefined {
   }
 }
 
-function header(status: number, headers: Record<string, string | number>): string {
+/** A response head; with `Connection: close` unless the connection is kept for the next request. */
+function header(status: number, headers: Record<string, string | number>, close = true): string {
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
-  return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\n${lines.join('')}connection: close\r\n\r\n`;
+  if (close) lines.push('connection: close\r\n');
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\n${lines.join('')}\r\n`;
 }
 
 function drained(socket: Socket): Promise<void> {
