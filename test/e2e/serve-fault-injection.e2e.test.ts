@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bigModuleZip } from '../support/big-zip.js';
 import { FaultUpstream, NO_FAULT_PREFIX, type Fault } from '../support/fault-upstream.js';
 import { describeOutcome, fetchOutcome } from '../support/fetch-outcome.js';
 import { FixtureProxy, type FixtureModule } from '../support/fixture-proxy.js';
+import { GoSandbox } from '../support/go-sandbox.js';
 import { ModgateProcess } from '../support/modgate-process.js';
 import { assertStoredAsFixture } from '../support/stored-files.js';
 
@@ -244,6 +245,33 @@ describe('fault injection: one misbehaving upstream', { concurrency: 8 }, () => 
       if (c.status === 200) assert.ok(stored.includes(rel), `${rel} stored`);
     });
   }
+
+  test('the fork through `replace`: the go command builds with it', async () => {
+    const go = await GoSandbox.create();
+    try {
+      const dir = await go.newModule(
+        'example.com/main',
+        'module example.com/main\n\ngo 1.19\n\nrequire example.com/original v1.0.0\n\n' +
+          `replace example.com/original => ${modPath('fork')} ${V}\n`,
+      );
+      await writeFile(
+        join(dir, 'main.go'),
+        'package main\n\nimport _ "example.com/original"\n\nfunc main() {}\n',
+      );
+      // Downloading the module by its path records the go.sum lines the build needs.
+      for (const args of [
+        ['mod', 'download', 'example.com/original'],
+        ['build', './...'],
+      ]) {
+        const r = await go.run(args, { proxy: modgate.url, cwd: dir });
+        assert.equal(r.code, 0, `go ${args.join(' ')}: ${r.stderr}`);
+      }
+      await modgate.assertAlive('after the fork');
+      await assertStoredAsFixture(modgate.dataDir, fixture.root);
+    } finally {
+      await go.cleanup();
+    }
+  });
 
   for (const c of DEADLINES) {
     const what = c.cut ? 'a cut connection' : `${c.status}`;

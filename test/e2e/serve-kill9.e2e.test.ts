@@ -72,15 +72,18 @@ describe('kill -9 mid-download, restart on the same data directory', () => {
       const downloads = [...SIZES.keys(), ...SIZES.keys()].map((i) =>
         fetchOutcome(victim.url, `/${file(i, r, 'zip')}`, { timeoutMs: 60_000 }),
       );
-      const deadline = Date.now() + 30_000;
-      while (upstream.bodyBytesSent - sentBefore < total * round.killAt) {
-        assert.ok(Date.now() < deadline, `the downloads did not progress: ${victim.output()}`);
-        assert.ok(victim.alive(), `modgate ${victim.describeExit()}: ${victim.output()}`);
-        await sleep(20);
+      try {
+        const deadline = Date.now() + 30_000;
+        while (upstream.bodyBytesSent - sentBefore < total * round.killAt) {
+          assert.ok(Date.now() < deadline, `the downloads did not progress: ${victim.output()}`);
+          assert.ok(victim.alive(), `modgate ${victim.describeExit()}: ${victim.output()}`);
+          await sleep(20);
+        }
+      } finally {
+        await victim.kill9();
+        killedPids.push(victim.pid);
+        await victim.stop(); // removes only its config: the data directory was given
       }
-      await victim.kill9();
-      killedPids.push(victim.pid);
-      await victim.stop(); // removes only its config: the data directory was given
       const outcomes = await Promise.all(downloads);
       assert.ok(
         outcomes.some((o) => !o.complete),

@@ -21,6 +21,12 @@ export interface ModgateProcessOptions {
   settings?: Settings;
 }
 
+/** Children still running when the test process exits are killed (a failed test's leftovers). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 const DEFAULTS: Settings = {
   sumdb: { verify: false },
   cache: { not_found_ttl: '0s' },
@@ -48,8 +54,10 @@ export class ModgateProcess {
   ) {
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.text += d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.text += d));
+    running.add(child);
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
+        running.delete(child);
         this.exit = { code, signal };
         resolve();
       }),
