@@ -28,8 +28,11 @@ export type Fault =
   | { kind: 'stall-after-headers'; bodyBytes?: number }
   /** The whole file with its Content-Length, then `Connection: close` and a FIN at once. */
   | { kind: 'then-close' }
-  /** The right length, but bytes flipped inside the first zip entry's data. */
-  | { kind: 'tamper' }
+  /**
+   * The right length, but bytes flipped inside the first zip entry's data, or at `at` (from
+   * the end when negative).
+   */
+  | { kind: 'tamper'; at?: number }
   /** Another body (HTML, an `.info` for another version, a huge or foreign go.mod, ...). */
   | { kind: 'replace'; status?: number; body: string | Buffer; contentType?: string }
   /** An error page quoting every request header back (Authorization included). */
@@ -223,7 +226,7 @@ export class FaultUpstream {
         socket.end();
         return false;
       case 'tamper':
-        return this.respond(socket, 200, contentType, tamperZip(data));
+        return this.respond(socket, 200, contentType, tamperZip(data, fault.at));
       case 'truncated':
         return this.respond(socket, 200, contentType, data.subarray(0, fault.keepBytes ?? half));
       case 'close-delimited':
@@ -329,13 +332,18 @@ function drained(socket: Socket): Promise<void> {
 
 /**
  * The same zip with bytes flipped in the middle of its first entry's data (past the local
- * header), so the length and the directory are intact and only the content check can tell.
+ * header), or at `offset` (from the end when negative: a place inside the last entry's data
+ * for a zip whose directory is small), so the length and the directory are intact and only
+ * the content check can tell.
  */
-export function tamperZip(zip: Buffer): Buffer {
+export function tamperZip(zip: Buffer, offset?: number): Buffer {
   const out = Buffer.from(zip);
   let at = Math.floor(out.length / 2);
   let end = Math.min(at + 4, out.length);
-  if (out.length >= 30 && out.readUInt32LE(0) === 0x04034b50) {
+  if (offset !== undefined) {
+    at = offset < 0 ? out.length + offset : offset;
+    end = Math.min(at + 4, out.length);
+  } else if (out.length >= 30 && out.readUInt32LE(0) === 0x04034b50) {
     const size = out.readUInt32LE(18);
     const start = 30 + out.readUInt16LE(26) + out.readUInt16LE(28);
     if (size > 0 && start + size <= out.length) {
