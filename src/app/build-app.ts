@@ -129,6 +129,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     listTtlMs: config.cache.listTtlMs,
     accessLog: config.log.accessLog,
     shutdownGraceMs: config.server.shutdownGraceMs,
+    headerTimeoutMs: config.server.headerTimeoutMs,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    idleTimeoutMs: config.server.idleTimeoutMs,
+    maxConnections: config.server.maxConnections,
+    maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined

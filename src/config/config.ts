@@ -21,7 +21,19 @@ export interface Config {
     readonly format: 'auto' | 'json' | 'pretty';
     readonly accessLog: boolean;
   };
-  readonly server: { readonly shutdownGraceMs: number };
+  /**
+   * The HTTP server: shutdown grace; how long a client may take to send a request's headers
+   * and the whole request; how long an idle keep-alive connection stays open; how many
+   * connections may be open in total and per client address (0: no per-client cap).
+   */
+  readonly server: {
+    readonly shutdownGraceMs: number;
+    readonly headerTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly maxConnections: number;
+    readonly maxConnectionsPerClient: number;
+  };
   /**
    * Direct fetching from version control (for `direct` upstream entries and private modules):
    * GOINSECURE-syntax patterns, GOVCS-syntax policy, `PATTERN=URL` rewrites, `HOST=TOKEN` or

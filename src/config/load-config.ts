@@ -157,7 +157,14 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
     },
     limits: { maxZipBytes: p.limits.max_zip_size, maxModBytes: p.limits.max_mod_size },
     log: { level: p.log.level, format: p.log.format, accessLog: p.log.access_log },
-    server: { shutdownGraceMs: p.server.shutdown_grace },
+    server: {
+      shutdownGraceMs: p.server.shutdown_grace,
+      headerTimeoutMs: p.server.header_timeout,
+      requestTimeoutMs: p.server.request_timeout,
+      idleTimeoutMs: p.server.idle_timeout,
+      maxConnections: p.server.max_connections,
+      maxConnectionsPerClient: p.server.max_connections_per_client,
+    },
     direct: {
       insecure: p.direct.insecure.trim(),
       vcsPolicy: p.direct.vcs_policy.trim(),

@@ -70,6 +70,16 @@ const stringList = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A connection deadline: whole milliseconds, more than 0, at most a day (timers' range). */
+const connectionTimeout = duration
+  .transform((ms) => Math.round(ms))
+  .pipe(
+    z
+      .number()
+      .min(1, { error: 'must be more than 0' })
+      .max(86_400_000, { error: 'may not exceed 24h' }),
+  );
+
 /**
  * THE configuration schema: every key, its default and its validation, as written in YAML
  * (snake_case). Environment variables and flags are derived from the key paths
@@ -146,8 +156,25 @@ export const configSchema = z
       .strict()
       .prefault({}),
     server: z
-      .object({ shutdown_grace: duration.prefault('30s') })
+      .object({
+        shutdown_grace: duration.prefault('30s'),
+        header_timeout: connectionTimeout.prefault('10s'),
+        request_timeout: connectionTimeout.prefault('30s'),
+        idle_timeout: connectionTimeout.prefault('15s'),
+        max_connections: positiveInt.prefault(4096),
+        max_connections_per_client: z.coerce.number().int().min(0).prefault(256),
+      })
       .strict()
+      .superRefine((s, ctx) => {
+        // node:http refuses a header deadline past the whole request's.
+        if (s.header_timeout > s.request_timeout) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['header_timeout'],
+            message: `may not exceed server.request_timeout (${s.request_timeout}ms), got ${s.header_timeout}ms`,
+          });
+        }
+      })
       .prefault({}),
   })
   .strict();

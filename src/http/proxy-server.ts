@@ -12,6 +12,13 @@ import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js
 import { requestIdFor } from './request-id.js';
 import { sendError } from './send-error.js';
 import { statusForError } from './status-for-error.js';
+import {
+  ConnectionGuard,
+  connectionCaps,
+  type ConnectionCaps,
+  type ConnectionCounts,
+} from './connection-guard.js';
+import { softDescriptorLimit } from './descriptor-limit.js';
 
 export interface ProxyServerOptions {
   service: ModuleService;
@@ -24,7 +31,38 @@ export interface ProxyServerOptions {
   sumdb?: SumdbProxyDeps | undefined;
   /** The clock of list freshness; must be the module service's (tests set both). */
   now?: () => number;
+  /**
+   * Client connection limits (YAML `server.*`; absent ones take SERVER_DEFAULTS): how long a
+   * client may take to send a request's headers, and the whole request; how long an idle
+   * keep-alive connection stays open; how many connections may be open, in total and per
+   * client address (0: no per-client cap).
+   */
+  headerTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerClient?: number;
+  /** The process's open-file limit (default: read from /proc/self/limits; tests set it). */
+  descriptorLimit?: number;
 }
+
+/** The defaults of the `server.*` connection settings (the config schema has the same). */
+export const SERVER_DEFAULTS = {
+  headerTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 15_000,
+  maxConnections: 4096,
+  maxConnectionsPerClient: 256,
+} as const;
+
+/** How long one storage probe answers /readyz for (a burst of checks makes one probe). */
+const READY_CACHE_MS = 1000;
+
+/**
+ * The status logged for a request whose client closed the connection before the whole
+ * response was sent (nginx's "client closed request").
+ */
+export const CLIENT_CLOSED_STATUS = 499;
 
 const USAGE = `modgate: a Go module proxy.
 Point the go command at this server:  GOPROXY=<this URL>  (see the README)
@@ -49,12 +87,31 @@ export class ProxyServer {
   private readonly fastAnswers: FastAnswers;
   private readonly now: () => number;
   private fastCount = 0;
+  private readonly guard: ConnectionGuard;
+  /** The caps in force (the configured ones, lowered to fit the descriptor limit). */
+  readonly caps: ConnectionCaps;
+  private readonly descriptorLimit: number | undefined;
+  /** Set while stop() closes the connections left after the grace period. */
+  private cutting = false;
+  private readiness: { outcome: Promise<unknown>; settledAt: number | undefined } | undefined;
 
   constructor(private readonly options: ProxyServerOptions) {
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
     this.now = options.now ?? Date.now;
     this.fastAnswers = new FastAnswers({ listTtlMs: options.listTtlMs });
-    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const headerTimeoutMs = options.headerTimeoutMs ?? SERVER_DEFAULTS.headerTimeoutMs;
+    const serverOptions = {
+      // Node checks the header and request deadlines only every connectionsCheckingInterval
+      // (30 s by default): check often enough that the header timeout really bounds how long
+      // a slow client holds a connection. A connection that sends nothing at all is closed
+      // (408) at the header timeout too. The request timeout covers receiving the request
+      // only, never the time to answer or to send a long download.
+      headersTimeout: headerTimeoutMs,
+      requestTimeout: options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
+      keepAliveTimeout: options.idleTimeoutMs ?? SERVER_DEFAULTS.idleTimeoutMs,
+    };
+    this.server = createServer(serverOptions, (req, res) => {
       this.active++;
       const id = requestIdFor(req);
       const started = performance.now();
@@ -66,7 +123,7 @@ export class ProxyServer {
           reqId: id,
           method: req.method,
           path: req.url,
-          status: res.statusCode,
+          status: this.loggedStatus(res),
           bytes: fast === undefined ? res.getHeader('content-length') : fast.length,
           cache: fast === undefined ? res.getHeader('x-modgate-cache') : 'hit',
           ms: Math.round((performance.now() - started) * 100) / 100,
@@ -84,6 +141,30 @@ export class ProxyServer {
       res.writeHead(200, fast.headers);
       res.end(fast.body);
     });
+    this.descriptorLimit = options.descriptorLimit ?? softDescriptorLimit();
+    this.caps = connectionCaps(
+      options.maxConnections ?? SERVER_DEFAULTS.maxConnections,
+      options.maxConnectionsPerClient ?? SERVER_DEFAULTS.maxConnectionsPerClient,
+      this.descriptorLimit,
+    );
+    this.guard = new ConnectionGuard(this.server, this.caps, options.logger);
+  }
+
+  /** Open client connections and the ones refused by each cap (for metrics). */
+  get connections(): ConnectionCounts {
+    return this.guard.counts;
+  }
+
+  /**
+   * The status an access line reports: the one answered, unless the response was cut short.
+   * Then: 499 when the client closed the connection first; when modgate cut it (a source
+   * failing mid-stream destroys the response with its error; the shutdown grace ran out),
+   * the status sent, or 503 if none was.
+   */
+  private loggedStatus(res: ServerResponse): number {
+    if (res.writableFinished) return res.statusCode;
+    if (res.errored === null && !this.cutting) return CLIENT_CLOSED_STATUS;
+    return res.headersSent ? res.statusCode : 503;
   }
 
   /** How many requests were answered by replaying a prepared answer (FastAnswers). */
@@ -115,6 +196,11 @@ export class ProxyServer {
         resolve();
       });
     });
+    if (this.caps.loweredFrom !== undefined) {
+      this.options.logger.warn(
+        `server.max_connections ${this.caps.loweredFrom} lowered to ${this.caps.total}: this process may open only ${this.descriptorLimit ?? '?'} files (ulimit -n); raise that limit to serve more connections`,
+      );
+    }
     const addr = this.server.address() as AddressInfo;
     const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return `http://${hostPart}:${addr.port}`;
@@ -139,8 +225,10 @@ export class ProxyServer {
         );
       }
     }
+    this.cutting = true;
     this.server.closeAllConnections();
     await closed;
+    this.guard.close();
     this.accessLog?.flush();
   }
 
@@ -183,10 +271,9 @@ export class ProxyServer {
 
   private async readyz(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      await this.options.storage.checkReady(AbortSignal.timeout(5000));
+      await this.checkReady();
       this.text(res, req, 200, `ready: ${this.options.storage.description}\n`);
-    } catch (err) {
-      this.options.logger.warn({ err }, 'readiness check failed');
+    } catch {
       this.text(
         res,
         req,
@@ -194,6 +281,36 @@ export class ProxyServer {
         `not ready: storage ${this.options.storage.description} is not usable\n`,
       );
     }
+  }
+
+  /**
+   * One storage probe (disk: a file written and removed) answers every /readyz call made while
+   * it runs and for READY_CACHE_MS after: probes and their load balancers poll often, and a
+   * burst of calls must not become a burst of writes. A failure is logged once per probe.
+   */
+  private checkReady(): Promise<unknown> {
+    const last = this.readiness;
+    if (
+      last !== undefined &&
+      (last.settledAt === undefined || performance.now() - last.settledAt < READY_CACHE_MS)
+    ) {
+      return last.outcome;
+    }
+    const entry: { outcome: Promise<unknown>; settledAt: number | undefined } = {
+      outcome: Promise.resolve(),
+      settledAt: undefined,
+    };
+    entry.outcome = this.options.storage
+      .checkReady(AbortSignal.timeout(5000))
+      .catch((err: unknown) => {
+        this.options.logger.warn({ err }, 'readiness check failed');
+        throw err;
+      })
+      .finally(() => (entry.settledAt = performance.now()));
+    // Callers may come after it settled; a failure is theirs to see, not an unhandled one.
+    entry.outcome.catch(() => undefined);
+    this.readiness = entry;
+    return entry.outcome;
   }
 
   private text(res: ServerResponse, req: IncomingMessage, status: number, body: string): void {

@@ -2,14 +2,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { request } from 'node:http';
+import { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../src/app/app.js';
 import { buildApp } from '../../src/app/build-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/index.js';
+import type { StoredStat } from '../../src/storage/storage.js';
+import { MemoryStorage } from '../../src/storage/index.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { rawRequest, type RawResponse } from '../support/raw-request.js';
+import { startBareServer, until, type BareServer } from './bare-proxy-server.js';
 
 interface Line {
   msg: string;
@@ -45,6 +49,7 @@ describe('access log of a running server', () => {
   before(async () => {
     fixture = await FixtureProxy.create([
       { path: 'example.com/hello', version: 'v1.0.0', files: { 'hello.go': 'package hello\n' } },
+      { path: 'example.com/slow', version: 'v1.0.0', files: { 'slow.go': 'package slow\n' } },
     ]);
     dataDir = await mkdtemp(join(tmpdir(), 'modgate-data-'));
     const config = loadConfig({
@@ -130,5 +135,95 @@ describe('access log of a running server', () => {
       ],
     );
     assert.equal(got.at(-1)?.reqId, 'ci-42');
+  });
+
+  test('a request the client gave up on is logged as 499, not complete', async () => {
+    const before = lines().length;
+    fixture.zipDelayMs = 1000;
+    try {
+      // The client hangs up while modgate still waits for the upstream.
+      await new Promise<void>((resolve) => {
+        const req = request(`${url}/example.com/slow/@v/v1.0.0.zip`, { agent: false });
+        req.on('error', () => resolve());
+        req.on('socket', (socket) =>
+          socket.on('connect', () => setTimeout(() => req.destroy(), 100)),
+        );
+        req.end();
+      });
+      const [line] = (await waitForLines(before + 1)).slice(before);
+      assert.equal(line?.path, '/example.com/slow/@v/v1.0.0.zip');
+      assert.equal(line.status, 499);
+      assert.equal(line.complete, false);
+      // The download went on without the client; it is there for the next one.
+      assert.equal((await rawRequest(url, '/example.com/slow/@v/v1.0.0.zip')).status, 200);
+    } finally {
+      fixture.zipDelayMs = 0;
+    }
+  });
+});
+
+/** A memory storage whose zips are large and stream one chunk, then stall or fail. */
+class CuttingStorage extends MemoryStorage {
+  constructor(private readonly then: 'stall' | 'fail') {
+    super();
+  }
+  override openRead(key: string): Promise<{ stream: Readable; stat: StoredStat } | null> {
+    if (!key.endsWith('.zip')) return Promise.resolve(null);
+    const then = this.then;
+    let sent = false;
+    const stream = new Readable({
+      read() {
+        if (!sent) {
+          sent = true;
+          this.push(Buffer.alloc(64 * 1024, 1));
+        } else if (then === 'fail') {
+          this.destroy(new Error('disk read failed'));
+        }
+      },
+    });
+    const stat = { size: 4 << 20, modified: new Date(0), etag: '"e"' };
+    return Promise.resolve({ stream, stat });
+  }
+}
+
+describe('access line of a response cut short half-way', () => {
+  const path = '/example.com/m/@v/v1.0.0.zip';
+  const accessLines = (s: BareServer): Line[] =>
+    s.lines().filter((l) => l.msg === 'request') as unknown as Line[];
+
+  test('the client closing it: 499', async () => {
+    const s = await startBareServer({ storage: new CuttingStorage('stall') });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(`${s.url}${path}`, { agent: false }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve(res.statusCode ?? 0);
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 200); // the answer had started
+      await until(() => accessLines(s).length === 1);
+      const [line] = accessLines(s);
+      assert.equal(line?.status, 499);
+      assert.equal(line.complete, false);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test('modgate cutting it (its source failed): the status sent, not complete', async () => {
+    const s = await startBareServer({ storage: new CuttingStorage('fail') });
+    try {
+      await assert.rejects(rawRequest(s.url, path));
+      await until(() => accessLines(s).length === 1);
+      const [line] = accessLines(s);
+      assert.equal(line?.status, 200);
+      assert.equal(line.complete, false);
+    } finally {
+      await s.stop();
+    }
   });
 });

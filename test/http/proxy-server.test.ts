@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
+import { closedWithin, openSocket } from './bare-proxy-server.js';
 
 const hello = (version: string) => ({
   path: 'example.com/hello',
@@ -148,13 +149,27 @@ describe('HTTP behaviour of the proxy', () => {
       headers: { 'x-request-id': 'ci-123' },
     });
     assert.equal(echoed.headers['x-request-id'], 'ci-123');
+    // A client's id is kept when it is 1-64 plain characters, else replaced by one of ours.
+    for (const id of ['trace:00f0.a_b-1', 'a'.repeat(64)]) {
+      const res = await rawRequest(modgate.url, '/healthz', { headers: { 'x-request-id': id } });
+      assert.equal(res.headers['x-request-id'], id);
+    }
+    for (const id of ['a'.repeat(65), '', 'two words', 'quo"te', '<b>x</b>', 'caf\u00e9', 'a,b']) {
+      const res = await rawRequest(modgate.url, '/healthz', { headers: { 'x-request-id': id } });
+      assert.match(String(res.headers['x-request-id']), /^[0-9a-f]{8}-[0-9a-z]+$/, id);
+    }
     assert.equal((await rawRequest(modgate.url, '/readyz')).status, 200);
     // Break the storage: its staging directory becomes a file.
     const staging = join(modgate.dataDir, '.staging');
     await rm(staging, { recursive: true, force: true });
     await writeFile(staging, 'not a directory');
     try {
-      const broken = await rawRequest(modgate.url, '/readyz');
+      // The last probe answers for a second (test/http/readyz.test.ts); then the break shows.
+      let broken = await rawRequest(modgate.url, '/readyz');
+      for (let i = 0; i < 100 && broken.status === 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        broken = await rawRequest(modgate.url, '/readyz');
+      }
       assert.equal(broken.status, 503);
       assert.match(broken.body.toString(), /not ready/);
     } finally {
@@ -180,6 +195,33 @@ describe('graceful shutdown', () => {
       await stopped;
       await assert.rejects(rawRequest(modgate.url, '/healthz'));
     } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('server.* connection settings', () => {
+  test('a silent connection is closed at header_timeout; an answer slower than request_timeout still arrives', async () => {
+    const fixture = await FixtureProxy.create([
+      { path: 'example.com/slow', version: 'v1.0.0', files: { 'blob.bin': randomBytes(1 << 20) } },
+    ]);
+    fixture.zipDelayMs = 1500;
+    const modgate = await startModgate({
+      upstream: fixture.url,
+      settings: { 'server.header_timeout': '300ms', 'server.request_timeout': '500ms' },
+    });
+    const { port } = new URL(modgate.url);
+    const silent = await openSocket(Number(port));
+    const silentAnswer = closedWithin(silent, 8000);
+    try {
+      // Receiving the request is bounded; the upstream taking longer to answer is not.
+      const res = await rawRequest(modgate.url, '/example.com/slow/@v/v1.0.0.zip');
+      assert.equal(res.status, 200);
+      assert.ok(res.body.length > 1 << 20);
+      assert.match(await silentAnswer, /^HTTP\/1\.1 408 /);
+    } finally {
+      silent.destroy();
+      await modgate.stop();
       await fixture.close();
     }
   });
