@@ -163,7 +163,7 @@ export class ProxyServer {
    */
   private loggedStatus(res: ServerResponse): number {
     if (res.writableFinished) return res.statusCode;
-    if (res.errored === null && !this.cutting) return CLIENT_CLOSED_STATUS;
+    if (!res.errored && !this.cutting) return CLIENT_CLOSED_STATUS;
     return res.headersSent ? res.statusCode : 503;
   }
 

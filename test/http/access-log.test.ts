@@ -214,6 +214,31 @@ describe('access line of a response cut short half-way', () => {
     }
   });
 
+  test('modgate cutting it at shutdown (grace over): the status sent, not complete', async () => {
+    const s = await startBareServer({ storage: new CuttingStorage('stall'), shutdownGraceMs: 100 });
+    let stopped: Promise<void> | undefined;
+    try {
+      const cut = new Promise<void>((resolve, reject) => {
+        const req = request(`${s.url}${path}`, { agent: false }, (res) => {
+          res.once('data', () => {
+            stopped = s.stop();
+          });
+          res.on('error', () => resolve());
+          res.on('close', () => resolve());
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      await cut;
+      await until(() => accessLines(s).length === 1);
+      const [line] = accessLines(s);
+      assert.equal(line?.status, 200);
+      assert.equal(line.complete, false);
+    } finally {
+      await (stopped ?? s.stop());
+    }
+  });
+
   test('modgate cutting it (its source failed): the status sent, not complete', async () => {
     const s = await startBareServer({ storage: new CuttingStorage('fail') });
     try {
