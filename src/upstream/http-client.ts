@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
-import { Agent, ProxyAgent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { ModgateError } from '../errors/index.js';
+import { bodyError, dispatchGet } from './dispatch-get.js';
+import { ExchangeDeadline } from './exchange-deadline.js';
 import { proxyFor, type OutboundProxySettings } from './outbound-proxy.js';
+import { SecretRedactor } from './secret-redactor.js';
+import { transportError } from './transport-error.js';
+
+export { transportError } from './transport-error.js';
 
 export interface HttpClientOptions {
   connectTimeoutMs: number;
@@ -13,15 +19,47 @@ export interface HttpClientOptions {
    * see outbound-proxy.ts); none when absent.
    */
   proxy?: OutboundProxySettings;
+  /**
+   * Once a body has started, the longest wait for its next bytes before the exchange fails
+   * with `timeout` (default 60 s; never longer than the request's own deadline).
+   */
+  bodySilenceMs?: number;
+}
+
+export interface HttpGetOptions {
+  /** Names the request in messages and errors (a URL without credentials). */
+  label: string;
+  headers?: Record<string, string>;
+  /**
+   * Deadline for the whole exchange: connecting, redirects, headers and the entire body. When
+   * it passes, a pending get() rejects, or the body is destroyed, with a `timeout` error.
+   */
+  timeoutMs?: number;
+  /** What that deadline is called where users set it (`upstream_http.zip_timeout`). */
+  timeoutName?: string;
+  /** The caller's cancellation (e.g. its client went away); ends the exchange, body included. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Ends when the response is complete; fails with a ModgateError (`upstream` for a body cut
+   * short, `timeout` for the deadline or silence) naming the request. Destroy it when done
+   * early: that aborts the transfer and stops the deadline.
+   */
   body: Readable;
   /** The final URL after redirects. */
   url: URL;
+  /**
+   * Knows every credential this exchange sent (Authorization headers, outbound proxy
+   * credentials): use its excerpt() for any part of the body that goes into a message.
+   */
+  redactor: SecretRedactor;
 }
+
+const DEFAULT_BODY_SILENCE_MS = 60_000;
 
 const MAX_REDIRECTS = 10;
 
@@ -31,7 +69,8 @@ const MAX_REDIRECTS = 10;
  * transport failures converted to ModgateErrors whose messages name the URL without
  * credentials. Requests go through the configured outbound proxy where the go command's rules
  * say so: http URLs as absolute-form requests to the proxy, https URLs through a CONNECT
- * tunnel (TLS end to end). Callers own the response body and must consume or destroy it.
+ * tunnel (TLS end to end). Callers own the response body and must consume or destroy it, and
+ * must read it promptly (see dispatch-get.ts: the HTTP parser is never paused).
  */
 export class HttpClient {
   private readonly agent: Agent;
@@ -46,48 +85,82 @@ export class HttpClient {
       connections: this.options.maxConnections,
       keepAliveTimeout: 30_000,
       connect: { timeout: this.options.connectTimeoutMs },
-      // Overall deadlines come from the caller's AbortSignal; these only bound silence.
+      // Each request sets its own (dispatch-get.ts); the deadline is the caller's.
       headersTimeout: 0,
       bodyTimeout: 0,
     };
   }
 
-  /** The dispatcher for `url`, and how to name its proxy in errors (never with credentials). */
-  private route(url: URL): { dispatcher: Dispatcher; via: string } {
+  /**
+   * The dispatcher for `url`, how to name its proxy in errors (never with credentials), and
+   * the proxy's credentials for redaction.
+   */
+  private route(url: URL): { dispatcher: Dispatcher; via: string; secrets: SecretRedactor } {
     const proxy = this.options.proxy === undefined ? undefined : proxyFor(url, this.options.proxy);
-    if (proxy === undefined) return { dispatcher: this.agent, via: '' };
+    if (proxy === undefined)
+      return { dispatcher: this.agent, via: '', secrets: SecretRedactor.none };
     let agent = this.proxyAgents.get(proxy.href);
     if (agent === undefined) {
       agent = new ProxyAgent({ ...this.poolOptions(), uri: proxy.href, proxyTunnel: false });
       this.proxyAgents.set(proxy.href, agent);
     }
-    return { dispatcher: agent, via: ` (through proxy ${proxy.protocol}//${proxy.host})` };
+    return {
+      dispatcher: agent,
+      via: ` (through proxy ${proxy.protocol}//${proxy.host})`,
+      secrets: SecretRedactor.forUrl(proxy),
+    };
   }
 
-  async get(
+  async get(url: URL, opts: HttpGetOptions): Promise<HttpResponse> {
+    const deadline = new ExchangeDeadline(opts);
+    try {
+      const res = await this.follow(url, opts, deadline);
+      // The deadline holds until the body is over, however it ends.
+      res.body.once('close', () => deadline.release());
+      if (res.body.destroyed) deadline.release();
+      return res;
+    } catch (err) {
+      deadline.release();
+      throw err;
+    }
+  }
+
+  private async follow(
     url: URL,
-    opts: { signal: AbortSignal; headers?: Record<string, string>; label: string },
+    opts: HttpGetOptions,
+    deadline: ExchangeDeadline,
   ): Promise<HttpResponse> {
     let current = url;
     let headers: Record<string, string> = { ...opts.headers };
+    let redactor = SecretRedactor.none;
+    const bodySilenceMs = Math.min(
+      this.options.bodySilenceMs ?? DEFAULT_BODY_SILENCE_MS,
+      opts.timeoutMs ?? Infinity,
+    );
     for (let hop = 0; ; hop++) {
-      let res;
-      const { dispatcher, via } = this.route(current);
-      try {
-        res = await dispatcher.request({
+      const { dispatcher, via, secrets } = this.route(current);
+      redactor = redactor.with(secrets);
+      for (const [name, value] of Object.entries(headers)) {
+        if (/^(proxy-)?authorization$/i.test(name)) {
+          redactor = redactor.with(SecretRedactor.forAuthorization(value));
+        }
+      }
+      const label = opts.label + via;
+      const res = await dispatchGet(
+        dispatcher,
+        {
           origin: current.origin,
           path: current.pathname + current.search,
-          method: 'GET',
           headers: { 'user-agent': this.options.userAgent, ...headers },
-          signal: opts.signal,
-        });
-      } catch (err) {
-        throw transportError(err, opts.label + via, opts.signal);
-      }
+        },
+        { label, signal: deadline.signal, bodySilenceMs },
+      ).catch((err: unknown) => {
+        throw transportError(err, label, deadline.signal);
+      });
       // Consumers see errors through their own listeners (iteration, pipeline); this one only
       // keeps a late error on an abandoned body (e.g. an abort after destroy) from being fatal.
       res.body.on('error', () => undefined);
-      if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
+      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         res.body.destroy();
         const location = res.headers.location;
         if (typeof location !== 'string') {
@@ -115,7 +188,7 @@ export class HttpClient {
         current = next;
         continue;
       }
-      return { status: res.statusCode, headers: res.headers, body: res.body, url: current };
+      return { status: res.status, headers: res.headers, body: res.body, url: current, redactor };
     }
   }
 
@@ -125,64 +198,6 @@ export class HttpClient {
       ...[...this.proxyAgents.values()].map((a) => a.close()),
     ]);
   }
-}
-
-export function transportError(err: unknown, label: string, signal: AbortSignal): ModgateError {
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof Error && reason.name === 'TimeoutError') {
-      return new ModgateError('timeout', `${label}: timed out`, { cause: err });
-    }
-    return new ModgateError('timeout', `${label}: request aborted`, { cause: err });
-  }
-  if (err instanceof undiciErrors.ConnectTimeoutError) {
-    return new ModgateError('timeout', `${label}: connect timed out`, { cause: err });
-  }
-  if (err instanceof Error && /^Proxy response \(\d+\)/.test(err.message)) {
-    const status = /\((\d+)\)/.exec(err.message)?.[1] ?? '?';
-    const why = status === '407' ? ' (proxy authentication required or refused)' : '';
-    return new ModgateError('upstream', `${label}: the proxy answered ${status}${why}`, {
-      cause: err,
-    });
-  }
-  const code = (err as { code?: unknown }).code;
-  const detail =
-    typeof code === 'string' ? describeCode(code) : err instanceof Error ? err.message : 'error';
-  return new ModgateError('upstream', `${label}: ${detail}`, { cause: err });
-}
-
-/** What an operator should read for the usual connection failures; the code stays in it. */
-const CODE_TEXT: Record<string, string> = {
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'host name lookup failed (temporary DNS failure)',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'no route to host',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'connection closed while sending',
-  UND_ERR_SOCKET: 'connection closed by the other side',
-};
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-function describeCode(code: string): string {
-  if (TLS_CODES.has(code)) {
-    return (
-      `TLS certificate not accepted (${code}); if a proxy or a private CA signs this ` +
-      'certificate, give modgate its CA file with NODE_EXTRA_CA_CERTS'
-    );
-  }
-  const text = CODE_TEXT[code];
-  return text === undefined ? code : `${text} (${code})`;
 }
 
 /**
@@ -209,7 +224,7 @@ export async function readBodyCapped(
     body.destroy();
     if (err instanceof ModgateError) throw err;
     if (signal?.aborted) throw transportError(err, label, signal);
-    throw new ModgateError('upstream', `${label}: reading response failed`, { cause: err });
+    throw bodyError(err, label, total, undefined);
   }
   return Buffer.concat(chunks, total);
 }

@@ -2,12 +2,12 @@ import { ModgateError } from '../errors/index.js';
 import { escapePath, escapeVersion } from '../module/index.js';
 import { goPathEscapeAll, goPathEscape } from '../protocol/go-path-escape.js';
 import { isCanonicalFor } from '../protocol/proxy-request.js';
+import { bodyError } from './dispatch-get.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
 import { parseRevInfo } from './parse-rev-info.js';
 import { checkProxyGoMod } from './check-proxy-go-mod.js';
 import { isValid } from '../semver/index.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
-import { pipeline } from 'node:stream';
 import { ByteLimit } from '../zip/index.js';
 
 export interface ProxyUpstreamLimits {
@@ -110,7 +110,7 @@ export class ProxyUpstream implements Upstream {
     const file = `@v/${goPathEscape(escapeVersion(version))}.zip`;
     const label = `${this.description}: ${modulePath}@${version}.zip`;
     const max = this.limits.maxZipBytes;
-    const { res } = await this.fetch(modulePath, file, this.limits.zipTimeoutMs, ctx, label);
+    const res = await this.fetch(modulePath, file, 'zip', ctx, label);
     const length = Number(res.headers['content-length']);
     const size = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     if (size !== undefined && size > max) {
@@ -124,9 +124,18 @@ export class ProxyUpstream implements Upstream {
       max,
       () => new ModgateError('too-large', `${label}: zip larger than ${max} bytes`),
     );
-    // pipeline: a consumer that destroys `capped` also releases the upstream connection, and
-    // an upstream failure (reset, timeout) reaches the consumer as an error on `capped`.
-    pipeline(res.body, capped, () => undefined);
+    // The consumer reads `capped`. When it is done early (or fails), the upstream transfer
+    // stops too (and with it the deadline); an upstream failure reaches the consumer as an
+    // error on `capped` of kind `upstream` (reset, premature close, short body) or `timeout`
+    // (zip_timeout, silence) naming the URL — the HTTP client's body fails with those, and
+    // anything else is converted here — never as a raw socket error.
+    let received = 0;
+    res.body.on('data', (chunk: Buffer) => (received += chunk.length));
+    res.body.on('error', (err) =>
+      capped.destroy(err instanceof ModgateError ? err : bodyError(err, label, received, size)),
+    );
+    capped.on('close', () => res.body.destroy());
+    res.body.pipe(capped);
     return size === undefined ? { stream: capped } : { stream: capped, size };
   }
 
@@ -138,29 +147,37 @@ export class ProxyUpstream implements Upstream {
     ctx: FetchContext,
   ): Promise<Buffer> {
     const label = `${this.description}: ${modulePath}/${file}`;
-    const timeout = this.limits.metadataTimeoutMs;
-    const { res, signal } = await this.fetch(modulePath, file, timeout, ctx, label);
-    return readBodyCapped(res.body, max, label, signal);
+    const res = await this.fetch(modulePath, file, 'metadata', ctx, label);
+    return readBodyCapped(res.body, max, label);
   }
 
+  /**
+   * GETs one file; resolves with a 200 response whose body the caller reads. The deadline
+   * (`metadata_timeout` or `zip_timeout`) covers the whole exchange, body included.
+   */
   private async fetch(
     modulePath: string,
     file: string,
-    timeoutMs: number,
+    deadline: 'metadata' | 'zip',
     ctx: FetchContext,
     label: string,
-  ): Promise<{ res: HttpResponse; signal: AbortSignal }> {
+  ): Promise<HttpResponse> {
     const url = new URL(this.base.toString());
     // A base without a path has pathname "/" however it was written: join without doubling.
     const prefix = this.base.pathname.replace(/\/$/, '');
     url.pathname = `${prefix}/${goPathEscapeAll(escapePath(modulePath))}/${file}`;
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (ctx.signal) signals.push(ctx.signal);
-    const signal = AbortSignal.any(signals);
-    const res = await this.client.get(url, { signal, headers: this.authHeader, label });
-    if (res.status === 200) return { res, signal };
-    const text = await readBodyCapped(res.body, 4096, label, signal).catch(() => Buffer.alloc(0));
-    const quoted = quote(text);
+    const res = await this.client.get(url, {
+      label,
+      headers: this.authHeader,
+      timeoutMs: deadline === 'zip' ? this.limits.zipTimeoutMs : this.limits.metadataTimeoutMs,
+      timeoutName: `upstream_http.${deadline}_timeout`,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (res.status === 200) return res;
+    const text = await readBodyCapped(res.body, 4096, label).catch(() => Buffer.alloc(0));
+    // Relayed to clients and logs: an error page may echo the request's credentials.
+    const excerpt = res.redactor.excerpt(text, ERROR_BODY_QUOTE);
+    const quoted = excerpt === '' ? '' : `: ${excerpt}`;
     if (res.status === 404 || res.status === 410) {
       throw new ModgateError(
         res.status === 404 ? 'not-found' : 'gone',
@@ -169,17 +186,4 @@ export class ProxyUpstream implements Upstream {
     }
     throw new ModgateError('upstream', `${label}: ${res.status}${quoted}`);
   }
-}
-
-function quote(body: Buffer): string {
-  const text = body
-    .toString('utf8')
-    .replace(/[^\x20-\x7e\n]/g, '')
-    .trim();
-  if (text === '') return '';
-  const oneLine = text.split('\n').slice(0, 3).join(' / ');
-  return (
-    ': ' +
-    (oneLine.length > ERROR_BODY_QUOTE ? oneLine.slice(0, ERROR_BODY_QUOTE) + '...' : oneLine)
-  );
 }

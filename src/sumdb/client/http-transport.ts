@@ -4,7 +4,7 @@ import { HttpClient, readBodyCapped } from '../../upstream/http-client.js';
 import type { SumdbTransport } from './sumdb-transport.js';
 
 export interface HttpSumdbTransportOptions {
-  /** Deadline for one request, body included. */
+  /** Deadline for one request, body included (redirects too). */
   timeoutMs: number;
   /** Largest answer accepted (a lookup or tile is a few KiB; a data tile some 100 KiB). */
   maxBytes: number;
@@ -64,15 +64,16 @@ export class HttpSumdbTransport implements SumdbTransport {
     const url = new URL(this.base.href);
     url.pathname = this.base.pathname.replace(/\/$/, '') + path;
     const label = `reading ${url.href}`;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
-    const res = await this.client.get(url, { signal, headers: this.headers, label });
-    if (res.status === 200) return readBodyCapped(res.body, this.options.maxBytes, label, signal);
-    const body = await readBodyCapped(res.body, 4096, label, signal).catch(() => Buffer.alloc(0));
-    const text = body
-      .toString('utf8')
-      .replace(/[^\x20-\x7e]+/g, ' ')
-      .trim();
-    const quoted = text === '' ? '' : `: ${text.slice(0, ERROR_BODY_QUOTE)}`;
+    const res = await this.client.get(url, {
+      label,
+      headers: this.headers,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (res.status === 200) return readBodyCapped(res.body, this.options.maxBytes, label);
+    const body = await readBodyCapped(res.body, 4096, label).catch(() => Buffer.alloc(0));
+    // Relayed to clients and logs: an error page may echo the request's credentials.
+    const text = res.redactor.excerpt(body, ERROR_BODY_QUOTE);
+    const quoted = text === '' ? '' : `: ${text}`;
     const message = `${label}: ${res.status} ${STATUS_CODES[res.status] ?? ''}${quoted}`;
     if (res.status === 404) throw new ModgateError('not-found', message);
     if (res.status === 410) throw new ModgateError('gone', message);
