@@ -30,13 +30,15 @@ export interface RawResponse {
  * at once and fast: small answers go into memory under a size cap (which destroys the body once
  * passed), zips are written straight to a local spool file (clients are served from the spool,
  * never from the upstream socket). Writing to a local disk outruns the network, so the buffer
- * stays near one socket read; its worst case is one body up to its caller's size cap. A caller
- * that would read slowly from a fast upstream must not use this client.
+ * stays near one socket read. Its worst case is bounded by `maxBytes` (the caller's size cap
+ * for that body: 500 MiB for a zip by default, a few MiB for metadata), past which the body
+ * fails with `too-large` however little of it was read. A caller that would read slowly from
+ * a fast upstream must not use this client.
  */
 export function dispatchGet(
   dispatcher: Dispatcher,
   request: { origin: string; path: string; headers: Record<string, string> },
-  opts: { label: string; signal: AbortSignal; bodySilenceMs: number },
+  opts: { label: string; signal: AbortSignal; bodySilenceMs: number; maxBytes?: number },
 ): Promise<RawResponse> {
   const { label, signal } = opts;
   return new Promise<RawResponse>((resolve, reject) => {
@@ -95,7 +97,18 @@ export function dispatchGet(
       },
       onData(chunk) {
         received += chunk.length;
-        if (!done) body?.push(chunk);
+        if (done) return true;
+        if (opts.maxBytes !== undefined && received > opts.maxBytes) {
+          // The bound on what can wait unread in memory (see above).
+          const err = new ModgateError(
+            'too-large',
+            `${label}: response larger than ${opts.maxBytes} bytes`,
+          );
+          fail(err);
+          queueMicrotask(() => abortRequest?.(err));
+          return true;
+        }
+        body?.push(chunk);
         return true; // never pause the parser: see the function comment
       },
       onComplete() {

@@ -39,6 +39,11 @@ export interface HttpGetOptions {
   timeoutName?: string;
   /** The caller's cancellation (e.g. its client went away); ends the exchange, body included. */
   signal?: AbortSignal;
+  /**
+   * The most body bytes accepted: past it the body fails with `too-large`. Also the bound on
+   * what can wait in memory unread (the parser is never paused, see dispatch-get.ts).
+   */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -153,7 +158,12 @@ export class HttpClient {
           path: current.pathname + current.search,
           headers: { 'user-agent': this.options.userAgent, ...headers },
         },
-        { label, signal: deadline.signal, bodySilenceMs },
+        {
+          label,
+          signal: deadline.signal,
+          bodySilenceMs,
+          ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+        },
       ).catch((err: unknown) => {
         throw transportError(err, label, deadline.signal);
       });

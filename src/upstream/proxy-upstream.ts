@@ -110,7 +110,7 @@ export class ProxyUpstream implements Upstream {
     const file = `@v/${goPathEscape(escapeVersion(version))}.zip`;
     const label = `${this.description}: ${modulePath}@${version}.zip`;
     const max = this.limits.maxZipBytes;
-    const res = await this.fetch(modulePath, file, 'zip', ctx, label);
+    const res = await this.fetch(modulePath, file, 'zip', max, ctx, label);
     const length = Number(res.headers['content-length']);
     const size = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     if (size !== undefined && size > max) {
@@ -147,18 +147,20 @@ export class ProxyUpstream implements Upstream {
     ctx: FetchContext,
   ): Promise<Buffer> {
     const label = `${this.description}: ${modulePath}/${file}`;
-    const res = await this.fetch(modulePath, file, 'metadata', ctx, label);
+    const res = await this.fetch(modulePath, file, 'metadata', max, ctx, label);
     return readBodyCapped(res.body, max, label);
   }
 
   /**
    * GETs one file; resolves with a 200 response whose body the caller reads. The deadline
-   * (`metadata_timeout` or `zip_timeout`) covers the whole exchange, body included.
+   * (`metadata_timeout` or `zip_timeout`) covers the whole exchange, body included; a body
+   * past `maxBytes` fails with `too-large`.
    */
   private async fetch(
     modulePath: string,
     file: string,
     deadline: 'metadata' | 'zip',
+    maxBytes: number,
     ctx: FetchContext,
     label: string,
   ): Promise<HttpResponse> {
@@ -171,6 +173,7 @@ export class ProxyUpstream implements Upstream {
       headers: this.authHeader,
       timeoutMs: deadline === 'zip' ? this.limits.zipTimeoutMs : this.limits.metadataTimeoutMs,
       timeoutName: `upstream_http.${deadline}_timeout`,
+      maxBytes,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (res.status === 200) return res;

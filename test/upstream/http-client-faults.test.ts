@@ -209,6 +209,30 @@ test('a zip body cut short is an upstream error naming the URL, not a raw socket
   }
 });
 
+test('a body nobody reads cannot pile up in memory past maxBytes', async () => {
+  // The parser is never paused, so unread bytes wait in memory: maxBytes bounds them.
+  const srv = await rawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n');
+    socket.end(Buffer.alloc(20 * MB, 0x61));
+  });
+  const c = client();
+  try {
+    const res = await c.get(new URL(`${srv.base}/x`), {
+      label: 'fetching x',
+      timeoutMs: 60_000,
+      maxBytes: 2 * MB,
+    });
+    await new Promise((r) => setTimeout(r, 500)); // not reading
+    assert.ok(res.body.readableLength <= 2 * MB, String(res.body.readableLength));
+    const err = await failureWithin(5000, () => drain(res.body));
+    assert.equal(err.kind, 'too-large');
+    assert.equal(err.message, `fetching x: response larger than ${2 * MB} bytes`);
+  } finally {
+    await srv.close();
+    await c.close();
+  }
+});
+
 test('the deadline is released with the body: no timer outlives a finished exchange', async () => {
   const body = Buffer.from('{"Version":"v1.0.0"}');
   const srv = await rawServer((socket) =>

@@ -68,6 +68,7 @@ export class HttpSumdbTransport implements SumdbTransport {
       label,
       headers: this.headers,
       timeoutMs: this.options.timeoutMs,
+      maxBytes: this.options.maxBytes,
     });
     if (res.status === 200) return readBodyCapped(res.body, this.options.maxBytes, label);
     const body = await readBodyCapped(res.body, 4096, label).catch(() => Buffer.alloc(0));
