@@ -15,7 +15,9 @@ import { assertStoredAsFixture } from '../support/stored-files.js';
 // and stored byte for byte; truncated ones (indistinguishable on the wire from complete ones,
 // only the zip's missing end tells) must give the client an error and store nothing; modgate
 // must never crash. To keep the run short, 47 tries are small to medium (1 KiB to 12 MiB,
-// four at a time) and 3 are ~105 MiB (two complete, one truncated, one at a time).
+// four at a time) and 3 are ~105 MiB (two complete, one truncated, one at a time). Then 3 zips
+// with a Content-Length whose connection closes right after them, and the go command on two
+// more close-delimited ones.
 
 const MODULE = 'example.com/closedelimited/m';
 const MIB = 1024 * 1024;
