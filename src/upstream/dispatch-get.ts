@@ -14,8 +14,9 @@ export interface RawResponse {
  * Sends one GET through an undici dispatcher with our own response handler, and returns when
  * the headers are in. The body is a Readable that ends when the response is complete and is
  * destroyed with a ModgateError (kind `upstream` or `timeout`, message naming `label`) when
- * the response is cut short, the connection fails, `signal` aborts, or the body goes silent
- * for `bodySilenceMs`. Destroying the body aborts the request and releases the connection.
+ * the response is cut short, the connection fails, `signal` aborts, the body goes silent for
+ * `bodySilenceMs` (0: no bound) or passes `maxBytes` (`too-large`). Destroying the body aborts
+ * the request and releases the connection.
  *
  * Why not `dispatcher.request()`: undici 6's HTTP/1 parser pauses whenever the body stream's
  * buffer is full (push() returns false), and if the upstream then closes the connection — a

@@ -21,7 +21,7 @@ export interface HttpClientOptions {
   proxy?: OutboundProxySettings;
   /**
    * Once a body has started, the longest wait for its next bytes before the exchange fails
-   * with `timeout` (default 60 s; never longer than the request's own deadline).
+   * with `timeout` (default 60 s; not applied when the request's own deadline is shorter).
    */
   bodySilenceMs?: number;
 }
@@ -138,10 +138,9 @@ export class HttpClient {
     let current = url;
     let headers: Record<string, string> = { ...opts.headers };
     let redactor = SecretRedactor.none;
-    const bodySilenceMs = Math.min(
-      this.options.bodySilenceMs ?? DEFAULT_BODY_SILENCE_MS,
-      opts.timeoutMs ?? Infinity,
-    );
+    // A silence bound no shorter than the deadline would only race it (0 = none).
+    const silence = this.options.bodySilenceMs ?? DEFAULT_BODY_SILENCE_MS;
+    const bodySilenceMs = silence < (opts.timeoutMs ?? Infinity) ? silence : 0;
     for (let hop = 0; ; hop++) {
       const { dispatcher, via, secrets } = this.route(current);
       redactor = redactor.with(secrets);
