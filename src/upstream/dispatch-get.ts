@@ -92,6 +92,11 @@ export function dispatchGet(
             cb(err);
           },
         });
+        // Consumers see errors through their own listeners (iteration, pipeline); this one
+        // keeps an error emitted before the caller got the body (a size cap passed within the
+        // first socket read, destroy() emits on the next tick, before the caller's await
+        // resumes) or after it let go of the body from being fatal to the process.
+        stream.on('error', () => undefined);
         body = stream;
         resolve({ status: statusCode, headers, body: stream });
         return true;

@@ -233,6 +233,30 @@ test('a body nobody reads cannot pile up in memory past maxBytes', async () => {
   }
 });
 
+test('a body past maxBytes in the same read as its headers is an error, not a crash', async () => {
+  // The cap is passed before get() has returned the body: destroy() then emits 'error' on the
+  // next tick, before the caller can listen. Unheard, that error would end the process.
+  const srv = await rawServer((socket) => {
+    socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 8192\r\n\r\n${'m'.repeat(8192)}`);
+  });
+  const c = client();
+  try {
+    for (let i = 0; i < 20; i++) {
+      const outcome = await c
+        .get(new URL(`${srv.base}/x.mod`), { label: 'fetching x', timeoutMs: 5000, maxBytes: 4096 })
+        .then((res) => drain(res.body))
+        .then(
+          (n) => `read ${n}`,
+          (err: unknown) => (err instanceof ModgateError ? err.kind : String(err)),
+        );
+      assert.equal(outcome, 'too-large');
+    }
+  } finally {
+    await srv.close();
+    await c.close();
+  }
+});
+
 test('the deadline is released with the body: no timer outlives a finished exchange', async () => {
   const body = Buffer.from('{"Version":"v1.0.0"}');
   const srv = await rawServer((socket) =>
