@@ -3,6 +3,7 @@ import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { ModgateError } from '../errors/index.js';
 import { bodyError, dispatchGet } from './dispatch-get.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
+import { guardedConnector } from './guarded-connector.js';
 import { proxyFor, type OutboundProxySettings } from './outbound-proxy.js';
 import { SecretRedactor } from './secret-redactor.js';
 import { transportError } from './transport-error.js';
@@ -82,7 +83,10 @@ export class HttpClient {
   private readonly proxyAgents = new Map<string, ProxyAgent>();
 
   constructor(private readonly options: HttpClientOptions) {
-    this.agent = new Agent(this.poolOptions());
+    this.agent = new Agent({
+      ...this.poolOptions(),
+      connect: guardedConnector({ timeout: options.connectTimeoutMs }),
+    });
   }
 
   private poolOptions() {

@@ -1,0 +1,47 @@
+import type { Socket } from 'node:net';
+import { buildConnector } from 'undici';
+
+/** How long a closed socket waits for undici to start listening before it is given up. */
+const REPLAY_WINDOW_MS = 30_000;
+const REPLAY_POLL_MS = 5;
+
+/**
+ * undici's connector, with one race closed.
+ *
+ * undici 6 attaches its listeners to a new socket only after awaiting its HTTP/1 parser, a
+ * WebAssembly module it compiles once per process, when it is first imported. A server that
+ * closes a connection while that compile is still running (the first connections of a process:
+ * `modgate warm` fetches at once; an upstream that accepts and hangs up) closes it unseen: the
+ * request then waits on a dead socket forever — no abort reaches it (undici only aborts
+ * requests it has started writing) and `Agent.close()` waits for it too.
+ *
+ * This connector notices a socket that closed before undici listened to it, and emits that
+ * 'close' again once undici listens, so undici fails or retries the request as it does for any
+ * connection the other side closed.
+ */
+export function guardedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
+  const connect = buildConnector(options);
+  return (opts, callback) => {
+    connect(opts, (err, socket) => {
+      if (err !== null || socket === null) {
+        callback(err ?? new Error('connect failed'), null);
+        return;
+      }
+      replayUnseenClose(socket);
+      callback(null, socket);
+    });
+  };
+}
+
+function replayUnseenClose(socket: Socket): void {
+  socket.once('close', (hadError: boolean) => {
+    // undici's own 'close' listener is there: it saw this close.
+    if (socket.listenerCount('close') > 0) return;
+    const deadline = Date.now() + REPLAY_WINDOW_MS;
+    const replay = (): void => {
+      if (socket.listenerCount('close') > 0) socket.emit('close', hadError);
+      else if (Date.now() < deadline) setTimeout(replay, REPLAY_POLL_MS).unref();
+    };
+    setTimeout(replay, REPLAY_POLL_MS).unref();
+  });
+}
