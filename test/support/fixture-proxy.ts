@@ -171,11 +171,15 @@ export function escapePath(p: string): string {
   return p.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase());
 }
 
-/** A module zip as the go command builds it: file entries only, under path@version/. */
+/**
+ * A module zip as the go command builds it: file entries only, under path@version/. With
+ * `compress: false` the entries are stored, not deflated: fast to build however big.
+ */
 export function makeZip(
   path: string,
   version: string,
   files: Record<string, string | Buffer>,
+  opts: { compress?: boolean } = {},
 ): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const [name, content] of Object.entries(files)) {
@@ -184,6 +188,7 @@ export function makeZip(
     const entry = name.startsWith('/') ? name.slice(1) : `${path}@${version}/${name}`;
     zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), entry, {
       mtime: new Date(1980, 0, 1),
+      compress: opts.compress ?? true,
     });
   }
   zip.end();
