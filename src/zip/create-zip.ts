@@ -14,6 +14,7 @@ import { goQuote } from '../module/index.js';
 import { checkedFilesError } from './checked-files.js';
 import { classifyFiles, type FileEntry } from './check-files.js';
 import { checkModuleVersion } from './check-module-version.js';
+import { ModuleFilesError } from './module-files-error.js';
 import type { FileContent } from './dirhash.js';
 import { MAX_GO_MOD } from './limits.js';
 
@@ -29,7 +30,8 @@ const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
  * Writes the zip to `out`. Throws ModgateError (message `create zip: …` as in Go):
  * `invalid` for a bad module path or non-canonical version; `checksum` for invalid files
  * (all listed, one `path: reason` per line) or content longer than declared; `too-large` for
- * size limits. On failure after writing started, `out` is destroyed with the error.
+ * size limits. The refusal of the file list itself (before any byte is written) is a
+ * ModuleFilesError. On failure after writing started, `out` is destroyed with the error.
  */
 export async function createZip(
   modulePath: string,
@@ -48,7 +50,7 @@ export async function createZip(
   if (problem !== undefined) {
     const kind =
       report.sizeError !== undefined || / too large /.test(problem) ? 'too-large' : 'checksum';
-    throw new ModgateError(kind, `create zip: ${problem}`);
+    throw new ModuleFilesError(kind, `create zip: ${problem}`, report);
   }
 
   const prefix = `${modulePath}@${version}/`;

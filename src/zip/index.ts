@@ -37,7 +37,8 @@
  * Files: rules — limits, checked-files (the report), clean-path, case-fold(+table),
  * collision-checker, is-vendored-package, check-files, zip-entry-checker,
  * check-module-version, go-string; hashing — dirhash, hash-zip-file, hash-dir; zip I/O —
- * file-handle-reader, module-zip-reader, check-zip, unzip, create-zip, create-zip-from-dir.
+ * file-handle-reader, module-zip-reader, check-zip, unzip, create-zip (module-files-error),
+ * create-zip-from-dir.
  */
 export {
   hash1,
@@ -75,6 +76,7 @@ export {
 export { isVendoredPackage } from './is-vendored-package.js';
 export { ByteLimit } from './byte-limit.js';
 export { createZip, type ZipSourceFile } from './create-zip.js';
+export { ModuleFilesError } from './module-files-error.js';
 export {
   checkDir,
   createZipFromDir,

@@ -8,8 +8,9 @@
  *
  * Kinds: everything that means "this module has no such version" is `not-found` (a proxy
  * answers 404 and the go command treats the module or version as absent, which is what lets
- * it probe module-path prefixes for an import path); failures of the code host keep their
- * own kind (`upstream`, `timeout`, `forbidden`, `too-large`).
+ * it probe module-path prefixes for an import path); a zip that the commit's files can never
+ * make is `gone` (zipCannotBeMade); failures of the code host keep their own kind
+ * (`upstream`, `timeout`, `forbidden`, `too-large`).
  */
 import { errorKind, ModgateError, type ErrorKind } from '../../errors/index.js';
 
@@ -55,4 +56,25 @@ export function moduleError(
   cause?: unknown,
 ): ModgateError {
   return new ModgateError(kind, `module ${modulePath}: ${reason}`, { cause });
+}
+
+/**
+ * The zip of a version can never be made from its commit: the files refuse the x/mod/zip
+ * rules (`create zip: readme: case-insensitive file name collision: "README" and "readme"`,
+ * a go.mod or LICENSE over its limit, a tree over 500 MiB) or git's archive of the commit is
+ * over 500 MiB (`downloaded zip file too large`). `message` is Go's own text, as
+ * `GOPROXY=direct` prints it, and becomes the body the go command shows under "server
+ * response:".
+ *
+ * `gone`, answered 410 Gone: the go command treats 404 and 410 alike (both are "not found",
+ * a `,` GOPROXY list falls through to the next entry, `direct` included, which then fails the
+ * same way); proxy.golang.org answers such versions with 404 or 410 and a `not found:` body.
+ * Of the two, 410 is the one HTTP defines as "likely to be permanent" (RFC 9110 §15.5.11),
+ * which is what this is — a commit's tree never changes — while this proxy's 404 keeps
+ * meaning "no such version (yet)". Not a 502: nothing failed, and a retry gets the same
+ * answer. Only the zip is refused: `.info` and `.mod` of the version are served, as in
+ * direct mode.
+ */
+export function zipCannotBeMade(message: string, cause?: unknown): ModgateError {
+  return new ModgateError('gone', message, { cause });
 }

@@ -9,6 +9,12 @@
  * without its own `LICENSE` gets the repository root's `LICENSE` at the same commit. The rest
  * is x/mod/zip Create (src/zip createZip): symlinks, vendored packages, nested modules and
  * `.hg_archival.txt` are omitted, bad names and collisions fail, no directory entries.
+ *
+ * What the commit's content decides is permanent and answered as such (`gone`, see
+ * zipCannotBeMade): files the zip rules refuse, an archive over 500 MiB, a root LICENSE over
+ * its limit. The same request gets the same refusal every time, so it is not an upstream
+ * failure. Everything else — git failing or timing out, the spool's disk, a malformed archive
+ * from git, this proxy's own entry bound — keeps its kind: a retry may succeed.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,19 +23,20 @@ import { join } from 'node:path';
 import { PassThrough, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type yauzl from 'yauzl';
-import { ModgateError } from '../../errors/index.js';
+import { errorKind, ModgateError } from '../../errors/index.js';
 import {
   createZip,
   DEFAULT_MAX_ZIP_ENTRIES,
   MAX_LICENSE,
   ByteLimit,
   MAX_ZIP_FILE,
+  ModuleFilesError,
   type FileMode,
   type ZipSourceFile,
 } from '../../zip/index.js';
 import { decodeGoString } from '../../zip/go-string.js';
 import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
-import { codeHostKind, errorText } from './code-repo-errors.js';
+import { codeHostKind, errorText, zipCannotBeMade } from './code-repo-errors.js';
 import type { FoundDir } from './code-repo-find-dir.js';
 import type { CodeRepoSession } from './code-repo-session.js';
 
@@ -41,8 +48,8 @@ export interface ModuleZipOptions {
 /**
  * The module zip of `modulePath@version` located at `found`, as a stream. Resolves once the
  * zip is known to be valid (its first bytes exist); later failures destroy the stream.
- * Throws ModgateError: the code host's kinds for archive failures, `too-large` for limits,
- * `checksum` for files the zip rules refuse.
+ * Throws ModgateError: `gone` when the commit can never make a zip (zipCannotBeMade), else
+ * the code host's kinds for archive failures.
  */
 export async function moduleZip(
   modulePath: string,
@@ -83,6 +90,8 @@ export async function moduleZip(
   } catch (err) {
     out.destroy();
     await cleaned;
+    // The commit's files, as Go's Create refuses them: the same every time.
+    if (err instanceof ModuleFilesError) throw zipCannotBeMade(err.message, err);
     throw err;
   }
   return out;
@@ -110,23 +119,26 @@ async function spoolArchive(
   file: string,
   label: string,
 ): Promise<void> {
+  // Over MAX_ZIP_FILE (the code host's bound or ours): the commit's tree is too big, for good
+  // (cmd/go codeRepo.Zip's words).
+  const tooLarge = (cause?: unknown): ModgateError =>
+    zipCannotBeMade('downloaded zip file too large', cause);
   let archive: Readable;
   try {
     archive = await session.code.archive(found.commit.name, found.dir, MAX_ZIP_FILE, session.ctx);
   } catch (err) {
+    if (errorKind(err) === 'too-large') throw tooLarge(err);
     throw new ModgateError(codeHostKind(err), `${label}: ${errorText(err)}`, { cause: err });
   }
   try {
     await pipeline(
       archive,
-      new ByteLimit(
-        MAX_ZIP_FILE,
-        () => new ModgateError('too-large', `${label}: downloaded zip file too large`),
-      ),
+      new ByteLimit(MAX_ZIP_FILE, () => tooLarge()),
       createWriteStream(file),
       ...(session.ctx.signal ? [{ signal: session.ctx.signal }] : []),
     );
   } catch (err) {
+    if (errorKind(err) === 'too-large') throw tooLarge(err);
     if (err instanceof ModgateError) throw err;
     throw new ModgateError(codeHostKind(err), `${label}: ${errorText(err)}`, { cause: err });
   }
@@ -160,10 +172,10 @@ async function moduleFiles(
       license = await session.readFile(found.commit.name, 'LICENSE', MAX_LICENSE);
     } catch (err) {
       if (err instanceof ModgateError && err.kind === 'too-large') {
-        throw new ModgateError(
-          'too-large',
+        // Go reads the whole blob and Create refuses it: permanent, as any zip rule.
+        throw zipCannotBeMade(
           `create zip: LICENSE: LICENSE file too large (max size is ${MAX_LICENSE} bytes)`,
-          { cause: err },
+          err,
         );
       }
       throw err;

@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
+import type { CodeHostContext } from '../../../src/upstream/direct/code-host.js';
 import { CodeRepo } from '../../../src/upstream/direct/code-repo.js';
 import { FakeCodeHost } from './fake-code-host.js';
 import { readModuleZip } from './read-module-zip.js';
@@ -130,17 +132,137 @@ test('a subdirectory module gets the root LICENSE unless it has its own', async 
   assert.equal(b2.files.get('LICENSE')!.toString(), 'root license\n');
 });
 
-test('files the zip rules refuse fail the zip before any stream is handed out', async () => {
-  const { repo } = repoWith({
-    'v1.0.0': { 'go.mod': `module ${M}\n`, 'a.go': 'package z\n', 'A.go': 'package z\n' },
+/** The kind and message `p` rejects with (ModgateError), or `ok`. */
+async function outcome(p: Promise<unknown>): Promise<{ kind: string; message: string }> {
+  return p.then(
+    () => ({ kind: 'ok', message: '' }),
+    (e: unknown) => {
+      assert.ok(e instanceof ModgateError, String(e));
+      return { kind: e.kind, message: e.message };
+    },
+  );
+}
+
+test("files the zip rules refuse: a permanent `gone` with Go's text, before any stream is handed out", async () => {
+  // What the commit's tree decides can never change: 410 Gone, the message as GOPROXY=direct
+  // prints it (x/mod/zip Create through cmd/go codeRepo.Zip). Without the rule these were
+  // `checksum` / `too-large` errors, answered 502.
+  const cases: Array<[string, Record<string, string | Buffer>, string]> = [
+    [
+      'case-insensitive collision',
+      { 'go.mod': `module ${M}\n`, 'a.go': 'package z\n', 'A.go': 'package z\n' },
+      'create zip: a.go: case-insensitive file name collision: "A.go" and "a.go"',
+    ],
+    [
+      'reserved file name',
+      { 'go.mod': `module ${M}\n`, 'aux.go': 'package z\n' },
+      'create zip: aux.go: malformed file path "aux.go": "aux" disallowed as path element component on Windows',
+    ],
+    [
+      'go.mod spelled otherwise',
+      { 'GO.MOD': `module ${M}\n`, 'a.go': 'package z\n' },
+      'create zip: GO.MOD: go.mod files must have lowercase names',
+    ],
+  ];
+  for (const [what, files, message] of cases) {
+    const { repo } = repoWith({ 'v1.0.0': files });
+    assert.deepEqual(await outcome(repo.zip('v1.0.0')), { kind: 'gone', message }, what);
+  }
+  assert.deepEqual(await readdir(tmp), []);
+});
+
+test("a subdirectory module whose root LICENSE is over 16 MiB: permanent, in Go's words", async () => {
+  const h = new FakeCodeHost('zip-big-license');
+  h.commit({
+    time: '2024-01-01T00:00:00Z',
+    files: { LICENSE: Buffer.alloc(16 * 1024 * 1024 + 1, 0x61), 'a/go.mod': `module ${M}/a\n` },
   });
-  await assert.rejects(repo.zip('v1.0.0'), (err: unknown) => {
-    assert.ok(err instanceof ModgateError);
-    assert.equal(err.kind, 'checksum');
-    assert.match(err.message, /case-insensitive file name collision/);
-    return true;
+  h.tag('a/v1.0.0');
+  const repo = new CodeRepo(`${M}/a`, M, h, { tmpDir: tmp });
+  assert.deepEqual(await outcome(repo.zip('v1.0.0')), {
+    kind: 'gone',
+    message: 'create zip: LICENSE: LICENSE file too large (max size is 16777216 bytes)',
   });
   assert.deepEqual(await readdir(tmp), []);
+});
+
+/** A FakeCodeHost whose archives fail as `fail` says (the zip tests' failure injection). */
+class FailingArchiveHost extends FakeCodeHost {
+  constructor(private readonly fail: (archive: Readable) => Promise<Readable>) {
+    super('zip-failing');
+  }
+
+  override async archive(
+    hash: string,
+    subdir: string,
+    maxBytes: number,
+    ctx: CodeHostContext,
+  ): Promise<Readable> {
+    return this.fail(await super.archive(hash, subdir, maxBytes, ctx));
+  }
+}
+
+/** The archive's first chunk, then `err` (git dying half-way through its output). */
+function failAfterFirstChunk(err: Error): (archive: Readable) => Promise<Readable> {
+  return (archive) => {
+    const out = new PassThrough();
+    archive.once('data', (chunk: Buffer) => {
+      archive.destroy();
+      out.write(chunk);
+      setImmediate(() => out.destroy(err));
+    });
+    return Promise.resolve(out);
+  };
+}
+
+test('an archive over 500 MiB is permanent; git failing or timing out mid-archive is not', async () => {
+  const files = { 'go.mod': `module ${M}\n`, 'a.go': 'package z\n' };
+  const repoOf = (fail: (archive: Readable) => Promise<Readable>): CodeRepo => {
+    const h = new FailingArchiveHost(fail);
+    h.commit({ time: '2024-01-01T00:00:00Z', files });
+    h.tag('v1.0.0');
+    return new CodeRepo(M, M, h, { tmpDir: tmp });
+  };
+  // The code host's own bound (git killed past MAX_ZIP_FILE), before or after output began.
+  assert.deepEqual(
+    await outcome(
+      repoOf(() => Promise.reject(new ModgateError('too-large', 'archive too large'))).zip(
+        'v1.0.0',
+      ),
+    ),
+    { kind: 'gone', message: 'downloaded zip file too large' },
+  );
+  assert.deepEqual(
+    await outcome(
+      repoOf(failAfterFirstChunk(new ModgateError('too-large', 'archive too large'))).zip('v1.0.0'),
+    ),
+    { kind: 'gone', message: 'downloaded zip file too large' },
+  );
+  // Transient trouble keeps its kind (502 / 504): a retry may well succeed.
+  const gitDied = await outcome(
+    repoOf(
+      failAfterFirstChunk(
+        new ModgateError('upstream', 'git archive: exit status 128: fatal: early EOF'),
+      ),
+    ).zip('v1.0.0'),
+  );
+  assert.deepEqual(gitDied, {
+    kind: 'upstream',
+    message: 'git archive: exit status 128: fatal: early EOF',
+  });
+  const slow = await outcome(
+    repoOf(failAfterFirstChunk(new ModgateError('timeout', 'git archive: timed out'))).zip(
+      'v1.0.0',
+    ),
+  );
+  assert.equal(slow.kind, 'timeout');
+  const refused = await outcome(
+    repoOf(() => Promise.reject(new ModgateError('upstream', 'git archive: exit status 1'))).zip(
+      'v1.0.0',
+    ),
+  );
+  assert.equal(refused.kind, 'upstream');
+  assert.deepEqual(await emptySoon(tmp), []);
 });
 
 test('+incompatible and pseudo-version zips carry their version in every name', async () => {
