@@ -20,6 +20,14 @@ export interface LoadgenResult {
   maxMs: number;
   /** How late the generator itself sent its most delayed request (its own health). */
   maxDispatchLagMs: number;
+  /** Latency from the request's actual dispatch (without the generator's own timer lag). */
+  p50SendMs: number;
+  p90SendMs: number;
+  p99SendMs: number;
+  p999SendMs: number;
+  /** Dispatch lag (actual send time - scheduled time): the generator's, not the server's. */
+  p50LagMs: number;
+  p99LagMs: number;
   /** Answers by status code (warm-up included). */
   statuses: Record<string, number>;
   firstError?: string;

@@ -1,15 +1,19 @@
-// The serving benchmark of `modgate serve` (see bench/README.md): the same warmed module tree
-// served by modgate, by nginx and by a bare node:http server, each pinned to one core with
-// the load generators on the other. Prints a table with the modgate/nginx ratios and writes
-// the full results to bench/results/<date>T<time>-<commit>.json.
+// The serving benchmark of `modgate serve` (see bench/README.md, issue 9 item 6): the same
+// warmed module tree served by modgate with its default configuration, by nginx at its best
+// (no access log, sendfile, open_file_cache), by the same pair with access logs to files, by a
+// bare node:http server (Node's floor) and, as a labelled non-default row, by modgate with
+// `cache.list_ttl: 24h`; each pinned to one core with the load generators on the other.
+// Prints a table with the ratios and the issue's targets (PASS/FAIL) and writes the full
+// results to bench/results/<date>T<time>-<commit>.json.
 //   npm run bench                        (installs nginx-light and wrk, builds, runs this)
 //   node dist/bench/run.js --help
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchTree } from './bench-tree.js';
+import { FixtureProxy } from '../test/support/fixture-proxy.js';
+import { benchTree, MIX } from './bench-tree.js';
 import { fetchAll } from './fetch-all.js';
 import { buildLoadgen } from './loadgen.js';
 import {
@@ -24,22 +28,43 @@ import {
 } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
 import { statusBytes } from './proc-stats.js';
-import { formatTable, TARGETS, type ServerResult } from './report.js';
-import { startBareNode, startModgate, startNginx, type BenchServer } from './servers.js';
+import {
+  checkTargets,
+  formatChecks,
+  formatTable,
+  TARGETS,
+  type RatioColumn,
+  type ServerResult,
+} from './report.js';
+import {
+  MODGATE_BASE_ENV,
+  startBareNode,
+  startModgate,
+  startNginx,
+  type BenchServer,
+} from './servers.js';
 import { warmUp } from './warm-up.js';
+
+const ALL_SERVERS = ['modgate', 'nginx', 'modgate+log', 'nginx+log', 'node:http', 'modgate-ttl24h'];
+/** The ratio columns of the table; the first two pairs are checked against the targets. */
+const RATIOS: RatioColumn[] = [
+  { num: 'modgate', den: 'nginx' },
+  { num: 'modgate+log', den: 'nginx+log' },
+  { num: 'modgate', den: 'node:http' },
+  { num: 'modgate-ttl24h', den: 'nginx' },
+];
 
 const HELP = `usage: node dist/bench/run.js [options]
   --duration S      seconds per measurement and server (default 10)
   --rounds N        rounds the mixed-load and fixed-rate measurements are split into,
                     taking the servers in turn (default 5)
-  --rate N          fixed request rate of the latency run (default: half the lowest
-                    requests/s measured on the mixed load, rounded to 2 digits)
+  --rate N          fixed request rate of the latency run (default 2000, the issue's target)
   --connections N   wrk connections on the mixed load (default 64)
-  --modules N       small modules (default 200)
-  --versions N      versions per small module (default 3)
+  --modules N       small modules (default 89)
+  --versions N      versions in all, spread over the small modules (default 600)
+  --sequence N      requests in the mixed-load sequence (default 20000)
   --big-mib N       MiB of random data in the big zip (default 100)
-  --access-log M    "file" (modgate's and nginx's access logs to files, the default) or "off"
-  --only NAMES      comma-separated subset of modgate,nginx,node:http
+  --only NAMES      comma-separated subset of ${ALL_SERVERS.join(',')}
   --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons)
   --modgate-node-flags "FLAGS"
                     extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
@@ -51,13 +76,13 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '5' },
-    rate: { type: 'string' },
+    rate: { type: 'string', default: String(TARGETS.latencyRate) },
     connections: { type: 'string', default: '64' },
-    modules: { type: 'string', default: '200' },
-    versions: { type: 'string', default: '3' },
+    modules: { type: 'string', default: '89' },
+    versions: { type: 'string', default: '600' },
+    sequence: { type: 'string', default: '20000' },
     'big-mib': { type: 'string', default: '100' },
-    'access-log': { type: 'string', default: 'file' },
-    only: { type: 'string', default: 'modgate,nginx,node:http' },
+    only: { type: 'string', default: ALL_SERVERS.join(',') },
     'modgate-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     out: { type: 'string' },
@@ -72,8 +97,7 @@ if (args.help) {
 const durationS = Number(args.duration);
 const connections = Number(args.connections);
 const rounds = Number(args.rounds);
-const accessLog = args['access-log'];
-if (accessLog !== 'file' && accessLog !== 'off') throw new Error('--access-log: file or off');
+const rate = Number(args.rate);
 const only = new Set(args.only.split(','));
 const modgateProcess = {
   bin: args['modgate-bin'],
@@ -117,48 +141,88 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 let completed = false;
+let fixture: FixtureProxy | undefined;
 try {
-  // 1. The module tree, warmed through modgate's real path.
+  // 1. The module tree, served by a fixture upstream that stays up for the whole run (with
+  // its default list TTL of 1 m, modgate refreshes lists from it), warmed through modgate's
+  // real path into a data directory.
   const tree = benchTree({
     modules: Number(args.modules),
     versions: Number(args.versions),
+    maxZipBytes: 250 * 1024,
+    sequenceLength: Number(args.sequence),
     bigBytes: Number(args['big-mib']) * 1024 * 1024,
   });
   const pathsFile = join(workDir, 'mixed-paths.txt');
   await writeFile(pathsFile, tree.mixedPaths.join('\n') + '\n');
   const loadgen = await buildLoadgen(workDir);
-  log(`warming ${tree.allPaths.length} files through modgate from a fixture upstream`);
-  const warm = await warmUp(tree, dataDir, serverCore);
-  log(
-    `fixture built in ${warm.fixtureSeconds.toFixed(1)} s, warmed in ${warm.warmSeconds.toFixed(1)} s (${(warm.bytes / 1e6).toFixed(1)} MB)`,
-  );
+  let t = Date.now();
+  fixture = await FixtureProxy.create(tree.modules);
+  const fixtureSeconds = (Date.now() - t) / 1000;
+  log(`fixture upstream built in ${fixtureSeconds.toFixed(1)} s`);
+  log(`warming ${tree.allPaths.length} files through modgate from the fixture upstream`);
+  const warm = await warmUp(tree, fixture.url, dataDir, serverCore);
+  log(`warmed in ${warm.warmSeconds.toFixed(1)} s (${(warm.bytes / 1e6).toFixed(1)} MB)`);
   const bigZipBytes = (await stat(join(dataDir, tree.bigZipPath))).size;
-  const mixedBytes = warm.bytes - bigZipBytes;
+  let distinctBytes = 0;
+  for (const p of tree.distinctPaths) distinctBytes += (await stat(join(dataDir, p))).size;
+  let zipMax = 0;
+  for (const p of tree.distinctPaths.filter((x) => x.endsWith('.zip'))) {
+    zipMax = Math.max(zipMax, (await stat(join(dataDir, p))).size);
+  }
 
-  // 2. The three servers over the same data directory, each checked to serve every file.
-  const logFile = (name: string): string | null =>
-    accessLog === 'file' ? join(workDir, `${name}-access.log`) : null;
-  if (only.has('modgate')) {
-    servers.push(
-      await startModgate({
-        dataDir,
-        upstream: 'off',
-        core: serverCore,
-        ...modgateProcess,
-        accessLog: logFile('modgate'),
-      }),
-    );
+  // 2. The servers. Each modgate gets its own copy of the warmed data directory (it writes
+  // refreshed lists there); nginx and node:http serve the warmed one.
+  const logFile = (name: string): string => join(workDir, `${name}-access.log`);
+  const modgateDir = async (name: string): Promise<string> => {
+    const dir = join(workDir, `data-${name}`);
+    await cp(dataDir, dir, { recursive: true });
+    return dir;
+  };
+  t = Date.now();
+  const modgateRows: { name: string; accessLog: string | null; env: Record<string, string> }[] = [
+    { name: 'modgate', accessLog: null, env: {} },
+    { name: 'modgate+log', accessLog: logFile('modgate'), env: {} },
+    { name: 'modgate-ttl24h', accessLog: null, env: { MODGATE_CACHE_LIST_TTL: '24h' } },
+  ];
+  for (const name of ALL_SERVERS) {
+    if (!only.has(name)) continue;
+    const mg = modgateRows.find((r) => r.name === name);
+    if (mg) {
+      servers.push(
+        await startModgate({
+          ...mg,
+          dataDir: await modgateDir(name),
+          upstream: fixture.url,
+          core: serverCore,
+          ...modgateProcess,
+        }),
+      );
+    } else if (name === 'nginx' || name === 'nginx+log') {
+      servers.push(
+        await startNginx({
+          name,
+          workDir,
+          dataDir,
+          core: serverCore,
+          accessLog: name === 'nginx' ? null : logFile('nginx'),
+        }),
+      );
+    } else if (name === 'node:http') {
+      servers.push(await startBareNode({ dataDir, core: serverCore }));
+    }
   }
-  if (only.has('nginx')) {
-    servers.push(
-      await startNginx({ workDir, dataDir, core: serverCore, accessLog: logFile('nginx') }),
-    );
-  }
-  if (only.has('node:http')) servers.push(await startBareNode({ dataDir, core: serverCore }));
+  log(`servers started in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const firstFetch: Record<string, Record<string, number>> = {};
   for (const s of servers) {
     const check = await fetchAll(s.url, tree.allPaths, { dataDir });
-    if (s.name === 'modgate' && check.cache.hit !== tree.allPaths.length) {
-      throw new Error(`modgate: expected only cached hits, got ${JSON.stringify(check.cache)}`);
+    if (s.name.startsWith('modgate')) {
+      // Everything is cached; lists may already have been refreshed (1 m TTL).
+      const hits = check.cache.hit ?? 0;
+      if (hits < tree.allPaths.length - tree.distinctPaths.filter(isList).length) {
+        throw new Error(`${s.name}: expected cached hits, got ${JSON.stringify(check.cache)}`);
+      }
+      firstFetch[s.name] = check.cache;
     }
     log(`${s.name} (${s.url}, pids ${s.pids.join(',')}) serves all ${check.requests} files`);
   }
@@ -187,10 +251,6 @@ try {
   const throughput = new Map(
     servers.map((s) => [s.name, summarizeThroughput(must(tRounds.get(s.name)))]),
   );
-  const rate =
-    args.rate !== undefined
-      ? Number(args.rate)
-      : roundTo2Digits(0.5 * Math.min(...[...throughput.values()].map((t) => t.requestsPerS)));
   const lRounds = new Map<string, LatencyRound[]>(servers.map((s) => [s.name, []]));
   for (let i = 0; i < rounds; i++) {
     for (const s of servers) {
@@ -203,7 +263,7 @@ try {
       });
       must(lRounds.get(s.name)).push(r);
       log(
-        `fixed rate ${rate}/s round ${i + 1}/${rounds}: ${s.name} p50 ${r.loadgen.p50Ms.toFixed(2)} ms, p99 ${r.loadgen.p99Ms.toFixed(2)} ms`,
+        `fixed rate ${rate}/s round ${i + 1}/${rounds}: ${s.name} p50 ${r.loadgen.p50SendMs.toFixed(2)} ms, p99 ${r.loadgen.p99SendMs.toFixed(2)} ms (from schedule ${r.loadgen.p99Ms.toFixed(2)}, lag p99 ${r.loadgen.p99LagMs.toFixed(2)})`,
       );
     }
   }
@@ -233,40 +293,37 @@ try {
   for (const s of servers.splice(0)) await s.stop();
 
   // 4. Report.
-  const table = formatTable(results, rate);
+  const table = formatTable(results, rate, RATIOS);
   const byName = new Map(results.map((r) => [r.name, r]));
-  const mg = byName.get('modgate');
-  const ng = byName.get('nginx');
-  const targets =
-    mg && ng
-      ? {
-          requestsRatio: mg.throughput.requestsPerS / ng.throughput.requestsPerS,
-          requestsRatioMin: TARGETS.minRequestsRatio,
-          requestsRatioMet:
-            mg.throughput.requestsPerS / ng.throughput.requestsPerS >= TARGETS.minRequestsRatio,
-          rssGrowthBytes: mg.download.rssGrowthBytes,
-          rssGrowthMaxBytes: TARGETS.maxRssGrowthBytes,
-          memoryFlat: mg.download.rssGrowthBytes <= TARGETS.maxRssGrowthBytes,
-        }
-      : null;
+  const targets: Record<string, ReturnType<typeof checkTargets>> = {};
+  for (const [mgName, ngName] of [
+    ['modgate', 'nginx'],
+    ['modgate+log', 'nginx+log'],
+  ] as const) {
+    const mg = byName.get(mgName);
+    const ng = byName.get(ngName);
+    if (mg && ng) targets[`${mgName} vs ${ngName}`] = checkTargets(mg, ng, rate);
+  }
+  const pct = (x: number): string => `${Math.round(x * 100)} %`;
+  const loadDuring = loadavg();
   process.stdout.write(
-    `\nmodgate serving benchmark, ${started.toISOString()}\n` +
-      `${tree.mixedPaths.length} mixed paths (${tree.mixedPaths.length / (1 + 3 * Number(args.versions))} modules: list, .info, .mod, .zip; ` +
-      `${(mixedBytes / tree.mixedPaths.length / 1024).toFixed(1)} KiB average), big zip ${(bigZipBytes / 1e6).toFixed(1)} MB; ` +
-      `${durationS} s per measurement; access logs: ${accessLog === 'file' ? 'to files' : 'off'}; ` +
+    `\nmodgate serving benchmark, ${started.toISOString()}, commit ${sourceCommit()}\n` +
+      `mixed load: ${tree.mixedPaths.length} requests over ${tree.distinctPaths.length} distinct URLs ` +
+      `(${Number(args.modules)} modules, ${Number(args.versions)} versions; ${pct(MIX.info)} .info, ${pct(MIX.mod)} .mod, ` +
+      `${pct(MIX.list)} @v/list, ${pct(MIX.zip)} zips <= ${(zipMax / 1024).toFixed(0)} KiB; ${(distinctBytes / 1e6).toFixed(1)} MB distinct), ` +
+      `${connections} connections; big zip ${(bigZipBytes / 1e6).toFixed(1)} MB; ${durationS} s per measurement\n` +
+      `modgate: default configuration (list TTL 1 m, refreshed from the fixture upstream) but sumdb.verify false; ` +
+      `"modgate" access log off, "modgate+log" access log (default format) to a file; "modgate-ttl24h": NOT default, cache.list_ttl 24h, log off\n` +
+      `nginx: sendfile, open_file_cache, 1 worker; "nginx" access_log off, "nginx+log" combined log to a file\n` +
+      `load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadDuring.map((x) => x.toFixed(2)).join(' ')} after; ` +
       (pinning ? 'servers on core 1, load generators on core 0\n\n' : 'not pinned\n\n') +
       table +
-      '\n\n',
+      '\n\n' +
+      Object.entries(targets)
+        .map(([title, checks]) => formatChecks(`targets (issue 9), ${title}:`, checks))
+        .join('\n') +
+      '\n',
   );
-  if (targets) {
-    process.stdout.write(
-      `target: modgate >= ${TARGETS.minRequestsRatio} x nginx requests/s (cached hits): ` +
-        `${targets.requestsRatio.toFixed(2)} ${targets.requestsRatioMet ? 'MET' : 'MISSED'}\n` +
-        `target: memory flat while 16 clients download the big zip (RSS growth <= ` +
-        `${TARGETS.maxRssGrowthBytes / 1048576} MiB): +${(targets.rssGrowthBytes / 1048576).toFixed(1)} MiB ` +
-        `${targets.memoryFlat ? 'MET' : 'MISSED'}\n`,
-    );
-  }
 
   const commit = sourceCommit();
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
@@ -279,7 +336,7 @@ try {
         cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',
         loadavgBefore: loadBefore,
-        loadavgAfter: loadavg(),
+        loadavgAfter: loadDuring,
         node: process.version,
         nginx: toolVersion('/usr/sbin/nginx', ['-v']),
         wrk: toolVersion('wrk', ['--version']),
@@ -289,30 +346,36 @@ try {
         durationS,
         rounds,
         rate,
-        rateChosen: args.rate === undefined ? 'half the lowest mixed-load requests/s' : 'flag',
         connections,
         downloadClients: 16,
-        accessLog,
         pinned: pinning,
         serverCore,
         clientCore,
-        modgateEnv: {
-          MODGATE_CACHE_LIST_TTL: '24h',
-          MODGATE_LOG_FORMAT: 'json',
-          MODGATE_SUMDB_VERIFY: 'false',
-        },
+        modgateEnv: MODGATE_BASE_ENV,
+        modgateRows: modgateRows.map((r) => ({
+          name: r.name,
+          accessLog: r.accessLog === null ? 'off' : 'file',
+          env: r.env,
+        })),
+        nginx:
+          'worker_processes 1, sendfile, tcp_nopush, open_file_cache max=10000 inactive=60s valid 60s; access_log off / combined to a file (nginx+log)',
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         modgateNodeFlags: modgateProcess.nodeFlags,
       },
       tree: {
         smallModules: Number(args.modules),
-        versionsPerModule: Number(args.versions),
-        mixedPaths: tree.mixedPaths.length,
-        mixedBytes,
+        versions: Number(args.versions),
+        mix: MIX,
+        sequenceLength: tree.mixedPaths.length,
+        distinctPaths: tree.distinctPaths.length,
+        distinctBytes,
+        largestSmallZipBytes: zipMax,
         bigZipPath: tree.bigZipPath,
         bigZipBytes,
+        fixtureSeconds,
         warmUpSeconds: warm.warmSeconds,
       },
+      modgateFirstFetchCache: firstFetch,
       targets,
       table: table.split('\n'),
       servers: results,
@@ -330,13 +393,13 @@ try {
   completed = true;
 } finally {
   for (const s of servers) await s.stop();
+  await fixture?.close();
   if (args.keep || !completed) log(`work directory kept: ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
 }
 
-function roundTo2Digits(n: number): number {
-  const p = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1);
-  return Math.max(1, Math.floor(n / p) * p);
+function isList(path: string): boolean {
+  return path.endsWith('/@v/list');
 }
 
 function must<T>(v: T | undefined): T {

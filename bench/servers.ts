@@ -25,11 +25,15 @@ process.once('exit', () => {
 });
 
 export interface ModgateOptions {
+  /** The name the results use (default "modgate"). */
+  name?: string;
   dataDir: string;
   upstream: string;
   core?: number;
   /** Where the access log (stdout) goes; null turns it off. */
   accessLog: string | null;
+  /** Non-default settings (`MODGATE_*` variables); a run that uses them must say so. */
+  env?: Record<string, string>;
   /** Another build's bin/modgate.js (A/B comparisons); default this repository's. */
   bin?: string;
   /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
@@ -37,22 +41,23 @@ export interface ModgateOptions {
 }
 
 /**
- * `modgate serve` as a separate process, the way users run it. The list TTL is set to a day:
- * with `upstream: off`, a list older than the TTL would be refreshed from "off" and answered
- * 404, and every request of the benchmark must be a cached hit. Checksum verification is off:
- * the generated tree is in no checksum database (and sum.golang.org is not reachable here);
- * the benchmark measures cached hits, which are never re-verified.
+ * The settings every benchmarked modgate has besides its listen address, data directory and
+ * upstream: checksum verification off, because the generated modules are in no checksum
+ * database and none is reachable here (cached hits are never re-verified anyway). Everything
+ * else is modgate's default (list TTL 1 m, access log on, log format auto: JSON to a file).
+ */
+export const MODGATE_BASE_ENV = { MODGATE_SUMDB_VERIFY: 'false' } as const;
+
+/**
+ * `modgate serve` as a separate process, the way users run it: its default configuration
+ * except MODGATE_BASE_ENV, `opts.env`, and the access log turned off when `accessLog` is null.
  */
 export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MODGATE_')) env[k] = v;
-  Object.assign(env, {
-    MODGATE_CACHE_LIST_TTL: '24h',
-    MODGATE_LOG_ACCESS_LOG: opts.accessLog === null ? 'false' : 'true',
-    MODGATE_LOG_FORMAT: 'json',
-    MODGATE_SUMDB_VERIFY: 'false',
-  });
+  Object.assign(env, MODGATE_BASE_ENV, opts.env ?? {});
+  if (opts.accessLog === null) env.MODGATE_LOG_ACCESS_LOG = 'false';
   const argv = [
     process.execPath,
     ...(opts.nodeFlags ?? []),
@@ -70,18 +75,20 @@ export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   if (out !== 'ignore') await out.close();
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(child, `${url}/healthz`);
-  return server('modgate', url, child, () => [child.pid ?? 0]);
+  return server(opts.name ?? 'modgate', url, child, () => [child.pid ?? 0]);
 }
 
 /** nginx with a generated configuration (see nginx-conf.ts) serving `dataDir`. */
 export async function startNginx(opts: {
+  name?: string;
   workDir: string;
   dataDir: string;
   core?: number;
   accessLog: string | null;
 }): Promise<BenchServer> {
   const port = await freePort();
-  const dir = join(opts.workDir, 'nginx');
+  const name = opts.name ?? 'nginx';
+  const dir = join(opts.workDir, name.replace(/[^A-Za-z0-9]/g, '_'));
   await mkdir(join(dir, 'nginx-tmp'), { recursive: true });
   const confFile = join(dir, 'nginx.conf');
   await writeFile(confFile, nginxConf({ ...opts, workDir: dir, port }));
@@ -91,7 +98,7 @@ export async function startNginx(opts: {
   await waitUntilServing(child, `${url}/`);
   const master = child.pid ?? 0;
   for (let i = 0; i < 50 && childPids(master).length === 0; i++) await sleep(100);
-  return server('nginx', url, child, () => [master, ...childPids(master)]);
+  return server(name, url, child, () => [master, ...childPids(master)]);
 }
 
 /** The bare node:http reference server (bare-server.ts) over the files of `dataDir`. */
