@@ -1,0 +1,326 @@
+// What users wait for (issue 9 item 6, DESIGN.md §7): the real `go mod download` of a go.mod
+// that requires 100 generated modules, timed
+//   - straight from a static file server (nginx, the same generated configuration as in the
+//     serving bench: sendfile, open_file_cache, no access log) serving the GOPROXY tree;
+//   - through a COLD modgate (fresh data directory, fresh process) whose upstream is that
+//     nginx: every file is fetched, verified (zip rules, h1: hash) and stored on the way;
+//   - through the same modgate WARM right after (everything cached, fresh module cache).
+// Rounds interleave the three (static, cold, warm), each `go mod download` with a fresh
+// GOMODCACHE; the medians are compared with the targets cold <= 1.15 x and warm <= 1.03 x the
+// static time, and modgate's CPU seconds per cold run (utime + stime from /proc/<pid>/stat)
+// are printed.
+//   npm run bench:go-download
+//   node dist/bench/go-download.js --rounds 5 --modgate-node-flags "--cpu-prof --cpu-prof-dir=/tmp/p"
+//
+// modgate runs with its default configuration except listen, data_dir, upstream (the nginx) and
+// `sumdb.verify: false` (the generated modules are in no checksum database and none is
+// reachable; with the default, a cold fetch would also look each module up in sum.golang.org).
+// The go command: GOPROXY=<server> (no `direct` fallback), GOSUMDB=off (go 1.19 then checks no
+// sums: the generated modules are in no database; GONOSUMDB/GOPRIVATE are not needed once it is
+// off, and GOINSECURE only concerns direct VCS fetches, not an http:// GOPROXY),
+// GOFLAGS=-mod=mod -modcacherw (so each run's module cache can be removed), its own HOME,
+// GOPATH and GOCACHE. Servers on core 1, the go command on core 0 (like the serving bench).
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FixtureProxy, type FixtureModule } from '../test/support/fixture-proxy.js';
+import { GoSandbox } from '../test/support/go-sandbox.js';
+import { prng, pseudoRandomBytes } from './bench-tree.js';
+import { median } from './measure.js';
+import { benchDir, repoRoot } from './paths.js';
+import { cpuMs, statusBytes } from './proc-stats.js';
+import { pinned, runCommand } from './run-command.js';
+import { MODGATE_BASE_ENV, startModgate, startNginx, type BenchServer } from './servers.js';
+
+const TARGET_COLD = 1.15;
+const TARGET_WARM = 1.03;
+
+const { values: args } = parseArgs({
+  options: {
+    modules: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '5' },
+    'min-kib': { type: 'string', default: '4' },
+    'max-mib': { type: 'string', default: '10' },
+    'modgate-bin': { type: 'string' },
+    'modgate-node-flags': { type: 'string', default: '' },
+    out: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
+      '  [--modgate-bin F] [--modgate-node-flags "FLAGS"] [--out FILE|-] [--keep]\n',
+  );
+  process.exit(0);
+}
+const moduleCount = Number(args.modules);
+const rounds = Number(args.rounds);
+const nodeFlags = args['modgate-node-flags'].split(' ').filter(Boolean);
+
+function log(msg: string): void {
+  process.stderr.write(`[go-download] ${msg}\n`);
+}
+
+const pinning = availableParallelism() >= 2 && (await commandWorks(['taskset', '-V']));
+const serverCore = pinning ? 1 : undefined;
+const clientCore = pinning ? 0 : undefined;
+if (pinning) await runCommand(['taskset', '-a', '-p', '-c', '0', String(process.pid)]);
+
+/**
+ * The corpus: `moduleCount` modules `gobench.example/dNNN` v1.0.0 (every tenth under an
+ * upper-case element), each with a go.mod, a Go file and a blob of pseudo-random
+ * (incompressible) bytes whose size grows from `min-kib` KiB to `max-mib` MiB as
+ * min · (max/min)^((i/(n-1))^5): many small modules and a few large ones (about 36 MB in all
+ * with the defaults). Deterministic.
+ */
+function corpus(): FixtureModule[] {
+  const rand = prng(0x676f646c);
+  const min = Number(args['min-kib']) * 1024;
+  const max = Number(args['max-mib']) * 1024 * 1024;
+  const modules: FixtureModule[] = [];
+  for (let i = 0; i < moduleCount; i++) {
+    const name = `d${String(i).padStart(3, '0')}`;
+    const path = i % 10 === 0 ? `gobench.example/Org/${name}` : `gobench.example/${name}`;
+    const x = moduleCount === 1 ? 1 : i / (moduleCount - 1);
+    const size = Math.round(min * (max / min) ** (x ** 5));
+    modules.push({
+      path,
+      version: 'v1.0.0',
+      time: '2024-03-01T10:00:00Z',
+      files: {
+        'go.mod': `module ${path}\n\ngo 1.19\n`,
+        [`${name}.go`]: `// Package ${name} is benchmark filler.\npackage ${name}\n`,
+        'blob.bin': pseudoRandomBytes(size, rand),
+      },
+    });
+  }
+  return modules;
+}
+
+interface GoRun {
+  seconds: number;
+  /** CPU ms of the serving process(es) during the run. */
+  serverCpuMs: number;
+  /** CPU ms of the upstream nginx during the run (cold runs). */
+  upstreamCpuMs?: number;
+}
+
+const started = new Date();
+const loadBefore = loadavg();
+const workDir = await mkdtemp(join(tmpdir(), 'modgate-go-download-'));
+const servers: BenchServer[] = [];
+let fixture: FixtureProxy | undefined;
+let sandbox: GoSandbox | undefined;
+let completed = false;
+try {
+  const t = Date.now();
+  const modules = corpus();
+  fixture = await FixtureProxy.create(modules);
+  const zipBytes = await treeZipBytes(fixture.root);
+  log(
+    `${moduleCount} modules, ${(zipBytes / 1e6).toFixed(1)} MB of zips, built in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
+  // The fixture's own node:http server is not used: nginx serves its tree.
+  const nginx = await startNginx({
+    name: 'nginx',
+    workDir,
+    dataDir: fixture.root,
+    core: serverCore,
+    accessLog: null,
+  });
+  servers.push(nginx);
+  sandbox = await GoSandbox.create();
+  const goMod =
+    'module gobench.example/main\n\ngo 1.19\n\nrequire (\n' +
+    modules.map((m) => `\t${m.path} ${m.version}\n`).join('') +
+    ')\n';
+
+  const goDownload = async (proxy: string): Promise<number> => {
+    const sb = sandbox as GoSandbox;
+    await sb.clearModCache();
+    const dir = join(workDir, 'main');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'go.mod'), goMod);
+    const env = sb.env(proxy, { GOFLAGS: '-mod=mod -modcacherw' });
+    const t0 = process.hrtime.bigint();
+    await runCommand(pinned(clientCore, ['go', 'mod', 'download']), { cwd: dir, env });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const zips = await countFiles(join(sb.modCache, 'cache', 'download'), '*.zip');
+    if (zips !== moduleCount)
+      throw new Error(`go mod download left ${zips} zips, not ${moduleCount}`);
+    return seconds;
+  };
+
+  // One unmeasured run straight from nginx: the go binary, the page cache, nginx's caches.
+  await goDownload(nginx.url);
+  const runs: Record<'static' | 'cold' | 'warm', GoRun[]> = { static: [], cold: [], warm: [] };
+  const modgatePeakRss: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let c0 = cpuMs(nginx.pids);
+    let seconds = await goDownload(nginx.url);
+    runs.static.push({ seconds, serverCpuMs: cpuMs(nginx.pids) - c0 });
+
+    const dataDir = join(workDir, `data-${r}`);
+    const modgate = await startModgate({
+      name: 'modgate',
+      dataDir,
+      upstream: nginx.url,
+      core: serverCore,
+      accessLog: join(workDir, `modgate-${r}-access.log`),
+      bin: args['modgate-bin'],
+      nodeFlags,
+    });
+    servers.push(modgate);
+    c0 = cpuMs(modgate.pids);
+    let u0 = cpuMs(nginx.pids);
+    seconds = await goDownload(modgate.url);
+    runs.cold.push({
+      seconds,
+      serverCpuMs: cpuMs(modgate.pids) - c0,
+      upstreamCpuMs: cpuMs(nginx.pids) - u0,
+    });
+
+    c0 = cpuMs(modgate.pids);
+    u0 = cpuMs(nginx.pids);
+    seconds = await goDownload(modgate.url);
+    runs.warm.push({
+      seconds,
+      serverCpuMs: cpuMs(modgate.pids) - c0,
+      upstreamCpuMs: cpuMs(nginx.pids) - u0,
+    });
+    modgatePeakRss.push(statusBytes(modgate.pids, 'VmHWM'));
+    await modgate.stop();
+    servers.pop();
+    await rm(dataDir, { recursive: true, force: true });
+    const last = (k: keyof typeof runs): string => (runs[k].at(-1)?.seconds ?? 0).toFixed(2);
+    log(
+      `round ${r + 1}/${rounds}: static ${last('static')} s, cold ${last('cold')} s, warm ${last('warm')} s`,
+    );
+  }
+  for (const s of servers.splice(0)) await s.stop();
+
+  const med = (k: keyof typeof runs): number => median(runs[k].map((x) => x.seconds));
+  const coldRatio = med('cold') / med('static');
+  const warmRatio = med('warm') / med('static');
+  const coldCpuS = median(runs.cold.map((x) => x.serverCpuMs)) / 1000;
+  const warmCpuS = median(runs.warm.map((x) => x.serverCpuMs)) / 1000;
+  const loadAfter = loadavg();
+  const commit = sourceCommit();
+  const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+  process.stdout.write(
+    `\ngo mod download benchmark, ${started.toISOString()}, commit ${commit}\n` +
+      `${moduleCount} modules (${(zipBytes / 1e6).toFixed(1)} MB of zips, ${args['min-kib']} KiB to ${args['max-mib']} MiB), ` +
+      `${rounds} interleaved rounds, medians; static server: nginx (sendfile, open_file_cache, no access log); ` +
+      `modgate: defaults but sumdb.verify false, upstream = that nginx, access log to a file; ` +
+      (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
+      `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
+      `                     median s   (rounds)                          ratio to static\n` +
+      (['static', 'cold', 'warm'] as const)
+        .map(
+          (k) =>
+            `  ${k.padEnd(18)} ${med(k).toFixed(2).padStart(8)}   (${runs[k].map((x) => x.seconds.toFixed(2)).join(' ')})`.padEnd(
+              68,
+            ) + (med(k) / med('static')).toFixed(2),
+        )
+        .join('\n') +
+      `\n\n  modgate CPU s per cold run: ${coldCpuS.toFixed(2)} (rounds ${runs.cold.map((x) => (x.serverCpuMs / 1000).toFixed(2)).join(' ')}); ` +
+      `upstream nginx ${(median(runs.cold.map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
+      `  modgate CPU s per warm run: ${warmCpuS.toFixed(2)}; nginx CPU s per static run: ${(median(runs.static.map((x) => x.serverCpuMs)) / 1000).toFixed(2)}\n` +
+      `  modgate peak RSS (VmHWM after cold + warm): ${(median(modgatePeakRss) / 1e6).toFixed(1)} MB\n\n` +
+      `targets (issue 9):\n` +
+      `  ${pass(coldRatio <= TARGET_COLD)}  cold <= ${TARGET_COLD} x static   ${coldRatio.toFixed(2)} x\n` +
+      `  ${pass(warmRatio <= TARGET_WARM)}  warm <= ${TARGET_WARM} x static   ${warmRatio.toFixed(2)} x\n`,
+  );
+
+  const stamp = started.toISOString().slice(0, 16).replace(':', '');
+  const out = args.out ?? join(benchDir, 'results', `go-download-${stamp}-${commit}.json`);
+  if (out !== '-') {
+    const json = {
+      date: started.toISOString(),
+      commit,
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? 'unknown',
+        loadavgBefore: loadBefore,
+        loadavgAfter: loadAfter,
+        node: process.version,
+        go: (await runCommand(['go', 'version'])).stdout.trim(),
+      },
+      settings: {
+        rounds,
+        pinned: pinning,
+        modgateEnv: MODGATE_BASE_ENV,
+        modgateAccessLog: 'file',
+        modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
+        modgateNodeFlags: nodeFlags,
+        goEnv: { GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GOPROXY: '<server URL>' },
+        staticServer: 'nginx (bench/nginx-conf.ts, access_log off)',
+      },
+      corpus: { modules: moduleCount, zipBytes, minKiB: args['min-kib'], maxMiB: args['max-mib'] },
+      medians: {
+        staticS: med('static'),
+        coldS: med('cold'),
+        warmS: med('warm'),
+        coldRatio,
+        warmRatio,
+        modgateCpuSPerColdRun: coldCpuS,
+        modgateCpuSPerWarmRun: warmCpuS,
+        modgatePeakRssBytes: median(modgatePeakRss),
+      },
+      targets: { cold: TARGET_COLD, warm: TARGET_WARM },
+      runs,
+    };
+    await mkdir(join(out, '..'), { recursive: true });
+    await writeFile(out, JSON.stringify(json, null, 2) + '\n');
+    await runCommand([
+      join(repoRoot, 'node_modules', '.bin', 'prettier'),
+      '--write',
+      '--log-level',
+      'warn',
+      out,
+    ]);
+    log(`results written to ${out}`);
+  }
+  completed = true;
+} finally {
+  for (const s of servers) await s.stop();
+  await fixture?.close();
+  await sandbox?.cleanup();
+  if (args.keep || !completed) log(`work directory kept: ${workDir}`);
+  else await rm(workDir, { recursive: true, force: true });
+}
+
+async function treeZipBytes(root: string): Promise<number> {
+  const { stdout } = await runCommand(['sh', '-c', `find "${root}" -name '*.zip' -printf '%s\\n'`]);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .reduce((a, b) => a + Number(b), 0);
+}
+
+async function countFiles(dir: string, pattern: string): Promise<number> {
+  const { stdout } = await runCommand(['find', dir, '-name', pattern, '-type', 'f']);
+  return stdout.split('\n').filter(Boolean).length;
+}
+
+async function commandWorks(argv: string[]): Promise<boolean> {
+  return runCommand(argv).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The measured source: the short commit, with `-dirty` when the working tree has changes. */
+function sourceCommit(): string {
+  const git = (argv: string[]): string => {
+    const r = spawnSync('git', argv, { cwd: repoRoot, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const sha = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain']) === '' ? sha : `${sha}-dirty`;
+}
