@@ -74,6 +74,13 @@ export function moduleError(
  * meaning "no such version (yet)". Not a 502: nothing failed, and a retry gets the same
  * answer. Only the zip is refused: `.info` and `.mod` of the version are served, as in
  * direct mode.
+ *
+ * The service remembers it as any not-found answer, for `cache.not_found_ttl`, so repeated
+ * requests do not rebuild the archive. Not longer: the memory is per process and lost on
+ * restart anyway, a rebuild costs one local `git archive` and stops before a byte is
+ * written, and a version whose `.info` was never stored is a tag that may still move to a
+ * commit that makes a good zip (once `.info` is stored the commit is pinned and the answer
+ * simply repeats). One knob, which the operator already sets for every "not found".
  */
 export function zipCannotBeMade(message: string, cause?: unknown): ModgateError {
   return new ModgateError('gone', message, { cause });
