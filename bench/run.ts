@@ -322,7 +322,8 @@ try {
       Object.entries(targets)
         .map(([title, checks]) => formatChecks(`targets (issue 9), ${title}:`, checks))
         .join('\n') +
-      '\n',
+      '\n' +
+      unsaturatedWarning(results),
   );
 
   const commit = sourceCommit();
@@ -396,6 +397,23 @@ try {
   await fixture?.close();
   if (args.keep || !completed) log(`work directory kept: ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * A warning when a server's core was not busy in some mixed-load rounds: the load generator
+ * (or other work on the machine, which shares its core) set the pace there, so that server's
+ * requests/s is a floor and the ratios are not the servers' (CPU ms / 1,000 requests holds up
+ * better).
+ */
+function unsaturatedWarning(results: ServerResult[]): string {
+  const low = results.flatMap((r) => {
+    const n = r.throughput.rounds.filter((x) => x.cpuMs / 1000 / x.durationS < 0.9).length;
+    return n > 0 ? [`${r.name} ${n}/${r.throughput.rounds.length}`] : [];
+  });
+  return low.length === 0
+    ? ''
+    : `WARNING: mixed-load rounds with the server core < 90 % busy (${low.join(', ')}): ` +
+        'the load generator or other work on the machine set the pace there; requests/s are floors\n';
 }
 
 function isList(path: string): boolean {
