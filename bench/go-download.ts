@@ -19,8 +19,13 @@
 // sums: the generated modules are in no database; GONOSUMDB/GOPRIVATE are not needed once it is
 // off, and GOINSECURE only concerns direct VCS fetches, not an http:// GOPROXY),
 // GOFLAGS=-mod=mod -modcacherw (so each run's module cache can be removed), its own HOME,
-// GOPATH and GOCACHE. Servers on core 1, the go command on core 0 (like the serving bench).
+// GOPATH, GOCACHE and GOMODCACHE (on disk, or on tmpfs with --modcache-tmpfs: extracting the
+// zips is the client's work, the same for every server; without it the ratios grow). `sync`
+// runs before each timed run: without it the writeback of earlier runs and clean-ups landed in
+// later ones and single runs varied 3x. Servers on core 1, the go command on core 0 (like the
+// serving bench).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +48,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'min-kib': { type: 'string', default: '4' },
     'max-mib': { type: 'string', default: '10' },
+    'modcache-tmpfs': { type: 'boolean', default: false },
     'modgate-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     out: { type: 'string' },
@@ -53,7 +59,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
-      '  [--modgate-bin F] [--modgate-node-flags "FLAGS"] [--out FILE|-] [--keep]\n',
+      '  [--modcache-tmpfs] [--modgate-bin F] [--modgate-node-flags "FLAGS"] [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
 }
@@ -115,6 +121,7 @@ const workDir = await mkdtemp(join(tmpdir(), 'modgate-go-download-'));
 const servers: BenchServer[] = [];
 let fixture: FixtureProxy | undefined;
 let sandbox: GoSandbox | undefined;
+let modCacheDir: string | undefined;
 let completed = false;
 try {
   const t = Date.now();
@@ -139,18 +146,29 @@ try {
     modules.map((m) => `\t${m.path} ${m.version}\n`).join('') +
     ')\n';
 
+  // The go command's module cache (what it extracts the zips into: the client's work, the
+  // same for every server) is on disk as a user's is, or on tmpfs with --modcache-tmpfs (the
+  // client's disk work then drops out of both sides of the ratios, which grow).
+  const modCache =
+    args['modcache-tmpfs'] && existsSync('/dev/shm')
+      ? await mkdtemp('/dev/shm/modgate-bench-modcache-')
+      : join(workDir, 'gomodcache');
+  modCacheDir = modCache;
   const goDownload = async (proxy: string): Promise<number> => {
     const sb = sandbox as GoSandbox;
-    await sb.clearModCache();
+    await rm(modCache, { recursive: true, force: true });
+    await mkdir(modCache);
     const dir = join(workDir, 'main');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'go.mod'), goMod);
-    const env = sb.env(proxy, { GOFLAGS: '-mod=mod -modcacherw' });
+    const env = sb.env(proxy, { GOFLAGS: '-mod=mod -modcacherw', GOMODCACHE: modCache });
+    // Flush what earlier runs and clean-ups left to write back, so it does not land in this one.
+    await runCommand(['sync']);
     const t0 = process.hrtime.bigint();
     await runCommand(pinned(clientCore, ['go', 'mod', 'download']), { cwd: dir, env });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const zips = await countFiles(join(sb.modCache, 'cache', 'download'), '*.zip');
+    const zips = await countFiles(join(modCache, 'cache', 'download'), '*.zip');
     if (zips !== moduleCount)
       throw new Error(`go mod download left ${zips} zips, not ${moduleCount}`);
     return seconds;
@@ -217,15 +235,18 @@ try {
       `${moduleCount} modules (${(zipBytes / 1e6).toFixed(1)} MB of zips, ${args['min-kib']} KiB to ${args['max-mib']} MiB), ` +
       `${rounds} interleaved rounds, medians; static server: nginx (sendfile, open_file_cache, no access log); ` +
       `modgate: defaults but sumdb.verify false, upstream = that nginx, access log to a file; ` +
+      `go's module cache on ${modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk'}; ` +
       (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
       `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
-      `                     median s   (rounds)                          ratio to static\n` +
+      `                     median s   (rounds)                            ratio to static\n` +
       (['static', 'cold', 'warm'] as const)
         .map(
           (k) =>
             `  ${k.padEnd(18)} ${med(k).toFixed(2).padStart(8)}   (${runs[k].map((x) => x.seconds.toFixed(2)).join(' ')})`.padEnd(
               68,
-            ) + (med(k) / med('static')).toFixed(2),
+            ) +
+            '  ' +
+            (med(k) / med('static')).toFixed(2),
         )
         .join('\n') +
       `\n\n  modgate CPU s per cold run: ${coldCpuS.toFixed(2)} (rounds ${runs.cold.map((x) => (x.serverCpuMs / 1000).toFixed(2)).join(' ')}); ` +
@@ -259,6 +280,8 @@ try {
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         modgateNodeFlags: nodeFlags,
         goEnv: { GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GOPROXY: '<server URL>' },
+        goModCache: modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
+        syncBeforeEachRun: true,
         staticServer: 'nginx (bench/nginx-conf.ts, access_log off)',
       },
       corpus: { modules: moduleCount, zipBytes, minKiB: args['min-kib'], maxMiB: args['max-mib'] },
@@ -291,6 +314,7 @@ try {
   for (const s of servers) await s.stop();
   await fixture?.close();
   await sandbox?.cleanup();
+  if (modCacheDir !== undefined) await rm(modCacheDir, { recursive: true, force: true });
   if (args.keep || !completed) log(`work directory kept: ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
 }
