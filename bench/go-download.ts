@@ -10,7 +10,7 @@
 // static time, and modgate's CPU seconds per cold run (utime + stime from /proc/<pid>/stat)
 // are printed.
 //   npm run bench:go-download
-//   node dist/bench/go-download.js --rounds 5 --modgate-node-flags "--cpu-prof --cpu-prof-dir=/tmp/p"
+//   node dist/bench/go-download.js --rounds 5 "--modgate-node-flags=--cpu-prof --cpu-prof-dir=/tmp/p"
 //
 // modgate runs with its default configuration except listen, data_dir, upstream (the nginx) and
 // `sumdb.verify: false` (the generated modules are in no checksum database and none is
@@ -35,7 +35,7 @@ import { GoSandbox } from '../test/support/go-sandbox.js';
 import { prng, pseudoRandomBytes } from './bench-tree.js';
 import { median } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
-import { cpuMs, statusBytes } from './proc-stats.js';
+import { cpuMs, cpuMsByThread, diffByKey, statusBytes } from './proc-stats.js';
 import { pinned, runCommand } from './run-command.js';
 import { MODGATE_BASE_ENV, startModgate, startNginx, type BenchServer } from './servers.js';
 
@@ -113,6 +113,8 @@ interface GoRun {
   serverCpuMs: number;
   /** CPU ms of the upstream nginx during the run (cold runs). */
   upstreamCpuMs?: number;
+  /** modgate's CPU ms during the run by thread name (main `node`, `libuv-worker`, V8's). */
+  threadsCpuMs?: Record<string, number>;
 }
 
 const started = new Date();
@@ -194,22 +196,27 @@ try {
       nodeFlags,
     });
     servers.push(modgate);
+    const mgPid = modgate.pids[0] ?? 0;
     c0 = cpuMs(modgate.pids);
     let u0 = cpuMs(nginx.pids);
+    let th0 = cpuMsByThread(mgPid);
     seconds = await goDownload(modgate.url);
     runs.cold.push({
       seconds,
       serverCpuMs: cpuMs(modgate.pids) - c0,
       upstreamCpuMs: cpuMs(nginx.pids) - u0,
+      threadsCpuMs: diffByKey(th0, cpuMsByThread(mgPid)),
     });
 
     c0 = cpuMs(modgate.pids);
     u0 = cpuMs(nginx.pids);
+    th0 = cpuMsByThread(mgPid);
     seconds = await goDownload(modgate.url);
     runs.warm.push({
       seconds,
       serverCpuMs: cpuMs(modgate.pids) - c0,
       upstreamCpuMs: cpuMs(nginx.pids) - u0,
+      threadsCpuMs: diffByKey(th0, cpuMsByThread(mgPid)),
     });
     modgatePeakRss.push(statusBytes(modgate.pids, 'VmHWM'));
     await modgate.stop();
@@ -251,6 +258,7 @@ try {
         .join('\n') +
       `\n\n  modgate CPU s per cold run: ${coldCpuS.toFixed(2)} (rounds ${runs.cold.map((x) => (x.serverCpuMs / 1000).toFixed(2)).join(' ')}); ` +
       `upstream nginx ${(median(runs.cold.map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
+      `  modgate CPU s per cold run by thread (median): ${threadSummary(runs.cold)}\n` +
       `  modgate CPU s per warm run: ${warmCpuS.toFixed(2)}; nginx CPU s per static run: ${(median(runs.static.map((x) => x.serverCpuMs)) / 1000).toFixed(2)}\n` +
       `  modgate peak RSS (VmHWM after cold + warm): ${(median(modgatePeakRss) / 1e6).toFixed(1)} MB\n\n` +
       `targets (issue 9):\n` +
@@ -259,7 +267,13 @@ try {
   );
 
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
-  const out = args.out ?? join(benchDir, 'results', `go-download-${stamp}-${commit}.json`);
+  const out =
+    args.out ??
+    join(
+      benchDir,
+      'results',
+      `go-download-${modCache.startsWith('/dev/shm') ? 'tmpfs-' : ''}${stamp}-${commit}.json`,
+    );
   if (out !== '-') {
     const json = {
       date: started.toISOString(),
@@ -325,6 +339,17 @@ async function treeZipBytes(root: string): Promise<number> {
     .split('\n')
     .filter(Boolean)
     .reduce((a, b) => a + Number(b), 0);
+}
+
+/** The median CPU seconds per run of each thread name, e.g. `node 0.80, libuv-worker 0.90`. */
+function threadSummary(list: GoRun[]): string {
+  const names = new Set(list.flatMap((r) => Object.keys(r.threadsCpuMs ?? {})));
+  return [...names]
+    .map((n) => [n, median(list.map((r) => r.threadsCpuMs?.[n] ?? 0)) / 1000] as const)
+    .filter(([, s]) => s >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([n, s]) => `${n} ${s.toFixed(2)}`)
+    .join(', ');
 }
 
 async function countFiles(dir: string, pattern: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
 const CLK_TCK = (() => {
@@ -69,4 +69,43 @@ export class RssSampler {
   private sample(): void {
     this.samples.push({ ms: Date.now() - this.started, bytes: statusBytes(this.pids, 'VmRSS') });
   }
+}
+
+/**
+ * CPU time (user + system) of every thread of `pid`, in ms, summed by thread name
+ * (/proc/<pid>/task/<tid>/comm; the main thread is `main`. Node 20 names its other threads
+ * `node` (libuv's thread pool: file system calls, zlib and crypto work) or `V8 DefaultWorke`
+ * (GC and compiler helpers).
+ */
+export function cpuMsByThread(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const name = tid === String(pid) ? 'main' : comm;
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+      out[name] = (out[name] ?? 0) + ms;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** `after - before`, key by key. */
+export function diffByKey(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) out[k] = v - (before[k] ?? 0);
+  return out;
 }
