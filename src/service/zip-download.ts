@@ -249,9 +249,10 @@ export class ZipDownload {
 
   /**
    * The source to try after `failed` failed with `err`: its fallback (the next `|` upstream),
-   * unless the failure is not the upstream's (shutdown) or the bytes a client already has
-   * rule it out (a Content-Length already sent that the next source does not announce).
-   * Undefined when there is none or it fails to open too.
+   * unless the failure is not the upstream's (shutdown) or what a client was already told
+   * rules it out (a Content-Length already sent, and the next source announces another size;
+   * one that announces none must end at that size, see receive). Undefined when there is
+   * none or it fails to open too.
    */
   private async fallbackFor(failed: ZipSource, err: unknown): Promise<ZipSource | undefined> {
     if (failed.fallback === undefined) return undefined;
