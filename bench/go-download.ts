@@ -35,6 +35,7 @@ import { GoSandbox } from '../test/support/go-sandbox.js';
 import { prng, pseudoRandomBytes } from './bench-tree.js';
 import { median } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
+import { writeResults } from './write-results.js';
 import { cpuMs, cpuMsByThread, diffByKey, statusBytes } from './proc-stats.js';
 import { pinned, runCommand } from './run-command.js';
 import { MODGATE_BASE_ENV, startModgate, startNginx, type BenchServer } from './servers.js';
@@ -312,15 +313,7 @@ try {
       targets: { cold: TARGET_COLD, warm: TARGET_WARM },
       runs,
     };
-    await mkdir(join(out, '..'), { recursive: true });
-    await writeFile(out, JSON.stringify(json, null, 2) + '\n');
-    await runCommand([
-      join(repoRoot, 'node_modules', '.bin', 'prettier'),
-      '--write',
-      '--log-level',
-      'warn',
-      out,
-    ]);
+    await writeResults(out, json);
     log(`results written to ${out}`);
   }
   completed = true;

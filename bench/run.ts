@@ -8,7 +8,7 @@
 //   npm run bench                        (installs nginx-light and wrk, builds, runs this)
 //   node dist/bench/run.js --help
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ import {
   type ThroughputRound,
 } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
+import { writeResults } from './write-results.js';
 import { statusBytes } from './proc-stats.js';
 import {
   checkTargets,
@@ -381,14 +382,7 @@ try {
       table: table.split('\n'),
       servers: results,
     };
-    await mkdir(join(out, '..'), { recursive: true });
-    await writeFile(out, JSON.stringify(json, null, 2) + '\n');
-    spawnSync(join(repoRoot, 'node_modules', '.bin', 'prettier'), [
-      '--write',
-      '--log-level',
-      'warn',
-      out,
-    ]);
+    await writeResults(out, json);
     log(`results written to ${out}`);
   }
   completed = true;
