@@ -32,28 +32,19 @@ export interface ProxyServerOptions {
   /** The clock of list freshness; must be the module service's (tests set both). */
   now?: () => number;
   /**
-   * Client connection limits (YAML `server.*`; absent ones take SERVER_DEFAULTS): how long a
+   * Client connection limits (YAML `server.*`, whose schema holds the defaults): how long a
    * client may take to send a request's headers, and the whole request; how long an idle
    * keep-alive connection stays open; how many connections may be open, in total and per
    * client address (0: no per-client cap).
    */
-  headerTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  maxConnections?: number;
-  maxConnectionsPerClient?: number;
+  headerTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
   /** The process's open-file limit (default: read from /proc/self/limits; tests set it). */
   descriptorLimit?: number;
 }
-
-/** The defaults of the `server.*` connection settings (the config schema has the same). */
-export const SERVER_DEFAULTS = {
-  headerTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  idleTimeoutMs: 15_000,
-  maxConnections: 4096,
-  maxConnectionsPerClient: 256,
-} as const;
 
 /** How long one storage probe answers /readyz for (a burst of checks makes one probe). */
 const READY_CACHE_MS = 1000;
@@ -99,7 +90,7 @@ export class ProxyServer {
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
     this.now = options.now ?? Date.now;
     this.fastAnswers = new FastAnswers({ listTtlMs: options.listTtlMs });
-    const headerTimeoutMs = options.headerTimeoutMs ?? SERVER_DEFAULTS.headerTimeoutMs;
+    const headerTimeoutMs = options.headerTimeoutMs;
     const serverOptions = {
       // Node checks the header and request deadlines only every connectionsCheckingInterval
       // (30 s by default): check often enough that the header timeout really bounds how long
@@ -107,9 +98,9 @@ export class ProxyServer {
       // (408) at the header timeout too. The request timeout covers receiving the request
       // only, never the time to answer or to send a long download.
       headersTimeout: headerTimeoutMs,
-      requestTimeout: options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
-      keepAliveTimeout: options.idleTimeoutMs ?? SERVER_DEFAULTS.idleTimeoutMs,
+      keepAliveTimeout: options.idleTimeoutMs,
     };
     this.server = createServer(serverOptions, (req, res) => {
       this.active++;
@@ -143,8 +134,8 @@ export class ProxyServer {
     });
     this.descriptorLimit = options.descriptorLimit ?? softDescriptorLimit();
     this.caps = connectionCaps(
-      options.maxConnections ?? SERVER_DEFAULTS.maxConnections,
-      options.maxConnectionsPerClient ?? SERVER_DEFAULTS.maxConnectionsPerClient,
+      options.maxConnections,
+      options.maxConnectionsPerClient,
       this.descriptorLimit,
     );
     this.guard = new ConnectionGuard(this.server, this.caps, options.logger);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../src/config/index.js';
-import { SERVER_DEFAULTS } from '../../src/http/proxy-server.js';
 
-test('server.*: defaults, the same as ProxyServer uses when given none', () => {
+test('server.*: defaults', () => {
   const { shutdownGraceMs, ...connections } = loadConfig().server;
   assert.equal(shutdownGraceMs, 30_000);
   assert.deepEqual(connections, {
@@ -13,7 +12,6 @@ test('server.*: defaults, the same as ProxyServer uses when given none', () => {
     maxConnections: 4096,
     maxConnectionsPerClient: 256,
   });
-  assert.deepEqual(connections, SERVER_DEFAULTS);
 });
 
 test('server.*: from the environment and flags', () => {

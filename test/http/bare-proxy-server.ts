@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { ProxyServer, type ProxyServerOptions } from '../../src/http/proxy-server.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ModuleService } from '../../src/service/module-service.js';
 import { MemoryStorage, type Storage } from '../../src/storage/index.js';
 import { OffUpstream } from '../../src/upstream/chain-upstream.js';
@@ -47,6 +48,7 @@ export async function startBareServer(
     },
   });
   const server = new ProxyServer({
+    ...loadConfig().server,
     listTtlMs: 60_000,
     accessLog: true,
     shutdownGraceMs: 1000,

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { ModgateError } from '../../src/errors/index.js';
 import { FAST_ANSWERS_MAX_BYTES, FastAnswers } from '../../src/http/fast-answers.js';
 import { ProxyServer } from '../../src/http/proxy-server.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ModuleService } from '../../src/service/module-service.js';
 import { MemoryStorage } from '../../src/storage/index.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from '../../src/upstream/upstream.js';
@@ -130,6 +131,7 @@ describe('fast answers (cached hits replayed)', () => {
       now,
     });
     server = new ProxyServer({
+      ...loadConfig().server,
       service,
       storage: new MemoryStorage(),
       logger: pino({ level: 'silent' }),
