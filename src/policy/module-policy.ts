@@ -1,0 +1,36 @@
+/**
+ * The per-module decision the rest of modgate asks for, compiled once from the configuration
+ * (see compile-policy.ts). One object answers every "what may modgate do with this module
+ * path" question, so later rules (access control, block lists, per-pattern modes) extend this
+ * file instead of threading new pattern strings through constructors.
+ *
+ * Pattern semantics are the go command's (GOPRIVATE, GONOSUMDB, GOINSECURE, GOVCS;
+ * `go help private`, `go help vcs`): comma-separated globs matched against leading path
+ * elements (module/match-prefix-patterns.ts).
+ */
+export interface ModulePolicy {
+  /** The module path decided on. */
+  readonly modulePath: string;
+  /**
+   * Matches `private` (GOPRIVATE): never sent to an upstream proxy or a public checksum
+   * database; fetched from version control when direct fetching is configured.
+   */
+  readonly private: boolean;
+  /**
+   * Checked against the checksum database before it is stored: false for private paths and
+   * for paths matching `sumdb.no_verify` (GONOSUMDB).
+   */
+  readonly verify: boolean;
+  /** Matches `direct.insecure` (GOINSECURE): plain HTTP and unverified TLS allowed. */
+  readonly insecure: boolean;
+}
+
+/** The compiled policy: one decision per module path. */
+export interface Policy {
+  forModule(modulePath: string): ModulePolicy;
+  /**
+   * Throws ModgateError `forbidden`, naming the deciding rule, when `vcs` may not be used for
+   * the repository whose root import path is `root` (GOVCS; `mod` is always allowed).
+   */
+  checkVcs(vcs: string, root: string): void;
+}
