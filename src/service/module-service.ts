@@ -5,6 +5,7 @@ import type { ByteRange, Storage, StoredStat } from '../storage/storage.js';
 import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { ByteLru } from './byte-lru.js';
+import type { ChecksumGate } from './checksum-gate.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { Singleflight } from '../async/index.js';
 import { ZipDownload } from './zip-download.js';
@@ -23,26 +24,6 @@ type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
 
 /** Zips up to this size are kept in the hot cache once stored. */
 const SMALL_ZIP_BYTES = 256 * 1024;
-
-/** A `.mod` or `.zip` taken from an upstream, about to be stored. */
-export interface FileToStore {
-  readonly modulePath: string;
-  readonly version: string;
-  readonly file: 'mod' | 'zip';
-  /** Its `h1:` hash, as go.sum and checksum databases record it. */
-  readonly hash: string;
-  /** Whether the module path matches the private patterns. */
-  readonly isPrivate: boolean;
-}
-
-/**
- * A check run on every `.mod` and `.zip` taken from an upstream, after the zip rules passed
- * and before anything is stored (checksum databases plug in here). Throwing refuses the file:
- * nothing is stored and the client gets the error (a `checksum` error becomes a 502).
- */
-export interface ChecksumGate {
-  check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void>;
-}
 
 /** A stored zip: small ones as bytes, others as an open stream of the whole file. */
 export type OpenedZip =

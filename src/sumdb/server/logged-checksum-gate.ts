@@ -1,5 +1,5 @@
 import { ModgateError } from '../../errors/index.js';
-import type { ChecksumGate, FileToStore } from '../../service/module-service.js';
+import type { ChecksumGate, FileToStore } from '../../service/checksum-gate.js';
 import type { SumdbLog } from './sumdb-log.js';
 
 /**

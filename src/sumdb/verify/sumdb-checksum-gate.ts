@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { untilAborted } from '../../async/index.js';
 import { ModgateError, errorKind } from '../../errors/index.js';
 import { matchPrefixPatterns } from '../../module/index.js';
-import type { ChecksumGate, FileToStore } from '../../service/module-service.js';
+import type { ChecksumGate, FileToStore } from '../../service/checksum-gate.js';
 import type { SumdbClient } from '../client/index.js';
 import { SumdbForkError } from '../client/index.js';
 import { zeroCounts, type ChecksumGateCounts } from './checksum-gate-counts.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
-import type { ChecksumGate } from '../../../src/service/module-service.js';
+import type { ChecksumGate } from '../../../src/service/checksum-gate.js';
 import { MemoryStorage } from '../../../src/storage/memory/memory-storage.js';
 import {
   generateKey,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Logger } from 'pino';
 import { ModgateError } from '../../../src/errors/index.js';
-import type { FileToStore } from '../../../src/service/module-service.js';
+import type { FileToStore } from '../../../src/service/checksum-gate.js';
 import { SumdbChecksumGate, compareWithDatabase } from '../../../src/sumdb/verify/index.js';
 import { TestSumdb } from '../../support/test-sumdb.js';
 import { clientFor, fakeHash, fakeRecords, type ClientEnv } from '../client/sumdb-test-env.js';
