@@ -1,0 +1,28 @@
+/**
+ * What modgate may do with a module path, decided once from the configuration: private or
+ * public, verified against the checksum database or not, fetched insecurely or not, and which
+ * version control systems its repository may be fetched with. The patterns are the go
+ * command's (GOPRIVATE, GONOSUMDB, GOINSECURE, GOVCS; https://go.dev/ref/mod#private-modules,
+ * `go help vcs`) with their semantics unchanged.
+ *
+ * - module-policy: the Policy / ModulePolicy contract the rest of modgate asks.
+ * - compile-policy: the patterns compiled into a Policy, decisions remembered per path in a
+ *   byte-bounded cache.
+ * - parse-vcs-policy: GOVCS syntax (Go's error messages) and the first-matching-rule decision.
+ *
+ * Everything here is pure: no I/O, so configuration validation can use it too.
+ */
+export type { ModulePolicy, Policy } from './module-policy.js';
+export {
+  DEFAULT_POLICY_CACHE_BYTES,
+  compilePolicy,
+  type CompilePolicyOptions,
+  type PolicyPatterns,
+} from './compile-policy.js';
+export {
+  DEFAULT_VCS_POLICY,
+  decideVcsPolicy,
+  parseVcsPolicy,
+  type VcsPolicyDecision,
+  type VcsPolicyRule,
+} from './parse-vcs-policy.js';
