@@ -4,9 +4,9 @@ import { goPathEscapeAll, goPathEscape } from '../protocol/go-path-escape.js';
 import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { bodyError } from './dispatch-get.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
-import { parseRevInfo } from './parse-rev-info.js';
+import { parseInfoJson } from '../protocol/info-json.js';
+import { parseVersionList } from '../protocol/version-list.js';
 import { checkProxyGoMod } from './check-proxy-go-mod.js';
-import { isValid } from '../semver/index.js';
 import type { FetchContext, RevInfo, Upstream, ZipSource } from './upstream.js';
 import { ByteLimit } from '../zip/index.js';
 
@@ -61,15 +61,11 @@ export class ProxyUpstream implements Upstream {
 
   async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
     const body = await this.getSmall(modulePath, '@v/list', this.limits.maxMetadataBytes, ctx);
-    const lines = body
-      .toString('utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '');
-    // The go command ignores lines that do not start with a valid version (proxy.go Versions).
-    // When no line does, the answer is something else (an HTML page with 200): refused, so it
-    // is neither stored nor relayed and `|` moves on; a stored list is then served stale.
-    if (lines.length > 0 && !lines.some((line) => isValid(line.split(/\s/)[0] ?? ''))) {
+    const lines = parseVersionList(body);
+    // When no line starts with a valid version, the answer is something else (an HTML page
+    // with 200): refused, so it is neither stored nor relayed and `|` moves on; a stored list
+    // is then served stale.
+    if (lines === undefined) {
       throw new ModgateError(
         'upstream',
         `${this.description}: ${modulePath}/@v/list: the upstream answer is not a version list`,
@@ -82,7 +78,7 @@ export class ProxyUpstream implements Upstream {
     const file = `@v/${goPathEscape(escapeVersion(query))}.info`;
     const label = `${this.description}: ${modulePath}@${query}.info`;
     const raw = await this.getSmall(modulePath, file, this.limits.maxMetadataBytes, ctx);
-    const info = parseRevInfo(raw, label);
+    const info = { ...parseInfoJson(raw, label), raw };
     // The go command's own invariant (proxyRepo.Stat): for a canonical, valid version the
     // answer must be that version.
     if (isCanonicalFor(modulePath, query) && info.version !== query) {
@@ -96,7 +92,7 @@ export class ProxyUpstream implements Upstream {
 
   async latest(modulePath: string, ctx: FetchContext): Promise<RevInfo> {
     const raw = await this.getSmall(modulePath, '@latest', this.limits.maxMetadataBytes, ctx);
-    return parseRevInfo(raw, `${this.description}: ${modulePath}/@latest`);
+    return { ...parseInfoJson(raw, `${this.description}: ${modulePath}/@latest`), raw };
   }
 
   async mod(modulePath: string, version: string, ctx: FetchContext): Promise<Buffer> {

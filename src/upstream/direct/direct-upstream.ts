@@ -21,7 +21,7 @@ import type { CodeHost } from './code-host.js';
 import { CodeRepo, type CodeRevInfo } from './code-repo.js';
 import { FileCache } from './code-repo-session.js';
 import { MAX_GO_MOD, MAX_ZIP_FILE } from '../../zip/index.js';
-import { goTimeString, revInfoJson } from './rev-info-json.js';
+import { formatInfoJson, goTimeString } from '../../protocol/info-json.js';
 import { spoolModuleZip } from './spool-module-zip.js';
 
 /** What a resolver knows about the repository holding a module. */
@@ -184,7 +184,7 @@ export class DirectUpstream implements Upstream {
     return {
       version: info.version,
       time: goTimeString(info.time),
-      raw: Buffer.from(revInfoJson(info.version, info.time, origin)),
+      raw: Buffer.from(formatInfoJson(info.version, info.time, origin)),
     };
   }
 

@@ -11,7 +11,7 @@ import {
   type ResolvedRepo,
 } from '../../../src/upstream/direct/direct-upstream.js';
 import { autoQuote, legacyGoMod, mustQuote } from '../../../src/upstream/direct/legacy-go-mod.js';
-import { goTimeString } from '../../../src/upstream/direct/rev-info-json.js';
+import { goTimeString } from '../../../src/protocol/info-json.js';
 import { hashGoMod } from '../../../src/zip/index.js';
 import { FakeCodeHost } from './fake-code-host.js';
 import { readModuleZip } from './read-module-zip.js';
