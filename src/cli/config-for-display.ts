@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { formatDuration, formatSize } from '../config/index.js';
-import { redactUrl } from '../log/index.js';
+import { redactUrl } from '../protocol/redact-url.js';
 
 /** The configuration as YAML keys and units a person would write, with secrets redacted. */
 export function configForDisplay(c: Config): Record<string, unknown> {

@@ -2,4 +2,3 @@
 export { createLogger, type Logger } from './create-logger.js';
 export { accessLogFor, type AccessEntry, type AccessLog } from './access-log.js';
 export { LineSink, type LineDestination } from './line-sink.js';
-export { redactUrl } from './redact-url.js';

@@ -1,20 +1,52 @@
 /**
- * Hiding the password of a `user:password@host` URL before it goes into an error message or a
- * log line (as Go's url.URL.Redacted does, with `xxxxx`). Works on strings that do not parse
- * as URLs too, erring on the side of hiding too much: everything between `://` and the last
- * `@` after it, except the user name, is replaced.
+ * Hiding URL credentials before a URL, or a text holding URLs, goes into an error message, a
+ * log line or a displayed configuration — the one redaction rule of modgate.
+ *
+ * For every `scheme://userinfo@host` in the text, the userinfo is replaced:
+ * - `user:password@` → `user:xxxxx@`, as Go's url.URL.Redacted writes it;
+ * - a lone `user@` → `xxxxx@`, except for ssh (`ssh://git@host`, where the user name is
+ *   never a secret): code hosts accept a token as the user name (`https://<token>@github.com`),
+ *   so a lone user name is treated as a secret.
+ * A text with no `://` at all is read as one scheme-less URL (`user:password@host/path`), whose
+ * password is hidden; its lone user name is kept, since that is scp-like git syntax
+ * (`git@host:path`).
+ *
+ * The authority ends at white space, `/`, `?`, `#`, a quote or `<>`, or where the next URL
+ * starts (`https://a:b@x,https://c@y` in a GOPROXY list); its last `@` ends the userinfo, so
+ * a raw `@` in a password (`bob:p@w@host`) is hidden too. The rule errs on the side of hiding
+ * too much; it never needs the text to parse as a URL.
  */
-export function redactUrl(url: string): string {
-  const start = url.indexOf('://');
-  if (start < 0) return redactAuthority(url, 0);
-  return redactAuthority(url, start + 3);
+
+const SCHEME = /[a-z][a-z0-9+.-]*:\/\//gi;
+const AUTHORITY_END = /[\s/?#"'<>\\]/;
+const HIDDEN = 'xxxxx';
+
+export function redactUrl(text: string): string {
+  const starts = [...text.matchAll(SCHEME)];
+  if (starts.length === 0) return redactAuthority(text, 0, text.length, 'schemeless');
+  let out = text.slice(0, starts[0]!.index);
+  for (let i = 0; i < starts.length; i++) {
+    const m = starts[i]!;
+    const from = m.index + m[0].length;
+    const to = i + 1 < starts.length ? starts[i + 1]!.index : text.length;
+    const scheme = m[0].slice(0, -3).toLowerCase();
+    out += m[0] + redactAuthority(text.slice(from, to), 0, to - from, scheme);
+  }
+  return out;
 }
 
-function redactAuthority(url: string, from: number): string {
-  const at = url.lastIndexOf('@');
-  if (at < from) return url;
-  const userinfo = url.slice(from, at);
+/** `text` with the userinfo of the authority starting at `from` (and ending by `to`) hidden. */
+function redactAuthority(text: string, from: number, to: number, scheme: string): string {
+  const rest = text.slice(from, to);
+  const endMatch = AUTHORITY_END.exec(rest);
+  const authority = endMatch === null ? rest : rest.slice(0, endMatch.index);
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return text;
+  const userinfo = authority.slice(0, at);
   const colon = userinfo.indexOf(':');
-  if (colon < 0) return url;
-  return url.slice(0, from) + userinfo.slice(0, colon) + ':xxxxx' + url.slice(at);
+  let shown: string;
+  if (colon >= 0) shown = `${userinfo.slice(0, colon)}:${HIDDEN}`;
+  else if (scheme === 'schemeless' || scheme === 'ssh' || scheme === 'git+ssh') shown = userinfo;
+  else shown = HIDDEN;
+  return text.slice(0, from) + shown + text.slice(from + at);
 }

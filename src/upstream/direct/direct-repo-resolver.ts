@@ -1,5 +1,5 @@
 import { ModgateError } from '../../errors/index.js';
-import { redactUrl } from '../../log/index.js';
+import { redactUrl } from '../../protocol/redact-url.js';
 import type { FetchContext, Upstream } from '../upstream.js';
 import type { CodeHost } from './code-host.js';
 import type { RepoResolver, ResolvedRepo } from './direct-upstream.js';

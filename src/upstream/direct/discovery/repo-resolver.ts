@@ -36,7 +36,7 @@
  */
 import { untilAborted } from '../../../async/index.js';
 import { ModgateError } from '../../../errors/index.js';
-import { redactUrl } from '../../../log/index.js';
+import { redactUrl } from '../../../protocol/redact-url.js';
 import { checkPath, matchPrefixPatterns } from '../../../module/index.js';
 import type { CredentialSource } from './credentials.js';
 import {

@@ -1,5 +1,5 @@
 import { ModgateError } from '../../../errors/index.js';
-import { redactUrl } from '../../../log/index.js';
+import { redactUrl } from '../../../protocol/redact-url.js';
 import { parseScpLike } from '../scp-like-url.js';
 
 /** A git remote as modgate uses it: the URL git is given, and what may be shown of it. */

@@ -12,7 +12,7 @@ import { gitEnvironment } from './git-environment.js';
 import { GitCommandError, GitProcess, runGit, type GitOutput } from './git-process.js';
 import { Semaphore } from './semaphore.js';
 import type { SshIdentities, SshSetup } from './ssh-identities.js';
-import { redactUrl } from '../../../log/index.js';
+import { redactUrl } from '../../../protocol/redact-url.js';
 
 /** What a git command is, for limits and timeouts. */
 export type GitCommandClass = 'ls-remote' | 'fetch' | 'local' | 'archive';
