@@ -18,6 +18,7 @@
  * - Pseudo-versions (pseudo-version): `base-yyyymmddhhmmss-rev` names for untagged commits.
  * - Patterns (match-prefix-patterns, path-match): GOPRIVATE-style globs over path prefixes.
  * - Order (sort-versions): go.sum line order.
+ * - Path prefixes (has-path-prefix): element-wise, as cmd/go's str.HasPathPrefix.
  *
  * Checks throw `ModgateError('invalid')` carrying Go's own error text.
  */
@@ -55,3 +56,4 @@ export { matchPrefixPatterns } from './match-prefix-patterns.js';
 export { pathMatch, type PathMatchResult } from './path-match.js';
 export { compareModuleVersions, sortModuleVersions, type ModuleVersion } from './sort-versions.js';
 export { goQuote } from './go-quote.js';
+export { hasPathPrefix } from './has-path-prefix.js';

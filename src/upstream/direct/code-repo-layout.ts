@@ -13,7 +13,7 @@
  * - pseudo-versions without a base tag use the path's major version (`v2.0.0-…`, `v0.0.0-…`).
  */
 import { ModgateError } from '../../errors/index.js';
-import { goQuote, pathMajorPrefix, splitPathVersion } from '../../module/index.js';
+import { goQuote, hasPathPrefix, pathMajorPrefix, splitPathVersion } from '../../module/index.js';
 
 export interface CodeRepoLayout {
   readonly modulePath: string;
@@ -36,7 +36,8 @@ export interface CodeRepoLayout {
  * `not-found` with Go's wording when the module cannot be in that repository.
  */
 export function codeRepoLayout(modulePath: string, codeRoot: string): CodeRepoLayout {
-  if (!hasPathPrefix(modulePath, codeRoot)) {
+  // cmd/go's coderepo.go: an empty root is a path prefix of nothing.
+  if (codeRoot === '' || !hasPathPrefix(modulePath, codeRoot)) {
     throw new ModgateError('not-found', `mismatched repo: found ${codeRoot} for ${modulePath}`);
   }
   const split = splitPathVersion(modulePath);
@@ -63,14 +64,6 @@ export function codeRepoLayout(modulePath: string, codeRoot: string): CodeRepoLa
     pseudoMajor: pathMajorPrefix(split.pathMajor),
     tagPrefix: codeDir === '' ? '' : codeDir + '/',
   };
-}
-
-/** Whether path `s` is `prefix` or lies below it, element-wise (cmd/go hasPathPrefix). */
-export function hasPathPrefix(s: string, prefix: string): boolean {
-  if (s.length === prefix.length) return s === prefix;
-  if (s.length < prefix.length) return false;
-  if (prefix !== '' && prefix.endsWith('/')) return s.startsWith(prefix);
-  return s[prefix.length] === '/' && s.startsWith(prefix);
 }
 
 function trimSlashes(s: string): string {

@@ -53,7 +53,6 @@ export {
 } from './lenient-xml-tokenizer.js';
 export { matchGoImport } from './match-go-import.js';
 export { validateRepoRoot } from './validate-repo-root.js';
-export { hasPathPrefix } from './has-path-prefix.js';
 export {
   DEFAULT_VCS_POLICY,
   VcsPolicy,

@@ -5,7 +5,7 @@
  * over the non-mod entries after it. No match is an error naming the tags that did not match.
  */
 import { ModgateError } from '../../../errors/index.js';
-import { hasPathPrefix } from './has-path-prefix.js';
+import { hasPathPrefix } from '../../../module/index.js';
 import type { MetaImport } from './parse-meta-tags.js';
 
 /** Throws ModgateError `not-found` when no tag, or more than one, applies to `path`. */

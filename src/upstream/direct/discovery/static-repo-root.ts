@@ -28,7 +28,7 @@
  * (bzr) entry are left out: bzr is not supported here anyway.
  */
 import { ModgateError } from '../../../errors/index.js';
-import { hasPathPrefix } from './has-path-prefix.js';
+import { hasPathPrefix } from '../../../module/index.js';
 
 export interface StaticRepoRoot {
   /** The module path prefix that is the repository root. */

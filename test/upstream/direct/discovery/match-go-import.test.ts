@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  hasPathPrefix,
   matchGoImport,
   validateRepoRoot,
   type MetaImport,
@@ -65,15 +64,6 @@ test('matchGoImport: cmd/go TestMatchGoImport', () => {
       assert.deepEqual(matchGoImport(t.imports, t.path), t.mi, t.path);
     }
   }
-});
-
-test('hasPathPrefix: cmd/go str.HasPathPrefix', () => {
-  assert.equal(hasPathPrefix('a/b', 'a'), true);
-  assert.equal(hasPathPrefix('a/b', 'a/b'), true);
-  assert.equal(hasPathPrefix('ab', 'a'), false);
-  assert.equal(hasPathPrefix('a', 'a/b'), false);
-  assert.equal(hasPathPrefix('a/b', 'a/'), true);
-  assert.equal(hasPathPrefix('a/b', ''), true);
 });
 
 test('validateRepoRoot: cmd/go TestValidateRepoRoot', () => {
