@@ -4,6 +4,7 @@ import { goPathEscapeAll, goPathEscape } from '../protocol/go-path-escape.js';
 import { isCanonicalFor } from '../protocol/proxy-request.js';
 import { bodyError } from './dispatch-get.js';
 import { HttpClient, readBodyCapped, type HttpResponse } from './http-client.js';
+import { urlCredentials } from '../protocol/basic-auth.js';
 import { parseInfoJson } from '../protocol/info-json.js';
 import { parseVersionList } from '../protocol/version-list.js';
 import { checkProxyGoMod } from './check-proxy-go-mod.js';
@@ -40,18 +41,11 @@ export class ProxyUpstream implements Upstream {
     private readonly client: HttpClient,
     private readonly limits: ProxyUpstreamLimits,
   ) {
-    const url = new URL(baseUrl);
+    const { url, authorization } = urlCredentials(baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ModgateError('invalid', `upstream ${url.protocol}// URLs are not supported`);
     }
-    this.authHeader = {};
-    if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const pass = decodeURIComponent(url.password);
-      this.authHeader.authorization = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
-      url.username = '';
-      url.password = '';
-    }
+    this.authHeader = authorization === undefined ? {} : { authorization };
     url.pathname = url.pathname.replace(/\/$/, '');
     url.search = '';
     url.hash = '';

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { ModgateError } from '../../errors/index.js';
+import { urlCredentials } from '../../protocol/basic-auth.js';
 import { HttpClient, readBodyCapped } from '../../upstream/http-client.js';
 import type { SumdbTransport } from './sumdb-transport.js';
 
@@ -32,20 +33,14 @@ export class HttpSumdbTransport implements SumdbTransport {
     private readonly client: HttpClient,
     private readonly options: HttpSumdbTransportOptions = DEFAULT_SUMDB_HTTP_OPTIONS,
   ) {
-    const url = new URL(baseUrl);
+    const { url, authorization } = urlCredentials(baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ModgateError(
         'invalid',
         `checksum database URL: ${url.protocol}// is not supported`,
       );
     }
-    if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const pass = decodeURIComponent(url.password);
-      this.headers.authorization = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
-      url.username = '';
-      url.password = '';
-    }
+    if (authorization !== undefined) this.headers.authorization = authorization;
     url.pathname = url.pathname.replace(/\/+$/, '');
     url.search = '';
     url.hash = '';

@@ -166,8 +166,3 @@ export async function readNetrcFile(path: string): Promise<StaticCredentials> {
     throw err;
   }
 }
-
-/** The `authorization` header value for HTTP Basic auth. */
-export function basicAuthorization(c: Credentials): string {
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
-}

@@ -18,7 +18,8 @@
 import type { Readable } from 'node:stream';
 import { ModgateError } from '../../../errors/index.js';
 import { transportError, type HttpResponse } from '../../http-client.js';
-import { basicAuthorization, type CredentialSource } from './credentials.js';
+import { basicAuthorization } from '../../../protocol/basic-auth.js';
+import type { CredentialSource } from './credentials.js';
 import { parseMetaGoImports, type MetaImport } from './parse-meta-tags.js';
 
 const INSECURE_HTTPS_TIMEOUT_MS = 5_000;
@@ -94,7 +95,7 @@ async function fetchOne(url: URL, opts: GoGetFetchOptions, timeoutMs: number): P
   const headers: Record<string, string> = {};
   if (url.protocol === 'https:') {
     const c = opts.credentials?.forHost(url.hostname);
-    if (c !== undefined) headers.authorization = basicAuthorization(c);
+    if (c !== undefined) headers.authorization = basicAuthorization(c.username, c.password);
   }
   const signal = AbortSignal.timeout(timeoutMs);
   const target = opts.dialOverride?.(url) ?? url;

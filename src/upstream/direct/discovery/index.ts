@@ -64,7 +64,6 @@ export {
 export {
   ChainedCredentials,
   StaticCredentials,
-  basicAuthorization,
   credentialsFromTokens,
   defaultNetrcPath,
   netrcCredentials,

@@ -1,3 +1,5 @@
+import { basicAuthorization } from '../../../protocol/basic-auth.js';
+
 /**
  * A credential for HTTPS git remotes on one host, given to modgate by its operator.
  * `host` is `host[:port]` (meaning `https://host[:port]/`) or a URL prefix with its scheme
@@ -44,9 +46,9 @@ export function credentialConfig(credentials: readonly GitCredential[]): {
     if (seen.has(prefix) || c.token === '') continue;
     seen.add(prefix);
     const user = c.username !== undefined && c.username !== '' ? c.username : DEFAULT_GIT_USERNAME;
-    const basic = Buffer.from(`${user}:${c.token}`).toString('base64');
-    entries.push({ key: `http.${prefix}.extraHeader`, value: `Authorization: Basic ${basic}` });
-    secrets.push(c.token, basic);
+    const authorization = basicAuthorization(user, c.token);
+    entries.push({ key: `http.${prefix}.extraHeader`, value: `Authorization: ${authorization}` });
+    secrets.push(c.token, authorization.slice('Basic '.length));
   }
   return { entries, secrets };
 }

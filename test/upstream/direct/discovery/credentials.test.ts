@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import {
   ChainedCredentials,
   StaticCredentials,
-  basicAuthorization,
   credentialsFromTokens,
   defaultNetrcPath,
   netrcCredentials,
@@ -94,10 +93,6 @@ test('credential sources: host matching, order, no secrets when printed', () => 
   const c = list.forHost('gitlab.corp.example');
   if (c) c.password = 'changed';
   assert.equal(list.forHost('gitlab.corp.example')?.password, 's3cret-token');
-  assert.equal(
-    basicAuthorization({ username: 'Aladdin', password: 'open sesame' }),
-    'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==',
-  );
 });
 
 test('readNetrcFile and defaultNetrcPath', async () => {
