@@ -6,5 +6,5 @@
 export type { Config } from './config.js';
 export { ConfigError, loadConfig, type LoadConfigOptions } from './load-config.js';
 export { CONFIG_KEYS, envNameFor } from './config-keys.js';
-export { configSchema, GO_MAX_MOD_BYTES, GO_MAX_ZIP_BYTES } from './schema.js';
+export { configSchema } from './schema.js';
 export { formatDuration, formatSize, parseDuration, parseSize } from './units.js';

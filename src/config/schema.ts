@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
-/** Go's own limits (x/mod/zip MaxZipFile, MaxGoMod): modgate may lower them, never raise them. */
-export const GO_MAX_ZIP_BYTES = 524_288_000;
-export const GO_MAX_MOD_BYTES = 16 * 1024 * 1024;
+// Go's own limits (x/mod/zip MaxZipFile, MaxGoMod): modgate may lower them, never raise them.
+import { MAX_GO_MOD as GO_MAX_MOD_BYTES, MAX_ZIP_FILE as GO_MAX_ZIP_BYTES } from '../zip/limits.js';
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   // A bare number means seconds, whether it came from YAML (a number) or a flag/env (text).

@@ -16,9 +16,16 @@ export interface ProxyUpstreamLimits {
   zipTimeoutMs: number;
   maxZipBytes: number;
   maxModBytes: number;
-  /** Cap for list, .info and @latest bodies. */
-  maxMetadataBytes: number;
+  /** Cap for list, .info and @latest bodies; MAX_METADATA_BYTES by default. */
+  maxMetadataBytes?: number;
 }
+
+/**
+ * 4 MiB: the default cap on an upstream's list, .info and @latest bodies. The go command sets
+ * none; real answers are a few KiB (the longest lists some hundred KiB), so this only stops
+ * an upstream that sends something else from filling memory.
+ */
+export const MAX_METADATA_BYTES = 4 * 1024 * 1024;
 
 /** How much of an upstream error body is quoted in our own error (the go command shows 8 lines). */
 const ERROR_BODY_QUOTE = 300;
@@ -35,6 +42,7 @@ export class ProxyUpstream implements Upstream {
   readonly description: string;
   private readonly base: URL;
   private readonly authHeader: Record<string, string>;
+  private readonly maxMetadataBytes: number;
 
   constructor(
     baseUrl: string,
@@ -46,6 +54,7 @@ export class ProxyUpstream implements Upstream {
       throw new ModgateError('invalid', `upstream ${url.protocol}// URLs are not supported`);
     }
     this.authHeader = authorization === undefined ? {} : { authorization };
+    this.maxMetadataBytes = limits.maxMetadataBytes ?? MAX_METADATA_BYTES;
     url.pathname = url.pathname.replace(/\/$/, '');
     url.search = '';
     url.hash = '';
@@ -54,7 +63,7 @@ export class ProxyUpstream implements Upstream {
   }
 
   async list(modulePath: string, ctx: FetchContext): Promise<string[]> {
-    const body = await this.getSmall(modulePath, '@v/list', this.limits.maxMetadataBytes, ctx);
+    const body = await this.getSmall(modulePath, '@v/list', this.maxMetadataBytes, ctx);
     const lines = parseVersionList(body);
     // When no line starts with a valid version, the answer is something else (an HTML page
     // with 200): refused, so it is neither stored nor relayed and `|` moves on; a stored list
@@ -71,7 +80,7 @@ export class ProxyUpstream implements Upstream {
   async info(modulePath: string, query: string, ctx: FetchContext): Promise<RevInfo> {
     const file = `@v/${goPathEscape(escapeVersion(query))}.info`;
     const label = `${this.description}: ${modulePath}@${query}.info`;
-    const raw = await this.getSmall(modulePath, file, this.limits.maxMetadataBytes, ctx);
+    const raw = await this.getSmall(modulePath, file, this.maxMetadataBytes, ctx);
     const info = { ...parseInfoJson(raw, label), raw };
     // The go command's own invariant (proxyRepo.Stat): for a canonical, valid version the
     // answer must be that version.
@@ -85,7 +94,7 @@ export class ProxyUpstream implements Upstream {
   }
 
   async latest(modulePath: string, ctx: FetchContext): Promise<RevInfo> {
-    const raw = await this.getSmall(modulePath, '@latest', this.limits.maxMetadataBytes, ctx);
+    const raw = await this.getSmall(modulePath, '@latest', this.maxMetadataBytes, ctx);
     return { ...parseInfoJson(raw, `${this.description}: ${modulePath}/@latest`), raw };
   }
 

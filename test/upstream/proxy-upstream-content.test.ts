@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
 import { HttpClient } from '../../src/upstream/http-client.js';
-import { ProxyUpstream } from '../../src/upstream/proxy-upstream.js';
+import { MAX_METADATA_BYTES, ProxyUpstream } from '../../src/upstream/proxy-upstream.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 
 const HTML = '<!DOCTYPE html>\n<html><body><h1>Sign in to continue</h1></body></html>\n';
@@ -86,4 +86,29 @@ describe('ProxyUpstream: content answered with 200', () => {
     const err = await failure(upstream.info('example.com/b', 'v1.0.0', {}));
     assert.equal(err.kind, 'upstream');
   });
+});
+
+test('ProxyUpstream: list, .info and @latest bodies are capped at MAX_METADATA_BYTES by default', async () => {
+  const fixture = await FixtureProxy.create([{ path: 'example.com/c', version: 'v1.0.0' }]);
+  const http = new HttpClient({ connectTimeoutMs: 2000, maxConnections: 4, userAgent: 't' });
+  try {
+    const upstream = new ProxyUpstream(fixture.url, http, {
+      metadataTimeoutMs: 5000,
+      zipTimeoutMs: 5000,
+      maxZipBytes: 1 << 20,
+      maxModBytes: 1 << 20,
+    });
+    const line = 'v1.0.0\n';
+    const fits = line.repeat(Math.floor(MAX_METADATA_BYTES / line.length));
+    fixture.overrides.set('example.com/c/@v/list', { body: fits });
+    assert.equal((await upstream.list('example.com/c', {})).length, fits.length / line.length);
+    fixture.overrides.set('example.com/c/@v/list', { body: fits + line });
+    await assert.rejects(
+      upstream.list('example.com/c', {}),
+      (err: unknown) => err instanceof ModgateError && err.kind === 'too-large',
+    );
+  } finally {
+    await http.close();
+    await fixture.close();
+  }
 });
