@@ -78,6 +78,20 @@ export interface Storage {
    */
   putStream(key: string, stream: Readable, size: number, signal?: AbortSignal): Promise<void>;
 
+  /**
+   * Stores the local file at `path` (a spooled download), which must be a regular file of
+   * exactly `size` bytes; atomic like every write. A backend may take the file itself instead
+   * of copying its bytes (disk: a hard link when `path` is on the data directory's file
+   * system, so committing a 100 MB zip costs no read and no write of it), hence:
+   * - from this call on, the caller never writes to the file again; it may keep reading it
+   *   (through a descriptor already open, too) and still removes its own name when done,
+   *   which leaves the stored copy alone;
+   * - the file's permission bits may change to those of stored files.
+   * A missing or unreadable file, or one that is not a regular file of `size` bytes, is a
+   * ModgateError `internal` (or `unavailable`, as for other writes) and stores nothing.
+   */
+  putFile(key: string, path: string, size: number, signal?: AbortSignal): Promise<void>;
+
   /** Removes a key; removing a missing key is not an error. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
 

@@ -3,6 +3,7 @@ import type { Storage } from '../../src/storage/index.js';
 import { basicsCompliance } from './compliance-basics.js';
 import { concurrencyCompliance } from './compliance-concurrency.js';
 import { keysCompliance } from './compliance-keys.js';
+import { putFileCompliance } from './compliance-put-file.js';
 import { putStreamCompliance } from './compliance-put-stream.js';
 import { rangesCompliance } from './compliance-ranges.js';
 
@@ -37,6 +38,7 @@ export function runStorageCompliance(
   describe(`${name}: storage compliance`, () => {
     describe('basics', () => basicsCompliance(storageTest));
     describe('putStream', () => putStreamCompliance(storageTest));
+    describe('putFile', () => putFileCompliance(storageTest));
     describe('ranges', () => rangesCompliance(storageTest));
     describe('keys', () => keysCompliance(storageTest));
     describe('concurrency', () => concurrencyCompliance(storageTest));

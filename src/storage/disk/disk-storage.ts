@@ -1,31 +1,23 @@
-import type { BigIntStats } from 'node:fs';
-import {
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  rename,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-  type FileHandle,
-} from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { constants, type BigIntStats } from 'node:fs';
+import { open, readFile, rm, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Readable, addAbortSignal } from 'node:stream';
 import { ModgateError } from '../../errors/index.js';
 import { checkSize, drainExactly } from '../drain-exactly.js';
 import { resolveRange } from '../resolve-range.js';
-import {
-  checkStorageKey,
-  checkStoragePrefix,
-  compareStorageKeys,
-  isStorageKey,
-} from '../storage-key.js';
+import { checkStorageKey, checkStoragePrefix, compareStorageKeys } from '../storage-key.js';
 import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage.js';
 import { diskError, errnoCode, isMissing } from './disk-error.js';
 import { InstanceDir, type InstanceLiveness } from './instance-dir.js';
-import { STAGING_DIR, stagingFileName } from './staging-dir.js';
+import { collectKeys } from './collect-keys.js';
+import { linkOrCopy } from './link-or-copy.js';
+import {
+  STAGING_DIR,
+  createFile,
+  fileCreationMode,
+  renameIntoPlace,
+  stagingFileName,
+} from './staging-dir.js';
 
 /**
  * Bytes per read of `openRead` streams (Node's default is 64 KiB). Each read is one round trip
@@ -69,6 +61,8 @@ export class DiskStorage implements Storage {
   private constructor(
     readonly dataDir: string,
     private readonly staging: InstanceDir,
+    /** The mode stored files are created with (0644 less the umask), for `putFile`. */
+    private readonly fileMode: number,
   ) {
     this.description = `disk:${dataDir}`;
   }
@@ -90,8 +84,13 @@ export class DiskStorage implements Storage {
       );
     }
     let staging: InstanceDir;
+    let fileMode: number;
     try {
       staging = await InstanceDir.claim(join(dir, STAGING_DIR), options.liveness);
+      fileMode = await fileCreationMode(staging.path).catch(async (err: unknown) => {
+        await staging.close().catch(() => undefined);
+        throw err;
+      });
     } catch (err) {
       throw new ModgateError(
         'unavailable',
@@ -100,7 +99,7 @@ export class DiskStorage implements Storage {
         { cause: err },
       );
     }
-    const storage = new DiskStorage(dir, staging);
+    const storage = new DiskStorage(dir, staging, fileMode);
     try {
       await storage.checkReady();
     } catch (err) {
@@ -129,7 +128,7 @@ export class DiskStorage implements Storage {
   ): Promise<void> {
     const target = this.pathOf(key);
     const mode = options.secret === true ? 0o600 : 0o644;
-    await this.writeStaged('putBytes', key, target, signal, mode, (handle) =>
+    await this.writeStaged('putBytes', key, target, signal, createFile(mode), (handle) =>
       handle.writeFile(data, signal === undefined ? {} : { signal }).catch((err: unknown) => {
         if (signal?.aborted) throw err;
         throw diskError('putBytes', key, err);
@@ -207,18 +206,52 @@ export class DiskStorage implements Storage {
       throw err;
     }
     try {
-      await this.writeStaged('putStream', key, target, signal, 0o644, async (handle) => {
+      const fill = async (handle: FileHandle): Promise<void> => {
         const write = async (chunk: Buffer) => {
           await handle.write(chunk).catch((err: unknown) => {
             throw diskError('putStream', key, err);
           });
         };
         await drainExactly(`putStream ${key}`, stream, size, write, signal);
-      });
+      };
+      await this.writeStaged('putStream', key, target, signal, createFile(0o644), fill);
     } catch (err) {
       stream.destroy();
       throw err;
     }
+  }
+
+  /**
+   * Takes the file over by a hard link into the staging directory (a copy when it is on
+   * another file system), checks it is a regular file of `size` bytes, gives it the stored
+   * files' mode, fdatasyncs and renames it into place: the spool a zip was downloaded into
+   * becomes the stored file without being read or written again. The fdatasync stays: the
+   * spool's bytes may still be only in the page cache, and a stored file must never be empty
+   * or partial after a power cut.
+   */
+  async putFile(key: string, path: string, size: number, signal?: AbortSignal): Promise<void> {
+    const target = this.pathOf(key);
+    checkSize(`putFile ${key}`, size);
+    const take = async (temp: string): Promise<FileHandle> => {
+      await linkOrCopy(path, temp);
+      return open(temp, constants.O_RDONLY | constants.O_NOFOLLOW);
+    };
+    await this.writeStaged('putFile', key, target, signal, take, async (handle) => {
+      const info = await handle.stat().catch((err: unknown) => {
+        throw diskError('putFile', key, err);
+      });
+      if (!info.isFile() || info.size !== size) {
+        throw new ModgateError(
+          'internal',
+          `disk storage: putFile ${key}: ${path} is ${info.isFile() ? `${info.size} bytes` : 'not a regular file'}, ${size} declared`,
+        );
+      }
+      if ((info.mode & 0o777) !== this.fileMode) {
+        await handle.chmod(this.fileMode).catch((err: unknown) => {
+          throw diskError('putFile', key, err);
+        });
+      }
+    });
   }
 
   async delete(key: string, signal?: AbortSignal): Promise<void> {
@@ -237,7 +270,7 @@ export class DiskStorage implements Storage {
     checkStoragePrefix(prefix);
     signal?.throwIfAborted();
     const keys: string[] = [];
-    await this.walk(prefix, keys, signal);
+    await collectKeys(this.dataDir, prefix, keys, signal);
     return keys.sort(compareStorageKeys);
   }
 
@@ -279,16 +312,17 @@ export class DiskStorage implements Storage {
   }
 
   /**
-   * The atomic write: `fill` writes the content into a fresh staging file, which is then
-   * fsynced and renamed over `target`. On any failure the staging file is removed; an abort
-   * rejects with the signal's reason.
+   * The atomic write: `create` makes a fresh staging file (at the path it is given) and opens
+   * it, `fill` writes (or checks) its content, then it is fdatasynced and renamed over
+   * `target`. On any failure the staging file is removed; an abort rejects with the signal's
+   * reason.
    */
   private async writeStaged(
     op: string,
     key: string,
     target: string,
     signal: AbortSignal | undefined,
-    mode: number,
+    create: (temp: string) => Promise<FileHandle>,
     fill: (handle: FileHandle) => Promise<void>,
   ): Promise<void> {
     const temp = join(this.staging.path, stagingFileName('tmp'));
@@ -298,9 +332,7 @@ export class DiskStorage implements Storage {
     let handle: FileHandle | undefined;
     try {
       signal?.throwIfAborted();
-      handle = await this.inStaging(() => open(temp, 'wx', mode)).catch(fsFail);
-      // open's mode passes through the umask; a secret must not depend on it.
-      if (mode !== 0o644) await handle.chmod(mode).catch(fsFail);
+      handle = await this.inStaging(() => create(temp)).catch(fsFail);
       await fill(handle);
       await handle.datasync().catch(fsFail);
       await handle.close().catch(fsFail);
@@ -327,35 +359,6 @@ export class DiskStorage implements Storage {
       await this.staging.ensure();
       return create();
     }
-  }
-
-  /** Collects the stored keys under `dirKey` (empty or ending in `/`), skipping dot-entries. */
-  private async walk(dirKey: string, keys: string[], signal?: AbortSignal): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(join(this.dataDir, dirKey), { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw diskError('list', dirKey === '' ? '(all)' : dirKey, err);
-    }
-    signal?.throwIfAborted();
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const key = dirKey + entry.name;
-      if (entry.isDirectory()) await this.walk(`${key}/`, keys, signal);
-      else if (entry.isFile() && isStorageKey(key)) keys.push(key);
-    }
-  }
-}
-
-/** Renames, creating the target's parent directories only when the first attempt needs them. */
-async function renameIntoPlace(temp: string, target: string): Promise<void> {
-  try {
-    await rename(temp, target);
-  } catch (err) {
-    if (errnoCode(err) !== 'ENOENT') throw err;
-    await mkdir(dirname(target), { recursive: true });
-    await rename(temp, target);
   }
 }
 

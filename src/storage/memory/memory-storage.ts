@@ -1,7 +1,9 @@
 // The methods are async though most never wait, so that a refusal (an invalid key, an aborted
 // signal) rejects the returned promise, as the interface promises, instead of throwing.
 /* eslint-disable @typescript-eslint/require-await */
+import { readFile } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
+import { ModgateError } from '../../errors/index.js';
 import { checkStorageKey, checkStoragePrefix, compareStorageKeys } from '../storage-key.js';
 import { checkSize, drainExactly } from '../drain-exactly.js';
 import { resolveRange } from '../resolve-range.js';
@@ -77,6 +79,30 @@ export class MemoryStorage implements Storage {
     const chunks: Buffer[] = [];
     await drainExactly(`putStream ${key}`, stream, size, (c) => void chunks.push(c), signal);
     this.commit(key, Buffer.concat(chunks, size));
+  }
+
+  /** Reads the file into memory (a copy: the caller's file is left as it is). */
+  async putFile(key: string, path: string, size: number, signal?: AbortSignal): Promise<void> {
+    checkStorageKey(key);
+    checkSize(`putFile ${key}`, size);
+    let data: Buffer;
+    try {
+      data = await readFile(path, signal === undefined ? {} : { signal });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ModgateError('internal', `memory storage: putFile ${key}: ${reason}`, {
+        cause: err,
+      });
+    }
+    if (data.length !== size) {
+      throw new ModgateError(
+        'internal',
+        `memory storage: putFile ${key}: ${path} is ${data.length} bytes, ${size} declared`,
+      );
+    }
+    signal?.throwIfAborted();
+    this.commit(key, data);
   }
 
   async delete(key: string, signal?: AbortSignal): Promise<void> {
