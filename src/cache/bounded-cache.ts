@@ -15,6 +15,15 @@ export interface BoundedCacheOptions<V> {
   now?: () => number;
 }
 
+/** What a bounded cache holds against its bound: for tests, and for metrics. */
+export interface CacheUsage {
+  /** How many entries are stored (expired ones not yet dropped included). */
+  readonly entries: number;
+  /** The bytes the stored entries account for; never more than `maxBytes`. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+}
+
 /**
  * A least-recently-used map bounded by bytes (lru-cache with `maxSize`): every entry is
  * accounted as its key + its value (`sizeOf`) + ENTRY_OVERHEAD_BYTES, and once the total would
@@ -98,6 +107,14 @@ export class BoundedCache<V extends object | string | number | boolean> {
   /** The bytes the stored entries account for; never more than `maxBytes`. */
   get bytes(): number {
     return this.lru.calculatedSize;
+  }
+
+  /**
+   * Entries, bytes and bound in one value, so a component built on a BoundedCache can show its
+   * usage with one getter.
+   */
+  get usage(): CacheUsage {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize, maxBytes: this.maxBytes };
   }
 }
 

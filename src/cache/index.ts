@@ -13,7 +13,12 @@
  *   bookkeeping) those byte counts are made of, measured once and documented there, and the
  *   copies (`ownedBuffer`, `ownedString`) that make a kept value hold only its own bytes.
  */
-export { BoundedCache, entryBytes, type BoundedCacheOptions } from './bounded-cache.js';
+export {
+  BoundedCache,
+  entryBytes,
+  type BoundedCacheOptions,
+  type CacheUsage,
+} from './bounded-cache.js';
 export {
   BUFFER_OVERHEAD_BYTES,
   DATE_BYTES,

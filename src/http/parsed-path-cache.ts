@@ -1,4 +1,10 @@
-import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/index.js';
+import {
+  BoundedCache,
+  objectBytes,
+  ownedString,
+  stringBytes,
+  type CacheUsage,
+} from '../cache/index.js';
 import { parseProxyPath, type ProxyRequest } from '../protocol/proxy-request.js';
 
 /**
@@ -40,18 +46,9 @@ export class ParsedPathCache {
     return parsed;
   }
 
-  /** How many parses are kept. */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** The bytes the kept parses account for; at most `maxBytes`. */
-  get bytes(): number {
-    return this.entries.bytes;
-  }
-
-  get maxBytes(): number {
-    return this.entries.maxBytes;
+  /** How many kept parses there are, the bytes they account for, and the bound. */
+  get usage(): CacheUsage {
+    return this.entries.usage;
   }
 }
 

@@ -1,4 +1,10 @@
-import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/index.js';
+import {
+  BoundedCache,
+  objectBytes,
+  ownedString,
+  stringBytes,
+  type CacheUsage,
+} from '../cache/index.js';
 import { ModgateError, type ErrorKind } from '../errors/index.js';
 
 /**
@@ -58,17 +64,8 @@ export class NotFoundMemory {
     );
   }
 
-  /** How many answers are remembered. */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** The bytes the remembered answers account for; at most `maxBytes`. */
-  get bytes(): number {
-    return this.entries.bytes;
-  }
-
-  get maxBytes(): number {
-    return this.entries.maxBytes;
+  /** How many remembered answers there are, the bytes they account for, and the bound. */
+  get usage(): CacheUsage {
+    return this.entries.usage;
   }
 }

@@ -59,6 +59,7 @@ test('the least recently used entries make room; an entry over maxEntryBytes is 
     ['1', '3', '4'],
   );
   assert.equal(m.bytes, 3 * one);
+  assert.deepEqual(m.usage, { entries: 3, bytes: 3 * one, maxBytes: 3 * one });
 
   const capped = new BoundedCache<string>({ maxBytes: 10_000, maxEntryBytes: 500, sizeOf: small });
   capped.set('k', 'v'.repeat(1000));

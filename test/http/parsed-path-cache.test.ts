@@ -18,7 +18,7 @@ test('answers exactly what parseProxyPath answers, from the first call on', () =
   for (let round = 0; round < 2; round++) {
     for (const p of paths) assert.deepEqual(cache.parse(p), parseProxyPath(p), p);
   }
-  assert.equal(cache.size, paths.length);
+  assert.equal(cache.usage.entries, paths.length);
   assert.equal(cache.parse(paths[0] ?? ''), cache.parse(paths[0] ?? ''), 'the same object');
   assert.ok(Object.isFrozen(cache.parse(paths[0] ?? '')));
 });
@@ -31,21 +31,24 @@ test('failures and paths outside the GOPROXY space are not kept', () => {
     assert.throws(() => cache.parse('/example.com/%2e%2e/@v/list'));
     assert.equal(cache.parse('/favicon.ico'), null);
   }
-  assert.equal(cache.size, 0);
+  assert.equal(cache.usage.entries, 0);
 });
 
 test('bounded by bytes: the least recently used parses make room', () => {
   const cache = new ParsedPathCache(64 * 1024);
   for (let i = 0; i < 1000; i++) cache.parse(`/example.com/m${i}/@v/list`);
-  assert.ok(cache.bytes <= 64 * 1024);
-  assert.ok(cache.size > 50 && cache.size < 1000, `${cache.size} entries`);
+  assert.ok(cache.usage.bytes <= 64 * 1024);
+  assert.ok(
+    cache.usage.entries > 50 && cache.usage.entries < 1000,
+    `${cache.usage.entries} entries`,
+  );
   // Evicted paths are parsed again, correctly.
   assert.deepEqual(cache.parse('/example.com/m0/@v/list'), {
     kind: 'list',
     modulePath: 'example.com/m0',
     escapedPath: 'example.com/m0',
   });
-  assert.equal(new ParsedPathCache().maxBytes, PARSED_PATH_CACHE_MAX_BYTES);
+  assert.equal(new ParsedPathCache().usage.maxBytes, PARSED_PATH_CACHE_MAX_BYTES);
 });
 
 test('bound holds under 200,000 distinct long paths', () => {
@@ -57,11 +60,15 @@ test('bound holds under 200,000 distinct long paths', () => {
     // A slice of a longer request target, as the server passes it (query cut off).
     const target = `${path(i)}?q=${'z'.repeat(1000)}`;
     cache.parse(target.slice(0, target.indexOf('?')));
-    if (cache.bytes > maxBytes) assert.fail(`accounted ${cache.bytes} bytes after ${i + 1} paths`);
+    if (cache.usage.bytes > maxBytes)
+      assert.fail(`accounted ${cache.usage.bytes} bytes after ${i + 1} paths`);
   }
   // Each parse counts its path and module path at 2 bytes per character at least.
-  assert.ok(cache.size <= maxBytes / (4 * path(0).length), `${cache.size} entries`);
-  assert.ok(cache.size > 100);
+  assert.ok(
+    cache.usage.entries <= maxBytes / (4 * path(0).length),
+    `${cache.usage.entries} entries`,
+  );
+  assert.ok(cache.usage.entries > 100);
   const last = cache.parse(path(199_999));
   assert.equal(last?.kind, 'info');
   assert.equal(cache.parse(path(199_999)), last, 'the most recent parse is kept');

@@ -22,7 +22,7 @@ test('answers again with a new error of the same kind and message, for its lifet
   assert.equal(memory.recall('example.com/m/@v/list'), undefined);
   memory.remember('k', original, 0);
   assert.equal(memory.recall('k'), undefined, 'a lifetime of zero remembers nothing');
-  assert.equal(new NotFoundMemory().maxBytes, NOT_FOUND_MEMORY_MAX_BYTES);
+  assert.equal(new NotFoundMemory().usage.maxBytes, NOT_FOUND_MEMORY_MAX_BYTES);
 });
 
 test('bound holds under 200,000 distinct not-found paths with long messages', () => {
@@ -34,11 +34,12 @@ test('bound holds under 200,000 distinct not-found paths with long messages', ()
   for (let i = 0; i < 200_000; i++) {
     const err = new ModgateError('not-found', `https://up.example: ${key(i)}: 404: ${body}`);
     memory.remember(key(i), err, 60_000);
-    if (memory.bytes > maxBytes) assert.fail(`accounted ${memory.bytes} bytes after ${i + 1}`);
+    if (memory.usage.bytes > maxBytes)
+      assert.fail(`accounted ${memory.usage.bytes} bytes after ${i + 1}`);
   }
   const perEntry = ENTRY_OVERHEAD_BYTES + stringBytes(key(0)) + stringBytes(body);
-  assert.ok(memory.size <= maxBytes / perEntry, `${memory.size} entries`);
-  assert.ok(memory.size > 100);
+  assert.ok(memory.usage.entries <= maxBytes / perEntry, `${memory.usage.entries} entries`);
+  assert.ok(memory.usage.entries > 100);
   for (let i = 199_900; i < 200_000; i++) {
     assert.equal(memory.recall(key(i))?.kind, 'not-found', `recent ${i} still answered`);
   }
