@@ -1,10 +1,5 @@
-import {
-  BoundedCache,
-  objectBytes,
-  ownedString,
-  stringBytes,
-  type CacheUsage,
-} from '../cache/index.js';
+import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/index.js';
+import type { CacheUsage } from '../cache/index.js';
 import { parseProxyPath, type ProxyRequest } from '../protocol/proxy-request.js';
 
 /**
