@@ -8,11 +8,12 @@ import { GitFetcher } from './git-fetcher.js';
 import { GitCommandError } from './git-process.js';
 import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
-import { allHex, isHashLike, isPlainRev } from './git-rev.js';
+import { allHex, isPlainRev } from './git-rev.js';
 import type { GitRunner, GitRunOptions } from './git-runner.js';
 import { lsRemote } from './ls-remote.js';
-import { statLocal } from './stat-local.js';
 import { mapGitError } from './map-git-error.js';
+import { RevisionResolver } from './revision-resolver.js';
+import { SharedAnswers } from './shared-answers.js';
 import { withSignal } from './with-signal.js';
 
 export interface GitCodeHostOptions {
@@ -22,22 +23,20 @@ export interface GitCodeHostOptions {
   now?: () => number;
 }
 
-interface CacheEntry<T> {
-  promise: Promise<T>;
-  expires: number;
-}
-
-const MAX_STAT_CACHE = 1024;
+/**
+ * Bound on the resolved revisions kept (1 MiB, ~1,300 answers): a module's versions, branches
+ * and hashes asked for within `refsTtlMs` fit many times over.
+ */
+const STAT_ANSWERS_MAX_BYTES = 1024 * 1024;
 
 /**
  * The CodeHost for one git remote, driven through the system `git` binary over a shared bare
  * repository (cmd/go's codehost/git.go, adapted to a long-running server):
  *
- * - Refs come from `git ls-remote`, reused for `refsTtlMs`, so a burst of requests costs one
- *   round trip; concurrent callers share one call.
- * - `stat` resolves a revision in cmd/go's order: a local (abbreviated) hash, a local tag, the
- *   remote's `refs/tags/<rev>`, `refs/heads/<rev>`, `HEAD`, a unique hex prefix of a ref's
- *   hash (two different hashes: "ambiguous revision"), else "unknown revision" (`not-found`).
+ * - Refs come from `git ls-remote`, reused for `refsTtlMs` (failures too), so a burst of
+ *   requests costs one round trip; concurrent callers share one call. Resolved revisions are
+ *   shared and reused the same way (failures are not).
+ * - `stat` resolves a revision in cmd/go's order (RevisionResolver).
  * - Fetches follow cmd/go's policy: the wanted ref alone first (`--depth=1` until the
  *   repository has been fetched in full once), then all heads and tags with their history —
  *   except that the second version wanted from a shallow repository brings the complete fetch
@@ -50,11 +49,10 @@ const MAX_STAT_CACHE = 1024;
  */
 export class GitCodeHost implements CodeHost {
   readonly description: string;
-  private readonly refsTtlMs: number;
-  private readonly now: () => number;
-  private refsEntry: CacheEntry<GitRefs> | undefined;
-  private readonly statCache = new Map<string, CacheEntry<RevInfoVcs>>();
+  private readonly refsAnswer: SharedAnswers<GitRefs>;
+  private readonly statAnswers: SharedAnswers<RevInfoVcs>;
   private readonly fetcher: GitFetcher;
+  private readonly resolver: RevisionResolver;
 
   constructor(
     readonly remote: GitRemote,
@@ -64,33 +62,34 @@ export class GitCodeHost implements CodeHost {
   ) {
     this.description = `git ${remote.display}`;
     this.fetcher = new GitFetcher(remote, repo, runner);
-    this.refsTtlMs = options.refsTtlMs ?? 5000;
-    this.now = options.now ?? Date.now;
+    const ttlMs = options.refsTtlMs ?? 5000;
+    const now = options.now ?? Date.now;
+    // Failures are kept for the TTL as well: a burst against a missing repository also costs
+    // one ls-remote.
+    // (One answer, so the byte bound is only a formality.)
+    this.refsAnswer = new SharedAnswers({ ttlMs, keepFailures: true, maxBytes: 4096, now });
+    this.statAnswers = new SharedAnswers({
+      ttlMs,
+      keepFailures: false,
+      maxBytes: STAT_ANSWERS_MAX_BYTES,
+      now,
+    });
+    this.resolver = new RevisionResolver(this.description, repo, runner, this.fetcher, () =>
+      this.refs(),
+    );
   }
 
   /** The remote's HEAD, branches and tags (peeled), from a recent `git ls-remote`. */
   refs(ctx: CodeHostContext = {}): Promise<GitRefs> {
-    let entry = this.refsEntry;
-    if (entry === undefined || entry.expires <= this.now()) {
-      const e: CacheEntry<GitRefs> = {
-        promise: lsRemote(this.runner, this.remote),
-        expires: Number.POSITIVE_INFINITY,
-      };
-      // Failures are kept for the TTL as well: a burst against a missing repository also
-      // costs one ls-remote.
-      const settle = (): void => {
-        e.expires = this.now() + this.refsTtlMs;
-      };
-      e.promise.then(settle, settle);
-      this.refsEntry = entry = e;
-    }
-    return withSignal(entry.promise, ctx.signal);
+    return withSignal(
+      this.refsAnswer.get('', () => lsRemote(this.runner, this.remote)),
+      ctx.signal,
+    );
   }
 
   /** Takes a fresh ls-remote answer obtained elsewhere (a probe), unless one is pending. */
   primeRefs(refs: GitRefs): void {
-    if (this.refsEntry?.expires === Number.POSITIVE_INFINITY) return;
-    this.refsEntry = { promise: Promise.resolve(refs), expires: this.now() + this.refsTtlMs };
+    this.refsAnswer.prime('', refs);
   }
 
   async tags(prefix: string, ctx: CodeHostContext): Promise<TagInfo[]> {
@@ -113,26 +112,10 @@ export class GitCodeHost implements CodeHost {
   }
 
   async stat(rev: string, ctx: CodeHostContext): Promise<RevInfoVcs> {
-    const now = this.now();
-    let entry = this.statCache.get(rev);
-    if (entry === undefined || entry.expires <= now) {
-      const e: CacheEntry<RevInfoVcs> = {
-        promise: this.statShared(rev),
-        expires: Number.POSITIVE_INFINITY,
-      };
-      e.promise.then(
-        () => {
-          e.expires = this.now() + this.refsTtlMs;
-        },
-        () => {
-          if (this.statCache.get(rev) === e) this.statCache.delete(rev);
-        },
-      );
-      if (this.statCache.size >= MAX_STAT_CACHE) this.pruneStatCache(now);
-      this.statCache.set(rev, e);
-      entry = e;
-    }
-    const info = await withSignal(entry.promise, ctx.signal);
+    const info = await withSignal(
+      this.statAnswers.get(rev, () => this.statShared(rev)),
+      ctx.signal,
+    );
     return { ...info, tags: [...info.tags] };
   }
 
@@ -276,105 +259,10 @@ export class GitCodeHost implements CodeHost {
   /** stat without a caller's signal: its result is shared by everyone who asks meanwhile. */
   private async statShared(rev: string): Promise<RevInfoVcs> {
     try {
-      return await this.statUncached(rev);
+      return await this.resolver.resolve(rev);
     } catch (err) {
       throw this.fail(err, 'git');
     }
-  }
-
-  private async statUncached(rev: string): Promise<RevInfoVcs> {
-    if (!isPlainRev(rev)) throw this.unknownRevision(rev);
-
-    // Fast paths: a hash or a tag we already have (tags are assumed not to move).
-    let didStatLocal = false;
-    if (await this.repo.openIfExists()) {
-      if (isHashLike(rev)) {
-        const info = await this.repo.lock.withRead(() => this.statLocal(rev, rev));
-        if (info) return info;
-        didStatLocal = true;
-      }
-      const tagRef = `refs/tags/${rev}`;
-      const info = await this.repo.lock.withRead(() => this.statLocal(rev, tagRef));
-      if (info) return withRef(info, tagRef);
-    }
-
-    // Ask the remote what the name means.
-    const refs = await this.refs();
-    let ref: string | undefined;
-    let hash: string | undefined;
-    let want = rev;
-    const tagHash = refs.get(`refs/tags/${rev}`);
-    const headHash = refs.get(`refs/heads/${rev}`);
-    if (tagHash !== undefined) {
-      ref = `refs/tags/${rev}`;
-      hash = tagHash; // keep `want`: a tag does not change meaning
-    } else if (headHash !== undefined) {
-      ref = `refs/heads/${rev}`;
-      hash = want = headHash; // a branch moves: resolve it now
-    } else if (rev === 'HEAD' && refs.has('HEAD')) {
-      ref = 'HEAD';
-      hash = want = refs.get('HEAD') ?? '';
-    } else if (isHashLike(rev)) {
-      for (const [k, h] of refs) {
-        if (!h.startsWith(rev)) continue;
-        if (hash !== undefined && hash !== h) {
-          throw notFound(`${this.description}: ambiguous revision ${rev}`);
-        }
-        if (ref === undefined || ref > k) ref = k; // deterministic among refs of one hash
-        hash = want = h;
-      }
-      if (hash === undefined && rev.length === 40) hash = rev;
-    } else {
-      throw this.unknownRevision(rev);
-    }
-
-    await this.repo.open();
-    return this.repo.lock.withWrite(async () => {
-      // Someone may have fetched what we need while we waited for the lock (unless nothing
-      // was ever fetched: a git process saved).
-      if (!didStatLocal && hash !== undefined && !this.repo.empty) {
-        const info = await this.statLocal(want, hash);
-        if (info) return this.withLocalTag(info, ref, hash, want);
-      }
-      const digest = refsDigest(refs);
-      if (this.repo.fullFetchDigest !== digest) {
-        if (ref !== undefined && hash !== undefined && !this.fetcher.prefersFullFetch()) {
-          const local = await this.fetcher.fetchOne(ref, hash, refs);
-          const info = local === undefined ? null : await this.statLocal(want, local);
-          if (info) return withRef(info, ref);
-        }
-        await this.fetcher.fetchAll(digest);
-      }
-      const info = await this.statLocal(want, want);
-      if (!info) throw this.unknownRevision(rev);
-      return withRef(info, ref);
-    });
-  }
-
-  /** `git log -n1` of `rev` locally (see stat-local.ts). The caller holds the lock. */
-  private statLocal(version: string, rev: string): Promise<RevInfoVcs | null> {
-    return statLocal(this.runner, this.repo.dir, version, rev);
-  }
-
-  /**
-   * A commit found locally through the remote's tag: record the tag locally (cmd/go does, so
-   * the local-tag fast path finds it next time) and report the commit with it.
-   */
-  private async withLocalTag(
-    info: RevInfoVcs,
-    ref: string | undefined,
-    hash: string,
-    want: string,
-  ): Promise<RevInfoVcs> {
-    if (ref?.startsWith('refs/tags/') !== true || info.tags.includes(want)) {
-      return withRef(info, ref);
-    }
-    try {
-      await this.git(['tag', ref.slice('refs/tags/'.length), hash], { class: 'local' });
-    } catch {
-      return withRef(info, ref);
-    }
-    return withRef((await this.statLocal(want, hash)) ?? info, ref);
   }
 
   /** A complete fetch unless one was done for the remote's current refs. */
@@ -422,23 +310,6 @@ export class GitCodeHost implements CodeHost {
   private fail(err: unknown, op: string): ModgateError {
     return mapGitError(err, { host: this.remote.host, what: `${op} ${this.remote.display}` });
   }
-
-  private unknownRevision(rev: string): ModgateError {
-    return notFound(`${this.description}: unknown revision ${rev}`);
-  }
-
-  private pruneStatCache(now: number): void {
-    for (const [k, e] of this.statCache) if (e.expires <= now) this.statCache.delete(k);
-    while (this.statCache.size >= MAX_STAT_CACHE) {
-      const oldest = this.statCache.keys().next();
-      if (oldest.done === true) break;
-      this.statCache.delete(oldest.value);
-    }
-  }
-}
-
-function withRef(info: RevInfoVcs, ref: string | undefined): RevInfoVcs {
-  return ref !== undefined && ref !== info.name ? { ...info, ref } : info;
 }
 
 function signalOf(ctx: CodeHostContext): { signal?: AbortSignal } {
