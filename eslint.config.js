@@ -1,9 +1,20 @@
-// ESLint flat config: typescript-eslint's type-aware rules over src/, test/ and bench/.
+// ESLint flat config: typescript-eslint's type-aware rules over src/, test/ and bench/, and the
+// layer rules of DESIGN.md §2 over src/ (eslint.layers.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'bin/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'scripts/**',
+      'bin/**',
+      'eslint.config.js',
+      'eslint.layers.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -28,4 +39,6 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Last, so that no later block replaces their no-restricted-imports options.
+  ...layerConfigs,
 );

@@ -1,0 +1,339 @@
+// The layer rules of DESIGN.md §2, as ESLint flat-config blocks (imported by eslint.config.js,
+// tested by test/lint/layer-rules.test.ts). Dependencies point inward only:
+//
+//   cli → app (composition root) → http → service → storage | upstream | sumdb client/server
+//                                                     ↓
+//          pure core: module, semver, modfile, protocol, zip (rules), sumdb root/note/tlog, policy
+//
+// How: one block per layer (src/<layer>/**), each configuring ESLint's own
+// `no-restricted-imports` with one regex per forbidden layer, generated from the `LAYERS`
+// table below, which is an allow-list: a layer may import exactly the layers it names.
+// `no-restricted-imports` matches the import string, not the resolved file, so each pattern is
+// the lexical form a relative import of that layer takes from inside the importing layer
+// (`../storage/…` from src/http, `../server/…` from src/sumdb/note); specifiers that are not in
+// that normal form (`./../x`, `../a/../storage`, `…/src/…`, absolute paths) are refused in every
+// layer, so nothing reaches another layer round a corner. Dynamic `import()` and `import('…')`
+// types are refused in src/ for the same reason. Type-only imports count as arrows: a type
+// couples the importer to the layer that owns it just as a value does. The one deliberate
+// exception is a port: an interface a layer publishes for its adapters to implement
+// (`PORTS`), imported from below by those adapters only.
+//
+// A flat-config rule set by two blocks takes the later block's options, so the blocks never
+// overlap: a layer's block ignores the folders of the layers nested in it (sumdb/note in
+// sumdb, zip/files in zip), and the first block, which matches every src/ file, refuses every
+// relative import outside the file's own folder with "in no layer" — it only shows for files in
+// a folder the table does not name, since every layer's block replaces it.
+
+/** Leaves every layer may use: no I/O, no knowledge of the layers above. */
+const LEAVES = ['errors', 'async', 'cache'];
+
+/**
+ * The pure core: no file, network, process, timer or clock I/O — data comes in through small
+ * interfaces or callbacks, so it is testable with tables and vectors. The core may use itself
+ * and the leaves; the order inside the core is not enforced here (tsc and the cycle check catch
+ * circles).
+ */
+const CORE = [
+  'semver',
+  'module',
+  'modfile',
+  'protocol',
+  'zip',
+  'sumdb',
+  'sumdb/note',
+  'sumdb/tlog',
+  'policy',
+];
+
+/**
+ * Every folder of src/ with the layers it may import (besides itself). A file belongs to the
+ * layer with the longest folder prefix of its path (src/sumdb/note/x.ts → sumdb/note;
+ * src/sumdb/x.ts and any new src/sumdb/<dir>/ → sumdb, which is pure: new folders start out
+ * strict). `pure: true` adds the core's I/O restrictions. `packages` lists the npm packages a
+ * pure layer may use (adapter layers may use any).
+ */
+export const LAYERS = {
+  // Leaves.
+  errors: { may: [], pure: true },
+  async: { may: ['errors'], pure: true },
+  cache: { may: ['errors'], pure: true, packages: ['lru-cache'] },
+
+  // The pure core.
+  semver: { may: [...LEAVES, ...CORE], pure: true },
+  module: { may: [...LEAVES, ...CORE], pure: true },
+  modfile: { may: [...LEAVES, ...CORE], pure: true },
+  protocol: { may: [...LEAVES, ...CORE], pure: true },
+  // The x/mod zip rules and h1 dirhash. yazl encodes a zip from entries handed to it (buffers
+  // and streams); reading zips and directories from disk is zip/files' job.
+  zip: { may: [...LEAVES, ...CORE], pure: true, packages: ['yazl'] },
+  sumdb: { may: [...LEAVES, ...CORE], pure: true },
+  'sumdb/note': { may: [...LEAVES, ...CORE], pure: true },
+  'sumdb/tlog': { may: [...LEAVES, ...CORE], pure: true },
+  // The per-module policy compiled once from the configuration: what, not how.
+  policy: { may: [...LEAVES, ...CORE], pure: true },
+
+  // Adapters and the file-reading side of the core.
+  // Reads zip files and module directories from disk, applying the rules of zip/.
+  'zip/files': { may: [...LEAVES, ...CORE] },
+  // Logging is a leaf for the I/O layers (the core does not log); it takes options, not the
+  // configuration.
+  log: { may: [...LEAVES, ...CORE] },
+  // One schema, loaded from YAML + env + flags. Read by app and cli only; validation uses the
+  // core and the policy, never an adapter.
+  config: { may: [...LEAVES, ...CORE] },
+  storage: { may: [...LEAVES, ...CORE, 'log'] },
+  upstream: { may: [...LEAVES, ...CORE, 'log', 'zip/files'] },
+  // The client keeps its tiles and signed tree head in storage (DESIGN §3 "sumdb client ops")
+  // and reaches the database through upstream's one outbound HTTP stack (proxy, guards).
+  'sumdb/client': { may: [...LEAVES, ...CORE, 'log', 'storage', 'upstream'] },
+  'sumdb/server': { may: [...LEAVES, ...CORE, 'log', 'storage'] },
+  // The checksum gate that verifies downloads against a checksum database.
+  'sumdb/verify': { may: [...LEAVES, ...CORE, 'log', 'sumdb/client'] },
+  // Answers the /sumdb/ routes (proxied or hosted): the service of those routes.
+  'sumdb/proxy': { may: [...LEAVES, ...CORE, 'log', 'sumdb/client', 'sumdb/server'] },
+  service: {
+    may: [
+      ...LEAVES,
+      ...CORE,
+      'log',
+      'storage',
+      'upstream',
+      'zip/files',
+      'sumdb/client',
+      'sumdb/server',
+      'sumdb/verify',
+    ],
+  },
+  // Routes, headers, bytes: the module routes go to the service, the /sumdb/ routes to
+  // sumdb/proxy.
+  http: { may: [...LEAVES, ...CORE, 'log', 'service', 'sumdb/proxy'] },
+  // The composition root: wires everything (only cli imports it).
+  app: { may: 'all-but:cli' },
+  // Thin commands: parse flags, load the configuration, build the app, call it.
+  cli: { may: [...LEAVES, ...CORE, 'log', 'config', 'app'] },
+};
+
+/**
+ * Ports: files in which a layer publishes an interface for adapters below it to implement,
+ * and the layers that may import them. The service owns the checksum gate contract; the sumdb
+ * gates implement it and app wires them in.
+ */
+export const PORTS = {
+  'service/checksum-gate.js': ['sumdb/verify', 'sumdb/server'],
+};
+
+/** Why an arrow is wrong, for the message: the most specific reason first. */
+function reason(from, to) {
+  if (LEAVES.includes(from)) return `${from} is a leaf every layer may use: it imports no layer`;
+  if (LAYERS[from].pure && !LAYERS[to].pure)
+    return from === 'zip' && to === 'zip/files'
+      ? 'the zip rules read no files: the adapters in zip/files apply the rules'
+      : 'the pure core imports no adapter and no layer above it; take the data through an interface';
+  if (to === 'cli') return 'cli is the top: nothing imports it';
+  if (to === 'app') return 'app is the composition root: only cli imports it';
+  if (to === 'config')
+    return 'the configuration is read by app and cli only: take the values you need as options';
+  if (from === 'http')
+    return 'http routes requests and writes bytes: go through the service (or sumdb/proxy)';
+  if (to === 'http') return 'nothing below http knows about HTTP routes';
+  if (to === 'service')
+    return 'the service calls the layers below it, not the other way (implement a port the service publishes, e.g. service/checksum-gate.js, and let app wire it)';
+  return `${from} and ${to} do not depend on each other: let the layer above (service or app) connect them`;
+}
+
+/** Node built-ins the pure layers may use: computation on data handed in, no I/O. */
+const PURE_BUILTINS = [
+  'buffer',
+  'crypto',
+  'events',
+  'path',
+  'stream',
+  'stream/promises',
+  'string_decoder',
+  'util',
+  'zlib',
+];
+
+/** Globals that are I/O (network, timers, the process) and so not for the pure core. */
+const IO_GLOBALS = [
+  'fetch',
+  'process',
+  'setImmediate',
+  'setInterval',
+  'setTimeout',
+  'WebSocket',
+  'XMLHttpRequest',
+];
+
+// No `/` or `-` in the class: the rule compiles with the u flag, where `\/` is allowed but `\-` is not.
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The layer of a folder path relative to src/ (e.g. 'sumdb/note/x' → 'sumdb/note'). */
+export function layerOf(path) {
+  let best;
+  for (const name of Object.keys(LAYERS)) {
+    if ((path === name || path.startsWith(`${name}/`)) && (!best || name.length > best.length))
+      best = name;
+  }
+  return best;
+}
+
+/** The layers nested inside `name` (e.g. sumdb → sumdb/note, sumdb/tlog, …). */
+const nested = (name) => Object.keys(LAYERS).filter((other) => other.startsWith(`${name}/`));
+
+/** The layers `from` may import, itself included. */
+function allowed(from) {
+  const may = LAYERS[from].may;
+  if (may === 'all-but:cli') return Object.keys(LAYERS).filter((l) => l !== 'cli');
+  return [from, ...may];
+}
+
+/**
+ * The regex matching a relative import of layer `to` written in a file of layer `from`:
+ * the path from src/<from> to src/<to>, with any number of leading `../` for files in
+ * subfolders. Imports of a layer nested in `to` are not matched (they have their own pattern),
+ * nor are the ports `from` may use.
+ */
+function importRegex(from, to) {
+  const fromParts = from.split('/');
+  const toParts = to.split('/');
+  let common = 0;
+  while (common < fromParts.length && fromParts[common] === toParts[common]) common++;
+  if (common === toParts.length)
+    // `to` encloses `from`: its files are `../x.js` from the top of `from` but `../../x.js` from
+    // a subfolder, which the lexical patterns cannot tell from `from`'s own files.
+    throw new Error(`eslint.layers.js: ${from} must be allowed to import ${to}, which encloses it`);
+  const tail = toParts.slice(common).join('/');
+  // `to` inside `from` (a nested layer): also `./tail` from the top folder of `from`.
+  const lead = common === fromParts.length ? '(?:\\./|(?:\\.\\./)+)' : '(?:\\.\\./)+';
+  const skip = nested(to).map((n) => escape(n.slice(to.length + 1)) + '(?:/|$)');
+  for (const [port, users] of Object.entries(PORTS)) {
+    if (users.includes(from) && layerOf(port.replace(/\/[^/]*$/, '')) === to)
+      skip.push(escape(port.slice(to.length + 1)) + '$');
+  }
+  const guard = skip.length > 0 ? `(?!${skip.join('|')})` : '';
+  return `^${lead}${escape(tail)}(?:/${guard}|$)`;
+}
+
+/** Refused in every layer: specifiers that could reach another layer round a corner. */
+const NOT_NORMAL = {
+  // './../x', '../a/../x', '../a/./x', '…/src/…', '/abs/path', and directory imports of '.'.
+  regex:
+    '^\\./\\.|^(?:\\./|(?:\\.\\./)+)(?!\\.\\.?/)(?:[^/]+/)*?(?:\\.\\.?|src)(?:/|$)|^/|^\\.\\.?$',
+  caseSensitive: true,
+  message:
+    'write relative imports in normal form (./x.js or ../layer/x.js) so the layer rules of eslint.layers.js can see where they go',
+};
+
+function restrictionsFor(from) {
+  const patterns = [NOT_NORMAL];
+  const ok = allowed(from);
+  for (const to of Object.keys(LAYERS)) {
+    if (ok.includes(to)) continue;
+    patterns.push({
+      regex: importRegex(from, to),
+      caseSensitive: true,
+      message: `${from} must not import ${to}: ${reason(from, to)} (DESIGN.md §2, eslint.layers.js).`,
+    });
+  }
+  const rules = {};
+  if (LAYERS[from].pure) {
+    const packages = LAYERS[from].packages ?? [];
+    patterns.push({
+      regex: `^node:(?!(?:${PURE_BUILTINS.map(escape).join('|')})$)`,
+      caseSensitive: true,
+      message: `${from} is pure (DESIGN.md §2): no file, network, process or timer I/O; take the data through an interface. Built-ins allowed: ${PURE_BUILTINS.join(', ')}.`,
+    });
+    patterns.push({
+      regex: `^(?![./]|node:)(?!(?:${packages.map(escape).join('|') || '(?!)'})(?:/|$))`,
+      caseSensitive: true,
+      message: `${from} is pure (DESIGN.md §2): it may use only the packages listed for it in eslint.layers.js${packages.length ? ` (${packages.join(', ')})` : ''}; Node built-ins are imported as node:x.`,
+    });
+    rules['no-restricted-globals'] = [
+      'error',
+      ...IO_GLOBALS.map((name) => ({
+        name,
+        message: `${from} is pure (DESIGN.md §2): no network, timer or process access; take it through an interface or a callback.`,
+      })),
+    ];
+  }
+  rules['no-restricted-imports'] = ['error', { patterns }];
+  return rules;
+}
+
+const layerBlocks = Object.keys(LAYERS).map((name) => ({
+  name: `modgate/layers/${name}`,
+  files: [`src/${name}/**/*.ts`],
+  ignores: nested(name).map((n) => `src/${n}/**`),
+  rules: restrictionsFor(name),
+}));
+
+/**
+ * Temporary exceptions, file by file (issue 9 item 4): files that break a layer rule today,
+ * each with its owner and its fix, linted meanwhile by the rules of the layer they belong to.
+ * Remove an entry when its fix lands; the list should be empty.
+ */
+export const TEMPORARY_EXCEPTIONS = [
+  {
+    // Owner: H4 (src/zip). These read zip files and directories from disk (node:fs, yauzl over
+    // a file handle, setImmediate in yauzl's reader callback): adapters that apply the zip
+    // rules, so they belong in src/zip/files/ ("adapters that read files sit apart from the
+    // rules they apply"). Fix: move them there with an index.ts of their own, stop re-exporting
+    // them from src/zip/index.ts, and point their importers (service/stash.ts: checkZipFile;
+    // upstream/direct/code-repo-zip.ts: ModuleZipReader; the tests) at ../zip/files/index.js.
+    files: [
+      'src/zip/check-zip.ts',
+      'src/zip/create-zip-from-dir.ts',
+      'src/zip/file-handle-reader.ts',
+      'src/zip/hash-dir.ts',
+      'src/zip/module-zip-reader.ts',
+      'src/zip/unzip.ts',
+    ],
+    layer: 'zip/files',
+  },
+];
+
+const exceptionBlocks = TEMPORARY_EXCEPTIONS.map(({ files, layer }, i) => ({
+  name: `modgate/layers/temporary-exception-${i + 1}`,
+  files,
+  // The rules of their real layer; for an adapter layer that also lifts the pure folder's
+  // restricted globals, which a block with no-restricted-globals unset would leave in force.
+  rules: { 'no-restricted-globals': 'off', ...restrictionsFor(layer) },
+}));
+
+/** The flat-config blocks: spread them into eslint.config.js after the other rules. */
+export const layerConfigs = [
+  {
+    name: 'modgate/layers/unclassified',
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              message:
+                'this folder of src/ is in no layer: add it to LAYERS in eslint.layers.js (DESIGN.md §2) before it imports other layers.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression',
+          message:
+            'use a static import in src/: the layer rules of eslint.layers.js check static imports only.',
+        },
+        {
+          selector: 'TSImportType',
+          message:
+            "import the type with `import type` in src/: the layer rules of eslint.layers.js do not see import('…') types.",
+        },
+      ],
+    },
+  },
+  ...layerBlocks,
+  ...exceptionBlocks,
+];
