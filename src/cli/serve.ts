@@ -8,7 +8,7 @@ import { createLogger } from '../log/index.js';
  * signal that arrives as soon as the URL is logged still gets a graceful stop.
  */
 export async function serve(config: Config): Promise<void> {
-  const logger = createLogger(config.log);
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
   const app = await buildApp(config, logger);
   let stopping = false;
   let started: Promise<unknown> = Promise.resolve();

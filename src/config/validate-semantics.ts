@@ -3,8 +3,12 @@ import { pathMatch } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { parseGosumdb, sumdbNameProblem } from '../sumdb/gosumdb-config.js';
 import { isValidKeyName } from '../sumdb/note/index.js';
-import { compileRewrites, parseVcsPolicy } from '../upstream/direct/discovery/index.js';
-import { parseSshHostPattern, sshPathProblem } from '../upstream/direct/git/index.js';
+import {
+  compileRewrites,
+  parseSshHostPattern,
+  parseVcsPolicy,
+  sshPathProblem,
+} from '../policy/index.js';
 import type { Config } from './config.js';
 
 export interface ConfigProblem {

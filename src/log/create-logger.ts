@@ -1,10 +1,19 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
-import type { Config } from '../config/index.js';
 import { registerJsonLogger } from './access-log.js';
 import { LineSink } from './line-sink.js';
 
 export type { Logger };
+
+/**
+ * What the process logger needs to know (the configuration's `log` section has these fields;
+ * log takes them as plain options so that it depends on nothing above it).
+ */
+export interface LoggerOptions {
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** `auto`: pretty on a terminal, JSON lines otherwise. */
+  readonly format: 'auto' | 'json' | 'pretty';
+}
 
 /** Header and field paths that may hold secrets; pino replaces their values. */
 const REDACT = [
@@ -31,7 +40,7 @@ const BASE = { service: 'modgate' };
  * its lines; pino's own lines are written at once, in order with the batched ones.
  */
 export function createLogger(
-  options: Config['log'],
+  options: LoggerOptions,
   stream: DestinationStream | NodeJS.WritableStream = process.stdout,
 ): Logger {
   const wantPretty =

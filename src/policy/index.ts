@@ -9,6 +9,9 @@
  * - compile-policy: the patterns compiled into a Policy, decisions remembered per path in a
  *   byte-bounded cache.
  * - parse-vcs-policy: GOVCS syntax (Go's error messages) and the first-matching-rule decision.
+ * - url-rewrites: operator-configured module path prefix → repository URL templates, matched
+ *   before the static table and `?go-get=1` discovery; scp-like-url: git's `host:path` form.
+ * - ssh-host-pattern, ssh-path-problem: the syntax of `direct.ssh_keys` entries.
  *
  * Everything here is pure: no I/O, so configuration validation can use it too.
  */
@@ -26,3 +29,13 @@ export {
   type VcsPolicyDecision,
   type VcsPolicyRule,
 } from './parse-vcs-policy.js';
+export {
+  compileRewrites,
+  matchRewrite,
+  type CompiledRewrite,
+  type RewriteMatch,
+  type RewriteRule,
+} from './url-rewrites.js';
+export { parseScpLike, type ScpLikeUrl } from './scp-like-url.js';
+export { parseSshHostPattern, type SshHostPattern } from './ssh-host-pattern.js';
+export { sshPathProblem } from './ssh-path-problem.js';

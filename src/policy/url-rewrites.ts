@@ -24,9 +24,9 @@
  * When several rules match, the longest wins: the most elements, then the most elements
  * without wildcards, then the first listed.
  */
-import { ModgateError } from '../../../errors/index.js';
-import { pathMatch } from '../../../module/index.js';
-import { parseScpLike } from '../scp-like-url.js';
+import { ModgateError } from '../errors/index.js';
+import { pathMatch } from '../module/index.js';
+import { parseScpLike } from './scp-like-url.js';
 
 export interface RewriteRule {
   pattern: string;

@@ -25,7 +25,7 @@ function jsonLogger(level: 'info' | 'warn' | 'silent' = 'info'): {
   out: ReturnType<typeof sink>;
 } {
   const out = sink();
-  const logger = createLogger({ level, format: 'json', accessLog: true }, out.stream);
+  const logger = createLogger({ level, format: 'json' }, out.stream);
   return { logger, out };
 }
 
@@ -166,7 +166,7 @@ test('the log level applies: no access lines above info', async () => {
 
 test('pretty output gets the access line through pino', () => {
   const out = sink();
-  const logger = createLogger({ level: 'info', format: 'pretty', accessLog: true }, out.stream);
+  const logger = createLogger({ level: 'info', format: 'pretty' }, out.stream);
   const [e] = entries;
   assert.ok(e);
   accessLogFor(logger).write(e);
@@ -180,7 +180,7 @@ test('batched lines are written when the process exits', () => {
   const logIndex = fileURLToPath(new URL('../../src/log/index.js', import.meta.url));
   const script = `
     const { createLogger, accessLogFor } = await import(${JSON.stringify(logIndex)});
-    const logger = createLogger({ level: 'info', format: 'json', accessLog: true }, process.stdout);
+    const logger = createLogger({ level: 'info', format: 'json' }, process.stdout);
     const access = accessLogFor(logger);
     for (let i = 0; i < 3; i++) {
       access.write({ reqId: 'x-' + i, method: 'GET', path: '/p', status: 200, bytes: 1,

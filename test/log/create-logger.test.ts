@@ -17,7 +17,7 @@ function sink(): { stream: Writable; text: () => string } {
 
 test('JSON lines by default on a non-terminal, with level and message', () => {
   const s = sink();
-  const log = createLogger({ level: 'info', format: 'auto', accessLog: true }, s.stream);
+  const log = createLogger({ level: 'info', format: 'auto' }, s.stream);
   log.info({ reqId: 'abc' }, 'hello');
   const line = JSON.parse(s.text().trim()) as Record<string, unknown>;
   assert.equal(line.msg, 'hello');
@@ -28,7 +28,7 @@ test('JSON lines by default on a non-terminal, with level and message', () => {
 test('secrets never reach the output', () => {
   for (const format of ['json', 'pretty'] as const) {
     const s = sink();
-    const log = createLogger({ level: 'info', format, accessLog: true }, s.stream);
+    const log = createLogger({ level: 'info', format }, s.stream);
     log.info(
       { headers: { authorization: 'Basic c2VjcmV0OnMzY3IzdA==' }, password: 'hunter2' },
       'x',

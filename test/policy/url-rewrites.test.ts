@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  compileRewrites,
-  matchRewrite,
-  type RewriteRule,
-} from '../../../../src/upstream/direct/discovery/index.js';
+import { compileRewrites, matchRewrite, type RewriteRule } from '../../src/policy/index.js';
 
 const rules: RewriteRule[] = [
   { pattern: 'git.corp.example/*', url: 'ssh://git@git.corp.example/*.git' },

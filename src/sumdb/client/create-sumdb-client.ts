@@ -8,7 +8,7 @@ import { SumdbClient, type SumdbClientOptions } from './sumdb-client.js';
 
 export interface CreateSumdbClientOptions extends Pick<
   SumdbClientOptions,
-  'latestMaxAgeMs' | 'memoryTiles' | 'onCacheError' | 'isPrivate'
+  'latestMaxAgeMs' | 'memoryTiles' | 'onCacheError' | 'policy'
 > {
   /** Deadline for one request to the database (default 30 s). */
   timeoutMs?: number;

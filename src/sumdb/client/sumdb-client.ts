@@ -1,5 +1,6 @@
 import { ModgateError, errorKind } from '../../errors/index.js';
 import { escapePath, escapeVersion } from '../../module/index.js';
+import type { Policy } from '../../policy/index.js';
 import type { Verifier } from '../note/index.js';
 import type { Tile, TileReader, Tree } from '../tlog/index.js';
 import {
@@ -35,11 +36,11 @@ export interface SumdbClientOptions {
   /** Told about persistent-cache failures the client worked around (default: ignored). */
   onCacheError?: (file: string, err: unknown) => void;
   /**
-   * Module paths that must never be sent to this database (GOPRIVATE/GONOSUMDB-style
-   * patterns): a lookup for one is refused with `forbidden` before any request. A second
-   * line of defence: callers are expected not to ask.
+   * The compiled policy: a lookup for a private module path (`forModule(path).private`) is
+   * refused with `forbidden` before any request. A second line of defence: callers are
+   * expected not to ask. Default: nothing is private.
    */
-  isPrivate?: (modulePath: string) => boolean;
+  policy?: Pick<Policy, 'forModule'>;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -83,7 +84,7 @@ export class SumdbClient {
   private readonly latestMaxAgeMs: number;
   private readonly now: () => number;
   private readonly onCacheError: (file: string, err: unknown) => void;
-  private readonly isPrivate: (modulePath: string) => boolean;
+  private readonly policy: Pick<Policy, 'forModule'> | undefined;
   private fetched: { at: number; latest: SignedTree } | undefined;
 
   constructor(options: SumdbClientOptions) {
@@ -94,7 +95,7 @@ export class SumdbClient {
     this.latestMaxAgeMs = options.latestMaxAgeMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.onCacheError = options.onCacheError ?? (() => undefined);
-    this.isPrivate = options.isPrivate ?? (() => false);
+    this.policy = options.policy;
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
       onCacheError: this.onCacheError,
@@ -106,7 +107,7 @@ export class SumdbClient {
    * The database's go.sum lines for a module version: `<path> <version> h1:...` and
    * `<path> <version>/go.mod h1:...` (only the latter for a version ending in `/go.mod`).
    * Throws `invalid` for a bad path or version, `forbidden` for a private path (see
-   * SumdbClientOptions.isPrivate), `not-found` when the database has no record,
+   * SumdbClientOptions.policy), `not-found` when the database has no record,
    * `checksum` when its answer does not verify (SumdbForkError for a fork), `upstream` or
    * `timeout` when it cannot be reached.
    */
@@ -153,7 +154,7 @@ export class SumdbClient {
    * fetched answer is cached once verified. `version` may end in `/go.mod`.
    */
   async lookupRecord(modulePath: string, version: string): Promise<LookupRecord> {
-    if (this.isPrivate(modulePath)) {
+    if (this.policy?.forModule(modulePath).private === true) {
       throw new ModgateError(
         'forbidden',
         `${modulePath} is a private module: its path is never sent to checksum database ${this.name}`,

@@ -1,4 +1,5 @@
 import { ModgateError, errorKind } from '../../errors/index.js';
+import type { Policy } from '../../policy/index.js';
 import type { SumdbClient } from '../client/index.js';
 import type { Tile } from '../tlog/index.js';
 import { parseSumdbPath, type SumdbRequest } from './sumdb-request.js';
@@ -24,10 +25,10 @@ export interface SumdbProxyDeps {
   /** Databases modgate hosts itself (names distinct from `databases`). */
   readonly hosted?: readonly HostedSumdbBackend[];
   /**
-   * Whether a module path is private (GOPRIVATE/GONOSUMDB-style patterns): lookups for it are
+   * The compiled policy: lookups for a private module path (`forModule(path).private`) are
    * answered 403 without the database ever seeing the path.
    */
-  isPrivate(modulePath: string): boolean;
+  readonly policy: Pick<Policy, 'forModule'>;
   /**
    * How long a fetched `/latest` is reused, and how long HTTP caches may keep `/latest` and
    * partial tiles (default 10 s).
@@ -84,7 +85,7 @@ export async function handleSumdbRequest(
       return respond(200, TEXT, 'no-cache', Buffer.alloc(0));
 
     case 'lookup': {
-      if (deps.isPrivate(req.modulePath)) {
+      if (deps.policy.forModule(req.modulePath).private) {
         throw new ModgateError(
           'forbidden',
           `${req.modulePath} is a private module: its path is never sent to checksum database ${req.name}; set GONOSUMDB (or GOPRIVATE) to cover it`,

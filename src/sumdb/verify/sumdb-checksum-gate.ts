@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { untilAborted } from '../../async/index.js';
 import { ModgateError, errorKind } from '../../errors/index.js';
-import { matchPrefixPatterns } from '../../module/index.js';
+import type { Policy } from '../../policy/index.js';
 import type { ChecksumGate, FileToStore } from '../../service/checksum-gate.js';
 import type { SumdbClient } from '../client/index.js';
 import { SumdbForkError } from '../client/index.js';
@@ -11,8 +11,11 @@ import { compareWithDatabase } from './compare-with-database.js';
 export interface SumdbChecksumGateOptions {
   /** The verifying client of the database to check against (only its lookups are used). */
   client: Pick<SumdbClient, 'name' | 'lookup'>;
-  /** GONOSUMDB-syntax patterns of module paths never looked up (`sumdb.no_verify`). */
-  noVerify: string;
+  /**
+   * The compiled policy: paths whose `forModule(path).verify` is false (`sumdb.no_verify`,
+   * GONOSUMDB) are stored without a lookup.
+   */
+  policy: Pick<Policy, 'forModule'>;
   /** What an unreachable database means: refuse the file, or store it unverified. */
   onUnreachable: 'refuse' | 'allow';
   logger: Pick<Logger, 'warn' | 'debug'>;
@@ -50,7 +53,7 @@ export class SumdbChecksumGate implements ChecksumGate {
       this.tally.skippedPrivate++;
       return;
     }
-    if (this.options.noVerify !== '' && matchPrefixPatterns(this.options.noVerify, modulePath)) {
+    if (!this.options.policy.forModule(modulePath).verify) {
       this.tally.skippedNoVerify++;
       this.options.logger.debug(
         { module: modulePath, version, file: what },

@@ -7,6 +7,7 @@ import { generateKey, newSigner, sign } from '../../../src/sumdb/note/index.js';
 import { parseTilePath } from '../../../src/sumdb/tlog/index.js';
 import { TestSumdb, recordText } from '../../support/test-sumdb.js';
 import { USER_AGENT, clientFor, fakeHash, fakeRecords, storedFiles } from './sumdb-test-env.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 
 const rec = fakeRecords(300);
 const r = (i: number) => rec[i]!;
@@ -553,7 +554,13 @@ describe('SumdbClient tiles and reachability', () => {
 
   test('a client told a path is private never looks it up', async () => {
     const db = await TestSumdb.create({ records: fakeRecords(3) });
-    const env = clientFor(db, { client: { isPrivate: (p) => p.startsWith('example.com/m1') } });
+    const policy = compilePolicy({
+      private: 'example.com/m1',
+      noVerify: '',
+      insecure: '',
+      vcsPolicy: '',
+    });
+    const env = clientFor(db, { client: { policy } });
     try {
       await assert.rejects(
         env.client.verifyModule(r(1).path, r(1).version, { zipHash: r(1).zipHash }),

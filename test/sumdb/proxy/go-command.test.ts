@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sendError } from '../../../src/http/send-error.js';
-import { matchPrefixPatterns } from '../../../src/module/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../../../src/sumdb/proxy/index.js';
 import { hashGoMod, hashZipFile } from '../../../src/zip/index.js';
 import { FixtureProxy, escapePath, type FixtureModule } from '../../support/fixture-proxy.js';
@@ -121,7 +121,7 @@ describe('the go command through a sumdb-proxying GOPROXY', () => {
     env = clientFor(db);
     proxy = new SumdbProxyServer(fixture.url, {
       databases: [env.client],
-      isPrivate: (p) => matchPrefixPatterns(PRIVATE, p),
+      policy: compilePolicy({ private: PRIVATE, noVerify: '', insecure: '', vcsPolicy: '' }),
     });
     await proxy.start();
     go = await GoSandbox.create();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
-import { matchPrefixPatterns } from '../../../src/module/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import type { SumdbClient } from '../../../src/sumdb/client/index.js';
 import {
   handleSumdbRequest,
@@ -23,7 +23,7 @@ const PRIVATE = 'example.com/private,*.corp.example';
 function deps(client: SumdbClient, latestMaxAgeMs = 60_000): SumdbProxyDeps {
   return {
     databases: [client],
-    isPrivate: (p) => matchPrefixPatterns(PRIVATE, p),
+    policy: compilePolicy({ private: PRIVATE, noVerify: '', insecure: '', vcsPolicy: '' }),
     latestMaxAgeMs,
   };
 }

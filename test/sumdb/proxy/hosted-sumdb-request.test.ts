@@ -4,6 +4,7 @@ import { ModgateError } from '../../../src/errors/index.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../../../src/sumdb/proxy/index.js';
 import { parseRecord, parseTree } from '../../../src/sumdb/tlog/index.js';
 import { NAME, openServer } from '../server/server-env.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 
 // A hosted database beside proxied ones: routed by name, private paths answered (they are what
 // it is for), headers as a proxied database's.
@@ -13,7 +14,7 @@ describe('handleSumdbRequest with a hosted database', () => {
     const deps: SumdbProxyDeps = {
       databases: [],
       hosted: [env.hosted],
-      isPrivate: () => true,
+      policy: compilePolicy({ private: '*', noVerify: '', insecure: '', vcsPolicy: '' }),
     };
     const supported = await handleSumdbRequest(`/sumdb/${NAME}/supported`, deps);
     assert.equal(supported.status, 200);

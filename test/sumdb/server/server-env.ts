@@ -2,6 +2,7 @@
 // and the existing verifying SumdbClient reading the log through handleSumdbRequest.
 import { createHash } from 'node:crypto';
 import { ModgateError } from '../../../src/errors/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import { MemoryStorage } from '../../../src/storage/memory/memory-storage.js';
 import type { Storage } from '../../../src/storage/storage.js';
 import {
@@ -80,7 +81,8 @@ export function inProcessTransport(
       const res = await handleSumdbRequest(`/sumdb/${name}${path}`, {
         databases: [],
         hosted: [env.hosted],
-        isPrivate: () => true,
+        // Everything is private: a hosted database needs no relaying, so nothing is refused.
+        policy: compilePolicy({ private: '*', noVerify: '', insecure: '', vcsPolicy: '' }),
       });
       return res.body;
     },

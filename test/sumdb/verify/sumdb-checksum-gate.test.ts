@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Logger } from 'pino';
 import { ModgateError } from '../../../src/errors/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import type { FileToStore } from '../../../src/service/checksum-gate.js';
 import { SumdbChecksumGate, compareWithDatabase } from '../../../src/sumdb/verify/index.js';
 import { TestSumdb } from '../../support/test-sumdb.js';
@@ -104,6 +105,8 @@ describe('SumdbChecksumGate against a test database', () => {
     await db.close();
   });
 
+  const NO_PATTERNS = { private: '', noVerify: '', insecure: '', vcsPolicy: '' };
+
   function gateFor(
     opts: { noVerify?: string; onUnreachable?: 'refuse' | 'allow'; env?: ClientEnv } = {},
   ) {
@@ -112,7 +115,7 @@ describe('SumdbChecksumGate against a test database', () => {
     const { logger, lines } = capturingLogger();
     const gate = new SumdbChecksumGate({
       client: env.client,
-      noVerify: opts.noVerify ?? '',
+      policy: compilePolicy({ ...NO_PATTERNS, noVerify: opts.noVerify ?? '' }),
       onUnreachable: opts.onUnreachable ?? 'refuse',
       logger,
     });

@@ -35,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import { DirectUpstream, directRepoResolver } from '../../../src/upstream/direct/index.js';
 import { RepoResolver } from '../../../src/upstream/direct/discovery/index.js';
 import { HttpClient } from '../../../src/upstream/http-client.js';
@@ -414,7 +415,7 @@ before(async () => {
     http,
     dialOverride: meta.dial,
     timeoutMs: 5000,
-    insecure: INSECURE,
+    policy: compilePolicy({ private: '', noVerify: '', insecure: INSECURE, vcsPolicy: '' }),
   });
   upstream = new DirectUpstream(
     directRepoResolver({

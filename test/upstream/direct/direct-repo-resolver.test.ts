@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import { HttpClient } from '../../../src/upstream/http-client.js';
 import { ProxyUpstream } from '../../../src/upstream/proxy-upstream.js';
 import { DirectUpstream, directRepoResolver } from '../../../src/upstream/direct/index.js';
@@ -54,7 +55,7 @@ function setUp(gitEvents: GitCommandEvent[] = []): { upstream: DirectUpstream; c
     http,
     dialOverride: meta.dial,
     timeoutMs: 2000,
-    insecure: 'vanity.test',
+    policy: compilePolicy({ private: '', noVerify: '', insecure: 'vanity.test', vcsPolicy: '' }),
     rewrites: [{ pattern: 'git.corp.example/*', url: `git://127.0.0.1:${port}/*` }],
   });
   const cacheDir = join(scratch, `cache-${Math.random().toString(36).slice(2)}`);

@@ -7,7 +7,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
-import { compileRewrites, matchRewrite } from '../../../src/upstream/direct/discovery/index.js';
+import { compileRewrites, matchRewrite, parseScpLike } from '../../../src/policy/index.js';
 import {
   DEFAULT_GIT_SCHEMES,
   SshIdentities,
@@ -15,7 +15,6 @@ import {
 } from '../../../src/upstream/direct/git/index.js';
 import { SCP_LIKE, parseGitRemote } from '../../../src/upstream/direct/git/git-remote.js';
 import { sshHostOf } from '../../../src/upstream/direct/git/ssh-identities.js';
-import { parseScpLike } from '../../../src/upstream/direct/scp-like-url.js';
 import { GitFixture } from './git/git-fixture.js';
 
 test('parseScpLike: git reads [user@]host:path as ssh when no slash comes before the colon', () => {

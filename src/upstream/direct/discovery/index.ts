@@ -5,13 +5,13 @@
  * discovery.go) and are stated file by file:
  *
  * - repo-resolver: the order (configured rewrites → static table → `?go-get=1` discovery with
- *   the verification re-fetch), policy, scheme checks, caching, GitLab nested groups.
- * - url-rewrites: operator-configured prefix → URL templates (no discovery needed).
+ *   the verification re-fetch), policy, scheme checks, caching, GitLab nested groups. The
+ *   configured rewrites and GOVCS rules themselves are pure syntax in src/policy/.
  * - static-repo-root: github.com, bitbucket.org, hub.jazz.net, git.apache.org,
  *   git.openstack.org, chiselapp.com and the `host/path.git/...` qualifier rule.
+ * - go-import-discovery: the `?go-get=1` pages, the verification re-fetch, their cache.
  * - go-get-fetch, parse-meta-tags, lenient-xml-tokenizer, match-go-import, validate-repo-root:
  *   the discovery request and the reading of go-import / go-source tags.
- * - vcs-policy: GOVCS syntax and decisions.
  * - credentials: the CredentialSource seam, .netrc parsing, a static list.
  *
  * Only git repositories (and `mod` go-import entries, i.e. another GOPROXY) are fetched;
@@ -23,13 +23,6 @@ export {
   type RepoRoot,
   type ResolveContext,
 } from './repo-resolver.js';
-export {
-  compileRewrites,
-  matchRewrite,
-  type CompiledRewrite,
-  type RewriteMatch,
-  type RewriteRule,
-} from './url-rewrites.js';
 export { staticRepoRoot, KNOWN_VCS, type StaticRepoRoot } from './static-repo-root.js';
 export {
   fetchGoGetPage,
@@ -53,14 +46,6 @@ export {
 } from './lenient-xml-tokenizer.js';
 export { matchGoImport } from './match-go-import.js';
 export { validateRepoRoot } from './validate-repo-root.js';
-export {
-  DEFAULT_VCS_POLICY,
-  VcsPolicy,
-  decideVcsPolicy,
-  parseVcsPolicy,
-  type VcsPolicyDecision,
-  type VcsPolicyRule,
-} from './vcs-policy.js';
 export {
   ChainedCredentials,
   StaticCredentials,

@@ -3,7 +3,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ModgateError } from '../../../errors/index.js';
 import type { SshHostKeyChecking, SshKeyEntry } from './ssh-identities.js';
-import { sshPathProblem } from './ssh-identities.js';
+import { sshPathProblem } from '../../../policy/ssh-path-problem.js';
 
 /**
  * Start-up checks of the ssh files the server holds, so that a mistake is one clear error

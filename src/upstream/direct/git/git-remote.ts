@@ -1,6 +1,6 @@
 import { ModgateError } from '../../../errors/index.js';
 import { redactUrl } from '../../../protocol/redact-url.js';
-import { parseScpLike } from '../scp-like-url.js';
+import { parseScpLike } from '../../../policy/scp-like-url.js';
 
 /** A git remote as modgate uses it: the URL git is given, and what may be shown of it. */
 export interface GitRemote {

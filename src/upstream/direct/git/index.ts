@@ -29,8 +29,6 @@ export { mapGitError } from './map-git-error.js';
 export { DEFAULT_GIT_SCHEMES, SCP_LIKE, gitSchemesForRewrites } from './git-remote.js';
 export {
   SshIdentities,
-  parseSshHostPattern,
-  sshPathProblem,
   type SshHostKeyChecking,
   type SshKeyEntry,
   type SshIdentityOptions,

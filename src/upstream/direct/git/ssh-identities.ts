@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseScpLike } from '../scp-like-url.js';
+import { parseScpLike } from '../../../policy/scp-like-url.js';
+import { parseSshHostPattern, type SshHostPattern } from '../../../policy/ssh-host-pattern.js';
 
 /**
  * How ssh treats a host key it has not seen: `strict` (ssh's `StrictHostKeyChecking=yes`:
@@ -48,46 +49,6 @@ export interface SshSetup {
   knownHosts: string;
 }
 
-interface HostPattern {
-  /** Lower-case host name without brackets; `''` for `*`. */
-  name: string;
-  /** `''` = any port. */
-  port: string;
-  /** `*.domain`: `name` is `.domain`. */
-  suffix: boolean;
-}
-
-/**
- * Parses the HOST of an `ssh_keys` entry; undefined when it is not one of the accepted forms
- * (`host`, `host:port`, `[v6]`, `[v6]:port`, `*.domain`, `*`).
- */
-export function parseSshHostPattern(host: string): HostPattern | undefined {
-  const h = host.trim().toLowerCase();
-  if (h === '*') return { name: '', port: '', suffix: false };
-  if (h.startsWith('*.')) {
-    const rest = h.slice(1);
-    return /^(\.[a-z0-9_-]+)+$/.test(rest) ? { name: rest, port: '', suffix: true } : undefined;
-  }
-  const m = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9_.-]+))(?::(\d{1,5}))?$/.exec(h);
-  if (m === null) return undefined;
-  const port = m[3] ?? '';
-  if (port !== '' && (Number(port) < 1 || Number(port) > 65535)) return undefined;
-  return { name: m[1] ?? m[2] ?? '', port: port === '22' ? '' : port, suffix: false };
-}
-
-/**
- * Why a path cannot be handed to ssh (undefined when it can). ssh expands `%` tokens and
- * `${VAR}` in IdentityFile and UserKnownHostsFile, and splits UserKnownHostsFile on
- * white space unless quoted; rather than escape for three parsers, such paths are refused.
- */
-export function sshPathProblem(path: string): string | undefined {
-  if (path === '') return 'no file named';
-  if (/[\x00-\x1f\x7f"\\%]/.test(path) || path.includes('${')) {
-    return 'contains characters ssh would interpret (%, ${, ", \\ or control characters); rename the file';
-  }
-  return undefined;
-}
-
 /** The host name and port (`''` for the default 22) of an ssh remote; undefined if not ssh. */
 export function sshHostOf(url: string): { name: string; port: string } | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
@@ -133,13 +94,13 @@ export function shellQuote(word: string): string {
  * `*.domain`, then `*`; for two entries with the same HOST the first wins.
  */
 export class SshIdentities {
-  private readonly entries: ReadonlyArray<{ pattern: HostPattern; path: string }>;
+  private readonly entries: ReadonlyArray<{ pattern: SshHostPattern; path: string }>;
   private readonly knownHosts: string;
   private readonly checking: SshHostKeyChecking;
   private readonly connectTimeout: number;
 
   constructor(options: SshIdentityOptions) {
-    const entries: Array<{ pattern: HostPattern; path: string }> = [];
+    const entries: Array<{ pattern: SshHostPattern; path: string }> = [];
     for (const e of options.keys) {
       const pattern = parseSshHostPattern(e.host);
       if (pattern === undefined)
@@ -227,7 +188,7 @@ export function defaultKnownHosts(): string {
   return join(homedir(), '.ssh', 'known_hosts');
 }
 
-function matchScore(p: HostPattern, host: { name: string; port: string }): number {
+function matchScore(p: SshHostPattern, host: { name: string; port: string }): number {
   if (p.suffix) return host.name.endsWith(p.name) ? 1 + p.name.length : 0;
   if (p.name === '') return 1;
   if (p.name !== host.name) return 0;

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
+import { compilePolicy, type PolicyPatterns } from '../../../../src/policy/index.js';
 import { HttpClient } from '../../../../src/upstream/http-client.js';
 import {
   RepoResolver,
@@ -30,8 +31,13 @@ beforeEach(() => {
   server.otherOrigin.clear();
 });
 
-function resolver(opts: Partial<RepoResolverOptions> = {}): RepoResolver {
-  return new RepoResolver({ http, dialOverride: server.dial, timeoutMs: 2000, ...opts });
+/** A resolver with a policy compiled from the given patterns (as build-app compiles it). */
+function resolver(
+  opts: Partial<RepoResolverOptions> & Partial<Omit<PolicyPatterns, 'noVerify'>> = {},
+): RepoResolver {
+  const { private: priv = '', insecure = '', vcsPolicy = '', ...rest } = opts;
+  const policy = compilePolicy({ private: priv, noVerify: '', insecure, vcsPolicy });
+  return new RepoResolver({ http, dialOverride: server.dial, timeoutMs: 2000, policy, ...rest });
 }
 
 async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp): Promise<void> {

@@ -10,9 +10,8 @@ import {
   checkSshFiles,
   gitSchemesForRewrites,
   mapGitError,
-  parseSshHostPattern,
-  sshPathProblem,
 } from '../../../../src/upstream/direct/git/index.js';
+import { parseSshHostPattern, sshPathProblem } from '../../../../src/policy/index.js';
 import { keyTextProblem } from '../../../../src/upstream/direct/git/check-ssh-files.js';
 import { GitCommandError } from '../../../../src/upstream/direct/git/git-process.js';
 import { shellQuote, sshHostOf } from '../../../../src/upstream/direct/git/ssh-identities.js';
