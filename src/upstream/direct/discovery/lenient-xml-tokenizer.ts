@@ -17,7 +17,25 @@
  * Works on bytes (like Go) so positions of errors and UTF-8 checks agree. Element and
  * attribute names are reported by their local part (`og:meta` → `meta`), as Go's
  * `Name.Local`.
+ *
+ * Why this file is past 400 lines: it is one state machine — a port of encoding/xml's
+ * RawToken, whose construct readers (tags, `<?…?>`, `<!…>`, text and references) consume one
+ * byte stream and share its cursor, line count and error; kept together they can be read
+ * against xml.go. What stands apart is split off: the character classes (xml-characters.ts)
+ * and the `<?xml?>` declaration policy (xml-declaration.ts).
  */
+
+import {
+  codePointToString,
+  decodeUtf8,
+  isDigitIn,
+  isInCharacterRange,
+  isName,
+  isNameByte,
+  isUnquotedValueByte,
+  latin1,
+} from './xml-characters.js';
+import { xmlDeclarationProblem } from './xml-declaration.js';
 
 export type XmlToken =
   | { type: 'start'; name: string; attrs: XmlAttr[] }
@@ -42,14 +60,8 @@ export class XmlSyntaxError extends Error {
 }
 
 const EOF = -1;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
-
-// XML 1.0 name characters (Go's `first` and `second` tables), approximated with Unicode
-// properties: letters (and `_`, `:`) start a name; digits, marks, `.`, `-` and `·` may follow.
-const NAME_FIRST = /^[\p{L}\p{Nl}_:]$/u;
-const NAME_NEXT = /^[\p{L}\p{Nl}_:\p{Nd}\p{Mn}\p{Mc}\p{Lm}.\-\u00b7]$/u;
 
 export class LenientXmlTokenizer {
   private pos = 0;
@@ -141,20 +153,8 @@ export class LenientXmlTokenizer {
       b0 = b;
     }
     if (target === 'xml') {
-      const content = latin1(this.input.subarray(start, this.pos - 2));
-      const ver = procInstParam('version', content);
-      if (ver !== '' && ver !== '1.0') {
-        throw new XmlSyntaxError(
-          `xml: unsupported version ${JSON.stringify(ver)}; only version 1.0 is supported`,
-        );
-      }
-      const enc = procInstParam('encoding', content);
-      if (enc !== '' && enc.toLowerCase() !== 'utf-8' && enc.toLowerCase() !== 'ascii') {
-        // cmd/go's charsetReader accepts only UTF-8 and ASCII (ASCII read as UTF-8).
-        throw new XmlSyntaxError(
-          `xml: opening charset ${JSON.stringify(enc)}: can't decode XML document using charset ${JSON.stringify(enc)}`,
-        );
-      }
+      const problem = xmlDeclarationProblem(latin1(this.input.subarray(start, this.pos - 2)));
+      if (problem !== undefined) throw new XmlSyntaxError(problem);
     }
     return { type: 'procinst', target };
   }
@@ -302,7 +302,7 @@ export class LenientXmlTokenizer {
           else {
             const nameBytes = out.slice(start);
             out.push(b);
-            const name = decodeName(nameBytes);
+            const name = decodeUtf8(nameBytes);
             if (name !== null && isName(name)) decoded = ENTITIES[name];
           }
         }
@@ -323,12 +323,8 @@ export class LenientXmlTokenizer {
       b1 = b;
     }
     if (trunc > 0) out.length -= trunc;
-    let s: string;
-    try {
-      s = utf8.decode(Uint8Array.from(out));
-    } catch {
-      throw this.syntaxError('invalid UTF-8');
-    }
+    const s = decodeUtf8(out);
+    if (s === null) throw this.syntaxError('invalid UTF-8');
     for (const ch of s) {
       const cp = ch.codePointAt(0) ?? 0;
       if (!isInCharacterRange(cp)) {
@@ -352,7 +348,7 @@ export class LenientXmlTokenizer {
   private name(): string | null {
     const bytes: number[] = [];
     if (!this.readNameInto(bytes)) return null;
-    const s = decodeName(bytes);
+    const s = decodeUtf8(bytes);
     if (s === null || !isName(s)) {
       throw this.syntaxError(`invalid XML name: ${s ?? Buffer.from(bytes).toString('utf8')}`);
     }
@@ -411,81 +407,4 @@ export class LenientXmlTokenizer {
   private syntaxError(msg: string): XmlSyntaxError {
     return new XmlSyntaxError(`XML syntax error on line ${this.line}: ${msg}`);
   }
-}
-
-/** The quoted value of `param=` in a processing instruction (Go's procInst: first occurrence). */
-function procInstParam(param: string, s: string): string {
-  const i = s.indexOf(`${param}=`);
-  if (i < 0) return '';
-  const v = s.slice(i + param.length + 1);
-  const q = v[0];
-  if (q !== "'" && q !== '"') return '';
-  const end = v.indexOf(q, 1);
-  return end < 0 ? '' : v.slice(1, end);
-}
-
-function isNameByte(c: number): boolean {
-  return (
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x5f ||
-    c === 0x3a ||
-    c === 0x2e ||
-    c === 0x2d
-  );
-}
-
-function isUnquotedValueByte(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x5f ||
-    c === 0x3a ||
-    c === 0x2d
-  );
-}
-
-function isDigitIn(b: number, base: number): boolean {
-  if (b >= 0x30 && b <= 0x39) return true;
-  return base === 16 && ((b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46));
-}
-
-function isName(s: string): boolean {
-  let first = true;
-  for (const ch of s) {
-    if (!(first ? NAME_FIRST : NAME_NEXT).test(ch)) return false;
-    first = false;
-  }
-  return !first;
-}
-
-function decodeName(bytes: number[]): string | null {
-  try {
-    return utf8.decode(Uint8Array.from(bytes));
-  } catch {
-    return null;
-  }
-}
-
-function isInCharacterRange(r: number): boolean {
-  return (
-    r === 0x09 ||
-    r === 0x0a ||
-    r === 0x0d ||
-    (r >= 0x20 && r <= 0xd7ff) ||
-    (r >= 0xe000 && r <= 0xfffd) ||
-    (r >= 0x10000 && r <= 0x10ffff)
-  );
-}
-
-/** Go's string(rune(n)): surrogates become U+FFFD. */
-function codePointToString(n: number): string {
-  if (n >= 0xd800 && n <= 0xdfff) return '\ufffd';
-  return String.fromCodePoint(n);
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
