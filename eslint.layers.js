@@ -166,6 +166,32 @@ const IO_GLOBALS = [
 ];
 
 // No `/` or `-` in the class: the rule compiles with the u flag, where `\/` is allowed but `\-` is not.
+/** Refused in all of src/: imports the patterns cannot see. */
+const SRC_SYNTAX = [
+  {
+    selector: 'ImportExpression',
+    message:
+      'use a static import in src/: the layer rules of eslint.layers.js check static imports only.',
+  },
+  {
+    selector: 'TSImportType',
+    message:
+      "import the type with `import type` in src/: the layer rules of eslint.layers.js do not see import('…') types.",
+  },
+];
+
+/**
+ * Reading the clock, refused in the pure core (not the leaves: BoundedCache defaults its
+ * injectable clock to Date.now): answers that depend on the time of day cannot be tested with
+ * tables. Take the time as an argument or a `now` callback. Dates from data are fine.
+ */
+const CLOCK_SYNTAX = [
+  "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+  "NewExpression[callee.name='Date'][arguments.length=0]",
+  "CallExpression[callee.name='Date']",
+  "CallExpression[callee.object.name='performance'][callee.property.name='now']",
+];
+
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The layer of a folder path relative to src/ (e.g. 'sumdb/note/x' → 'sumdb/note'). */
@@ -257,6 +283,16 @@ function restrictionsFor(from) {
       })),
     ];
   }
+  if (LAYERS[from].pure && !LEAVES.includes(from)) {
+    rules['no-restricted-syntax'] = [
+      'error',
+      ...SRC_SYNTAX,
+      ...CLOCK_SYNTAX.map((selector) => ({
+        selector,
+        message: `${from} is pure (DESIGN.md §2): it does not read the clock; take the time as an argument or a \`now\` callback.`,
+      })),
+    ];
+  }
   rules['no-restricted-imports'] = ['error', { patterns }];
   return rules;
 }
@@ -297,8 +333,12 @@ const exceptionBlocks = TEMPORARY_EXCEPTIONS.map(({ files, layer }, i) => ({
   name: `modgate/layers/temporary-exception-${i + 1}`,
   files,
   // The rules of their real layer; for an adapter layer that also lifts the pure folder's
-  // restricted globals, which a block with no-restricted-globals unset would leave in force.
-  rules: { 'no-restricted-globals': 'off', ...restrictionsFor(layer) },
+  // restricted globals and clock syntax, which a block leaving them unset would keep in force.
+  rules: {
+    'no-restricted-globals': 'off',
+    'no-restricted-syntax': ['error', ...SRC_SYNTAX],
+    ...restrictionsFor(layer),
+  },
 }));
 
 /** The flat-config blocks: spread them into eslint.config.js after the other rules. */
@@ -319,19 +359,7 @@ export const layerConfigs = [
           ],
         },
       ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'ImportExpression',
-          message:
-            'use a static import in src/: the layer rules of eslint.layers.js check static imports only.',
-        },
-        {
-          selector: 'TSImportType',
-          message:
-            "import the type with `import type` in src/: the layer rules of eslint.layers.js do not see import('…') types.",
-        },
-      ],
+      'no-restricted-syntax': ['error', ...SRC_SYNTAX],
     },
   },
   ...layerBlocks,

@@ -161,6 +161,11 @@ const wrong: [string, string, string][] = [
   ['src/module/x.ts', 'setTimeout(() => {}, 1);', 'module is pure'],
   ['src/module/x.ts', "void fetch('https://proxy.golang.org');", 'module is pure'],
   ['src/module/x.ts', 'export const home = process.env.HOME;', 'module is pure'],
+  ['src/modfile/x.ts', 'export const t = Date.now();', 'modfile is pure'],
+  ['src/protocol/x.ts', 'export const t = new Date();', 'protocol is pure'],
+  ['src/sumdb/tlog/x.ts', 'export const t = performance.now();', 'sumdb/tlog is pure'],
+  // Every layer's own block keeps the src/-wide syntax rules.
+  ['src/semver/x.ts', "export type S = import('../errors/index.js').ModgateError;", 'import type'],
   [
     'src/semver/x.ts',
     "import type { Upstream } from '../upstream/upstream.js';",
@@ -286,7 +291,7 @@ const right: [string, string][] = [
   ],
   [
     'src/module/x.ts',
-    "import { X } from '../semver/index.js';\nimport { Y } from './escape.js';\nexport const now = (clock: () => number) => clock();",
+    "import { X } from '../semver/index.js';\nimport { Y } from './escape.js';\nexport const now = (clock: () => number) => clock();\nexport const t = new Date('2019-03-04T12:00:00Z');",
   ],
   [
     'src/zip/x.ts',
