@@ -18,23 +18,13 @@ export class RwLock {
   }
 
   /** Runs `fn` holding the lock shared. */
-  async withRead<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.read(signal);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
+  withRead<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return holding(this.read(signal), fn);
   }
 
   /** Runs `fn` holding the lock exclusively. */
-  async withWrite<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.write(signal);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
+  withWrite<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return holding(this.write(signal), fn);
   }
 
   /** Whether a writer holds the lock (for tests). */
@@ -87,5 +77,15 @@ export class RwLock {
       this.queue.shift();
       head.grant();
     }
+  }
+}
+
+/** Runs `fn` once the lock is granted, and releases it however `fn` ends. */
+async function holding<T>(granted: Promise<() => void>, fn: () => Promise<T>): Promise<T> {
+  const release = await granted;
+  try {
+    return await fn();
+  } finally {
+    release();
   }
 }
