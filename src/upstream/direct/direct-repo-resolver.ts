@@ -3,7 +3,7 @@ import { redactUrl } from '../../protocol/redact-url.js';
 import type { FetchContext, Upstream } from '../upstream.js';
 import type { CodeHost } from './code-host.js';
 import type { RepoResolver, ResolvedRepo } from './direct-upstream.js';
-import type { RepoRoot } from './discovery/repo-resolver.js';
+import type { RepoRoot } from './discovery/repo-root.js';
 
 export interface DirectRepoResolverOptions {
   /** Module path → repository root, VCS and URL (discovery/RepoResolver). */

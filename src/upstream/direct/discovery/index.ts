@@ -17,12 +17,8 @@
  * Only git repositories (and `mod` go-import entries, i.e. another GOPROXY) are fetched;
  * hg, svn, bzr and fossil are refused with a clear message.
  */
-export {
-  RepoResolver,
-  type RepoResolverOptions,
-  type RepoRoot,
-  type ResolveContext,
-} from './repo-resolver.js';
+export { RepoResolver, type RepoResolverOptions, type ResolveContext } from './repo-resolver.js';
+export type { RepoRoot } from './repo-root.js';
 export { staticRepoRoot, KNOWN_VCS, type StaticRepoRoot } from './static-repo-root.js';
 export {
   fetchGoGetPage,

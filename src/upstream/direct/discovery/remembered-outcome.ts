@@ -1,7 +1,7 @@
 import { objectBytes, ownedString, stringBytes } from '../../../cache/index.js';
 import { ModgateError, type ErrorKind } from '../../../errors/index.js';
 import type { GoGetPage } from './go-get-fetch.js';
-import type { RepoRoot } from './repo-resolver.js';
+import type { RepoRoot } from './repo-root.js';
 
 /**
  * What the repository resolver remembers of an answer, and what that costs: its caches are

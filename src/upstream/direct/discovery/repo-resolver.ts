@@ -52,19 +52,9 @@ import {
   rootOutcomeBytes,
   type Outcome,
 } from './remembered-outcome.js';
+import type { RepoRoot } from './repo-root.js';
 import { staticRepoRoot } from './static-repo-root.js';
 import { validateRepoRoot } from './validate-repo-root.js';
-
-export interface RepoRoot {
-  /** The module path prefix at the repository root. */
-  root: string;
-  /** `mod`: `url` is a GOPROXY base URL to fetch the module from (a ProxyUpstream). */
-  vcs: 'git' | 'mod';
-  /** Repository URL (may carry credentials when a rewrite wrote them in; redact for logs). */
-  url: string;
-  /** Which step answered: for logs and diagnostics. */
-  source: 'rewrite' | 'static' | 'discovery';
-}
 
 export interface ResolveContext {
   signal?: AbortSignal;
