@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { ModgateError } from '../errors/index.js';
 import { ProxyServer } from '../http/proxy-server.js';
-import { matchPrefixPatterns } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { ModuleService } from '../service/module-service.js';
+import { compilePolicy, type Policy } from '../policy/index.js';
 import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
 import { InstanceDir } from '../storage/disk/instance-dir.js';
 import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
@@ -28,7 +28,6 @@ import {
   checkSshFiles,
   gitSchemesForRewrites,
 } from '../upstream/direct/git/index.js';
-import { checkZipFile } from '../zip/index.js';
 import type { App } from './app.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
 import { createSumdbClient } from '../sumdb/client/index.js';
@@ -66,19 +65,24 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       : join(tmpdir(), `modgate-spool-${process.getuid?.() ?? 'user'}`),
   );
   const spoolDir = spool.path;
-  const direct = await buildDirect(config, client, spoolDir);
+  // The per-module policy, compiled once: every layer asks this one object (private, verify,
+  // insecure, GOVCS) instead of matching the pattern strings itself.
+  const policy = compilePolicy({
+    private: config.private,
+    noVerify: config.sumdb.noVerify,
+    insecure: config.direct.insecure,
+    vcsPolicy: config.direct.vcsPolicy,
+  });
+  const direct = await buildDirect(config, client, spoolDir, policy);
   const upstream = buildUpstream(config, client, direct.upstream);
 
-  const privatePatterns = config.private;
-  const isPrivate = (path: string): boolean =>
-    privatePatterns !== '' && matchPrefixPatterns(privatePatterns, path);
   // One client per database, shared by the /sumdb/ proxy and the checksum gate (one
   // remembered tree head, one cache). The gate verifies against the first database: the one
   // clients use as GOSUMDB. Proxying and verifying are independent settings.
   const databases = config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []);
   const sumdbClients = (
     config.sumdb.proxy ? databases : databases.slice(0, config.sumdb.verify ? 1 : 0)
-  ).map((db) => createSumdbClient(db, storage, client, { isPrivate }));
+  ).map((db) => createSumdbClient(db, storage, client, { policy }));
   const sumdbs = config.sumdb.proxy ? sumdbClients : [];
   const verifyAgainst = config.sumdb.verify ? sumdbClients[0] : undefined;
   const checksumGate =
@@ -86,7 +90,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       ? undefined
       : new SumdbChecksumGate({
           client: verifyAgainst,
-          noVerify: config.sumdb.noVerify,
+          policy,
           onUnreachable: config.sumdb.onUnreachable,
           logger,
         });
@@ -101,20 +105,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   ];
   const service = new ModuleService({
     storage,
-    upstream,
-    isPrivate,
-    privateUpstream: direct.upstream,
-    listTtlMs: config.cache.listTtlMs,
-    notFoundTtlMs: config.cache.notFoundTtlMs,
-    spoolDir,
-    hotCacheBytes: 64 * 1024 * 1024,
-    verifyZip: async (spool, modulePath, version) => {
-      const checked = await checkZipFile(spool, modulePath, version, {
-        maxZipBytes: config.limits.maxZipBytes,
-      });
-      return checked.hash;
-    },
-    checksumGates: gates,
+    upstreams: { chain: upstream, private: direct.upstream },
+    policy,
+    stash: { spoolDir, checksumGates: gates, maxZipBytes: config.limits.maxZipBytes },
+    cache: { listTtlMs: config.cache.listTtlMs, notFoundTtlMs: config.cache.notFoundTtlMs },
   });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   if (own !== undefined && config.storage.backend === 'memory') {
@@ -124,9 +118,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
   const server = new ProxyServer({
     service,
-    storage,
     logger,
-    listTtlMs: config.cache.listTtlMs,
     accessLog: config.log.accessLog,
     shutdownGraceMs: config.server.shutdownGraceMs,
     headerTimeoutMs: config.server.headerTimeoutMs,
@@ -137,7 +129,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined
-        : { databases: sumdbs, hosted, isPrivate },
+        : { databases: sumdbs, hosted, policy },
   });
 
   return {
@@ -148,7 +140,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           url,
           storage: storage.description,
           upstream: upstream.description,
-          private: privatePatterns,
+          private: config.private,
           checksumVerification: checksumGate?.database ?? 'off',
           ...describeProxy(proxy),
         },
@@ -226,6 +218,7 @@ async function buildDirect(
   config: Config,
   client: HttpClient,
   spoolDir: string,
+  policy: Policy,
 ): Promise<{ upstream: Upstream; close: () => void }> {
   const tokens = config.direct.credentials.map((c) => ({ ...c }));
   const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
@@ -241,9 +234,7 @@ async function buildDirect(
   const resolver = new RepoResolver({
     http: client,
     rewrites: config.direct.rewrites.map((r) => ({ ...r })),
-    insecure: config.direct.insecure,
-    private: config.private,
-    vcsPolicy: config.direct.vcsPolicy,
+    policy,
     credentials,
   });
   const base =

@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { accessLogFor, type AccessLog } from '../log/index.js';
 import { errorKind } from '../errors/index.js';
+import type { Answer } from '../service/answer.js';
 import type { ModuleService } from '../service/module-service.js';
-import type { Storage } from '../storage/storage.js';
-import { FastAnswers, type FastAnswer } from './fast-answers.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
-import { handleProxyRequest } from './proxy-handler.js';
+import { answerRequest, writeAnswer } from './proxy-handler.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
 import { requestIdFor } from './request-id.js';
 import { sendError } from './send-error.js';
@@ -22,15 +21,11 @@ import { softDescriptorLimit } from './descriptor-limit.js';
 
 export interface ProxyServerOptions {
   service: ModuleService;
-  storage: Storage;
   logger: Logger;
-  listTtlMs: number;
   accessLog: boolean;
   shutdownGraceMs: number;
   /** Checksum databases served under /sumdb/<name>/ (absent: /sumdb/ is not served). */
   sumdb?: SumdbProxyDeps | undefined;
-  /** The clock of list freshness; must be the module service's (tests set both). */
-  now?: () => number;
   /**
    * Client connection limits (YAML `server.*`, whose schema holds the defaults): how long a
    * client may take to send a request's headers, and the whole request; how long an idle
@@ -46,7 +41,7 @@ export interface ProxyServerOptions {
   descriptorLimit?: number;
 }
 
-/** How long one storage probe answers /readyz for (a burst of checks makes one probe). */
+/** How long one readiness probe answers /readyz for (a burst of checks makes one probe). */
 const READY_CACHE_MS = 1000;
 
 /**
@@ -61,13 +56,15 @@ Health: /healthz (process), /readyz (storage)
 `;
 
 /**
- * The HTTP front: routes GOPROXY paths to the module service, serves /healthz and /readyz,
+ * The HTTP front: routes GOPROXY paths to the module service (`answer`), writes its Answer
+ * (headers, bytes), maps errors to statuses (statusForError), serves /healthz and /readyz,
  * writes one access-log line per request, and stops gracefully (no new connections, in-flight
- * requests — downloads included — get `shutdownGraceMs` to finish).
+ * requests — downloads included — get `shutdownGraceMs` to finish). It decides nothing about
+ * modules: caching, freshness and validators are the service's.
  *
- * Cached hits are the hot path: a GET whose answer the full path already gave as a `hit`
- * (and that is still fresh) is replayed from FastAnswers before any parsing; everything else
- * goes through parse (ParsedPathCache), the module service and the handler.
+ * Cached hits are the hot path: a GET or HEAD of a GOPROXY path is parsed (ParsedPathCache)
+ * and answered synchronously when the service has the answer in memory, its serialised
+ * headers memoised per answer (answer-headers.ts); everything else takes the async path.
  */
 export class ProxyServer {
   readonly server: Server;
@@ -75,9 +72,6 @@ export class ProxyServer {
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
   private readonly paths = new ParsedPathCache();
-  private readonly fastAnswers: FastAnswers;
-  private readonly now: () => number;
-  private fastCount = 0;
   private readonly guard: ConnectionGuard;
   /** The caps in force (the configured ones, lowered to fit the descriptor limit). */
   readonly caps: ConnectionCaps;
@@ -88,8 +82,6 @@ export class ProxyServer {
 
   constructor(private readonly options: ProxyServerOptions) {
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
-    this.now = options.now ?? Date.now;
-    this.fastAnswers = new FastAnswers({ listTtlMs: options.listTtlMs });
     const headerTimeoutMs = options.headerTimeoutMs;
     const serverOptions = {
       // Node checks the header and request deadlines only every connectionsCheckingInterval
@@ -102,36 +94,7 @@ export class ProxyServer {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
       keepAliveTimeout: options.idleTimeoutMs,
     };
-    this.server = createServer(serverOptions, (req, res) => {
-      this.active++;
-      const id = requestIdFor(req);
-      const started = performance.now();
-      const fast = req.method === 'GET' ? this.fastAnswerFor(req) : undefined;
-      // One listener per response: in-flight accounting and the access line. Answers written
-      // with raw headers (fast ones) are not readable back with getHeader.
-      res.on('close', () => {
-        this.accessLog?.write({
-          reqId: id,
-          method: req.method,
-          path: req.url,
-          status: this.loggedStatus(res),
-          bytes: fast === undefined ? res.getHeader('content-length') : fast.length,
-          cache: fast === undefined ? res.getHeader('x-modgate-cache') : 'hit',
-          ms: Math.round((performance.now() - started) * 100) / 100,
-          complete: res.writableFinished,
-        });
-        this.active--;
-        if (this.active === 0) this.idle?.();
-      });
-      if (fast === undefined) {
-        void this.handle(req, res, id);
-        return;
-      }
-      this.fastCount++;
-      fast.headers[1] = id;
-      res.writeHead(200, fast.headers);
-      res.end(fast.body);
-    });
+    this.server = createServer(serverOptions, (req, res) => this.onRequest(req, res));
     this.descriptorLimit = options.descriptorLimit ?? softDescriptorLimit();
     this.caps = connectionCaps(
       options.maxConnections,
@@ -158,25 +121,65 @@ export class ProxyServer {
     return res.headersSent ? res.statusCode : 503;
   }
 
-  /** How many requests were answered by replaying a prepared answer (FastAnswers). */
-  get fastAnswered(): number {
-    return this.fastCount;
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.active++;
+    const id = requestIdFor(req);
+    const started = performance.now();
+    let answered: Answer | undefined;
+    // One listener per response: in-flight accounting and the access line. Answers are
+    // written with raw headers (not readable back with getHeader): the line reads the Answer.
+    res.on('close', () => {
+      this.accessLog?.write({
+        reqId: id,
+        method: req.method,
+        path: req.url,
+        status: this.loggedStatus(res),
+        bytes: answered === undefined ? res.getHeader('content-length') : answered.size,
+        cache: answered === undefined ? res.getHeader('x-modgate-cache') : answered.cache,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        complete: res.writableFinished,
+      });
+      this.active--;
+      if (this.active === 0) this.idle?.();
+    });
+    const method = req.method;
+    if (method === 'GET' || method === 'HEAD') {
+      const target = req.url ?? '/';
+      const q = target.indexOf('?');
+      const path = q >= 0 ? target.slice(0, q) : target;
+      let pending: Answer | Promise<Answer> | undefined;
+      try {
+        const sumdb = this.options.sumdb !== undefined && path.startsWith('/sumdb/');
+        const preq = sumdb ? null : this.paths.parse(path);
+        if (preq !== null) pending = answerRequest(this.options.service, req, preq);
+      } catch (err) {
+        this.fail(err, id, req, res);
+        return;
+      }
+      if (pending !== undefined) {
+        const head = method === 'HEAD';
+        if (!(pending instanceof Promise)) {
+          answered = pending;
+          const sending = writeAnswer(res, pending, id, head);
+          if (sending !== undefined) sending.catch((err: unknown) => this.fail(err, id, req, res));
+          return;
+        }
+        pending
+          .then((answer) => {
+            answered = answer;
+            return writeAnswer(res, answer, id, head);
+          })
+          .catch((err: unknown) => this.fail(err, id, req, res));
+        return;
+      }
+    }
+    void this.handle(req, res, id);
   }
 
-  /** A prepared answer for this GET, unless it asks for something only the full path does. */
-  private fastAnswerFor(req: IncomingMessage): FastAnswer | undefined {
-    const answer = this.fastAnswers.lookup(req.url ?? '', this.now);
-    if (answer === undefined || !answer.validators) return answer;
-    const h = req.headers;
-    if (
-      h.range !== undefined ||
-      h['if-range'] !== undefined ||
-      h['if-none-match'] !== undefined ||
-      h['if-modified-since'] !== undefined
-    ) {
-      return undefined;
-    }
-    return answer;
+  private fail(err: unknown, id: string, req: IncomingMessage, res: ServerResponse): void {
+    this.logFailure(err, id, req);
+    if (!res.headersSent) res.setHeader('x-request-id', id);
+    sendError(res, err, id);
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -245,15 +248,7 @@ export class ProxyServer {
         res.end(req.method === 'HEAD' ? undefined : answer.body);
         return;
       }
-      const preq = this.paths.parse(path);
-      if (preq === null)
-        return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
-      await handleProxyRequest(req, res, preq, {
-        service: this.options.service,
-        listTtlMs: this.options.listTtlMs,
-        now: this.now,
-        fastAnswers: this.fastAnswers,
-      });
+      return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
     } catch (err) {
       this.logFailure(err, id, req);
       sendError(res, err, id);
@@ -263,13 +258,13 @@ export class ProxyServer {
   private async readyz(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await this.checkReady();
-      this.text(res, req, 200, `ready: ${this.options.storage.description}\n`);
+      this.text(res, req, 200, `ready: ${this.options.service.storageDescription}\n`);
     } catch {
       this.text(
         res,
         req,
         503,
-        `not ready: storage ${this.options.storage.description} is not usable\n`,
+        `not ready: storage ${this.options.service.storageDescription} is not usable\n`,
       );
     }
   }
@@ -291,7 +286,7 @@ export class ProxyServer {
       outcome: Promise.resolve(),
       settledAt: undefined,
     };
-    entry.outcome = this.options.storage
+    entry.outcome = this.options.service
       .checkReady(AbortSignal.timeout(5000))
       .catch((err: unknown) => {
         this.options.logger.warn({ err }, 'readiness check failed');

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { ModuleService } from '../../src/service/module-service.js';
 import { MemoryStorage, type Storage } from '../../src/storage/index.js';
 import { OffUpstream } from '../../src/upstream/chain-upstream.js';
+import { publicPolicy } from '../support/public-policy.js';
 
 export interface BareServer {
   server: ProxyServer;
@@ -26,19 +27,16 @@ export interface BareServer {
  * itself (connections, timeouts, access lines, /readyz).
  */
 export async function startBareServer(
-  opts: Partial<Omit<ProxyServerOptions, 'service' | 'logger'>> = {},
+  opts: Partial<Omit<ProxyServerOptions, 'service' | 'logger'>> & { storage?: Storage } = {},
 ): Promise<BareServer> {
-  const storage: Storage = opts.storage ?? new MemoryStorage();
+  const { storage = new MemoryStorage(), ...serverOpts } = opts;
   const spoolDir = await mkdtemp(join(tmpdir(), 'modgate-spool-'));
   const service = new ModuleService({
     storage,
-    upstream: new OffUpstream(),
-    isPrivate: () => false,
-    listTtlMs: 60_000,
-    notFoundTtlMs: 0,
-    spoolDir,
-    verifyZip: () => Promise.resolve('h1:not-checked-here'),
-    hotCacheBytes: 1 << 20,
+    upstreams: { chain: new OffUpstream() },
+    policy: publicPolicy,
+    stash: { spoolDir },
+    cache: { listTtlMs: 60_000, notFoundTtlMs: 0 },
   });
   let text = '';
   const stream = new Writable({
@@ -49,11 +47,9 @@ export async function startBareServer(
   });
   const server = new ProxyServer({
     ...loadConfig().server,
-    listTtlMs: 60_000,
     accessLog: true,
     shutdownGraceMs: 1000,
-    ...opts,
-    storage,
+    ...serverOpts,
     service,
     logger: pino({ level: 'info' }, stream),
   });

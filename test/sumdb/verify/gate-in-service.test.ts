@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Logger } from 'pino';
 import { ModgateError } from '../../../src/errors/index.js';
+import { compilePolicy } from '../../../src/policy/index.js';
 import { ModuleService } from '../../../src/service/module-service.js';
 import { HOLDBACK_BYTES } from '../../../src/service/zip-download.js';
 import { MemoryStorage } from '../../../src/storage/index.js';
 import { SumdbChecksumGate } from '../../../src/sumdb/verify/index.js';
 import { ProxyUpstream } from '../../../src/upstream/proxy-upstream.js';
 import { HttpClient } from '../../../src/upstream/http-client.js';
-import { checkZipFile, hashGoMod, hashZipFile } from '../../../src/zip/index.js';
+import { hashGoMod, hashZipFile } from '../../../src/zip/index.js';
 import { FixtureProxy, makeZip, type FixtureModule } from '../../support/fixture-proxy.js';
+import { publicPolicy } from '../../support/public-policy.js';
 import { TestSumdb, type TestSumdbRecord } from '../../support/test-sumdb.js';
 import { clientFor, type ClientEnv } from '../client/sumdb-test-env.js';
 
@@ -84,26 +86,24 @@ describe('ModuleService with a SumdbChecksumGate', () => {
     storage = new MemoryStorage();
     gate = new SumdbChecksumGate({
       client: env.client,
-      noVerify: '',
+      policy: compilePolicy({ private: '', noVerify: '', insecure: '', vcsPolicy: '' }),
       onUnreachable: 'refuse',
       logger: quiet,
     });
     service = new ModuleService({
       storage,
-      upstream: new ProxyUpstream(fixture.url, http, {
-        metadataTimeoutMs: 5000,
-        zipTimeoutMs: 5000,
-        maxZipBytes: 8 << 20,
-        maxModBytes: 1 << 20,
-        maxMetadataBytes: 1 << 20,
-      }),
-      isPrivate: () => false,
-      listTtlMs: 0,
-      notFoundTtlMs: 0,
-      spoolDir,
-      hotCacheBytes: 1 << 20,
-      verifyZip: async (spool, path, version) => (await checkZipFile(spool, path, version)).hash,
-      checksumGates: [gate],
+      upstreams: {
+        chain: new ProxyUpstream(fixture.url, http, {
+          metadataTimeoutMs: 5000,
+          zipTimeoutMs: 5000,
+          maxZipBytes: 8 << 20,
+          maxModBytes: 1 << 20,
+          maxMetadataBytes: 1 << 20,
+        }),
+      },
+      policy: publicPolicy,
+      stash: { spoolDir, checksumGates: [gate] },
+      cache: { listTtlMs: 0, notFoundTtlMs: 0, maxBytes: 1 << 20 },
     });
   });
   after(async () => {
@@ -116,14 +116,12 @@ describe('ModuleService with a SumdbChecksumGate', () => {
   });
 
   async function downloadZip(path: string): Promise<void> {
-    const { download, reader } = await service.openZipDownload(request('zip', path));
-    reader.resume();
-    reader.on('error', () => undefined);
-    await download.finished;
+    const answer = await service.answer(request('zip', path));
+    for await (const _ of answer.stream ?? []) void _;
   }
 
   test('verified files are stored', async () => {
-    await service.mod(request('mod', 'example.com/good'));
+    await service.answer(request('mod', 'example.com/good'));
     await downloadZip('example.com/good');
     assert.ok(await storage.getBytes('example.com/good/@v/v1.0.0.mod'));
     assert.ok(await storage.stat('example.com/good/@v/v1.0.0.zip'));
@@ -131,7 +129,7 @@ describe('ModuleService with a SumdbChecksumGate', () => {
   });
 
   test('a tampered zip is refused and not stored; its go.mod still is', async () => {
-    await service.mod(request('mod', 'example.com/badzip'));
+    await service.answer(request('mod', 'example.com/badzip'));
     await assert.rejects(downloadZip('example.com/badzip'), (err: unknown) => {
       assert.ok(err instanceof ModgateError);
       assert.equal(err.kind, 'checksum');
@@ -145,13 +143,12 @@ describe('ModuleService with a SumdbChecksumGate', () => {
   });
 
   test('a tampered zip larger than the holdback: the reader gets most bytes, then an error', async () => {
-    const { download, reader } = await service.openZipDownload(request('zip', 'example.com/big'));
+    const answer = await service.answer(request('zip', 'example.com/big'));
     let received = 0;
     const reading = (async () => {
-      for await (const chunk of reader) received += (chunk as Buffer).length;
+      for await (const chunk of answer.stream ?? []) received += (chunk as Buffer).length;
     })();
     await assert.rejects(reading, /checksum mismatch for example\.com\/big@v1\.0\.0 zip: /);
-    await assert.rejects(download.finished, /checksum mismatch/);
     assert.ok(received > 0, 'the start of the zip was streamed before it was verified');
     assert.ok(received <= 1536 * 1024 - HOLDBACK_BYTES + 1024, `received ${received} bytes`);
     assert.equal(await storage.stat('example.com/big/@v/v1.0.0.zip'), null);
@@ -159,7 +156,7 @@ describe('ModuleService with a SumdbChecksumGate', () => {
 
   test('a tampered go.mod is refused and not stored', async () => {
     await assert.rejects(
-      service.mod(request('mod', 'example.com/badmod')),
+      async () => service.answer(request('mod', 'example.com/badmod')),
       /checksum mismatch for example\.com\/badmod@v1\.0\.0 go\.mod: /,
     );
     assert.equal(await storage.getBytes('example.com/badmod/@v/v1.0.0.mod'), null);

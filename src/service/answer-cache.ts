@@ -1,0 +1,178 @@
+import {
+  BoundedCache,
+  DATE_BYTES,
+  bufferBytes,
+  objectBytes,
+  ownedBuffer,
+  stringBytes,
+} from '../cache/index.js';
+import type { ProxyRequest } from '../protocol/proxy-request.js';
+import { IMMUTABLE_MAX_AGE, type Answer } from './answer.js';
+
+/**
+ * Default bound: 32 MiB. The hot set it is meant for — the `.info`, `.mod`, lists and small
+ * zips a team's builds ask for over and over — is tens of MB at most (the bench's whole corpus
+ * of 1,889 URLs, zips up to 256 KiB, is 26 MB of bodies plus ~1 MB of bookkeeping), and what
+ * falls out is one storage read away. Before issue 9 two caches (64 MiB + 32 MiB) held mostly
+ * the same buffers; one bound of 32 MiB keeps the process's peak RSS well inside the 150 MB
+ * target while a cold zip download or two are spooling.
+ */
+export const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Zips up to this size are kept in the cache once stored (most module zips are small). */
+export const SMALL_ZIP_BYTES = 256 * 1024;
+
+/**
+ * What the HTTP layer may keep alive per cached answer (its serialised header array, memoised
+ * by answer object): counted here so that the bound covers it.
+ */
+const HEADER_MEMO_BYTES = 1024;
+
+/** A cached answer, with when a list / @latest was fetched (absent for immutable files). */
+interface Entry {
+  answer: Answer;
+  readonly fetchedAt: number | undefined;
+}
+
+export interface AnswerCacheOptions {
+  maxBytes?: number | undefined;
+  /** How long list / @latest answers are fresh. */
+  listTtlMs: number;
+  now: () => number;
+}
+
+/**
+ * The one in-memory cache in front of storage, keyed by storage key, bounded by bytes (a
+ * BoundedCache; the least recently used answers make room). It holds hot immutable answers
+ * (canonical `.info`, `.mod`, small zips with their validators) forever, and list / @latest
+ * answers with the time they were fetched: it owns their freshness rule (fresh while
+ * `now - fetchedAt < listTtlMs`, Cache-Control max-age the whole seconds left). An expired list
+ * stays until evicted: it is the copy served stale when a refresh fails.
+ *
+ * Cached answers are frozen and shared; a list's answer object is replaced when its max-age
+ * changes (once a second at most), so whatever is derived from an answer object stays true.
+ */
+export class AnswerCache {
+  private readonly entries: BoundedCache<Entry>;
+  private readonly listTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(options: AnswerCacheOptions) {
+    this.listTtlMs = options.listTtlMs;
+    this.now = options.now;
+    const maxBytes = options.maxBytes ?? ANSWER_CACHE_MAX_BYTES;
+    this.entries = new BoundedCache({
+      maxBytes,
+      // No single answer takes more than a sixteenth of the cache (a big zip would flush it).
+      maxEntryBytes: Math.max(1, Math.floor(maxBytes / 16)),
+      sizeOf: entryBytes,
+    });
+  }
+
+  /**
+   * The answer for `key` if it is cached and fresh: immutable ones always, lists within their
+   * TTL (with the max-age left). Reads the clock for lists only.
+   */
+  fresh(key: string): Answer | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.fetchedAt === undefined) return entry.answer;
+    const maxAge = this.maxAgeOf(entry.fetchedAt);
+    if (maxAge === undefined) return undefined;
+    if (entry.answer.maxAge !== maxAge) entry.answer = Object.freeze({ ...entry.answer, maxAge });
+    return entry.answer;
+  }
+
+  /** The cached list / @latest, fresh or not, with when it was fetched (the stale copy). */
+  listCopy(key: string): { body: Buffer; fetchedAt: number } | undefined {
+    const entry = this.entries.get(key);
+    const body = entry?.answer.body;
+    return entry?.fetchedAt === undefined || body === undefined
+      ? undefined
+      : { body, fetchedAt: entry.fetchedAt };
+  }
+
+  /** The bytes of a cached immutable file (`.info` for pinning), without touching its rank. */
+  bytesOf(key: string): Buffer | undefined {
+    return this.entries.get(key)?.answer.body;
+  }
+
+  /**
+   * The whole seconds `fetchedAt` has left to be fresh, or undefined once it is not (age at or
+   * past the TTL).
+   */
+  maxAgeOf(fetchedAt: number): number | undefined {
+    const age = this.now() - fetchedAt;
+    if (age >= this.listTtlMs) return undefined;
+    return Math.max(0, Math.floor((this.listTtlMs - age) / 1000));
+  }
+
+  /** Keeps a list / @latest fetched at `fetchedAt`; returns its (hit) answer if still fresh. */
+  putList(
+    key: string,
+    kind: 'list' | 'latest',
+    body: Buffer,
+    fetchedAt: number,
+  ): Answer | undefined {
+    const maxAge = this.maxAgeOf(fetchedAt);
+    const owned = ownedBuffer(body);
+    const answer: Answer = Object.freeze({
+      status: 200,
+      kind,
+      body: owned,
+      size: owned.length,
+      cache: 'hit',
+      maxAge: maxAge ?? 0,
+      immutable: false,
+    });
+    this.entries.set(key, { answer, fetchedAt });
+    return maxAge === undefined ? undefined : answer;
+  }
+
+  /** Keeps a canonical `.info` / `.mod` (bytes) or a small zip (bytes and validators). */
+  putImmutable(
+    key: string,
+    kind: Exclude<ProxyRequest['kind'], 'list' | 'latest'>,
+    body: Buffer,
+    validators?: { etag: string; lastModified: Date },
+  ): Answer {
+    const owned = ownedBuffer(body);
+    const answer: Answer = Object.freeze({
+      status: 200,
+      kind,
+      body: owned,
+      size: owned.length,
+      etag: validators?.etag,
+      lastModified: validators?.lastModified,
+      cache: 'hit',
+      maxAge: IMMUTABLE_MAX_AGE,
+      immutable: true,
+    });
+    this.entries.set(key, { answer, fetchedAt: undefined });
+    return answer;
+  }
+
+  /** How many answers are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The bytes the held answers account for; at most `maxBytes`. */
+  get bytes(): number {
+    return this.entries.bytes;
+  }
+
+  get maxBytes(): number {
+    return this.entries.maxBytes;
+  }
+}
+
+/** What an entry keeps alive: the entry, the answer, its body and validators, the header memo. */
+function entryBytes(entry: Entry): number {
+  const a = entry.answer;
+  let bytes = objectBytes(2) + objectBytes(12) + HEADER_MEMO_BYTES;
+  if (a.body !== undefined) bytes += bufferBytes(a.body);
+  if (a.etag !== undefined) bytes += stringBytes(a.etag);
+  if (a.lastModified !== undefined) bytes += DATE_BYTES;
+  return bytes;
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AnswerCache } from '../../src/service/answer-cache.js';
+
+const body = (n: number): Buffer => Buffer.alloc(n, 0x61);
+
+test('answer cache: at most maxBytes, keys and bookkeeping included; least recently used go', () => {
+  const probe = new AnswerCache({ listTtlMs: 1000, now: () => 0 });
+  probe.putImmutable('k00', 'mod', body(10));
+  const one = probe.bytes;
+  assert.ok(one > 10 + 2 * 'k00'.length, 'more than the body: key, answer, header memo');
+  const cache = new AnswerCache({ listTtlMs: 1000, now: () => 0, maxBytes: 20 * one });
+  for (let i = 10; i < 32; i++) cache.putImmutable(`k${i}`, 'mod', body(10));
+  assert.equal(cache.size, 20);
+  assert.equal(cache.fresh('k10'), undefined);
+  assert.equal(cache.fresh('k11'), undefined);
+  assert.ok(cache.fresh('k12') && cache.fresh('k31'));
+  assert.equal(cache.bytes, 20 * one);
+  // One answer over a sixteenth of the bound is not kept.
+  cache.putImmutable('huge', 'zip', body(one));
+  assert.equal(cache.fresh('huge'), undefined);
+});
+
+test('answer cache: the bound holds under 200,000 distinct long keys and empty bodies', () => {
+  const maxBytes = 1024 * 1024;
+  const cache = new AnswerCache({ listTtlMs: 60_000, now: () => 0, maxBytes });
+  const key = (i: number): string => `example.com/${'k'.repeat(300)}/m${i}/@v/list`;
+  for (let i = 0; i < 200_000; i++) {
+    cache.putList(key(i), 'list', Buffer.alloc(0), 0);
+    if (cache.bytes > maxBytes) assert.fail(`accounted ${cache.bytes} bytes after ${i + 1}`);
+  }
+  assert.ok(cache.size <= maxBytes / (2 * key(0).length), `${cache.size} entries`);
+  assert.ok(cache.fresh(key(199_999)));
+  assert.equal(cache.fresh(key(0)), undefined);
+  // A small buffer cut from a shared pool slab is kept as a copy of its own bytes.
+  const pooled = Buffer.from('v1.0.0\n');
+  const kept = cache.putImmutable('pooled', 'mod', pooled).body;
+  assert.deepEqual(kept, pooled);
+  assert.equal(kept?.buffer.byteLength, pooled.byteLength);
+});
+
+test('answer cache: lists are fresh for the TTL; the max-age counts down; the copy outlives it', () => {
+  let clock = 1_000_000;
+  const cache = new AnswerCache({ listTtlMs: 10_000, now: () => clock });
+  const first = cache.putList('l', 'list', body(5), clock);
+  assert.equal(first?.maxAge, 10);
+  assert.equal(first?.cache, 'hit');
+  assert.equal(cache.fresh('l'), first, 'the same object while the max-age is the same');
+  clock += 1;
+  const later = cache.fresh('l');
+  assert.equal(later?.maxAge, 9, 'whole seconds left');
+  assert.notEqual(later, first, 'a new object once the max-age changed');
+  assert.ok(Object.isFrozen(later));
+  clock += 999;
+  assert.equal(cache.fresh('l'), later);
+  clock += 1;
+  assert.equal(cache.fresh('l')?.maxAge, 8);
+  clock += 8999 - 1;
+  assert.equal(cache.fresh('l')?.maxAge, 0);
+  clock += 1;
+  assert.equal(cache.fresh('l'), undefined, 'not fresh at exactly the TTL');
+  assert.deepEqual(cache.listCopy('l'), { body: body(5), fetchedAt: 1_000_000 });
+  // A copy fetched too long ago is kept (as the stale copy) but not fresh.
+  assert.equal(cache.putList('old', 'latest', body(3), clock - 10_000), undefined);
+  assert.equal(cache.fresh('old'), undefined);
+  assert.equal(cache.listCopy('old')?.fetchedAt, clock - 10_000);
+});

@@ -1,0 +1,7 @@
+import type { Policy } from '../../src/policy/module-policy.js';
+
+/** A policy for tests of the service: every module path public, verified, secure. */
+export const publicPolicy: Policy = {
+  forModule: (modulePath) => ({ modulePath, private: false, verify: true, insecure: false }),
+  checkVcs: () => undefined,
+};
