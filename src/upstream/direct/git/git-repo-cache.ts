@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { BoundedCache } from '../../../cache/index.js';
 import { isNotFound } from '../../../errors/index.js';
 import type { CodeHostContext } from '../code-host.js';
 import { BareRepo } from './bare-repo.js';
@@ -23,7 +24,11 @@ export interface GitRepoCacheOptions extends Omit<GitRunnerOptions, 'allowedProt
   now?: () => number;
 }
 
-const MAX_NEGATIVE = 10_000;
+/**
+ * Bound on the remembered missing repositories: 2 MiB, ~8,000 URLs of 60 characters (each
+ * accounted as its URL and the cache's bookkeeping); the least recently used make room.
+ */
+const MISSING_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * The git side of direct fetching: one bare repository per remote under `dir`
@@ -34,7 +39,7 @@ const MAX_NEGATIVE = 10_000;
 export class GitRepoCache {
   private readonly runner: GitRunner;
   private readonly hosts = new Map<string, GitCodeHost>();
-  private readonly missing = new Map<string, number>();
+  private readonly missing: BoundedCache<true>;
   private readonly probing = new Map<string, Promise<GitRefs>>();
   private readonly schemes: readonly string[];
   private readonly now: () => number;
@@ -42,6 +47,11 @@ export class GitRepoCache {
   constructor(private readonly options: GitRepoCacheOptions) {
     this.schemes = options.allowedSchemes ?? DEFAULT_GIT_SCHEMES;
     this.now = options.now ?? Date.now;
+    this.missing = new BoundedCache({
+      maxBytes: MISSING_MAX_BYTES,
+      sizeOf: () => 0,
+      now: this.now,
+    });
     this.runner = new GitRunner({
       ...options,
       allowedProtocols: [
@@ -73,8 +83,7 @@ export class GitRepoCache {
    * throw (they are not a "no").
    */
   async probe(url: string, ctx: CodeHostContext = {}): Promise<boolean> {
-    const until = this.missing.get(url);
-    if (until !== undefined && until > this.now()) return false;
+    if (this.missing.get(url) === true) return false;
     try {
       const known = this.hosts.get(url);
       if (known !== undefined) {
@@ -93,13 +102,7 @@ export class GitRepoCache {
       return true;
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      this.missing.delete(url);
-      this.missing.set(url, this.now() + (this.options.probeNegativeTtlMs ?? 30_000));
-      while (this.missing.size > MAX_NEGATIVE) {
-        const oldest = this.missing.keys().next();
-        if (oldest.done === true) break;
-        this.missing.delete(oldest.value);
-      }
+      this.missing.set(url, true, this.options.probeNegativeTtlMs ?? 30_000);
       return false;
     }
   }

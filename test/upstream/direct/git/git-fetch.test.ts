@@ -198,6 +198,24 @@ test('probe: yes warms the refs cache; no is remembered', async () => {
   assert.equal(rec.count('init'), 0, 'probing never creates a repository');
 });
 
+test('probe: a remembered "no" lasts probeNegativeTtlMs', async () => {
+  let now = 1_000_000;
+  const rec = recorder();
+  const cache = fx.cache({
+    observer: (e) => rec.events.push(e),
+    now: () => now,
+    probeNegativeTtlMs: 1000,
+  });
+  const missing = await fx.url('not/there');
+  assert.equal(await cache.probe(missing), false);
+  now += 999;
+  assert.equal(await cache.probe(missing), false);
+  assert.equal(rec.count('ls-remote'), 1);
+  now += 1;
+  assert.equal(await cache.probe(missing), false);
+  assert.equal(rec.count('ls-remote'), 2, 'asked again once the answer was 1000 ms old');
+});
+
 test('commits reachable only from other refs (pull requests) are never fetched', async () => {
   const { dir } = await simpleRepo('prs');
   await fx.git(dir, ['checkout', '-q', '-b', 'pr']);
