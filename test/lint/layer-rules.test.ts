@@ -132,6 +132,11 @@ const wrong: [string, string, string][] = [
     "import { X } from '../verify/index.js';",
     'sumdb/proxy must not import sumdb/verify',
   ],
+  [
+    'src/sumdb/proxy/x.ts',
+    "import { HostedSumdb } from '../server/index.js';",
+    'sumdb/proxy must not import sumdb/server',
+  ],
   // The pure core.
   [
     'src/sumdb/note/x.ts',
