@@ -103,7 +103,6 @@ export const LAYERS = {
       'zip/files',
       'sumdb/client',
       'sumdb/server',
-      'sumdb/verify',
     ],
   },
   // Routes, headers, bytes: the module routes go to the service, the /sumdb/ routes to
@@ -124,6 +123,9 @@ export const PORTS = {
   'service/checksum-gate.js': ['sumdb/verify', 'sumdb/server'],
 };
 
+/** The layers that implement a port of the service: the service does not import them. */
+const PORTS_TO_SERVICE = PORTS['service/checksum-gate.js'];
+
 /** Why an arrow is wrong, for the message: the most specific reason first. */
 function reason(from, to) {
   if (LEAVES.includes(from)) return `${from} is a leaf every layer may use: it imports no layer`;
@@ -138,6 +140,8 @@ function reason(from, to) {
   if (from === 'http')
     return 'http routes requests and writes bytes: go through the service (or sumdb/proxy)';
   if (to === 'http') return 'nothing below http knows about HTTP routes';
+  if (PORTS_TO_SERVICE.includes(to) && from === 'service')
+    return `the ${to} gates implement the service's port (service/checksum-gate.js): app hands them to the service`;
   if (to === 'service')
     return 'the service calls the layers below it, not the other way (implement a port the service publishes, e.g. service/checksum-gate.js, and let app wire it)';
   return `${from} and ${to} do not depend on each other: let the layer above (service or app) connect them`;

@@ -137,6 +137,11 @@ const wrong: [string, string, string][] = [
     "import { HostedSumdb } from '../server/index.js';",
     'sumdb/proxy must not import sumdb/server',
   ],
+  [
+    'src/service/x.ts',
+    "import { SumdbChecksumGate } from '../sumdb/verify/index.js';",
+    "the sumdb/verify gates implement the service's port",
+  ],
   // The pure core.
   [
     'src/sumdb/note/x.ts',
