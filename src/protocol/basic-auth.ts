@@ -31,12 +31,8 @@ export interface UrlWithoutCredentials {
 export function urlCredentials(url: URL | string): UrlWithoutCredentials {
   const copy = new URL(url);
   if (copy.username === '' && copy.password === '') return { url: copy };
-  let username: string;
-  let password: string;
-  try {
-    username = decodeURIComponent(copy.username);
-    password = decodeURIComponent(copy.password);
-  } catch {
+  const userinfo = urlUserinfo(copy);
+  if (userinfo === undefined) {
     throw new ModgateError(
       'invalid',
       `${redactUrl(copy.href)}: the user name or password has an invalid percent-escape`,
@@ -44,5 +40,20 @@ export function urlCredentials(url: URL | string): UrlWithoutCredentials {
   }
   copy.username = '';
   copy.password = '';
-  return { url: copy, authorization: basicAuthorization(username, password) };
+  return { url: copy, authorization: basicAuthorization(userinfo.username, userinfo.password) };
+}
+
+/**
+ * The user name and password of `url`, percent-decoded (as url.URL.User holds them), or
+ * undefined when an escape in them is malformed.
+ */
+export function urlUserinfo(url: URL): { username: string; password: string } | undefined {
+  try {
+    return {
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    };
+  } catch {
+    return undefined;
+  }
 }

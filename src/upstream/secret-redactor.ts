@@ -1,3 +1,5 @@
+import { basicAuthorization, urlUserinfo } from '../protocol/basic-auth.js';
+
 /**
  * Keeps credentials that modgate sent out of the text it relays back.
  *
@@ -44,7 +46,9 @@ export class SecretRedactor {
   /** For a URL's userinfo (`https://user:pass@host`), as written in the URL. */
   static forUrl(url: URL): SecretRedactor {
     if (url.username === '' && url.password === '') return SecretRedactor.none;
-    return SecretRedactor.forCredentials(safeDecode(url.username), safeDecode(url.password));
+    // Undecodable: the request could not have been sent with them decoded either.
+    const { username, password } = urlUserinfo(url) ?? url;
+    return SecretRedactor.forCredentials(username, password);
   }
 
   /** For an `Authorization` or `Proxy-Authorization` header value that was sent. */
@@ -151,7 +155,7 @@ function credentialForms(user: string, password: string): string[] {
   const pair = `${user}:${password}`;
   const forms = [
     ...tokenForms(pair),
-    `Basic ${base64(pair)}`,
+    basicAuthorization(user, password),
     ...tokenForms(password),
     `${encodeURIComponent(user)}:${encodeURIComponent(password)}`,
     `${formEncode(user)}:${formEncode(password)}`,
@@ -189,12 +193,4 @@ function base64(s: string): string {
 
 function formEncode(s: string): string {
   return new URLSearchParams([['', s]]).toString().slice(1);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
-import { basicAuthorization, urlCredentials } from '../../src/protocol/basic-auth.js';
+import { basicAuthorization, urlCredentials, urlUserinfo } from '../../src/protocol/basic-auth.js';
 
 const basic = (userPass: string) => 'Basic ' + Buffer.from(userPass, 'utf8').toString('base64');
 
@@ -43,4 +43,13 @@ test('urlCredentials: a malformed escape is invalid, and the message hides the p
       /invalid percent-escape/.test(err.message) &&
       !err.message.includes('s3cr'),
   );
+});
+
+test('urlUserinfo: decoded user name and password, undefined for a malformed escape', () => {
+  assert.deepEqual(urlUserinfo(new URL('https://b%40b:p%3Aw@h.example/')), {
+    username: 'b@b',
+    password: 'p:w',
+  });
+  assert.deepEqual(urlUserinfo(new URL('https://h.example/')), { username: '', password: '' });
+  assert.equal(urlUserinfo(new URL('https://bob:%zz@h.example/')), undefined);
 });
