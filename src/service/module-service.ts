@@ -2,7 +2,9 @@ import { Singleflight } from '../async/index.js';
 import { ModgateError, isNotFound } from '../errors/index.js';
 import { check, escapePath, escapeVersion } from '../module/index.js';
 import type { Policy } from '../policy/module-policy.js';
+import { infoOriginHash } from '../protocol/info-json.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
+import { formatVersionList } from '../protocol/version-list.js';
 import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
@@ -62,6 +64,7 @@ export class ModuleService {
   private readonly lifetime = new AbortController();
   private readonly now: () => number;
   private readonly storage: Storage;
+  private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.storage = options.storage;
@@ -83,24 +86,21 @@ export class ModuleService {
    * status (404/410 not here, 403 refused, 502/504 upstream trouble).
    */
   answer(req: Readonly<ProxyRequest>, opts?: AnswerOptions): Answer | Promise<Answer> {
+    const key = this.keyOf(req);
     switch (req.kind) {
       case 'list':
-      case 'latest': {
-        const key = req.kind === 'list' ? listKey(req.escapedPath) : latestKey(req.escapedPath);
+      case 'latest':
         return this.cache.fresh(key) ?? this.flights.do(key, () => this.refreshList(req, key));
-      }
       case 'info':
-        if (!req.canonical) return this.query(req);
-        return this.immutable(req, infoKey(req.escapedPath, req.escapedVersion), async () => {
-          const key = infoKey(req.escapedPath, req.escapedVersion);
+        if (!req.canonical) return this.query(req, key);
+        return this.immutable(req, key, async () => {
           const info = await this.fromUpstream(req, key, (upstream, ctx) =>
             upstream.info(req.modulePath, req.version, ctx),
           );
           await this.storage.putBytes(key, info.raw);
           return info.raw;
         });
-      case 'mod': {
-        const key = modKey(req.escapedPath, req.escapedVersion);
+      case 'mod':
         return this.immutable(req, key, () =>
           this.stash.mod(this.target(req, key), () =>
             this.fromUpstream(req, key, async (upstream, ctx) =>
@@ -108,24 +108,38 @@ export class ModuleService {
             ),
           ),
         );
-      }
       case 'zip': {
-        const hot = this.cache.fresh(zipKey(req.escapedPath, req.escapedVersion));
+        const hot = this.cache.fresh(key);
         if (hot !== undefined && opts === undefined) return hot;
-        return this.zip(req, opts, hot);
+        return this.zip(req, key, opts, hot);
       }
     }
+  }
+
+  /**
+   * The storage key of a request (the cache's key too). Parsed requests are shared and frozen
+   * (the HTTP layer keeps them per path), so the key is built once per parse, not per request:
+   * a cached hit then hashes no new string. A WeakMap: an entry lives as long as its parse, so
+   * it is bounded by whatever bounds the parses (http's ParsedPathCache).
+   */
+  private keyOf(req: Readonly<ProxyRequest>): string {
+    let key = this.keys.get(req);
+    if (key === undefined) {
+      key = storageKey(req);
+      this.keys.set(req, key);
+    }
+    return key;
   }
 
   /** A zip: from memory or storage (validators, ranges), else downloaded through the stash. */
   private async zip(
     req: Extract<ProxyRequest, { kind: 'zip' }>,
+    key: string,
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
   ): Promise<Answer> {
-    const stored = await this.zips.answer(req, opts, hot);
+    const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
-    const key = zipKey(req.escapedPath, req.escapedVersion);
     const { download, reader } = await this.stash.zip(this.target(req, key), () =>
       this.fromUpstream(req, key, async (upstream, ctx) =>
         upstream.zip(req.modulePath, req.version, await this.pinned(req, ctx)),
@@ -166,10 +180,7 @@ export class ModuleService {
     }
     try {
       const body = await this.fromUpstream(req, key, async (upstream, ctx) => {
-        if (req.kind === 'list') {
-          const lines = await upstream.list(req.modulePath, ctx);
-          return Buffer.from(lines.map((l) => l + '\n').join(''));
-        }
+        if (req.kind === 'list') return formatVersionList(await upstream.list(req.modulePath, ctx));
         const info = await upstream.latest(req.modulePath, ctx);
         this.checkVersionForPath(req.modulePath, info.version);
         return info.raw;
@@ -207,8 +218,7 @@ export class ModuleService {
   }
 
   /** `@v/<query>.info` for a query (branch, hash, prefix): resolved upstream every time. */
-  private query(req: InfoRequest): Promise<Answer> {
-    const key = `query:${req.escapedPath}/@v/${req.escapedVersion}.info`;
+  private query(req: InfoRequest, key: string): Promise<Answer> {
     return this.flights.do(key, async () => {
       const info = await this.fromUpstream(req, key, (upstream, ctx) =>
         upstream.info(req.modulePath, req.version, ctx),
@@ -339,16 +349,8 @@ export class ModuleService {
   private async pinned(req: FileRequest, ctx: { signal: AbortSignal }): Promise<FetchContext> {
     const key = infoKey(req.escapedPath, req.escapedVersion);
     const data = this.cache.bytesOf(key) ?? (await this.storage.getBytes(key));
-    if (!data) return ctx;
-    let hash: unknown;
-    try {
-      hash = (JSON.parse(data.toString('utf8')) as { Origin?: { Hash?: unknown } }).Origin?.Hash;
-    } catch {
-      return ctx;
-    }
-    return typeof hash === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(hash)
-      ? { ...ctx, originHash: hash }
-      : ctx;
+    const hash = data ? infoOriginHash(data) : undefined;
+    return hash === undefined ? ctx : { ...ctx, originHash: hash };
   }
 
   private checkVersionForPath(modulePath: string, version: string): void {
@@ -361,5 +363,23 @@ export class ModuleService {
         { cause: err },
       );
     }
+  }
+}
+
+/** Where a request's file is stored (a non-canonical `.info` query is never stored). */
+function storageKey(req: Readonly<ProxyRequest>): string {
+  switch (req.kind) {
+    case 'list':
+      return listKey(req.escapedPath);
+    case 'latest':
+      return latestKey(req.escapedPath);
+    case 'info':
+      return req.canonical
+        ? infoKey(req.escapedPath, req.escapedVersion)
+        : `query:${req.escapedPath}/@v/${req.escapedVersion}.info`;
+    case 'mod':
+      return modKey(req.escapedPath, req.escapedVersion);
+    case 'zip':
+      return zipKey(req.escapedPath, req.escapedVersion);
   }
 }

@@ -1,13 +1,9 @@
 import type { Readable } from 'node:stream';
 import { ModgateError } from '../errors/index.js';
-import type { ProxyRequest } from '../protocol/proxy-request.js';
-import { zipKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { SMALL_ZIP_BYTES, type AnswerCache } from './answer-cache.js';
 import { decideZip } from './zip-conditions.js';
-
-type ZipRequest = Extract<ProxyRequest, { kind: 'zip' }>;
 
 /**
  * Answers for zips already in storage, with their validators: 304, 416 and 206 as the
@@ -22,14 +18,16 @@ export class StoredZips {
     private readonly cache: AnswerCache,
   ) {}
 
-  /** The answer for a stored zip (`hot`: its cached answer, if any); null when not stored. */
+  /**
+   * The answer for the zip stored under `key` (`hot`: its cached answer, if any); null when it
+   * is not stored.
+   */
   async answer(
-    req: ZipRequest,
+    key: string,
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
   ): Promise<Answer | null> {
     if (hot !== undefined) return fromMemory(hot, opts);
-    const key = zipKey(req.escapedPath, req.escapedVersion);
     const opened = await this.storage.openRead(key);
     if (opened === null) return null;
     const { stat, stream } = opened;
