@@ -15,7 +15,8 @@
 import { invalid } from '../errors/index.js';
 import { goQuoteRune } from '../module/go-quote.js';
 
-export interface SyntaxLine {
+/** What a line and a block have alike: tokens, a position and the comments around them. */
+interface SyntaxStatementBase {
   readonly tokens: readonly string[];
   /** 1-based line and column (in characters) of the first token. */
   readonly line: number;
@@ -26,13 +27,11 @@ export interface SyntaxLine {
   readonly suffix: readonly string[];
 }
 
-export interface SyntaxBlock {
-  /** The tokens before `(`, e.g. `['retract']`. */
-  readonly tokens: readonly string[];
-  readonly line: number;
-  readonly column: number;
-  readonly before: readonly string[];
-  readonly suffix: readonly string[];
+/** One statement on a line (`require x v1.0.0`, or a line inside a block). */
+export type SyntaxLine = SyntaxStatementBase;
+
+/** A factored block (`require ( … )`): `tokens` are the ones before `(`, e.g. `['retract']`. */
+export interface SyntaxBlock extends SyntaxStatementBase {
   readonly lines: readonly SyntaxLine[];
 }
 
