@@ -13,6 +13,7 @@
  * files for a version its `.info` would refuse.
  */
 import type { Readable } from 'node:stream';
+import { BoundedCache } from '../../cache/index.js';
 import { ModgateError } from '../../errors/index.js';
 import { canonicalVersion } from '../../module/index.js';
 import type { CodeHost, CodeHostContext } from './code-host.js';
@@ -37,13 +38,17 @@ export interface CodeRepoOptions {
 
 /** How long a canonical version stays known-good for `.mod`/`.zip` (see `checkVersion`). */
 const VERIFIED_TTL_MS = 10 * 60_000;
-const MAX_VERIFIED = 1000;
+/** Bound on the versions remembered per module: 256 KiB, ~1,000 versions (key + bookkeeping). */
+const VERIFIED_MAX_BYTES = 256 * 1024;
 
 export class CodeRepo {
   readonly layout: CodeRepoLayout;
   private readonly files: FileCache;
   /** Canonical versions whose stat answered that very version, with when that expires. */
-  private readonly verified = new Map<string, number>();
+  private readonly verified = new BoundedCache<true>({
+    maxBytes: VERIFIED_MAX_BYTES,
+    sizeOf: () => 0,
+  });
 
   /** Throws `not-found` when `modulePath` cannot live in a repository rooted at `codeRoot`. */
   constructor(
@@ -140,8 +145,7 @@ export class CodeRepo {
     if (version !== canonicalVersion(version)) {
       throw new ModgateError('invalid', `version ${version} is not canonical`);
     }
-    const until = this.verified.get(version);
-    if (until !== undefined && until > Date.now()) return;
+    if (this.verified.get(version) === true) return;
     const info = await this.statIn(session, version);
     if (info.version !== version) {
       throw new ModgateError(
@@ -154,12 +158,6 @@ export class CodeRepo {
 
   private markVerified(version: string): void {
     if (version !== canonicalVersion(version)) return;
-    this.verified.delete(version);
-    this.verified.set(version, Date.now() + VERIFIED_TTL_MS);
-    while (this.verified.size > MAX_VERIFIED) {
-      const oldest = this.verified.keys().next();
-      if (oldest.done === true) break;
-      this.verified.delete(oldest.value);
-    }
+    this.verified.set(version, true, VERIFIED_TTL_MS);
   }
 }
