@@ -200,7 +200,6 @@ export function buildUpstream(config: Config, client: HttpClient, direct: Upstre
           zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
           maxZipBytes: config.limits.maxZipBytes,
           maxModBytes: config.limits.maxModBytes,
-          maxMetadataBytes: 4 * 1024 * 1024,
         });
         return { upstream, fallbackOnAnyError: entry.fallbackOnAnyError };
       }
@@ -256,7 +255,6 @@ async function buildDirect(
           zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
           maxZipBytes: config.limits.maxZipBytes,
           maxModBytes: config.limits.maxModBytes,
-          maxMetadataBytes: 4 * 1024 * 1024,
         }),
     }),
     {
