@@ -28,7 +28,7 @@ export interface GoproxyEntry {
   readonly kind: 'proxy' | 'direct' | 'off';
   /** For `proxy`: the URL as written (plus the implied `https://`), credentials included. */
   readonly url?: string;
-  /** For `proxy`: `url` with any password replaced by `xxxxx`, for logs and messages. */
+  /** For `proxy`: `url` with its user information replaced by `xxxxx` (redact-url.ts), for logs and messages. */
   readonly redactedUrl?: string;
   /** True if followed by `|`: try the next entry after any error, not only "not found". */
   readonly fallbackOnAnyError: boolean;

@@ -2,13 +2,13 @@
  * Hiding URL credentials before a URL, or a text holding URLs, goes into an error message, a
  * log line or a displayed configuration — the one redaction rule of modgate.
  *
- * For every `scheme://userinfo@host` in the text, the userinfo is replaced:
- * - `user:password@` → `user:xxxxx@`, as Go's url.URL.Redacted writes it;
- * - a lone `user@` → `xxxxx@`, except for ssh (`ssh://git@host`, where the user name is
- *   never a secret): code hosts accept a token as the user name (`https://<token>@github.com`),
- *   so a lone user name is treated as a secret.
- * A text with no `://` at all is read as one scheme-less URL (`user:password@host/path`), whose
- * password is hidden; its lone user name is kept, since that is scp-like git syntax
+ * For every `scheme://userinfo@host` in the text, the whole userinfo becomes `xxxxx`
+ * (`https://xxxxx@host`): the password, and the user name too — code hosts accept a token as
+ * the user name (`https://<token>@github.com`), and a bot's name says which credential leaked.
+ * Only an ssh login is kept (`ssh://git@host`, `git+ssh://…`: authentication is by key), with
+ * any password hidden as Go's url.URL.Redacted does (`ssh://git:xxxxx@host`).
+ * A text with no `://` at all is read as one scheme-less URL: `user:password@host/path` is
+ * hidden the same way, while a lone `user@` stays — that is scp-like git syntax
  * (`git@host:path`).
  *
  * The authority ends at white space, `/`, `?`, `#`, a quote or `<>`, or where the next URL
@@ -44,9 +44,10 @@ function redactAuthority(text: string, from: number, to: number, scheme: string)
   if (at < 0) return text;
   const userinfo = authority.slice(0, at);
   const colon = userinfo.indexOf(':');
+  const ssh = scheme === 'ssh' || scheme === 'git+ssh';
   let shown: string;
-  if (colon >= 0) shown = `${userinfo.slice(0, colon)}:${HIDDEN}`;
-  else if (scheme === 'schemeless' || scheme === 'ssh' || scheme === 'git+ssh') shown = userinfo;
+  if (ssh) shown = colon >= 0 ? `${userinfo.slice(0, colon)}:${HIDDEN}` : userinfo;
+  else if (scheme === 'schemeless' && colon < 0) shown = userinfo;
   else shown = HIDDEN;
   return text.slice(0, from) + shown + text.slice(from + at);
 }
