@@ -2,6 +2,28 @@ import type { ServerResponse } from 'node:http';
 import { finished, type Readable } from 'node:stream';
 
 /**
+ * A source that fills a caller's buffer rather than handing out buffers of its own: the disk
+ * storage's `openRead` streams (src/storage/disk/file-range-stream.ts). Recognised by shape,
+ * so this layer needs no import from storage.
+ */
+interface BufferFiller {
+  /** Bytes not read yet. */
+  readonly remaining: number;
+  /** Fills `buffer` from the start with the next bytes; resolves with how many, 0 at the end. */
+  readInto(buffer: Buffer): Promise<number>;
+}
+
+/**
+ * Bytes per read and write when the source fills our buffers. Each response holds at most two
+ * (one being written, one being read into): 16 downloads hold 8 MiB. With the buffers reused,
+ * the size only decides how many reads and writes each gigabyte costs, and the copies the
+ * kernel makes (page cache to buffer, buffer to socket) dominate from 256 KiB on: 16
+ * downloads of a 105 MB zip measured 0.57-0.71 CPU s/GB with 256 KiB, 0.62-0.69 with 1 MiB
+ * (VmHWM +30-50 MiB), 0.74-0.99 with 64-128 KiB.
+ */
+export const SEND_CHUNK_BYTES = 256 * 1024;
+
+/**
  * Streams `source` into a response whose headers are set; resolves when the response is
  * finished. What `stream/promises` pipeline() would do, without the AbortController and
  * DOMException it creates per call:
@@ -9,14 +31,17 @@ import { finished, type Readable } from 'node:stream';
  *   is released) and rejects with ERR_STREAM_PREMATURE_CLOSE;
  * - a source failure cuts the connection (the client sees a truncated body, never a bad one)
  *   and rejects with the source's error.
+ * A source that can fill buffers (a stored file) is copied through two reused buffers, each
+ * written again only once the socket is done with it; any other is piped.
  */
 export function sendStream(source: Readable, res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failure: unknown;
-    source.once('error', (err) => {
+    const fail = (err: unknown): void => {
       failure ??= err;
-      res.destroy(err);
-    });
+      res.destroy(err as Error);
+    };
+    source.once('error', fail);
     finished(res, (err) => {
       if (failure === undefined && err === undefined) {
         resolve();
@@ -26,6 +51,46 @@ export function sendStream(source: Readable, res: ServerResponse): Promise<void>
       source.destroy();
       reject(failure as Error);
     });
-    source.pipe(res);
+    if (isBufferFiller(source)) copyThroughBuffers(source, res).catch(fail);
+    else source.pipe(res);
+  });
+}
+
+function isBufferFiller(source: Readable): source is Readable & BufferFiller {
+  const s = source as Partial<BufferFiller>;
+  return typeof s.readInto === 'function' && typeof s.remaining === 'number';
+}
+
+/**
+ * Reads the next chunk while the previous one is being written: buffer i is read into again
+ * only after the write of chunk i-2, which used it, has completed (its callback ran, so the
+ * socket holds no reference to it any more). Ends the response after the last byte. A read
+ * failure rejects (the source failed); a failed write just stops the copy: the response is
+ * gone, and sendStream's `finished` reports that.
+ */
+async function copyThroughBuffers(source: Readable & BufferFiller, res: ServerResponse) {
+  const size = Math.min(SEND_CHUNK_BYTES, source.remaining);
+  const buffers = [Buffer.allocUnsafeSlow(size)];
+  if (source.remaining > size) buffers.push(Buffer.allocUnsafeSlow(size));
+  let written: Promise<boolean> = Promise.resolve(true);
+  try {
+    for (let i = 0; ; i++) {
+      const buffer = buffers[i % buffers.length] as Buffer;
+      const n = await source.readInto(buffer);
+      if (!(await written) || res.destroyed) return;
+      if (n === 0) break;
+      written = writeChunk(res, n === buffer.length ? buffer : buffer.subarray(0, n));
+      if (buffers.length === 1 && !(await written)) return;
+    }
+    res.end();
+  } finally {
+    source.destroy();
+  }
+}
+
+/** Resolves when the socket is done with `chunk`: true when written, false when it failed. */
+function writeChunk(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    res.write(chunk, (err) => resolve(err === undefined || err === null));
   });
 }

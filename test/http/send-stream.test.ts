@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, get, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { sendStream } from '../../src/http/send-stream.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SEND_CHUNK_BYTES, sendStream } from '../../src/http/send-stream.js';
+import { DiskStorage } from '../../src/storage/index.js';
 
 /** A server whose one request is answered by `answer`; returns the URL and a closer. */
 async function serve(answer: (res: ServerResponse) => void) {
@@ -19,6 +24,23 @@ async function serve(answer: (res: ServerResponse) => void) {
       server.close();
     },
   };
+}
+
+/** The body of a GET of `url`, read at `pace` (ms between chunks); rejects if the exchange fails. */
+function fetchBody(url: string, paceMs = 0): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, (res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of res) {
+          chunks.push(c as Buffer);
+          if (paceMs > 0) await sleep(paceMs);
+        }
+        return Buffer.concat(chunks);
+      })().then(resolve, reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 /** An endless source of 64 KiB chunks. */
@@ -38,9 +60,7 @@ test('a whole stream is sent and the promise resolves when the response is finis
     sent = sendStream(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), res);
   });
   try {
-    const res = await new Promise<import('node:http').IncomingMessage>((resolve) =>
-      get(srv.url, resolve),
-    );
+    const res = await new Promise<IncomingMessage>((resolve) => get(srv.url, resolve));
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     assert.ok(Buffer.concat(chunks).equals(data));
@@ -98,5 +118,154 @@ test('a source failure cuts the connection and rejects with the source error', a
     await assert.rejects(sent ?? Promise.resolve(), /disk on fire/);
   } finally {
     srv.close();
+  }
+});
+
+/**
+ * A source that fills the caller's buffers (the shape of disk storage's openRead streams):
+ * chunk i of `size` bytes is filled with the byte i, so a buffer refilled before the socket
+ * was done with it shows up as wrong bytes. Read as a plain Readable it fails, so the tests
+ * below prove sendStream took the buffer-filling way. Records every buffer it was given.
+ */
+class Filler extends Readable {
+  readonly given = new Set<Buffer>();
+  private position = 0;
+  constructor(
+    private readonly size: number,
+    private readonly failAt = Infinity,
+  ) {
+    super();
+  }
+  get remaining(): number {
+    return this.size - this.position;
+  }
+  async readInto(buffer: Buffer): Promise<number> {
+    this.given.add(buffer);
+    await new Promise((r) => setImmediate(r));
+    if (this.position >= this.failAt) throw new Error('disk on fire');
+    const n = Math.min(buffer.length, this.remaining);
+    for (let i = 0; i < n; i++) buffer[i] = expectedByte(this.position + i);
+    this.position += n;
+    return n;
+  }
+  override _read(): void {
+    this.destroy(new Error('read as a plain stream'));
+  }
+}
+
+function expectedByte(offset: number): number {
+  return (offset >> 16) & 0xff; // changes every 64 KiB: inside every buffer
+}
+
+test('a buffer-filling source goes through two reused buffers, never refilled too early', async () => {
+  const size = 40 * SEND_CHUNK_BYTES + 12_345; // more than the socket buffers hold
+  const source = new Filler(size);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    res.setHeader('content-length', size);
+    sent = sendStream(source, res);
+  });
+  try {
+    // A slow reader: the socket fills up, so writes complete late.
+    const body = await fetchBody(srv.url, 1);
+    assert.equal(body.length, size);
+    for (let i = 0; i < size; i += 4096) assert.equal(body[i], expectedByte(i), `byte ${i}`);
+    await sent;
+    assert.equal(source.given.size, 2, 'two buffers, reused');
+    assert.ok(source.destroyed, 'the source is released at the end');
+  } finally {
+    srv.close();
+  }
+});
+
+test('a buffer-filling source of one chunk or less uses one buffer of its size', async () => {
+  const source = new Filler(1000);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    res.setHeader('content-length', 1000);
+    sent = sendStream(source, res);
+  });
+  try {
+    assert.equal((await fetchBody(srv.url)).length, 1000);
+    await sent;
+    assert.deepEqual(
+      [...source.given].map((b) => b.length),
+      [1000],
+    );
+  } finally {
+    srv.close();
+  }
+});
+
+test('a buffer-filling source: the client going away releases it (premature close)', async () => {
+  const source = new Filler(1 << 30);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    sent = sendStream(source, res);
+    sent.catch(() => undefined); // asserted below
+  });
+  try {
+    const req = get(srv.url, (res) => {
+      res.once('data', () => req.destroy());
+    });
+    req.on('error', () => undefined);
+    await once(source, 'close');
+    assert.ok(source.destroyed);
+    await assert.rejects(sent ?? Promise.resolve(), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  } finally {
+    srv.close();
+  }
+});
+
+test('a buffer-filling source failing cuts the connection and rejects with its error', async () => {
+  const source = new Filler(4 * SEND_CHUNK_BYTES, 2 * SEND_CHUNK_BYTES);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    res.setHeader('content-length', 4 * SEND_CHUNK_BYTES);
+    sent = sendStream(source, res);
+    sent.catch(() => undefined); // asserted below, after the client saw the cut
+  });
+  try {
+    const outcome = await new Promise<string>((resolve) => {
+      const req = get(srv.url, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve('complete'));
+        res.on('error', () => resolve('cut'));
+        res.on('aborted', () => resolve('cut'));
+      });
+      req.on('error', () => resolve('cut'));
+    });
+    assert.equal(outcome, 'cut');
+    await assert.rejects(sent ?? Promise.resolve(), /disk on fire/);
+    assert.ok(source.destroyed);
+  } finally {
+    srv.close();
+  }
+});
+
+test('a file stored on disk is sent whole and by range through sendStream', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'modgate-send-stream-'));
+  const storage = await DiskStorage.open(join(root, 'data'));
+  try {
+    const data = Buffer.alloc(2 * SEND_CHUNK_BYTES + 777);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+    const key = 'example.com/m/@v/v1.0.0.zip';
+    await storage.putBytes(key, data);
+    for (const range of [undefined, { start: 5, end: SEND_CHUNK_BYTES + 4 }]) {
+      const opened = await storage.openRead(key, range);
+      assert.ok(opened);
+      const { stream } = opened;
+      const srv = await serve((res) => void sendStream(stream, res));
+      try {
+        const want = range ? data.subarray(range.start, range.end + 1) : data;
+        assert.ok((await fetchBody(srv.url)).equals(want));
+        if (!stream.closed) await once(stream, 'close');
+      } finally {
+        srv.close();
+      }
+    }
+  } finally {
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiskStorage } from '../../src/storage/index.js';
 import { READ_CHUNK_BYTES } from '../../src/storage/disk/disk-storage.js';
+import type { FileRangeStream } from '../../src/storage/disk/file-range-stream.js';
+import { readAll } from './stream-helpers.js';
 
 test('openRead streams large files in READ_CHUNK_BYTES reads, ranges included', async () => {
   const root = await mkdtemp(join(tmpdir(), 'modgate-disk-chunks-'));
@@ -37,6 +40,69 @@ test('openRead streams large files in READ_CHUNK_BYTES reads, ranges included', 
     );
     assert.ok(Buffer.concat(got).equals(data.subarray(100, 100 + READ_CHUNK_BYTES + 10)));
   } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('readInto fills the caller buffer with the range, then closes the file', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'modgate-disk-chunks-'));
+  const storage = await DiskStorage.open(join(root, 'data'));
+  try {
+    const data = Buffer.alloc(100_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 13) & 0xff;
+    const key = 'example.com/big/@v/v1.0.0.zip';
+    await storage.putBytes(key, data);
+    const opened = await storage.openRead(key, { start: 10, end: 50_009 });
+    assert.ok(opened);
+    const stream = opened.stream as FileRangeStream;
+    assert.equal(typeof stream.readInto, 'function');
+    assert.equal(stream.remaining, 50_000);
+    const buffer = Buffer.alloc(30_000);
+    const got: Buffer[] = [];
+    for (let n; (n = await stream.readInto(buffer)) > 0;) {
+      got.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    assert.deepEqual(
+      got.map((c) => c.length),
+      [30_000, 20_000],
+    );
+    assert.ok(Buffer.concat(got).equals(data.subarray(10, 50_010)));
+    if (!stream.closed) await once(stream, 'close');
+    assert.ok(stream.destroyed, 'the end released the descriptor');
+    await assert.rejects(stream.readInto(buffer), /destroyed/);
+  } finally {
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a stored file cut short under a reader fails the read instead of ending early', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'modgate-disk-chunks-'));
+  const storage = await DiskStorage.open(join(root, 'data'));
+  try {
+    const key = 'example.com/big/@v/v1.0.0.zip';
+    await storage.putBytes(key, Buffer.alloc(3 * READ_CHUNK_BYTES, 1));
+    for (const way of ['stream', 'readInto'] as const) {
+      const opened = await storage.openRead(key);
+      assert.ok(opened);
+      await truncate(join(root, 'data', key), READ_CHUNK_BYTES + 5); // never done by modgate
+      const stream = opened.stream as FileRangeStream;
+      if (way === 'stream') {
+        await assert.rejects(readAll(stream), /file ended at byte/);
+      } else {
+        const buffer = Buffer.alloc(READ_CHUNK_BYTES);
+        await assert.rejects(
+          (async () => {
+            while ((await stream.readInto(buffer)) > 0);
+          })(),
+          /file ended at byte/,
+        );
+        stream.destroy();
+      }
+      await storage.putBytes(key, Buffer.alloc(3 * READ_CHUNK_BYTES, 1));
+    }
+  } finally {
+    await storage.close();
     await rm(root, { recursive: true, force: true });
   }
 });

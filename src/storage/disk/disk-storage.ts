@@ -10,6 +10,7 @@ import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage.js';
 import { diskError, errnoCode, isMissing } from './disk-error.js';
 import { InstanceDir, type InstanceLiveness } from './instance-dir.js';
 import { collectKeys } from './collect-keys.js';
+import { FileRangeStream } from './file-range-stream.js';
 import { linkOrCopy } from './link-or-copy.js';
 import {
   STAGING_DIR,
@@ -25,6 +26,7 @@ import {
  * 256 KiB 0.7-1.1, 1 MiB 0.6-0.9 in bench/README.md's runs); but every client being served
  * holds about two chunks (one read ahead, one in the socket's queue), and 16 downloads with
  * 1 MiB reads grew RSS by up to 55-67 MiB: 256 KiB takes most of the gain and keeps memory flat.
+ * The HTTP layer does not read them this way but through `readInto` (file-range-stream.ts).
  */
 export const READ_CHUNK_BYTES = 256 * 1024;
 
@@ -176,12 +178,7 @@ export class DiskStorage implements Storage {
         await handle.close();
         stream = Readable.from([], { objectMode: false });
       } else {
-        stream = handle.createReadStream({
-          start: span.start,
-          end: span.end,
-          autoClose: true,
-          highWaterMark: READ_CHUNK_BYTES,
-        });
+        stream = new FileRangeStream(handle, span.start, span.end, READ_CHUNK_BYTES);
       }
       if (signal !== undefined) addAbortSignal(signal, stream);
       return { stream, stat: fileStat };
