@@ -87,10 +87,14 @@ export class ModuleService {
    */
   answer(req: Readonly<ProxyRequest>, opts?: AnswerOptions): Answer | Promise<Answer> {
     const key = this.keyOf(req);
+    // Only what is fresh is cached (non-canonical .info queries never are); zips with
+    // conditions or HEAD take the zip path with their cached answer.
+    const hot = this.cache.fresh(key);
+    if (hot !== undefined && opts === undefined) return hot;
     switch (req.kind) {
       case 'list':
       case 'latest':
-        return this.cache.fresh(key) ?? this.flights.do(key, () => this.refreshList(req, key));
+        return hot ?? this.flights.do(key, () => this.refreshList(req, key));
       case 'info':
         if (!req.canonical) return this.query(req, key);
         return this.immutable(req, key, async () => {
@@ -108,11 +112,8 @@ export class ModuleService {
             ),
           ),
         );
-      case 'zip': {
-        const hot = this.cache.fresh(key);
-        if (hot !== undefined && opts === undefined) return hot;
+      case 'zip':
         return this.zip(req, key, opts, hot);
-      }
     }
   }
 
