@@ -11,6 +11,8 @@
 // are printed.
 //   npm run bench:go-download
 //   node dist/bench/go-download.js --rounds 5 "--modgate-node-flags=--cpu-prof --cpu-prof-dir=/tmp/p"
+//   node dist/bench/go-download.js --base-bin /tmp/base/bin/modgate.js   (A/B: cold-base and
+//     warm-base rows from another build, in the same rounds, taking turns with this one)
 //
 // modgate runs with its default configuration except listen, data_dir, upstream (the nginx) and
 // `sumdb.verify: false` (the generated modules are in no checksum database and none is
@@ -51,6 +53,7 @@ const { values: args } = parseArgs({
     'max-mib': { type: 'string', default: '10' },
     'modcache-tmpfs': { type: 'boolean', default: false },
     'modgate-bin': { type: 'string' },
+    'base-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -60,7 +63,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
-      '  [--modcache-tmpfs] [--modgate-bin F] [--modgate-node-flags "FLAGS"] [--out FILE|-] [--keep]\n',
+      '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
+      '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
 }
@@ -179,62 +183,54 @@ try {
 
   // One unmeasured run straight from nginx: the go binary, the page cache, nginx's caches.
   await goDownload(nginx.url);
-  const runs: Record<'static' | 'cold' | 'warm', GoRun[]> = { static: [], cold: [], warm: [] };
-  const modgatePeakRss: number[] = [];
+  // The modgate builds measured: this one, and with --base-bin another one (rows *-base).
+  const builds = [
+    { suffix: '', bin: args['modgate-bin'] },
+    ...(args['base-bin'] === undefined ? [] : [{ suffix: '-base', bin: args['base-bin'] }]),
+  ];
+  const rowNames = ['static', ...builds.flatMap((b) => [`cold${b.suffix}`, `warm${b.suffix}`])];
+  const runs: Record<string, GoRun[]> = Object.fromEntries(rowNames.map((k) => [k, []]));
+  const row = (k: string): GoRun[] => runs[k] ?? [];
+  const peakRss: Record<string, number[]> = Object.fromEntries(builds.map((b) => [b.suffix, []]));
   for (let r = 0; r < rounds; r++) {
-    let c0 = cpuMs(nginx.pids);
-    let seconds = await goDownload(nginx.url);
-    runs.static.push({ seconds, serverCpuMs: cpuMs(nginx.pids) - c0 });
-
-    const dataDir = join(workDir, `data-${r}`);
-    const modgate = await startModgate({
-      name: 'modgate',
-      dataDir,
-      upstream: nginx.url,
-      core: serverCore,
-      accessLog: join(workDir, `modgate-${r}-access.log`),
-      bin: args['modgate-bin'],
-      nodeFlags,
-    });
-    servers.push(modgate);
-    const mgPid = modgate.pids[0] ?? 0;
-    c0 = cpuMs(modgate.pids);
-    let u0 = cpuMs(nginx.pids);
-    let th0 = cpuMsByThread(mgPid);
-    seconds = await goDownload(modgate.url);
-    runs.cold.push({
-      seconds,
-      serverCpuMs: cpuMs(modgate.pids) - c0,
-      upstreamCpuMs: cpuMs(nginx.pids) - u0,
-      threadsCpuMs: diffByKey(th0, cpuMsByThread(mgPid)),
-    });
-
-    c0 = cpuMs(modgate.pids);
-    u0 = cpuMs(nginx.pids);
-    th0 = cpuMsByThread(mgPid);
-    seconds = await goDownload(modgate.url);
-    runs.warm.push({
-      seconds,
-      serverCpuMs: cpuMs(modgate.pids) - c0,
-      upstreamCpuMs: cpuMs(nginx.pids) - u0,
-      threadsCpuMs: diffByKey(th0, cpuMsByThread(mgPid)),
-    });
-    modgatePeakRss.push(statusBytes(modgate.pids, 'VmHWM'));
-    await modgate.stop();
-    servers.pop();
-    await rm(dataDir, { recursive: true, force: true });
-    const last = (k: keyof typeof runs): string => (runs[k].at(-1)?.seconds ?? 0).toFixed(2);
+    const c0 = cpuMs(nginx.pids);
+    const seconds = await goDownload(nginx.url);
+    row('static').push({ seconds, serverCpuMs: cpuMs(nginx.pids) - c0 });
+    // With two builds, odd rounds take the base first: neither always follows the static run.
+    for (const build of r % 2 === 0 ? builds : [...builds].reverse()) {
+      const dataDir = join(workDir, `data-${r}${build.suffix}`);
+      const modgate = await startModgate({
+        name: `modgate${build.suffix}`,
+        dataDir,
+        upstream: nginx.url,
+        core: serverCore,
+        accessLog: join(workDir, `modgate-${r}${build.suffix}-access.log`),
+        bin: build.bin,
+        nodeFlags,
+      });
+      servers.push(modgate);
+      for (const kind of ['cold', 'warm']) {
+        row(`${kind}${build.suffix}`).push(await timedRun(modgate, nginx.pids, goDownload));
+      }
+      peakRss[build.suffix]?.push(statusBytes(modgate.pids, 'VmHWM'));
+      await modgate.stop();
+      servers.pop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
     log(
-      `round ${r + 1}/${rounds}: static ${last('static')} s, cold ${last('cold')} s, warm ${last('warm')} s`,
+      `round ${r + 1}/${rounds}: ` +
+        rowNames.map((k) => `${k} ${(row(k).at(-1)?.seconds ?? 0).toFixed(2)} s`).join(', '),
     );
   }
+  const modgatePeakRss = peakRss[''] ?? [];
   for (const s of servers.splice(0)) await s.stop();
 
-  const med = (k: keyof typeof runs): number => median(runs[k].map((x) => x.seconds));
+  const med = (k: string): number => median(row(k).map((x) => x.seconds));
   const coldRatio = med('cold') / med('static');
   const warmRatio = med('warm') / med('static');
-  const coldCpuS = median(runs.cold.map((x) => x.serverCpuMs)) / 1000;
-  const warmCpuS = median(runs.warm.map((x) => x.serverCpuMs)) / 1000;
+  const cpuS = (k: string): number => median(row(k).map((x) => x.serverCpuMs)) / 1000;
+  const coldCpuS = cpuS('cold');
+  const warmCpuS = cpuS('warm');
   const loadAfter = loadavg();
   const commit = sourceCommit();
   const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
@@ -247,21 +243,31 @@ try {
       (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
       `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
       `                     median s   (rounds)                            ratio to static\n` +
-      (['static', 'cold', 'warm'] as const)
+      rowNames
         .map(
           (k) =>
-            `  ${k.padEnd(18)} ${med(k).toFixed(2).padStart(8)}   (${runs[k].map((x) => x.seconds.toFixed(2)).join(' ')})`.padEnd(
-              68,
-            ) +
+            `  ${k.padEnd(18)} ${med(k).toFixed(2).padStart(8)}   (${row(k)
+              .map((x) => x.seconds.toFixed(2))
+              .join(' ')})`.padEnd(68) +
             '  ' +
             (med(k) / med('static')).toFixed(2),
         )
         .join('\n') +
-      `\n\n  modgate CPU s per cold run: ${coldCpuS.toFixed(2)} (rounds ${runs.cold.map((x) => (x.serverCpuMs / 1000).toFixed(2)).join(' ')}); ` +
-      `upstream nginx ${(median(runs.cold.map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
-      `  modgate CPU s per cold run by thread (median): ${threadSummary(runs.cold)}\n` +
-      `  modgate CPU s per warm run: ${warmCpuS.toFixed(2)}; nginx CPU s per static run: ${(median(runs.static.map((x) => x.serverCpuMs)) / 1000).toFixed(2)}\n` +
-      `  modgate peak RSS (VmHWM after cold + warm): ${(median(modgatePeakRss) / 1e6).toFixed(1)} MB\n\n` +
+      builds
+        .map(
+          ({ suffix: b }) =>
+            `\n\n  modgate${b} CPU s per cold run: ${cpuS(`cold${b}`).toFixed(2)} (rounds ${row(
+              `cold${b}`,
+            )
+              .map((x) => (x.serverCpuMs / 1000).toFixed(2))
+              .join(' ')}); ` +
+            `upstream nginx ${(median(row(`cold${b}`).map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
+            `  modgate${b} CPU s per cold run by thread (median): ${threadSummary(row(`cold${b}`))}\n` +
+            `  modgate${b} CPU s per warm run: ${cpuS(`warm${b}`).toFixed(2)}\n` +
+            `  modgate${b} peak RSS (VmHWM after cold + warm): ${(median(peakRss[b] ?? []) / 1e6).toFixed(1)} MB`,
+        )
+        .join('') +
+      `\n  nginx CPU s per static run: ${cpuS('static').toFixed(2)}\n\n` +
       `targets (issue 9):\n` +
       `  ${pass(coldRatio <= TARGET_COLD)}  cold <= ${TARGET_COLD} x static   ${coldRatio.toFixed(2)} x\n` +
       `  ${pass(warmRatio <= TARGET_WARM)}  warm <= ${TARGET_WARM} x static   ${warmRatio.toFixed(2)} x\n`,
@@ -293,6 +299,7 @@ try {
         modgateEnv: MODGATE_BASE_ENV,
         modgateAccessLog: 'file',
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
+        baseBin: args['base-bin'],
         modgateNodeFlags: nodeFlags,
         goEnv: { GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GOPROXY: '<server URL>' },
         goModCache: modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
@@ -311,6 +318,19 @@ try {
         modgatePeakRssBytes: median(modgatePeakRss),
       },
       targets: { cold: TARGET_COLD, warm: TARGET_WARM },
+      ...(args['base-bin'] === undefined
+        ? {}
+        : {
+            base: {
+              coldS: med('cold-base'),
+              warmS: med('warm-base'),
+              coldRatio: med('cold-base') / med('static'),
+              warmRatio: med('warm-base') / med('static'),
+              modgateCpuSPerColdRun: cpuS('cold-base'),
+              modgateCpuSPerWarmRun: cpuS('warm-base'),
+              modgatePeakRssBytes: median(peakRss['-base'] ?? []),
+            },
+          }),
       runs,
     };
     await writeResults(out, json);
@@ -324,6 +344,25 @@ try {
   if (modCacheDir !== undefined) await rm(modCacheDir, { recursive: true, force: true });
   if (args.keep || !completed) log(`work directory kept: ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
+}
+
+/** One timed `go mod download` through `modgate`, with its CPU (and the upstream's). */
+async function timedRun(
+  modgate: BenchServer,
+  upstreamPids: number[],
+  goDownload: (proxy: string) => Promise<number>,
+): Promise<GoRun> {
+  const pid = modgate.pids[0] ?? 0;
+  const c0 = cpuMs(modgate.pids);
+  const u0 = cpuMs(upstreamPids);
+  const th0 = cpuMsByThread(pid);
+  const seconds = await goDownload(modgate.url);
+  return {
+    seconds,
+    serverCpuMs: cpuMs(modgate.pids) - c0,
+    upstreamCpuMs: cpuMs(upstreamPids) - u0,
+    threadsCpuMs: diffByKey(th0, cpuMsByThread(pid)),
+  };
 }
 
 async function treeZipBytes(root: string): Promise<number> {

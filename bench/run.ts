@@ -47,12 +47,15 @@ import {
 import { warmUp } from './warm-up.js';
 
 const ALL_SERVERS = ['modgate', 'nginx', 'modgate+log', 'nginx+log', 'node:http', 'modgate-ttl24h'];
+/** With --base-bin: modgate's row again, run from another build (A/B in the same run). */
+const BASE_SERVER = 'modgate-base';
 /** The ratio columns of the table; the first two pairs are checked against the targets. */
 const RATIOS: RatioColumn[] = [
   { num: 'modgate', den: 'nginx' },
   { num: 'modgate+log', den: 'nginx+log' },
   { num: 'modgate', den: 'node:http' },
   { num: 'modgate-ttl24h', den: 'nginx' },
+  { num: 'modgate', den: BASE_SERVER },
 ];
 
 const HELP = `usage: node dist/bench/run.js [options]
@@ -67,6 +70,8 @@ const HELP = `usage: node dist/bench/run.js [options]
   --big-mib N       MiB of random data in the big zip (default 100)
   --only NAMES      comma-separated subset of ${ALL_SERVERS.join(',')}
   --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons)
+  --base-bin F      adds a row ${BASE_SERVER}: the modgate row run from another build's
+                    bin/modgate.js, measured in the same rounds (and a modgate/${BASE_SERVER} column)
   --modgate-node-flags "FLAGS"
                     extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --out FILE        results file (default bench/results/<date>T<time>-<commit>.json; "-" for none)
@@ -85,6 +90,7 @@ const { values: args } = parseArgs({
     'big-mib': { type: 'string', default: '100' },
     only: { type: 'string', default: ALL_SERVERS.join(',') },
     'modgate-bin': { type: 'string' },
+    'base-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -186,9 +192,14 @@ try {
     { name: 'modgate+log', accessLog: logFile('modgate'), env: {} },
     { name: 'modgate-ttl24h', accessLog: null, env: { MODGATE_CACHE_LIST_TTL: '24h' } },
   ];
-  for (const name of ALL_SERVERS) {
-    if (!only.has(name)) continue;
-    const mg = modgateRows.find((r) => r.name === name);
+  const baseBin = args['base-bin'];
+  const names = baseBin === undefined ? ALL_SERVERS : [...ALL_SERVERS, BASE_SERVER];
+  for (const name of names) {
+    if (!only.has(name) && name !== BASE_SERVER) continue;
+    const mg =
+      name === BASE_SERVER
+        ? { name, accessLog: null, env: {} }
+        : modgateRows.find((r) => r.name === name);
     if (mg) {
       servers.push(
         await startModgate({
@@ -197,6 +208,7 @@ try {
           upstream: fixture.url,
           core: serverCore,
           ...modgateProcess,
+          ...(name === BASE_SERVER ? { bin: baseBin } : {}),
         }),
       );
     } else if (name === 'nginx' || name === 'nginx+log') {
@@ -362,6 +374,7 @@ try {
         nginx:
           'worker_processes 1, sendfile, tcp_nopush, open_file_cache max=10000 inactive=60s valid 60s; access_log off / combined to a file (nginx+log)',
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
+        baseBin: args['base-bin'],
         modgateNodeFlags: modgateProcess.nodeFlags,
       },
       tree: {
