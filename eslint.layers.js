@@ -12,8 +12,10 @@
 // the lexical form a relative import of that layer takes from inside the importing layer
 // (`../storage/…` from src/http, `../server/…` from src/sumdb/note); specifiers that are not in
 // that normal form (`./../x`, `../a/../storage`, `…/src/…`, absolute paths) are refused in every
-// layer, so nothing reaches another layer round a corner. Dynamic `import()` and `import('…')`
-// types are refused in src/ for the same reason. Type-only imports count as arrows: a type
+// layer, so nothing reaches another layer round a corner; dynamic `import()` and `import('…')`
+// types are refused in src/ for the same reason. The price of reading strings: a subfolder
+// named like a layer its parent may not import (say src/storage/upstream/) would be taken for
+// that layer — name such a folder otherwise. Type-only imports count as arrows: a type
 // couples the importer to the layer that owns it just as a value does. The one deliberate
 // exception is a port: an interface a layer publishes for its adapters to implement
 // (`PORTS`), imported from below by those adapters only.
