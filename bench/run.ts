@@ -72,6 +72,9 @@ const HELP = `usage: node dist/bench/run.js [options]
   --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons)
   --base-bin F      adds a row ${BASE_SERVER}: the modgate row run from another build's
                     bin/modgate.js, measured in the same rounds (and a modgate/${BASE_SERVER} column)
+  --base-node-flags "FLAGS"
+                    the node flags of ${BASE_SERVER} (default: those of --modgate-node-flags); with
+                    --base-bin bin/modgate.js, an A/B of node flags on one build
   --modgate-node-flags "FLAGS"
                     extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --out FILE        results file (default bench/results/<date>T<time>-<commit>.json; "-" for none)
@@ -91,6 +94,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: ALL_SERVERS.join(',') },
     'modgate-bin': { type: 'string' },
     'base-bin': { type: 'string' },
+    'base-node-flags': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -193,6 +197,8 @@ try {
     { name: 'modgate-ttl24h', accessLog: null, env: { MODGATE_CACHE_LIST_TTL: '24h' } },
   ];
   const baseBin = args['base-bin'];
+  const baseNodeFlags =
+    args['base-node-flags']?.split(' ').filter(Boolean) ?? modgateProcess.nodeFlags;
   const names = baseBin === undefined ? ALL_SERVERS : [...ALL_SERVERS, BASE_SERVER];
   for (const name of names) {
     if (!only.has(name) && name !== BASE_SERVER) continue;
@@ -208,7 +214,7 @@ try {
           upstream: fixture.url,
           core: serverCore,
           ...modgateProcess,
-          ...(name === BASE_SERVER ? { bin: baseBin } : {}),
+          ...(name === BASE_SERVER ? { bin: baseBin, nodeFlags: baseNodeFlags } : {}),
         }),
       );
     } else if (name === 'nginx' || name === 'nginx+log') {
@@ -375,6 +381,7 @@ try {
           'worker_processes 1, sendfile, tcp_nopush, open_file_cache max=10000 inactive=60s valid 60s; access_log off / combined to a file (nginx+log)',
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         baseBin: args['base-bin'],
+        baseNodeFlags: args['base-node-flags'],
         modgateNodeFlags: modgateProcess.nodeFlags,
       },
       tree: {
