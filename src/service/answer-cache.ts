@@ -92,7 +92,7 @@ export class AnswerCache {
       : { body, fetchedAt: entry.fetchedAt };
   }
 
-  /** The bytes of a cached immutable file (`.info` for pinning), without touching its rank. */
+  /** The bytes of a cached file, fresh or not (a stored `.info`, read for pinning). */
   bytesOf(key: string): Buffer | undefined {
     return this.entries.get(key)?.answer.body;
   }
