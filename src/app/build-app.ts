@@ -107,7 +107,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     storage,
     upstreams: { chain: upstream, private: direct.upstream },
     policy,
-    stash: { spoolDir, checksumGates: gates, maxZipBytes: config.limits.maxZipBytes },
+    stash: {
+      spoolDir,
+      checksumGates: gates,
+      maxZipBytes: config.limits.maxZipBytes,
+      // A verified file stored behind its answer that could not be stored (issue 9 item 6).
+      onStoreError: (key, err) =>
+        logger.error(
+          { key, err: err instanceof Error ? err.message : String(err) },
+          'store failed',
+        ),
+    },
     cache: { listTtlMs: config.cache.listTtlMs, notFoundTtlMs: config.cache.notFoundTtlMs },
   });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
@@ -160,6 +170,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     },
     async stop() {
       await server.stop();
+      await service.settle();
       service.close();
       direct.close();
       await own?.log.close();

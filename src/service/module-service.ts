@@ -101,7 +101,7 @@ export class ModuleService {
           const info = await this.fromUpstream(req, key, (upstream, ctx) =>
             upstream.info(req.modulePath, req.version, ctx),
           );
-          await this.storage.putBytes(key, info.raw);
+          this.stash.storeBehind(key, info.raw);
           return info.raw;
         });
       case 'mod':
@@ -139,6 +139,7 @@ export class ModuleService {
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
   ): Promise<Answer> {
+    if (hot === undefined) await this.stash.committed(key);
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
     const { download, reader } = await this.stash.zip(this.target(req, key), () =>
@@ -237,7 +238,10 @@ export class ModuleService {
     });
   }
 
-  /** A canonical `.info` / `.mod`: memory, storage, else `fetch` (which stores it). */
+  /**
+   * A canonical `.info` / `.mod`: memory, storage (or still being stored), else `fetch` (which
+   * stores it behind the answer).
+   */
   private immutable(
     req: InfoRequest | FileRequest,
     key: string,
@@ -247,7 +251,7 @@ export class ModuleService {
     return (
       this.cache.fresh(key) ??
       this.flights.do(key, async () => {
-        const stored = await this.storage.getBytes(key);
+        const stored = this.stash.pendingBytes(key) ?? (await this.storage.getBytes(key));
         if (stored) return this.cache.putImmutable(key, kind, stored);
         const body = await fetch();
         this.cache.putImmutable(key, kind, body);
@@ -300,6 +304,11 @@ export class ModuleService {
     return this.storage.checkReady(signal);
   }
 
+  /** Resolves once every answered file is stored or failed to be (call it before `close`). */
+  settle(): Promise<void> {
+    return this.stash.settle();
+  }
+
   /** Aborts upstream work still running (after the server stopped taking requests). */
   close(): void {
     this.lifetime.abort(new ModgateError('unavailable', 'modgate is shutting down'));
@@ -349,7 +358,8 @@ export class ModuleService {
    */
   private async pinned(req: FileRequest, ctx: { signal: AbortSignal }): Promise<FetchContext> {
     const key = infoKey(req.escapedPath, req.escapedVersion);
-    const data = this.cache.bytesOf(key) ?? (await this.storage.getBytes(key));
+    const data =
+      this.cache.bytesOf(key) ?? this.stash.pendingBytes(key) ?? (await this.storage.getBytes(key));
     const hash = data ? infoOriginHash(data) : undefined;
     return hash === undefined ? ctx : { ...ctx, originHash: hash };
   }

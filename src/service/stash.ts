@@ -19,6 +19,12 @@ export interface StashOptions {
   checksumGates?: readonly ChecksumGate[] | undefined;
   /** The largest zip accepted (`limits.max_zip_bytes`; Go's own limit if absent or higher). */
   maxZipBytes?: number | undefined;
+  /**
+   * Told when a verified file could not be stored after its clients were answered (a zip's
+   * commit, a `.mod`'s or `.info`'s write behind the answer): the failure is logged, nothing
+   * is stored, and the next request for the file fetches it again.
+   */
+  onStoreError?: ((key: string, err: unknown) => void) | undefined;
 }
 
 /** The file a stash call is about: which module version, under which storage key. */
@@ -35,9 +41,17 @@ export interface StashTarget {
  * fetching alike (cf. Athens' stasher): fetch → spool → zip rules → `h1:` hash → checksum
  * gates → atomic commit. A `.mod` is spooled in memory (it is small, and its size was bounded
  * by the upstream); a `.zip` goes to a spool file that concurrent clients read while it
- * arrives (ZipDownload: all but the last MiB released before verification). Nothing reaches
- * storage before every check passed, and storage's writes are atomic, so a refused or broken
- * file is never visible.
+ * arrives (ZipDownload: all but the last MiB released before verification, the rest as soon
+ * as it is verified). Nothing reaches storage before every check passed, and storage's writes
+ * are atomic and durable before they are visible (written, fdatasynced, renamed), so a refused,
+ * broken, empty or partial file is never visible.
+ *
+ * Storing is not on the client's critical path: a verified file is answered first and stored
+ * behind the answer (`storeBehind`, a zip's commit). What that gives up is only that an answer
+ * may precede the stored file by a few milliseconds: a crash in between leaves the file not
+ * stored (as a crash before the answer would), never stored wrong. Until stored, the file's
+ * bytes are kept here (`pendingBytes`), so the process reads its own writes; `settle` waits
+ * for every store in flight (before a shutdown closes storage).
  *
  * Concurrent requests for a zip being downloaded share that download. The stash owns its spool
  * directory: no other part of the service touches the file system.
@@ -46,18 +60,69 @@ export class Stash {
   private readonly downloads = new Map<string, ZipDownload>();
   private readonly starts = new Singleflight<ZipDownload>();
   private readonly lifetime = new AbortController();
+  /** Files answered and being written to storage, by key. */
+  private readonly storing = new Map<string, Buffer>();
+  private readonly stores = new Set<Promise<void>>();
 
   constructor(
     private readonly storage: Storage,
     private readonly options: StashOptions,
   ) {}
 
-  /** Fetches a go.mod, checks its hash with the gates, and stores it; returns its bytes. */
+  /**
+   * Fetches a go.mod, checks its hash with the gates, and returns its bytes as soon as they
+   * passed; they are stored behind the answer (`storeBehind`).
+   */
   async mod(target: StashTarget, fetch: () => Promise<Buffer>): Promise<Buffer> {
     const body = await fetch();
     await this.runGates(target, 'mod', hashGoMod(body));
-    await this.storage.putBytes(target.key, body);
+    this.storeBehind(target.key, body);
     return body;
+  }
+
+  /**
+   * Stores `body` (verified, or needing no verification: a canonical `.info`) under `key`
+   * without the caller waiting: a failure goes to `onStoreError`. Its bytes are
+   * `pendingBytes(key)` until the write ended.
+   */
+  storeBehind(key: string, body: Buffer): void {
+    if (this.storing.has(key)) return;
+    this.storing.set(key, body);
+    const store = this.storage
+      .putBytes(key, body)
+      .catch((err: unknown) => this.options.onStoreError?.(key, err))
+      .finally(() => {
+        this.storing.delete(key);
+        this.stores.delete(store);
+      });
+    this.stores.add(store);
+  }
+
+  /**
+   * Resolves once the commit of the zip under `key` in flight, if any, has ended (either way):
+   * a request that comes after the zip's readers were released then finds it in storage.
+   */
+  async committed(key: string): Promise<void> {
+    const running = this.downloads.get(key);
+    if (running?.status === 'committing') await running.finished.catch(() => undefined);
+  }
+
+  /** The bytes of a file answered but not stored yet (see storeBehind), if any. */
+  pendingBytes(key: string): Buffer | undefined {
+    return this.storing.get(key);
+  }
+
+  /**
+   * Resolves once every store in flight (writes behind answers, commits of verified zips) has
+   * ended, successfully or not. Downloads not verified yet are not waited for: `close` stops
+   * them.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      const committing = [...this.downloads.values()].filter((d) => d.status === 'committing');
+      if (this.stores.size === 0 && committing.length === 0) return;
+      await Promise.allSettled([...this.stores, ...committing.map((d) => d.finished)]);
+    }
   }
 
   /**
@@ -72,8 +137,13 @@ export class Stash {
   ): Promise<{ download: ZipDownload; reader: Readable }> {
     const key = target.key;
     const running = this.downloads.get(key);
+    // A download being committed is joined too: its zip is verified and whole in the spool,
+    // and storage does not have it yet.
     const download =
-      running && (running.status === 'downloading' || running.status === 'verifying')
+      running &&
+      (running.status === 'downloading' ||
+        running.status === 'verifying' ||
+        running.status === 'committing')
         ? running
         : await this.starts.do(key, async () => {
             const started = new ZipDownload(await open(), {
@@ -125,10 +195,16 @@ export class Stash {
   /**
    * Moves a verified spool file into storage (atomic; a disk backend on the same file system
    * links it instead of copying). The spool is never written again after this; clients still
-   * reading it keep their descriptor, and ZipDownload removes its name afterwards.
+   * reading it keep their descriptor, and ZipDownload removes its name afterwards. Its clients
+   * are not waiting for it: a failure is reported to `onStoreError`.
    */
-  private commit(key: string, spool: string, size: number): Promise<void> {
-    return this.storage.putFile(key, spool, size, this.lifetime.signal);
+  private async commit(key: string, spool: string, size: number): Promise<void> {
+    try {
+      await this.storage.putFile(key, spool, size, this.lifetime.signal);
+    } catch (err) {
+      this.options.onStoreError?.(key, err);
+      throw err;
+    }
   }
 
   private async runGates(target: StashTarget, file: 'mod' | 'zip', hash: string): Promise<void> {

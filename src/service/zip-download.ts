@@ -17,7 +17,12 @@ export const HOLDBACK_BYTES = 1024 * 1024;
 
 const READ_CHUNK = 256 * 1024;
 
-export type ZipDownloadState = 'downloading' | 'verifying' | 'committed' | 'failed';
+/**
+ * `committing`: verified, every byte released to readers, being moved into storage; `failed`
+ * after `committing` means the commit failed (readers still get the verified bytes, storage
+ * has nothing).
+ */
+export type ZipDownloadState = 'downloading' | 'verifying' | 'committing' | 'committed' | 'failed';
 
 export interface ZipDownloadOptions {
   spoolDir: string;
@@ -33,11 +38,19 @@ export interface ZipDownloadOptions {
  * The upstream bytes go to a spool file; every client (the first one included) reads from that
  * file with positional reads, so memory stays flat however many clients join and clients start
  * receiving bytes before the download is complete. All but the last HOLDBACK_BYTES are
- * released as they arrive; the rest once the zip has been verified and committed to storage.
- * Only a committed zip is ever visible in storage.
+ * released as they arrive; the rest as soon as the zip has been verified, before it is
+ * committed to storage (the commit's fdatasync and rename are not the client's to wait for:
+ * 89 ms for a 10 MiB zip on the bench's disk). Only a committed zip is ever visible in
+ * storage: a commit that fails leaves nothing stored (`finished` rejects, the stash logs it and
+ * the next request downloads the zip again), while readers already released finish reading
+ * the verified bytes from the spool, which stays open for them.
  */
 export class ZipDownload {
   private state: ZipDownloadState = 'downloading';
+  /** Set once verification passed: from then on every byte is released, whatever the commit does. */
+  private verified = false;
+  /** The furthest any source wrote into the spool (a shorter later source must cut it). */
+  private spoolEnd = 0;
   /** Bytes of the current source in the spool (all of them valid for clients, see run). */
   private written = 0;
   /**
@@ -49,7 +62,7 @@ export class ZipDownload {
   private readers = 0;
   private fd: FileHandle | undefined;
   private readonly events = new EventEmitter();
-  /** Settles when the zip is committed (resolves) or has failed (rejects). */
+  /** Settles when the zip is committed to storage (resolves) or has failed (rejects). */
   readonly finished: Promise<void>;
   /** The size the upstream announced, if any. */
   private announced: number | undefined;
@@ -75,29 +88,29 @@ export class ZipDownload {
 
   /** Bytes a client may be sent now. */
   private releasable(): number {
-    if (this.state === 'committed') return this.written;
+    if (this.verified) return this.written;
     if (this.state === 'failed') return 0;
     return Math.max(0, this.written - HOLDBACK_BYTES);
   }
 
   /**
-   * The final size once known: after commit, or as announced by the upstream. Once read as
+   * The final size once known: once verified, or as announced by the upstream. Once read as
    * announced (a response went out with it as Content-Length), a fallback source must match it.
    */
   get size(): number | undefined {
-    if (this.state === 'committed') return this.written;
+    if (this.verified) return this.written;
     if (this.announced !== undefined) this.sizeShown = true;
     return this.announced;
   }
 
   /**
    * Resolves as soon as a response can start (some bytes are releasable, or the zip is
-   * committed); rejects with the failure if the download failed before that.
+   * verified); rejects with the failure if the download failed before that.
    */
   async ready(): Promise<void> {
     for (;;) {
+      if (this.verified || this.releasable() > 0) return;
       if (this.state === 'failed') throw this.failure;
-      if (this.state === 'committed' || this.releasable() > 0) return;
       await this.changed();
     }
   }
@@ -114,7 +127,7 @@ export class ZipDownload {
         reading = true;
         const pump = async (): Promise<void> => {
           for (;;) {
-            if (this.state === 'failed') {
+            if (this.state === 'failed' && !this.verified) {
               reader.destroy(asError(this.failure));
               return;
             }
@@ -130,7 +143,7 @@ export class ZipDownload {
               if (!reader.push(bytesRead === length ? buf : buf.subarray(0, bytesRead))) return;
               continue;
             }
-            if (this.state === 'committed') {
+            if (this.verified) {
               reader.push(null);
               return;
             }
@@ -164,12 +177,16 @@ export class ZipDownload {
     let source = first;
     let firstFailure: unknown;
     try {
-      this.fd = await open(this.spoolPath, 'w+', 0o600);
+      // 0644 less the umask: the mode stored files get, so the commit (a hard link of this
+      // file) needs no chmod. The spool directory is this process's own; the zip's bytes end
+      // up just as readable in storage.
+      this.fd = await open(this.spoolPath, 'w+', 0o644);
       for (;;) {
         try {
           await this.receive(source);
           this.state = 'verifying';
           await this.options.verify(this.spoolPath);
+          this.verified = true;
           break;
         } catch (err) {
           source.stream.destroy();
@@ -180,6 +197,9 @@ export class ZipDownload {
           this.state = 'downloading';
         }
       }
+      // Readers get the rest now; the commit runs behind them.
+      this.state = 'committing';
+      this.emitChange();
       await this.options.commit(this.spoolPath, this.written);
       this.state = 'committed';
     } catch (err) {
@@ -219,6 +239,7 @@ export class ZipDownload {
         offset += bytesWritten;
       }
       this.written += chunk.length;
+      this.spoolEnd = Math.max(this.spoolEnd, this.written);
       this.emitChange();
     }
     if (this.written < this.reserved) {
@@ -233,7 +254,11 @@ export class ZipDownload {
         `zip was ${this.written} bytes, but the upstream announced ${this.announced}`,
       );
     }
-    await fd.truncate(this.written);
+    // Only a longer earlier source left bytes past the end (one file operation less per zip).
+    if (this.spoolEnd > this.written) {
+      await fd.truncate(this.written);
+      this.spoolEnd = this.written;
+    }
   }
 
   private async compareSpool(fd: FileHandle, expected: Buffer, position: number): Promise<void> {
@@ -275,7 +300,7 @@ export class ZipDownload {
   }
 
   private maybeClose(): void {
-    if (this.readers > 0 || this.state === 'downloading' || this.state === 'verifying') return;
+    if (this.readers > 0 || (this.state !== 'committed' && this.state !== 'failed')) return;
     const fd = this.fd;
     this.fd = undefined;
     fd?.close().catch(() => undefined);

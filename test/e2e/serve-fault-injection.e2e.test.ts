@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bigModuleZip } from '../support/big-zip.js';
 import { FaultUpstream, NO_FAULT_PREFIX, type Fault } from '../support/fault-upstream.js';
 import { describeOutcome, fetchOutcome } from '../support/fetch-outcome.js';
@@ -234,6 +235,7 @@ describe('fault injection: one misbehaving upstream', { concurrency: 8 }, () => 
         if (c.reason) assert.match(res.body.toString(), c.reason);
       }
       await modgate.assertAlive(`after ${c.name}`);
+      if (c.status === 200) await untilStored(modgate.dataDir, rel);
       const stored = await assertStoredAsFixture(
         modgate.dataDir,
         fixture.root,
@@ -292,3 +294,17 @@ describe('fault injection: one misbehaving upstream', { concurrency: 8 }, () => 
     });
   }
 });
+
+/** Files are stored behind their answer (issue 9 item 6): waits, bounded, until `rel` is. */
+async function untilStored(dataDir: string, rel: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (
+      await stat(join(dataDir, rel)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await sleep(10);
+  }
+}

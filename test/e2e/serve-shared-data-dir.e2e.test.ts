@@ -200,11 +200,12 @@ describe('several modgate processes on one data directory', { timeout: 180_000 }
       const { status, body } = await fetched;
       assert.equal(status, 200, body.subarray(0, 200).toString());
       assert.ok(body.equals(upstream.zip), `the client got ${body.length} bytes, not the zip`);
-      const stored = await readFile(join(dataDir, ZIP_PATH));
-      assert.ok(stored.equals(upstream.zip), 'the stored zip is the upstream one');
     } finally {
       await a.stop();
     }
+    // Committed behind the client's download (issue 9 item 6), at the latest by the stop.
+    const stored = await readFile(join(dataDir, ZIP_PATH));
+    assert.ok(stored.equals(upstream.zip), 'the stored zip is the upstream one');
     // Both stopped cleanly: each removed its own directories and nothing else was left.
     assert.deepEqual(await readdir(join(dataDir, '.spool')), []);
     assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
@@ -240,10 +241,10 @@ describe('several modgate processes on one data directory', { timeout: 180_000 }
       const { status, body } = await download(later.url);
       assert.equal(status, 200, body.subarray(0, 200).toString());
       assert.ok(body.equals(upstream.zip));
-      assert.ok((await readFile(join(dataDir, ZIP_PATH))).equals(upstream.zip));
     } finally {
       await later.stop();
     }
+    assert.ok((await readFile(join(dataDir, ZIP_PATH))).equals(upstream.zip));
     assert.deepEqual(await readdir(join(dataDir, '.spool')), []);
     assert.deepEqual(await readdir(join(dataDir, '.staging')), []);
   });

@@ -123,6 +123,7 @@ describe('ModuleService with a SumdbChecksumGate', () => {
   test('verified files are stored', async () => {
     await service.answer(request('mod', 'example.com/good'));
     await downloadZip('example.com/good');
+    await service.settle(); // stored behind the answers
     assert.ok(await storage.getBytes('example.com/good/@v/v1.0.0.mod'));
     assert.ok(await storage.stat('example.com/good/@v/v1.0.0.zip'));
     assert.equal(gate.counts().verified, 2);
@@ -136,6 +137,7 @@ describe('ModuleService with a SumdbChecksumGate', () => {
       assert.match(err.message, /^checksum mismatch for example\.com\/badzip@v1\.0\.0 zip: /);
       return true;
     });
+    await service.settle();
     assert.equal(await storage.stat('example.com/badzip/@v/v1.0.0.zip'), null);
     assert.ok(await storage.getBytes('example.com/badzip/@v/v1.0.0.mod'));
     // Asked again: refused again (a refusal is not remembered as "not found", nor stored).
