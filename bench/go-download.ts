@@ -5,7 +5,11 @@
 //   - through a COLD modgate (fresh data directory, fresh process) whose upstream is that
 //     nginx: every file is fetched, verified (zip rules, h1: hash) and stored on the way;
 //   - through the same modgate WARM right after (everything cached, fresh module cache).
-// Rounds interleave the three (static, cold, warm), each `go mod download` with a fresh
+//   - (a second, labelled row, not the headline) `cold-jit-warm`: through another fresh
+//     modgate that first served an unmeasured `go mod download` of 100 other modules (same
+//     sizes, paths gowarmup.example/...): the cold *cache* cost of a long-running server, its
+//     JIT and heap warmed, against the headline's fresh process (--no-jit-row leaves it out).
+// Rounds interleave the rows (static, cold, warm, cold-jit-warm), each `go mod download` with a fresh
 // GOMODCACHE; the medians are compared with the targets cold <= 1.15 x and warm <= 1.03 x the
 // static time, and modgate's CPU seconds per cold run (utime + stime from /proc/<pid>/stat)
 // are printed.
@@ -55,6 +59,7 @@ const { values: args } = parseArgs({
     'modgate-bin': { type: 'string' },
     'base-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
+    'no-jit-row': { type: 'boolean', default: false },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -64,6 +69,7 @@ if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
       '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
+      '  [--no-jit-row]\n' +
       '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
@@ -88,14 +94,14 @@ if (pinning) await runCommand(['taskset', '-a', '-p', '-c', '0', String(process.
  * min · (max/min)^((i/(n-1))^5): many small modules and a few large ones (about 36 MB in all
  * with the defaults). Deterministic.
  */
-function corpus(): FixtureModule[] {
+function corpus(host = 'gobench.example'): FixtureModule[] {
   const rand = prng(0x676f646c);
   const min = Number(args['min-kib']) * 1024;
   const max = Number(args['max-mib']) * 1024 * 1024;
   const modules: FixtureModule[] = [];
   for (let i = 0; i < moduleCount; i++) {
     const name = `d${String(i).padStart(3, '0')}`;
-    const path = i % 10 === 0 ? `gobench.example/Org/${name}` : `gobench.example/${name}`;
+    const path = i % 10 === 0 ? `${host}/Org/${name}` : `${host}/${name}`;
     const x = moduleCount === 1 ? 1 : i / (moduleCount - 1);
     const size = Math.round(min * (max / min) ** (x ** 5));
     modules.push({
@@ -133,7 +139,10 @@ let completed = false;
 try {
   const t = Date.now();
   const modules = corpus();
-  fixture = await FixtureProxy.create(modules);
+  const jitRow = !args['no-jit-row'];
+  // The JIT warm-up set: the same sizes under other paths (its zips differ in their paths).
+  const warmupModules = jitRow ? corpus('gowarmup.example') : [];
+  fixture = await FixtureProxy.create([...modules, ...warmupModules]);
   const zipBytes = await treeZipBytes(fixture.root);
   log(
     `${moduleCount} modules, ${(zipBytes / 1e6).toFixed(1)} MB of zips, built in ${((Date.now() - t) / 1000).toFixed(1)} s`,
@@ -148,10 +157,12 @@ try {
   });
   servers.push(nginx);
   sandbox = await GoSandbox.create();
-  const goMod =
+  const goModOf = (list: FixtureModule[]): string =>
     'module gobench.example/main\n\ngo 1.19\n\nrequire (\n' +
-    modules.map((m) => `\t${m.path} ${m.version}\n`).join('') +
+    list.map((m) => `\t${m.path} ${m.version}\n`).join('') +
     ')\n';
+  const goMod = goModOf(modules);
+  const warmupGoMod = goModOf(warmupModules);
 
   // The go command's module cache (what it extracts the zips into: the client's work, the
   // same for every server) is on disk as a user's is, or on tmpfs with --modcache-tmpfs (the
@@ -161,14 +172,14 @@ try {
       ? await mkdtemp('/dev/shm/modgate-bench-modcache-')
       : join(workDir, 'gomodcache');
   modCacheDir = modCache;
-  const goDownload = async (proxy: string): Promise<number> => {
+  const goDownload = async (proxy: string, mod = goMod): Promise<number> => {
     const sb = sandbox as GoSandbox;
     await rm(modCache, { recursive: true, force: true });
     await mkdir(modCache);
     const dir = join(workDir, 'main');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'go.mod'), goMod);
+    await writeFile(join(dir, 'go.mod'), mod);
     const env = sb.env(proxy, { GOFLAGS: '-mod=mod -modcacherw', GOMODCACHE: modCache });
     // Flush what earlier runs and clean-ups left to write back, so it does not land in this one.
     await runCommand(['sync']);
@@ -188,7 +199,14 @@ try {
     { suffix: '', bin: args['modgate-bin'] },
     ...(args['base-bin'] === undefined ? [] : [{ suffix: '-base', bin: args['base-bin'] }]),
   ];
-  const rowNames = ['static', ...builds.flatMap((b) => [`cold${b.suffix}`, `warm${b.suffix}`])];
+  const rowNames = [
+    'static',
+    ...builds.flatMap((b) => [
+      `cold${b.suffix}`,
+      `warm${b.suffix}`,
+      ...(jitRow ? [`cold-jit-warm${b.suffix}`] : []),
+    ]),
+  ];
   const runs: Record<string, GoRun[]> = Object.fromEntries(rowNames.map((k) => [k, []]));
   const row = (k: string): GoRun[] => runs[k] ?? [];
   const peakRss: Record<string, number[]> = Object.fromEntries(builds.map((b) => [b.suffix, []]));
@@ -216,6 +234,25 @@ try {
       await modgate.stop();
       servers.pop();
       await rm(dataDir, { recursive: true, force: true });
+      if (jitRow) {
+        // Another fresh process: serves the warm-up set (unmeasured), then the measured set cold.
+        const jitDir = join(workDir, `data-${r}${build.suffix}-jit`);
+        const jit = await startModgate({
+          name: `modgate${build.suffix}-jit`,
+          dataDir: jitDir,
+          upstream: nginx.url,
+          core: serverCore,
+          accessLog: join(workDir, `modgate-${r}${build.suffix}-jit-access.log`),
+          bin: build.bin,
+          nodeFlags,
+        });
+        servers.push(jit);
+        await goDownload(jit.url, warmupGoMod);
+        row(`cold-jit-warm${build.suffix}`).push(await timedRun(jit, nginx.pids, goDownload));
+        await jit.stop();
+        servers.pop();
+        await rm(jitDir, { recursive: true, force: true });
+      }
     }
     log(
       `round ${r + 1}/${rounds}: ` +
@@ -267,6 +304,16 @@ try {
             `  modgate${b} peak RSS (VmHWM after cold + warm): ${(median(peakRss[b] ?? []) / 1e6).toFixed(1)} MB`,
         )
         .join('') +
+      (jitRow
+        ? builds
+            .map(
+              ({ suffix: b }) =>
+                `\n  modgate${b} CPU s per cold-jit-warm run: ${cpuS(`cold-jit-warm${b}`).toFixed(2)}`,
+            )
+            .join('') +
+          `\n  cold-jit-warm: NOT the headline: a modgate that first served 100 other modules (same sizes),\n` +
+          `    then this set cold: the cold cache of a long-running server, JIT-compiled and heap grown`
+        : '') +
       `\n  nginx CPU s per static run: ${cpuS('static').toFixed(2)}\n\n` +
       `targets (issue 9):\n` +
       `  ${pass(coldRatio <= TARGET_COLD)}  cold <= ${TARGET_COLD} x static   ${coldRatio.toFixed(2)} x\n` +
@@ -301,6 +348,9 @@ try {
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         baseBin: args['base-bin'],
         modgateNodeFlags: nodeFlags,
+        jitWarmRow: jitRow
+          ? 'cold-jit-warm: a fresh modgate that first served go mod download of 100 other modules (gowarmup.example, same sizes), then the measured set cold'
+          : false,
         goEnv: { GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GOPROXY: '<server URL>' },
         goModCache: modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
         syncBeforeEachRun: true,
@@ -316,6 +366,13 @@ try {
         modgateCpuSPerColdRun: coldCpuS,
         modgateCpuSPerWarmRun: warmCpuS,
         modgatePeakRssBytes: median(modgatePeakRss),
+        ...(jitRow
+          ? {
+              coldJitWarmS: med('cold-jit-warm'),
+              coldJitWarmRatio: med('cold-jit-warm') / med('static'),
+              modgateCpuSPerColdJitWarmRun: cpuS('cold-jit-warm'),
+            }
+          : {}),
       },
       targets: { cold: TARGET_COLD, warm: TARGET_WARM },
       ...(args['base-bin'] === undefined
@@ -329,6 +386,13 @@ try {
               modgateCpuSPerColdRun: cpuS('cold-base'),
               modgateCpuSPerWarmRun: cpuS('warm-base'),
               modgatePeakRssBytes: median(peakRss['-base'] ?? []),
+              ...(jitRow
+                ? {
+                    coldJitWarmS: med('cold-jit-warm-base'),
+                    coldJitWarmRatio: med('cold-jit-warm-base') / med('static'),
+                    modgateCpuSPerColdJitWarmRun: cpuS('cold-jit-warm-base'),
+                  }
+                : {}),
             },
           }),
       runs,
