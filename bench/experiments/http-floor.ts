@@ -3,6 +3,7 @@
 // corpus from memory with no logic of their own:
 //   node:http  bench/bare-server.ts (a Map lookup and res.end(buffer))
 //   node:net   bench/experiments/net-server.ts (a hand-cut HTTP/1.1 parser, prepared answers)
+//   net+http   the same with `handover`: strict checks, anything not simple goes to node:http
 //   uws        bench/experiments/uws-server.ts, only with --uws-module DIR (see README.md)
 // and, with --modgate, modgate itself (defaults, access log off, as `npm run bench`).
 // Same corpus, mixed load, pinning (servers on core 1, wrk/loadgen on core 0) and helpers as
@@ -19,6 +20,7 @@ import { fetchAll } from '../fetch-all.js';
 import { buildLoadgen } from '../loadgen.js';
 import {
   latencyRound,
+  median,
   summarizeLatency,
   summarizeThroughput,
   throughputRound,
@@ -99,6 +101,15 @@ try {
       script: join(experiments, 'net-server.js'),
       dataDir,
       core: serverCore,
+    }),
+  );
+  servers.push(
+    await startScript({
+      name: 'net+http',
+      script: join(experiments, 'net-server.js'),
+      dataDir,
+      core: serverCore,
+      extraArgs: ['handover'],
     }),
   );
   const uwsModule = args['uws-module'];
@@ -250,6 +261,31 @@ function formatTable(results: FloorResult[], rate: number): string {
     });
     const texts = [...values.map((v) => (v === undefined ? '' : v.toFixed(digits))), ...ratios];
     lines.push(label.padEnd(width) + texts.map((t, i) => '  ' + cell(t, heads[i] ?? '')).join(''));
+  }
+  return lines.join('\n') + '\n' + sameRoundRatios(results);
+}
+
+/**
+ * Per-round ratios to nginx, over the rounds where both servers kept their core >= 90 % busy
+ * (so neither was paced by the load generator or starved by other work): median, range, count.
+ */
+function sameRoundRatios(results: FloorResult[]): string {
+  const nginx = results.find((r) => r.name === 'nginx');
+  if (nginx === undefined) return '';
+  const busy = (x: ThroughputRound): boolean => x.cpuMs / 1000 / x.durationS >= 0.9;
+  const lines = ['requests/s / nginx in the same round, rounds with both >= 90 % busy:'];
+  for (const r of results) {
+    if (r === nginx) continue;
+    const ratios = r.throughput.rounds.flatMap((x, i) => {
+      const n = nginx.throughput.rounds[i];
+      return n !== undefined && busy(x) && busy(n) ? [x.requestsPerS / n.requestsPerS] : [];
+    });
+    lines.push(
+      ratios.length === 0
+        ? `  ${r.name}: no such round`
+        : `  ${r.name}: median ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-` +
+            `${Math.max(...ratios).toFixed(2)}, ${ratios.length} of ${r.throughput.rounds.length} rounds)`,
+    );
   }
   return lines.join('\n');
 }

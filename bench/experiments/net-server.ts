@@ -12,7 +12,16 @@
 // closed, as is a malformed request line or one with an absolute URI; a head over 16 KiB is
 // answered 431 and closed; an idle connection is closed after 65 s. No Expect, no chunked
 // bodies, no header folding rules, no Host checks, no limit on pipelined requests per turn.
-//   node dist/bench/experiments/net-server.js <data-dir> <port>
+//
+// With `handover` as a third argument it is option B of README.md instead: only a request it
+// can prove simple is answered here — `GET`/`HEAD` of an origin-form target over HTTP/1.1,
+// every header line `token ":" visible-characters`, exactly one Host, no Content-Length,
+// Transfer-Encoding, Expect, Upgrade, Range or conditional header, Connection absent or
+// keep-alive/close. At the first other request the connection, with the bytes not yet
+// answered, is handed to a node:http server with the same Map (bench/bare-server.ts's
+// handler), which then owns it: every hard case is node:http's.
+//   node dist/bench/experiments/net-server.js <data-dir> <port> [handover]
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +36,8 @@ const MAX_HEAD = 16 * 1024;
 const IDLE_MS = 65_000;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-const [dataDir, portText] = process.argv.slice(2);
+const [dataDir, portText, mode] = process.argv.slice(2);
+const handover = mode === 'handover';
 if (dataDir === undefined || portText === undefined) {
   process.stderr.write('usage: net-server <data-dir> <port>\n');
   process.exit(2);
@@ -48,12 +58,18 @@ function prepare(type: string, body: Buffer, keepAlive: boolean): Prepared {
   return { head, full: Buffer.concat([head, body]) };
 }
 
-const files = new Map<string, { keep: Prepared; close: Prepared }>();
+const files = new Map<string, { keep: Prepared; close: Prepared; body: Buffer; type: string }>();
 for (const rel of await listFiles(dataDir)) {
   const body = await readFile(join(dataDir, rel));
   const type = TYPES[rel.slice(rel.lastIndexOf('.') + 1)] ?? 'text/plain; charset=utf-8';
-  files.set('/' + rel, { keep: prepare(type, body, true), close: prepare(type, body, false) });
+  files.set('/' + rel, {
+    keep: prepare(type, body, true),
+    close: prepare(type, body, false),
+    body,
+    type,
+  });
 }
+const notFoundBody = Buffer.from('not found\n');
 const notFound = {
   keep: prepare('text/plain; charset=utf-8', Buffer.from('not found\n'), true),
   close: prepare('text/plain; charset=utf-8', Buffer.from('not found\n'), false),
@@ -123,6 +139,10 @@ function serve(socket: Socket, buf: Buffer): Buffer | null {
         return null;
       }
       const head = buf.toString('latin1', start, end);
+      if (handover && !isSimple(head)) {
+        giveToNodeHttp(socket, buf.subarray(start));
+        return null;
+      }
       start = end + 4;
       const lineEnd = head.indexOf('\r\n');
       const line = lineEnd < 0 ? head : head.slice(0, lineEnd);
@@ -185,6 +205,55 @@ function headerValue(lowerHead: string, name: string): string | null {
 function hasBody(lowerHead: string): boolean {
   const length = headerValue(lowerHead, 'content-length');
   return length !== null && length !== '0';
+}
+
+const REQUEST_LINE = /^(?:GET|HEAD) \/[\x21-\x7e]* HTTP\/1\.1$/;
+const FIELD_LINE = /^[-!#$%&'*+.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*$/;
+const FALLBACK_FIELDS =
+  /^(?:content-length|transfer-encoding|expect|upgrade|range|if-[a-z-]+|te|trailer):/;
+
+/** True when `head` (request line and field lines, without the blank line) is simple. */
+function isSimple(head: string): boolean {
+  const lines = head.split('\r\n');
+  if (!REQUEST_LINE.test(lines[0] ?? '')) return false;
+  let hosts = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (!FIELD_LINE.test(line)) return false;
+    const lower = line.toLowerCase();
+    if (FALLBACK_FIELDS.test(lower)) return false;
+    if (lower.startsWith('host:')) hosts++;
+    else if (lower.startsWith('connection:')) {
+      const v = lower.slice(11).trim();
+      if (v !== 'keep-alive' && v !== 'close') return false;
+    }
+  }
+  return hosts === 1;
+}
+
+/** node:http answering from the same Map, for the connections handed over. */
+const fallback = createHttpServer({ keepAliveTimeout: IDLE_MS }, (req, res) => {
+  const file = files.get(req.url ?? '');
+  const answer = file === undefined ? notFoundBody : file.body;
+  res.writeHead(file === undefined ? 404 : 200, {
+    'content-type': file?.type ?? 'text/plain; charset=utf-8',
+    'content-length': answer.length,
+  });
+  res.end(req.method === 'HEAD' ? undefined : answer);
+});
+
+/** Hands `socket` to node:http, with `rest` (the first request not answered here) unread. */
+function giveToNodeHttp(socket: Socket, rest: Buffer): void {
+  // Paused, so that resume() below makes the stream emit the unshifted bytes to node:http's
+  // 'data' listener (a stream already flowing would wait for the next read from the socket).
+  socket.pause();
+  socket.removeAllListeners('data');
+  socket.removeAllListeners('timeout');
+  socket.removeAllListeners('error');
+  socket.setTimeout(0);
+  socket.unshift(rest);
+  fallback.emit('connection', socket);
+  socket.resume();
 }
 
 const server = createServer({ noDelay: true }, (socket) => {
