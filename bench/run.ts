@@ -69,14 +69,23 @@ const HELP = `usage: node dist/bench/run.js [options]
   --sequence N      requests in the mixed-load sequence (default 20000)
   --big-mib N       MiB of random data in the big zip (default 100)
   --only NAMES      comma-separated subset of ${ALL_SERVERS.join(',')}
-  --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons)
+  --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons; executed, so
+                    its own #! line applies)
   --base-bin F      adds a row ${BASE_SERVER}: the modgate row run from another build's
                     bin/modgate.js, measured in the same rounds (and a modgate/${BASE_SERVER} column)
   --base-node-flags "FLAGS"
                     the node flags of ${BASE_SERVER} (default: those of --modgate-node-flags); with
                     --base-bin bin/modgate.js, an A/B of node flags on one build
   --modgate-node-flags "FLAGS"
-                    extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+                    extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+                    modgate is started as users start it (bin/modgate.js executed, its
+                    #! line sets its default flags), so these go into NODE_OPTIONS after
+                    the default ones and win (e.g. --max-semi-space-size=16, V8's default)
+  --modgate-env "K=V …"
+                    extra environment of the modgate rows, e.g. "MALLOC_ARENA_MAX=2"
+  --base-env "K=V …"
+                    the extra environment of ${BASE_SERVER} (default: none); with --base-bin
+                    bin/modgate.js, an A/B of an environment setting on one build
   --out FILE        results file (default bench/results/<date>T<time>-<commit>.json; "-" for none)
   --keep            keep the work directory (data, logs, nginx.conf)
 `;
@@ -96,6 +105,8 @@ const { values: args } = parseArgs({
     'base-bin': { type: 'string' },
     'base-node-flags': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
+    'modgate-env': { type: 'string', default: '' },
+    'base-env': { type: 'string', default: '' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -114,6 +125,8 @@ const modgateProcess = {
   bin: args['modgate-bin'],
   nodeFlags: args['modgate-node-flags'].split(' ').filter(Boolean),
 };
+const modgateEnv = envArg(args['modgate-env']);
+const baseEnv = envArg(args['base-env']);
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -204,7 +217,7 @@ try {
     if (!only.has(name) && name !== BASE_SERVER) continue;
     const mg =
       name === BASE_SERVER
-        ? { name, accessLog: null, env: {} }
+        ? { name, accessLog: null, env: baseEnv }
         : modgateRows.find((r) => r.name === name);
     if (mg) {
       servers.push(
@@ -214,6 +227,7 @@ try {
           upstream: fixture.url,
           core: serverCore,
           ...modgateProcess,
+          env: name === BASE_SERVER ? mg.env : { ...mg.env, ...modgateEnv },
           ...(name === BASE_SERVER ? { bin: baseBin, nodeFlags: baseNodeFlags } : {}),
         }),
       );
@@ -383,6 +397,8 @@ try {
         baseBin: args['base-bin'],
         baseNodeFlags: args['base-node-flags'],
         modgateNodeFlags: modgateProcess.nodeFlags,
+        extraModgateEnv: modgateEnv,
+        baseEnv,
       },
       tree: {
         smallModules: Number(args.modules),
@@ -428,6 +444,17 @@ function unsaturatedWarning(results: ServerResult[]): string {
     ? ''
     : `WARNING: mixed-load rounds with the server core < 90 % busy (${low.join(', ')}): ` +
         'the load generator or other work on the machine set the pace there; requests/s are floors\n';
+}
+
+/** `"K=V K2=V2"` as an environment record (the values hold no spaces). */
+function envArg(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`expected K=V in an --*-env option, got ${JSON.stringify(pair)}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
 }
 
 function isList(path: string): boolean {

@@ -3,7 +3,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../test/support/net.js';
 
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { nginxConf } from './nginx-conf.js';
 import { repoRoot } from './paths.js';
 import { childPids } from './proc-stats.js';
@@ -36,7 +36,10 @@ export interface ModgateOptions {
   env?: Record<string, string>;
   /** Another build's bin/modgate.js (A/B comparisons); default this repository's. */
   bin?: string;
-  /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  /**
+   * Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, passed in NODE_OPTIONS (so only
+   * the flags node allows there).
+   */
   nodeFlags?: string[];
 }
 
@@ -49,8 +52,9 @@ export interface ModgateOptions {
 export const MODGATE_BASE_ENV = { MODGATE_SUMDB_VERIFY: 'false' } as const;
 
 /**
- * `modgate serve` as a separate process, the way users run it: its default configuration
- * except MODGATE_BASE_ENV, `opts.env`, and the access log turned off when `accessLog` is null.
+ * `modgate serve` as a separate process, the way users run it (the bin script, executed): its
+ * default node flags and its default configuration except MODGATE_BASE_ENV, `opts.env`, and the
+ * access log turned off when `accessLog` is null.
  */
 export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   const port = await freePort();
@@ -58,9 +62,14 @@ export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MODGATE_')) env[k] = v;
   Object.assign(env, MODGATE_BASE_ENV, opts.env ?? {});
   if (opts.accessLog === null) env.MODGATE_LOG_ACCESS_LOG = 'false';
+  // Started the way `modgate serve` (the installed command) and `npm start` start it: the bin
+  // script itself, through its `#!/usr/bin/env -S …` line (which carries modgate's default node
+  // flags), with the node that runs the bench first on PATH. Extra node flags go into
+  // NODE_OPTIONS after the script's own, so that they win (an A/B of node flags).
+  env.PATH = `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`;
+  const extra = (opts.nodeFlags ?? []).join(' ');
+  if (extra !== '') env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${extra}`.trim();
   const argv = [
-    process.execPath,
-    ...(opts.nodeFlags ?? []),
     opts.bin ?? join(repoRoot, 'bin', 'modgate.js'),
     'serve',
     '--listen',
