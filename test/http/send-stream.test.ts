@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SEND_CHUNK_BYTES, sendStream } from '../../src/http/send-stream.js';
+import { pooledSendBuffers, SEND_CHUNK_BYTES, sendStream } from '../../src/http/send-stream.js';
 import { DiskStorage } from '../../src/storage/index.js';
 
 /** A server whose one request is answered by `answer`; returns the URL and a closer. */
@@ -176,6 +176,45 @@ test('a buffer-filling source goes through two reused buffers, never refilled to
   } finally {
     srv.close();
   }
+});
+
+/** Sends `source` as the one response of a fresh server and reads it whole. */
+async function sendOne(source: Filler, size: number): Promise<Buffer> {
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    res.setHeader('content-length', size);
+    sent = sendStream(source, res);
+    sent.catch(() => undefined);
+  });
+  try {
+    const body = await fetchBody(srv.url).catch(() => Buffer.alloc(0));
+    await sent?.catch(() => undefined);
+    return body;
+  } finally {
+    srv.close();
+  }
+}
+
+test('the send buffers of a finished response are reused by the next one (no garbage per download)', async () => {
+  const size = 5 * SEND_CHUNK_BYTES + 7;
+  const first = new Filler(size);
+  assert.equal((await sendOne(first, size)).length, size);
+  assert.ok(pooledSendBuffers() >= 2, 'both buffers went back to the pool');
+  const second = new Filler(size);
+  const body = await sendOne(second, size);
+  assert.equal(body.length, size);
+  for (let i = 0; i < size; i += 4096) assert.equal(body[i], expectedByte(i), `byte ${i}`);
+  assert.equal(second.given.size, 2);
+  for (const b of second.given) assert.ok(first.given.has(b), 'the same two buffers (identity)');
+});
+
+test('after a failed read (a write may be in flight) the buffers are not reused', async () => {
+  const size = 5 * SEND_CHUNK_BYTES;
+  const failing = new Filler(size, 2 * SEND_CHUNK_BYTES);
+  await sendOne(failing, size);
+  const next = new Filler(size);
+  await sendOne(next, size);
+  for (const b of next.given) assert.ok(!failing.given.has(b), 'a buffer of the failed response');
 });
 
 test('a buffer-filling source of one chunk or less uses one buffer of its size', async () => {
