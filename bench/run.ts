@@ -78,9 +78,10 @@ const HELP = `usage: node dist/bench/run.js [options]
                     --base-bin bin/modgate.js, an A/B of node flags on one build
   --modgate-node-flags "FLAGS"
                     extra node flags for modgate, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
-                    modgate is started as users start it (bin/modgate.js executed, its
-                    #! line sets its default flags), so these go into NODE_OPTIONS after
-                    the default ones and win (e.g. --max-semi-space-size=16, V8's default)
+                    without them bin/modgate.js is executed as users run it (its #! line sets
+                    the default flags); with them modgate runs as node <the #! line's flags>
+                    FLAGS bin/modgate.js, and later flags win (node's defaults:
+                    "--max-semi-space-size=16 --no-liftoff-only")
   --modgate-env "K=V …"
                     extra environment of the modgate rows, e.g. "MALLOC_ARENA_MAX=2"
   --base-env "K=V …"

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../test/support/net.js';
 
@@ -37,8 +37,8 @@ export interface ModgateOptions {
   /** Another build's bin/modgate.js (A/B comparisons); default this repository's. */
   bin?: string;
   /**
-   * Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, passed in NODE_OPTIONS (so only
-   * the flags node allows there).
+   * Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, after the bin script's default
+   * ones (from its #! line), so that they win.
    */
   nodeFlags?: string[];
 }
@@ -64,13 +64,16 @@ export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   if (opts.accessLog === null) env.MODGATE_LOG_ACCESS_LOG = 'false';
   // Started the way `modgate serve` (the installed command) and `npm start` start it: the bin
   // script itself, through its `#!/usr/bin/env -S …` line (which carries modgate's default node
-  // flags), with the node that runs the bench first on PATH. Extra node flags go into
-  // NODE_OPTIONS after the script's own, so that they win (an A/B of node flags).
+  // flags), with the node that runs the bench first on PATH. With extra node flags (an A/B, a
+  // profile: some, such as --cpu-prof, are refused in NODE_OPTIONS) it is node with the #!
+  // line's flags, then the extra ones (later flags win), then the script: the same process.
   env.PATH = `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`;
-  const extra = (opts.nodeFlags ?? []).join(' ');
-  if (extra !== '') env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${extra}`.trim();
+  const bin = opts.bin ?? join(repoRoot, 'bin', 'modgate.js');
+  const extra = opts.nodeFlags ?? [];
   const argv = [
-    opts.bin ?? join(repoRoot, 'bin', 'modgate.js'),
+    ...(extra.length === 0
+      ? [bin]
+      : [process.execPath, ...(await shebangNodeFlags(bin)), ...extra, bin]),
     'serve',
     '--listen',
     `127.0.0.1:${port}`,
@@ -85,6 +88,18 @@ export async function startModgate(opts: ModgateOptions): Promise<BenchServer> {
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(child, `${url}/healthz`);
   return server(opts.name ?? 'modgate', url, child, () => [child.pid ?? 0]);
+}
+
+/**
+ * The node flags on a bin script's `#!/usr/bin/env -S [NODE_OPTIONS="… ${NODE_OPTIONS}"] node …`
+ * line (those in its NODE_OPTIONS first, as node reads them); none for any other first line.
+ */
+export async function shebangNodeFlags(bin: string): Promise<string[]> {
+  const first = (await readFile(bin, 'utf8')).split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env -S (?:NODE_OPTIONS="([^"]*)" )?node( .*)?$/.exec(first);
+  if (!m) return [];
+  const fromOptions = (m[1] ?? '').split(' ').filter((f) => f !== '' && f !== '${NODE_OPTIONS}');
+  return [...fromOptions, ...(m[2] ?? '').split(' ').filter(Boolean)];
 }
 
 /** nginx with a generated configuration (see nginx-conf.ts) serving `dataDir`. */
