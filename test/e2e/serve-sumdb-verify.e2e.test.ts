@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hashGoMod, hashZipFile } from '../../src/zip/index.js';
 import { FixtureProxy, escapePath, makeZip, type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
@@ -47,8 +48,37 @@ async function mainModule(go: GoSandbox, name: string, path: string): Promise<st
   );
 }
 
+/** Files are stored behind their answer (issue 9 item 6): waits, bounded, until `rel` is. */
+async function untilStored(modgate: ModgateInstance, rel: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const found = await stat(join(modgate.dataDir, rel)).then(
+      () => true,
+      () => false,
+    );
+    if (found) return;
+    await sleep(10);
+  }
+}
+
 /** Stored files of module `path` under the data directory. */
 async function storedOf(modgate: ModgateInstance, path: string): Promise<string[]> {
+  // Stores run behind the answers (issue 9 item 6): wait, bounded, until no zip is in the
+  // spool and no write in staging.
+  for (let i = 0; i < 300; i++) {
+    const busy = (
+      await Promise.all(
+        ['.spool', '.staging'].map((d) =>
+          readdir(join(modgate.dataDir, d), { recursive: true, withFileTypes: true }).catch(
+            () => [],
+          ),
+        ),
+      )
+    )
+      .flat()
+      .filter((e) => e.isFile() && e.name !== '.heartbeat');
+    if (busy.length === 0) break;
+    await sleep(10);
+  }
   return (await listFiles(modgate.dataDir)).filter((f) => f.startsWith(`${path}/@v/`));
 }
 
@@ -167,6 +197,7 @@ describe('modgate verifies downloads against the checksum database before storin
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /502 Bad Gateway/);
     assert.match(r.stderr, /checksum mismatch for example\.com\/badmod@v1\.0\.0 go\.mod: /);
+    await untilStored(modgate, 'example.com/badmod/@v/v1.0.0.info');
     assert.deepEqual(await storedOf(modgate, 'example.com/badmod'), [
       'example.com/badmod/@v/v1.0.0.info',
     ]);
@@ -184,6 +215,7 @@ describe('modgate verifies downloads against the checksum database before storin
       r.stderr,
       /checksum database sumdb\.modgate\.test has no record of it .*404 Not Found/,
     );
+    await untilStored(modgate, 'example.com/unknown/@v/v1.0.0.info');
     assert.deepEqual(await storedOf(modgate, 'example.com/unknown'), [
       'example.com/unknown/@v/v1.0.0.info',
     ]);
@@ -331,6 +363,7 @@ describe('sumdb.proxy and sumdb.verify are independent', () => {
         assert.equal(supported.status, proxy ? 200 : 404);
         const zip = await rawRequest(m.url, '/example.com/tampered/@v/v1.0.0.zip');
         assert.equal(zip.status, verify ? 502 : 200);
+        if (!verify) await untilStored(m, 'example.com/tampered/@v/v1.0.0.zip');
         const stored = await storedOf(m, 'example.com/tampered');
         assert.deepEqual(stored, verify ? [] : ['example.com/tampered/@v/v1.0.0.zip']);
       } finally {
