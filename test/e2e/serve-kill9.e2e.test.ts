@@ -110,11 +110,13 @@ describe('kill -9 mid-download, restart on the same data directory', () => {
           }
         }
         await restarted.assertAlive(`after round ${r + 1}`);
-        const stored = await assertStoredAsFixture(dataDir, fixture.root);
-        for (let i = 0; i < SIZES.length; i++) assert.ok(stored.includes(file(i, r, 'zip')));
       } finally {
         await restarted.stop();
       }
+      // Verified files are stored behind their answers; a graceful stop waits for those
+      // stores, so everything answered is in the data directory now.
+      const stored = await assertStoredAsFixture(dataDir, fixture.root);
+      for (let i = 0; i < SIZES.length; i++) assert.ok(stored.includes(file(i, r, 'zip')));
     });
   }
 
