@@ -317,25 +317,8 @@ const layerBlocks = Object.keys(LAYERS).map((name) => ({
  * each with its owner and its fix, linted meanwhile by the rules of the layer they belong to.
  * Remove an entry when its fix lands; the list should be empty.
  */
-export const TEMPORARY_EXCEPTIONS = [
-  {
-    // Owner: H4 (src/zip). These read zip files and directories from disk (node:fs, yauzl over
-    // a file handle, setImmediate in yauzl's reader callback): adapters that apply the zip
-    // rules, so they belong in src/zip/files/ ("adapters that read files sit apart from the
-    // rules they apply"). Fix: move them there with an index.ts of their own, stop re-exporting
-    // them from src/zip/index.ts, and point their importers (service/stash.ts: checkZipFile;
-    // upstream/direct/code-repo-zip.ts: ModuleZipReader; the tests) at ../zip/files/index.js.
-    files: [
-      'src/zip/check-zip.ts',
-      'src/zip/create-zip-from-dir.ts',
-      'src/zip/file-handle-reader.ts',
-      'src/zip/hash-dir.ts',
-      'src/zip/module-zip-reader.ts',
-      'src/zip/unzip.ts',
-    ],
-    layer: 'zip/files',
-  },
-];
+/** @type {{ files: string[], layer: string }[]} */
+export const TEMPORARY_EXCEPTIONS = [];
 
 const exceptionBlocks = TEMPORARY_EXCEPTIONS.map(({ files, layer }, i) => ({
   name: `modgate/layers/temporary-exception-${i + 1}`,

@@ -8,7 +8,8 @@ import { Singleflight } from '../async/index.js';
 import { ModgateError } from '../errors/index.js';
 import type { Storage } from '../storage/storage.js';
 import type { ZipSource } from '../upstream/upstream.js';
-import { checkZipFile, hashGoMod, hashZipFile } from '../zip/index.js';
+import { hashGoMod } from '../zip/index.js';
+import { checkZipFile, hashZipFile } from '../zip/files/index.js';
 import type { ChecksumGate } from './checksum-gate.js';
 import { ZipDownload } from './zip-download.js';
 

@@ -36,9 +36,11 @@
  *
  * Files: rules — limits, checked-files (the report), clean-path, case-fold(+table),
  * collision-checker, is-vendored-package, check-files, zip-entry-checker,
- * check-module-version, go-string; hashing — dirhash, hash-zip-file, hash-dir; zip I/O —
- * file-handle-reader, module-zip-reader, check-zip, unzip, create-zip (module-files-error),
- * create-zip-from-dir.
+ * check-module-version, go-string; hashing — dirhash; writing — create-zip
+ * (module-files-error), to any stream. Reading zips and directories from disk is the job of
+ * the adapters in `files/` (check-zip, hash-zip-file, hash-dir, unzip, create-zip-from-dir,
+ * module-zip-reader, file-handle-reader): they apply these rules, and the rules here read no
+ * files (the layer rules in eslint.layers.js hold both apart).
  */
 export {
   hash1,
@@ -59,15 +61,6 @@ export {
 } from './checked-files.js';
 export { DEFAULT_MAX_ZIP_ENTRIES, MAX_GO_MOD, MAX_LICENSE, MAX_ZIP_FILE } from './limits.js';
 export {
-  checkZipFile,
-  checkZipReport,
-  type CheckZipOptions,
-  type CheckedZip,
-} from './check-zip.js';
-export { hashZipFile } from './hash-zip-file.js';
-export { dirFiles, hashDir } from './hash-dir.js';
-export { unzipToDir } from './unzip.js';
-export {
   checkFiles,
   type CheckFilesOptions,
   type FileEntry,
@@ -77,9 +70,3 @@ export { isVendoredPackage } from './is-vendored-package.js';
 export { ByteLimit } from './byte-limit.js';
 export { createZip, type ZipSourceFile } from './create-zip.js';
 export { ModuleFilesError } from './module-files-error.js';
-export {
-  checkDir,
-  createZipFromDir,
-  listFilesInDir,
-  type DirListing,
-} from './create-zip-from-dir.js';

@@ -8,7 +8,8 @@ import { ModgateError } from '../../src/errors/index.js';
 import type { ChecksumGate, FileToStore } from '../../src/service/checksum-gate.js';
 import { Stash, type StashTarget } from '../../src/service/stash.js';
 import { MemoryStorage } from '../../src/storage/index.js';
-import { hashGoMod, hashZipFile } from '../../src/zip/index.js';
+import { hashGoMod } from '../../src/zip/index.js';
+import { hashZipFile } from '../../src/zip/files/index.js';
 import { makeZip } from '../support/fixture-proxy.js';
 
 let spoolDir: string;

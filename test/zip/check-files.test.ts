@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
-  checkDir,
   checkedFilesError,
   checkFiles,
   formatCheckedFiles,
   isVendoredPackage,
   type FileEntry,
 } from '../../src/zip/index.js';
+import { checkDir } from '../../src/zip/files/index.js';
 import { readZipTest, splitWant, UPSTREAM_ZIP_FIXTURES, vectorFiles } from './zip-vectors.js';
 
 const work = mkdtempSync(join(tmpdir(), 'modgate-check-files-'));

@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
-import {
-  checkedFilesError,
-  checkZipFile,
-  checkZipReport,
-  formatCheckedFiles,
-  MAX_ZIP_FILE,
-} from '../../src/zip/index.js';
+import { checkedFilesError, formatCheckedFiles, MAX_ZIP_FILE } from '../../src/zip/index.js';
+import { checkZipFile, checkZipReport } from '../../src/zip/files/index.js';
 import { buildRawZip, type RawZipEntry, writeRawZip } from '../support/write-raw-zip.js';
 import { readZipTest, splitWant, vectorFiles } from './zip-vectors.js';
 

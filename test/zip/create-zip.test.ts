@@ -14,14 +14,13 @@ import { after, describe, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
 import {
   createZip,
-  createZipFromDir,
   EMPTY_HASH1,
-  hashZipFile,
   MAX_GO_MOD,
   MAX_LICENSE,
   MAX_ZIP_FILE,
   type ZipSourceFile,
 } from '../../src/zip/index.js';
+import { checkZipReport, createZipFromDir, hashZipFile } from '../../src/zip/files/index.js';
 import type { TxtarFile } from '../support/txtar.js';
 import { errorMatches, readZipTest, vectorFiles } from './zip-vectors.js';
 
@@ -265,7 +264,7 @@ describe('createZip', () => {
       { path: 'sub', mode: 'dir', size: 0, open: () => Buffer.alloc(0) },
     ];
     const p = await createToFile((out) => createZip('example.com/m', 'v1.0.0', files, out));
-    const { checkZipReport } = await import('../../src/zip/index.js');
+
     const cf = await checkZipReport(p, 'example.com/m', 'v1.0.0');
     assert.deepEqual(cf.valid, ['example.com/m@v1.0.0/b/z.go', 'example.com/m@v1.0.0/a.go']);
   });

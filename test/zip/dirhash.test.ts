@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import {
-  compareGoStrings,
-  dirFiles,
-  EMPTY_HASH1,
-  hash1,
-  hashDir,
-  hashGoMod,
-  hashZipFile,
-} from '../../src/zip/index.js';
+import { compareGoStrings, EMPTY_HASH1, hash1, hashGoMod } from '../../src/zip/index.js';
+import { dirFiles, hashDir, hashZipFile } from '../../src/zip/files/index.js';
 import { writeRawZip } from '../support/write-raw-zip.js';
 
 const work = mkdtempSync(join(tmpdir(), 'modgate-dirhash-'));

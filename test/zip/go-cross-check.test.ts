@@ -20,13 +20,8 @@ import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { escapePath, escapeVersion } from '../../src/module/index.js';
 import { writeRawZip } from '../support/write-raw-zip.js';
-import {
-  checkZipFile,
-  createZip,
-  createZipFromDir,
-  hashGoMod,
-  type ZipSourceFile,
-} from '../../src/zip/index.js';
+import { createZip, hashGoMod, type ZipSourceFile } from '../../src/zip/index.js';
+import { checkZipFile, createZipFromDir } from '../../src/zip/files/index.js';
 
 const execFile = promisify(execFileCb);
 const haveGo = spawnSync('go', ['version']).status === 0;

@@ -15,16 +15,8 @@ import { pipeline } from 'node:stream/promises';
 import { after, describe, test } from 'node:test';
 import yazl from 'yazl';
 import { ModgateError } from '../../src/errors/index.js';
-import {
-  checkedFilesError,
-  checkZipFile,
-  checkZipReport,
-  hashDir,
-  MAX_GO_MOD,
-  MAX_LICENSE,
-  MAX_ZIP_FILE,
-  unzipToDir,
-} from '../../src/zip/index.js';
+import { checkedFilesError, MAX_GO_MOD, MAX_LICENSE, MAX_ZIP_FILE } from '../../src/zip/index.js';
+import { checkZipFile, checkZipReport, hashDir, unzipToDir } from '../../src/zip/files/index.js';
 import { buildRawZip, writeRawZip } from '../support/write-raw-zip.js';
 import { errorMatches, readZipTest, vectorFiles } from './zip-vectors.js';
 

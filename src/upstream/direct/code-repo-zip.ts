@@ -35,7 +35,7 @@ import {
   type ZipSourceFile,
 } from '../../zip/index.js';
 import { decodeGoString } from '../../zip/go-string.js';
-import { ModuleZipReader, type ZipEntry } from '../../zip/module-zip-reader.js';
+import { ModuleZipReader, type ZipEntry } from '../../zip/files/index.js';
 import { codeHostKind, errorText, zipCannotBeMade } from './code-repo-errors.js';
 import type { FoundDir } from './code-repo-find-dir.js';
 import type { CodeRepoSession } from './code-repo-session.js';

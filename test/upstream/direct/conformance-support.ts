@@ -10,7 +10,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DirectUpstream } from '../../../src/upstream/direct/direct-upstream.js';
-import { hashGoMod, hashZipFile } from '../../../src/zip/index.js';
+import { hashGoMod } from '../../../src/zip/index.js';
+import { hashZipFile } from '../../../src/zip/files/index.js';
 import type { GoSandbox } from '../../support/go-sandbox.js';
 
 /** An `.info` file. */

@@ -12,7 +12,7 @@ import { ProxyUpstream } from '../../../src/upstream/proxy-upstream.js';
 import { DirectUpstream, directRepoResolver } from '../../../src/upstream/direct/index.js';
 import { RepoResolver } from '../../../src/upstream/direct/discovery/index.js';
 import type { GitCommandEvent } from '../../../src/upstream/direct/git/index.js';
-import { hashZipFile } from '../../../src/zip/index.js';
+import { hashZipFile } from '../../../src/zip/files/index.js';
 import { FixtureProxy } from '../../support/fixture-proxy.js';
 import { GoGetServer } from './discovery/go-get-server.js';
 import { GitFixture } from './git/git-fixture.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { hashZipFile } from '../../../src/zip/index.js';
+import { hashZipFile } from '../../../src/zip/files/index.js';
 
 export interface ReadZip {
   /** Entry names without the `path@version/` prefix, in stored order. */

@@ -6,11 +6,11 @@
  */
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ModgateError, invalid } from '../errors/index.js';
-import { checkedFilesError } from './checked-files.js';
+import { ModgateError, invalid } from '../../errors/index.js';
+import { checkedFilesError } from '../checked-files.js';
 import { checkZipReport } from './check-zip.js';
-import { DEFAULT_MAX_ZIP_ENTRIES } from './limits.js';
-import { decodeGoString } from './go-string.js';
+import { DEFAULT_MAX_ZIP_ENTRIES } from '../limits.js';
+import { decodeGoString } from '../go-string.js';
 import { ModuleZipReader } from './module-zip-reader.js';
 
 /**

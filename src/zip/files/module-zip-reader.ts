@@ -13,7 +13,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
-import { ModgateError } from '../errors/index.js';
+import { ModgateError } from '../../errors/index.js';
 import { FileHandleReader } from './file-handle-reader.js';
 
 /** The smallest central-directory record: a zip of N entries has at least 46·N bytes. */

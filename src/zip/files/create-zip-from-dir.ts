@@ -10,11 +10,11 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { ModgateError } from '../errors/index.js';
-import { type CheckedFiles, type FileProblem } from './checked-files.js';
-import { checkFiles, OMIT_NOT_REGULAR, OMIT_VENDORED, vendorRuleVersion } from './check-files.js';
-import { createZip, type ZipSourceFile } from './create-zip.js';
-import { isVendoredPackage } from './is-vendored-package.js';
+import { ModgateError } from '../../errors/index.js';
+import { type CheckedFiles, type FileProblem } from '../checked-files.js';
+import { checkFiles, OMIT_NOT_REGULAR, OMIT_VENDORED, vendorRuleVersion } from '../check-files.js';
+import { createZip, type ZipSourceFile } from '../create-zip.js';
+import { isVendoredPackage } from '../is-vendored-package.js';
 
 export const OMIT_VCS = 'directory is a version control repository';
 export const OMIT_SUBMODULE_DIR = 'directory is in another module';

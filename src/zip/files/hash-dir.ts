@@ -7,8 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hash1 } from './dirhash.js';
-import { cleanPath } from './clean-path.js';
+import { hash1 } from '../dirhash.js';
+import { cleanPath } from '../clean-path.js';
 
 /** Every non-directory under `dir`, as `cleanPath(prefix + '/' + relpath)`, in walk order. */
 export async function dirFiles(dir: string, prefix: string): Promise<string[]> {

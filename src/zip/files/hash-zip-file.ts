@@ -5,8 +5,8 @@
  * As in Go, when a name occurs twice the last entry's content is used for both lines.
  */
 import { createHash } from 'node:crypto';
-import { hash1FromDigests } from './dirhash.js';
-import { DEFAULT_MAX_ZIP_ENTRIES } from './limits.js';
+import { hash1FromDigests } from '../dirhash.js';
+import { DEFAULT_MAX_ZIP_ENTRIES } from '../limits.js';
 import { ModuleZipReader } from './module-zip-reader.js';
 
 /** Throws ModgateError `checksum` if the file is not a readable zip; Error for a `\n` name. */

@@ -11,13 +11,13 @@
  */
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { ModgateError } from '../errors/index.js';
-import { type CheckedFiles, emptyCheckedFiles } from './checked-files.js';
-import { checkModuleVersion } from './check-module-version.js';
-import { hash1FromDigests } from './dirhash.js';
-import { DEFAULT_MAX_ZIP_ENTRIES, MAX_ZIP_FILE, MAX_ZIP_NAME_BYTES } from './limits.js';
+import { ModgateError } from '../../errors/index.js';
+import { type CheckedFiles, emptyCheckedFiles } from '../checked-files.js';
+import { checkModuleVersion } from '../check-module-version.js';
+import { hash1FromDigests } from '../dirhash.js';
+import { DEFAULT_MAX_ZIP_ENTRIES, MAX_ZIP_FILE, MAX_ZIP_NAME_BYTES } from '../limits.js';
 import { ModuleZipReader } from './module-zip-reader.js';
-import { ZipEntryChecker } from './zip-entry-checker.js';
+import { ZipEntryChecker } from '../zip-entry-checker.js';
 
 export interface CheckZipOptions {
   /** Largest acceptable zip file in bytes (default and maximum: 500 MiB, Go's limit). */
