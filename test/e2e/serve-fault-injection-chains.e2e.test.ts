@@ -5,7 +5,7 @@ import { FaultUpstream, type Fault } from '../support/fault-upstream.js';
 import { FixtureProxy, type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox, type GoResult } from '../support/go-sandbox.js';
 import { ModgateProcess } from '../support/modgate-process.js';
-import { assertStoredAsFixture } from '../support/stored-files.js';
+import { assertStoredAsFixture, waitForStored } from '../support/stored-files.js';
 
 // The real go command through modgate with a misbehaving upstream `bad` first and a good one
 // (the fixture tree's own server) second: `bad|good` must hide every fault of `bad` (the go
@@ -227,6 +227,10 @@ describe('fault injection: bad|good and bad,good with the go command', { concurr
       assert.equal(info.Error, undefined);
       assert.equal(info.Version, versionOf(c.name));
       await piped.assertAlive(`after ${c.name}`);
+      await waitForStored(
+        piped.dataDir,
+        ['info', 'mod', 'zip'].map((ext) => fileOf(c.name, ext)),
+      );
       const stored = await assertStoredAsFixture(piped.dataDir, fixture.root);
       for (const ext of ['info', 'mod', 'zip']) {
         assert.ok(stored.includes(fileOf(c.name, ext)), `${fileOf(c.name, ext)} stored`);

@@ -8,7 +8,7 @@ import { describeOutcome, fetchOutcome, type FetchOutcome } from '../support/fet
 import { FixtureProxy, type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { ModgateProcess } from '../support/modgate-process.js';
-import { assertStoredAsFixture } from '../support/stored-files.js';
+import { assertStoredAsFixture, waitForStored } from '../support/stored-files.js';
 
 // Close-delimited zips (no Content-Length, `Connection: close`: the body ends when the upstream
 // closes the connection), 50 tries on one modgate child process: complete ones must be served
@@ -110,6 +110,10 @@ describe('fault injection: close-delimited zips, 50 tries', () => {
     for (const t of TRIES.filter((t) => t.size >= BIG_SIZE)) await attempt(t);
     await modgate.assertAlive('after 50 close-delimited zips');
     const refused = TRIES.filter((t) => t.keepBytes !== undefined).map((t) => zipFile(t.version));
+    await waitForStored(
+      modgate.dataDir,
+      TRIES.filter((t) => t.keepBytes === undefined).map((t) => zipFile(t.version)),
+    );
     const stored = await assertStoredAsFixture(modgate.dataDir, fixture.root, refused);
     for (const t of TRIES.filter((t) => t.keepBytes === undefined)) {
       assert.ok(stored.includes(zipFile(t.version)), `${t.version} stored`);
@@ -119,6 +123,10 @@ describe('fault injection: close-delimited zips, 50 tries', () => {
   test('zips with a Content-Length, the connection closed after them: served and stored', async () => {
     for (const t of THEN_CLOSE) await attempt(t);
     await modgate.assertAlive('after the zips followed by a close');
+    await waitForStored(
+      modgate.dataDir,
+      THEN_CLOSE.map((t) => zipFile(t.version)),
+    );
     const stored = await assertStoredAsFixture(modgate.dataDir, fixture.root);
     for (const t of THEN_CLOSE) assert.ok(stored.includes(zipFile(t.version)), `${t.version}`);
   });

@@ -5,7 +5,7 @@ import { fetchOutcome } from '../support/fetch-outcome.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { ModgateProcess } from '../support/modgate-process.js';
-import { assertStoredAsFixture } from '../support/stored-files.js';
+import { assertStoredAsFixture, waitForStored } from '../support/stored-files.js';
 
 // An upstream configured with credentials (`http://user:password@host`, sent as Basic auth)
 // whose error pages — and pages served with 200 as .info/.mod/list/.zip — quote the request
@@ -136,6 +136,7 @@ describe('fault injection: an upstream echoing its credentials', () => {
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assertNoSecret(r.stdout + r.stderr, 'the go command output');
         await piped.assertAlive(`after ${c.name}`);
+        await waitForStored(piped.dataDir, [`${modPath(c.name)}/@v/${V}.zip`]);
         const stored = await assertStoredAsFixture(piped.dataDir, fixture.root);
         assert.ok(stored.includes(`${modPath(c.name)}/@v/${V}.zip`));
       });

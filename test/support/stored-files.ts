@@ -29,3 +29,25 @@ export async function assertStoredAsFixture(
   for (const rel of absent) assert.ok(!stored.includes(rel), `refused file ${rel} was stored`);
   return stored;
 }
+
+/**
+ * Waits until every one of `paths` is in the data directory (at most `timeoutMs`, then fails
+ * naming the missing ones). Verified files are stored behind their answers (the stash answers
+ * first, then links, fdatasyncs and renames), so a client can finish a download a few
+ * milliseconds before the file is there; an assertion about storage made right after a
+ * response must wait for it.
+ */
+export async function waitForStored(
+  dataDir: string,
+  paths: readonly string[],
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stored = new Set(await listFiles(dataDir));
+    const missing = paths.filter((p) => !stored.has(p));
+    if (missing.length === 0) return;
+    assert.ok(Date.now() < deadline, `not stored after ${timeoutMs} ms: ${missing.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
