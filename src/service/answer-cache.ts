@@ -115,16 +115,7 @@ export class AnswerCache {
     fetchedAt: number,
   ): Answer | undefined {
     const maxAge = this.maxAgeOf(fetchedAt);
-    const owned = ownedBuffer(body);
-    const answer: Answer = Object.freeze({
-      status: 200,
-      kind,
-      body: owned,
-      size: owned.length,
-      cache: 'hit',
-      maxAge: maxAge ?? 0,
-      immutable: false,
-    });
+    const answer = hitAnswer(kind, body, maxAge ?? 0, false);
     this.entries.set(key, { answer, fetchedAt });
     return maxAge === undefined ? undefined : answer;
   }
@@ -136,18 +127,7 @@ export class AnswerCache {
     body: Buffer,
     validators?: { etag: string; lastModified: Date },
   ): Answer {
-    const owned = ownedBuffer(body);
-    const answer: Answer = Object.freeze({
-      status: 200,
-      kind,
-      body: owned,
-      size: owned.length,
-      etag: validators?.etag,
-      lastModified: validators?.lastModified,
-      cache: 'hit',
-      maxAge: IMMUTABLE_MAX_AGE,
-      immutable: true,
-    });
+    const answer = hitAnswer(kind, body, IMMUTABLE_MAX_AGE, true, validators);
     this.entries.set(key, { answer, fetchedAt: undefined });
     return answer;
   }
@@ -165,6 +145,32 @@ export class AnswerCache {
   get maxBytes(): number {
     return this.entries.maxBytes;
   }
+}
+
+/**
+ * A cached 200 `hit`, frozen (shared by every request; the HTTP layer memoises its headers by
+ * identity). The body is copied when it is a view into a larger buffer, so the cache holds
+ * only its own bytes. Every cached answer has the same fields, validators or not.
+ */
+function hitAnswer(
+  kind: ProxyRequest['kind'],
+  body: Buffer,
+  maxAge: number,
+  immutable: boolean,
+  validators?: { etag: string; lastModified: Date },
+): Answer {
+  const owned = ownedBuffer(body);
+  return Object.freeze({
+    status: 200,
+    kind,
+    body: owned,
+    size: owned.length,
+    etag: validators?.etag,
+    lastModified: validators?.lastModified,
+    cache: 'hit',
+    maxAge,
+    immutable,
+  });
 }
 
 /** What an entry keeps alive: the entry, the answer, its body and validators, the header memo. */
