@@ -33,7 +33,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FixtureProxy, type FixtureModule } from '../test/support/fixture-proxy.js';
@@ -41,7 +41,7 @@ import { GoSandbox } from '../test/support/go-sandbox.js';
 import { prng, pseudoRandomBytes } from './bench-tree.js';
 import { median } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
-import { writeResults } from './write-results.js';
+import { machineInfo, writeResults } from './write-results.js';
 import { cpuMs, cpuMsByThread, diffByKey, statusBytes } from './proc-stats.js';
 import { pinned, runCommand } from './run-command.js';
 import { MODGATE_BASE_ENV, startModgate, startNginx, type BenchServer } from './servers.js';
@@ -333,14 +333,9 @@ try {
     const json = {
       date: started.toISOString(),
       commit,
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? 'unknown',
-        loadavgBefore: loadBefore,
-        loadavgAfter: loadAfter,
-        node: process.version,
+      machine: machineInfo(loadBefore, loadAfter, {
         go: (await runCommand(['go', 'version'])).stdout.trim(),
-      },
+      }),
       settings: {
         rounds,
         pinned: pinning,

@@ -9,7 +9,7 @@
 //   node dist/bench/run.js --help
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FixtureProxy } from '../test/support/fixture-proxy.js';
@@ -27,7 +27,7 @@ import {
   type ThroughputRound,
 } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
-import { writeResults } from './write-results.js';
+import { machineInfo, writeResults } from './write-results.js';
 import { statusBytes } from './proc-stats.js';
 import {
   checkTargets,
@@ -367,16 +367,11 @@ try {
     const json = {
       date: started.toISOString(),
       commit,
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? 'unknown',
-        loadavgBefore: loadBefore,
-        loadavgAfter: loadDuring,
-        node: process.version,
+      machine: machineInfo(loadBefore, loadDuring, {
         nginx: toolVersion('/usr/sbin/nginx', ['-v']),
         wrk: toolVersion('wrk', ['--version']),
         go: toolVersion('go', ['version']),
-      },
+      }),
       settings: {
         durationS,
         rounds,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from './paths.js';
 
@@ -13,4 +14,24 @@ export async function writeResults(out: string, json: unknown): Promise<void> {
     'warn',
     out,
   ]);
+}
+
+/**
+ * The machine a run measured on, as every results file records it: CPUs, the load average
+ * before and after (these machines are shared: a busy neighbour shows here), Node's version,
+ * and `tools` (versions of the anchors and load generators that run used).
+ */
+export function machineInfo(
+  loadavgBefore: number[],
+  loadavgAfter: number[],
+  tools: Record<string, string> = {},
+): Record<string, unknown> {
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    loadavgBefore,
+    loadavgAfter,
+    node: process.version,
+    ...tools,
+  };
 }

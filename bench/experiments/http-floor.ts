@@ -11,7 +11,7 @@
 //   node dist/bench/experiments/http-floor.js [--rounds 5] [--round-s 2] [--modgate] [--no-latency]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FixtureProxy } from '../../test/support/fixture-proxy.js';
@@ -32,7 +32,7 @@ import {
 import { benchDir, repoRoot } from '../paths.js';
 import { startBareNode, startModgate, startNginx, type BenchServer } from '../servers.js';
 import { warmUp } from '../warm-up.js';
-import { writeResults } from '../write-results.js';
+import { machineInfo, writeResults } from '../write-results.js';
 import { startScript } from './start-script.js';
 
 const { values: args } = parseArgs({
@@ -200,13 +200,7 @@ try {
     await writeResults(out, {
       date: started.toISOString(),
       commit,
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? 'unknown',
-        loadavgBefore: loadBefore,
-        loadavgAfter: loadAfter,
-        node: process.version,
-      },
+      machine: machineInfo(loadBefore, loadAfter),
       settings: { rounds, roundS, connections, rate, pinned: pinning, uwsModule },
       table: table.split('\n'),
       servers: results,
