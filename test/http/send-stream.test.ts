@@ -70,25 +70,8 @@ test('a whole stream is sent and the promise resolves when the response is finis
   }
 });
 
-test('a client going away destroys the source and rejects with a premature close', async () => {
-  const source = endless();
-  let sent: Promise<void> | undefined;
-  const srv = await serve((res) => {
-    sent = sendStream(source, res);
-    sent.catch(() => undefined); // asserted below
-  });
-  try {
-    const req = get(srv.url, (res) => {
-      res.once('data', () => req.destroy());
-    });
-    req.on('error', () => undefined);
-    await once(source, 'close');
-    assert.ok(source.destroyed);
-    await assert.rejects(sent ?? Promise.resolve(), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-  } finally {
-    srv.close();
-  }
-});
+test('a client going away destroys the source and rejects with a premature close', () =>
+  assertClientGoneReleases(endless()));
 
 test('a source failure cuts the connection and rejects with the source error', async () => {
   let n = 0;
@@ -236,25 +219,8 @@ test('a buffer-filling source of one chunk or less uses one buffer of its size',
   }
 });
 
-test('a buffer-filling source: the client going away releases it (premature close)', async () => {
-  const source = new Filler(1 << 30);
-  let sent: Promise<void> | undefined;
-  const srv = await serve((res) => {
-    sent = sendStream(source, res);
-    sent.catch(() => undefined); // asserted below
-  });
-  try {
-    const req = get(srv.url, (res) => {
-      res.once('data', () => req.destroy());
-    });
-    req.on('error', () => undefined);
-    await once(source, 'close');
-    assert.ok(source.destroyed);
-    await assert.rejects(sent ?? Promise.resolve(), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-  } finally {
-    srv.close();
-  }
-});
+test('a buffer-filling source: the client going away releases it (premature close)', () =>
+  assertClientGoneReleases(new Filler(1 << 30)));
 
 test('a buffer-filling source failing cuts the connection and rejects with its error', async () => {
   const source = new Filler(4 * SEND_CHUNK_BYTES, 2 * SEND_CHUNK_BYTES);
@@ -308,3 +274,26 @@ test('a file stored on disk is sent whole and by range through sendStream', asyn
     await rm(root, { recursive: true, force: true });
   }
 });
+
+/**
+ * A client that goes away after the first bytes: the source is destroyed and sendStream
+ * rejects with a premature close.
+ */
+async function assertClientGoneReleases(source: Readable): Promise<void> {
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    sent = sendStream(source, res);
+    sent.catch(() => undefined); // asserted below
+  });
+  try {
+    const req = get(srv.url, (res) => {
+      res.once('data', () => req.destroy());
+    });
+    req.on('error', () => undefined);
+    await once(source, 'close');
+    assert.ok(source.destroyed);
+    await assert.rejects(sent ?? Promise.resolve(), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  } finally {
+    srv.close();
+  }
+}
