@@ -110,10 +110,13 @@ export const LAYERS = {
   // Routes, headers, bytes: the module routes go to the service, the /sumdb/ routes to
   // sumdb/proxy.
   http: { may: [...LEAVES, ...CORE, 'log', 'service', 'sumdb/proxy'] },
+  // modgate doctor: diagnoses a developer machine as the go command sees it (its own probes of
+  // DNS, TCP, proxies, TLS, git and the go command; it shares no state with serve).
+  doctor: { may: [...LEAVES, ...CORE, 'log'] },
   // The composition root: wires everything (only cli imports it).
   app: { may: 'all-but:cli' },
   // Thin commands: parse flags, load the configuration, build the app, call it.
-  cli: { may: [...LEAVES, ...CORE, 'log', 'config', 'app'] },
+  cli: { may: [...LEAVES, ...CORE, 'log', 'config', 'app', 'doctor'] },
 };
 
 /**
