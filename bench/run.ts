@@ -47,6 +47,8 @@ import {
 import { warmUp } from './warm-up.js';
 
 const ALL_SERVERS = ['modgate', 'nginx', 'modgate+log', 'nginx+log', 'node:http', 'modgate-ttl24h'];
+/** The measurement phases, in the order they run. */
+const ALL_PHASES = ['mixed', 'fixed-rate', 'downloads'];
 /** With --base-bin: modgate's row again, run from another build (A/B in the same run). */
 const BASE_SERVER = 'modgate-base';
 /** The ratio columns of the table; the first two pairs are checked against the targets. */
@@ -69,6 +71,9 @@ const HELP = `usage: node dist/bench/run.js [options]
   --sequence N      requests in the mixed-load sequence (default 20000)
   --big-mib N       MiB of random data in the big zip (default 100)
   --only NAMES      comma-separated subset of ${ALL_SERVERS.join(',')}
+  --phases NAMES    comma-separated subset of ${ALL_PHASES.join(',')} (default all); a skipped
+                    phase's rows print NaN or 0 and its targets FAIL, e.g. --phases downloads
+                    --only modgate,nginx for a quick A/B of the download path
   --modgate-bin F   another build's bin/modgate.js to measure (A/B comparisons; executed, so
                     its own #! line applies)
   --base-bin F      adds a row ${BASE_SERVER}: the modgate row run from another build's
@@ -102,6 +107,7 @@ const { values: args } = parseArgs({
     sequence: { type: 'string', default: '20000' },
     'big-mib': { type: 'string', default: '100' },
     only: { type: 'string', default: ALL_SERVERS.join(',') },
+    phases: { type: 'string', default: ALL_PHASES.join(',') },
     'modgate-bin': { type: 'string' },
     'base-bin': { type: 'string' },
     'base-node-flags': { type: 'string' },
@@ -122,6 +128,11 @@ const connections = Number(args.connections);
 const rounds = Number(args.rounds);
 const rate = Number(args.rate);
 const only = new Set(args.only.split(','));
+const phases = new Set(args.phases.split(','));
+for (const p of phases) {
+  if (!ALL_PHASES.includes(p))
+    throw new Error(`unknown phase ${p}: expected ${ALL_PHASES.join(',')}`);
+}
 const modgateProcess = {
   bin: args['modgate-bin'],
   nodeFlags: args['modgate-node-flags'].split(' ').filter(Boolean),
@@ -265,12 +276,14 @@ try {
   // that take the servers in turn, so that noise from other work on the machine falls on all
   // of them alike; each reports the median of its rounds.
   const roundS = Math.max(1, Math.round(durationS / rounds));
-  for (const s of servers) {
+  const mixedRounds = phases.has('mixed') ? rounds : 0;
+  const fixedRateRounds = phases.has('fixed-rate') ? rounds : 0;
+  for (const s of mixedRounds > 0 ? servers : []) {
     log(`${s.name}: 2 s of unmeasured mixed load (JIT, caches, connections)`);
     await throughputRound(s, { pathsFile, connections, durationS: 2, core: clientCore });
   }
   const tRounds = new Map<string, ThroughputRound[]>(servers.map((s) => [s.name, []]));
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < mixedRounds; i++) {
     for (const s of servers) {
       const r = await throughputRound(s, {
         pathsFile,
@@ -286,7 +299,7 @@ try {
     servers.map((s) => [s.name, summarizeThroughput(must(tRounds.get(s.name)))]),
   );
   const lRounds = new Map<string, LatencyRound[]>(servers.map((s) => [s.name, []]));
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < fixedRateRounds; i++) {
     for (const s of servers) {
       const r = await latencyRound(s, {
         loadgen,
@@ -305,7 +318,7 @@ try {
     servers.map((s) => [s.name, summarizeLatency(must(lRounds.get(s.name)))]),
   );
   const download = new Map<string, DownloadResult>();
-  for (const s of servers) {
+  for (const s of phases.has('downloads') ? servers : []) {
     log(`${s.name}: 16 clients downloading ${tree.bigZipPath}, ${durationS} s`);
     const r = await measureDownload(s, {
       path: tree.bigZipPath,
@@ -321,7 +334,7 @@ try {
     name: s.name,
     throughput: must(throughput.get(s.name)),
     latency: must(latency.get(s.name)),
-    download: must(download.get(s.name)),
+    download: download.get(s.name) ?? skippedDownload(),
     peakRssBytes: statusBytes(s.pids, 'VmHWM'),
   }));
   for (const s of servers.splice(0)) await s.stop();
@@ -451,6 +464,31 @@ function envArg(text: string): Record<string, string> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
+}
+
+/** The download figures of a run without the downloads phase: NaN, so no one mistakes them. */
+function skippedDownload(): DownloadResult {
+  const wrk = {
+    durationS: NaN,
+    requests: 0,
+    bytes: 0,
+    requestsPerS: NaN,
+    bytesPerS: NaN,
+    socketErrors: 0,
+    statusErrors: 0,
+    p50Ms: NaN,
+    p99Ms: NaN,
+  };
+  return {
+    wrk,
+    megabytesPerS: NaN,
+    cpuMsPerGB: NaN,
+    serverBusy: NaN,
+    rssBeforeBytes: NaN,
+    rssSamples: [],
+    rssMaxBytes: NaN,
+    rssGrowthBytes: NaN,
+  };
 }
 
 function isList(path: string): boolean {
