@@ -6,6 +6,7 @@ import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
 import { printSumdbKey } from './sumdb-key.js';
+import { doctor, type DoctorFlags } from './doctor.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -99,6 +100,23 @@ withConfigOptions(
 ).action(async (flags: ConfigFlags) => {
   await printSumdbKey(configFrom(flags), process.stdout, process.stderr);
 });
+
+program
+  .command('doctor [dir]')
+  .description('find out why `go mod download` fails on this machine, and print the fix')
+  .option('--json', 'print the findings as JSON (schema in README)')
+  .option('--offline', 'skip the checks that use the network')
+  .option('--server <url>', "the company's modgate, to compare settings with (or MODGATE_SERVER)")
+  .option('--fix', 'apply the go env -w changes found, after showing them')
+  .option('--timeout <ms>', 'time limit of the whole run (default 20000)')
+  .action(async (dir: string | undefined, flags: DoctorFlags) => {
+    process.exitCode = await doctor(dir, flags, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      modgateVersion: MODGATE_VERSION,
+    });
+  });
 
 try {
   await program.parseAsync(process.argv);

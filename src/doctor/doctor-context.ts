@@ -17,6 +17,15 @@ export interface GoFacts {
   env: Readonly<Record<string, string>>;
   /** Where each variable of `env` came from. */
   sources: Readonly<Record<string, GoEnvSource>>;
+  /** The GOENV file `go env -w` writes (absent when GOENV=off). */
+  goEnvFile?: string;
+}
+
+/** Why the go command could not be read (DoctorContext.go is undefined). */
+export interface GoProblem {
+  /** One line, e.g. `go was not found on PATH` or the go command's own error. */
+  summary: string;
+  details: string[];
 }
 
 export interface Requirement {
@@ -47,6 +56,10 @@ export interface ModuleNeeds {
   workFile?: string;
   /** The main modules' own paths. */
   mainModules: string[];
+  /** The highest `go` line of the main modules (and go.work), e.g. `1.21`. */
+  goVersion?: string;
+  /** go.mod / go.work / go.sum files that could not be read or parsed, one message each. */
+  problems?: string[];
   requirements: Requirement[];
   replacements: Replacement[];
   /** Lines of go.sum (and go.work.sum) as `path version hash`, for "missing go.sum line" checks. */
@@ -90,10 +103,16 @@ export interface DoctorContext {
   home: string;
   /** undefined when no go command could be run (the go checks report why). */
   go: GoFacts | undefined;
+  /** Why `go` is undefined. */
+  goProblem?: GoProblem;
   /** undefined when dir is not inside a module or workspace. */
   module: ModuleNeeds | undefined;
   /** The company's modgate settings, when --server (or MODGATE_SERVER) was given and answered. */
   server: ClientConfig | undefined;
+  /** The --server (or MODGATE_SERVER) URL as given, when one was. */
+  serverUrl?: string;
+  /** Why `server` is undefined although serverUrl is set (not reachable, not JSON, invalid). */
+  serverProblem?: string;
   /** --offline: checks that need the network return a skip finding. */
   offline: boolean;
   /** Every single probe (a DNS lookup, a connect, a TLS handshake, a subprocess) ends within this many ms. */

@@ -1,0 +1,4 @@
+import type { Check } from '../check.js';
+
+/** The server layer's checks (agreement with the company's modgate), in report order. */
+export const serverChecks: readonly Check[] = [];

@@ -1,0 +1,98 @@
+import { styleText } from 'node:util';
+import type { Finding, Layer, Status } from './finding.js';
+import { LAYERS } from './finding.js';
+import type { DoctorSummary } from './run-doctor.js';
+
+/** The JSON document `modgate doctor --json` prints (schema version 1; documented in README). */
+export interface DoctorJson {
+  schemaVersion: 1;
+  modgateVersion: string;
+  findings: Finding[];
+  summary: DoctorSummary;
+}
+
+export const LAYER_TITLES: Readonly<Record<Layer, string>> = {
+  go: 'Go environment',
+  module: "The module's needs",
+  network: 'Network',
+  credentials: 'Credentials',
+  'end-to-end': 'End to end',
+  server: "The company's modgate",
+};
+
+const MARKS: Readonly<Record<Status, string>> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
+const COLOURS: Readonly<Record<Status, Parameters<typeof styleText>[0]>> = {
+  ok: 'green',
+  warn: 'yellow',
+  fail: 'red',
+  skip: 'gray',
+};
+
+export interface ReportOptions {
+  /** ANSI colours (only on a terminal that wants them; the CLI decides). */
+  colour: boolean;
+  /** A heading line, e.g. the directory and the go version. */
+  heading?: string;
+}
+
+/**
+ * The readable report: one block per layer in report order, one line per finding with its
+ * mark (✓ ok, ! warn, ✗ fail, - skipped) and subject, then for warn and fail findings the why,
+ * each fix line (ready to paste) and the evidence; ok and skip findings show one line only.
+ * Ends with the one-line summary.
+ */
+export function formatReport(
+  findings: readonly Finding[],
+  summary: DoctorSummary,
+  options: ReportOptions,
+): string {
+  const paint = (style: Parameters<typeof styleText>[0], text: string): string =>
+    options.colour ? styleText(style, text) : text;
+  const lines: string[] = [];
+  if (options.heading !== undefined) lines.push(paint('bold', options.heading), '');
+  for (const layer of LAYERS) {
+    const inLayer = findings.filter((f) => f.layer === layer);
+    if (inLayer.length === 0) continue;
+    lines.push(paint('bold', LAYER_TITLES[layer]));
+    for (const f of inLayer) {
+      const mark = paint(COLOURS[f.status], MARKS[f.status]);
+      const subject = f.subject === undefined ? '' : `${f.subject}: `;
+      lines.push(`  ${mark} ${subject}${f.summary}`);
+      if (f.status !== 'warn' && f.status !== 'fail') continue;
+      if (f.why !== undefined) lines.push(`      why: ${f.why}`);
+      for (const fix of f.fix ?? []) lines.push(`      fix: ${paint('cyan', fix)}`);
+      for (const d of f.details ?? []) lines.push(paint('dim', `      ${d}`));
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(summary, paint));
+  return lines.join('\n') + '\n';
+}
+
+/** `3 problems, 1 warning, 12 ok, 2 skipped`, coloured by the worst. */
+export function summaryLine(
+  summary: DoctorSummary,
+  paint: (style: Parameters<typeof styleText>[0], text: string) => string = (_s, t) => t,
+): string {
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const text = [
+    plural(summary.fail, 'problem', 'problems'),
+    plural(summary.warn, 'warning', 'warnings'),
+    `${summary.ok} ok`,
+    `${summary.skip} skipped`,
+  ].join(', ');
+  if (summary.exitStatus === 2) return paint('red', `${text} (doctor could not run every check)`);
+  if (summary.fail > 0) return paint('red', text);
+  if (summary.warn > 0) return paint('yellow', text);
+  return paint('green', text);
+}
+
+/** The `--json` document. */
+export function formatJson(
+  findings: readonly Finding[],
+  summary: DoctorSummary,
+  modgateVersion: string,
+): string {
+  const doc: DoctorJson = { schemaVersion: 1, modgateVersion, findings: [...findings], summary };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

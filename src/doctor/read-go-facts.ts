@@ -1,0 +1,116 @@
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { GoEnvSource, GoFacts, GoProblem } from './doctor-context.js';
+import { runBounded } from './run-bounded.js';
+
+export type GoFactsResult =
+  { go: GoFacts; problem?: undefined } | { go?: undefined; problem: GoProblem };
+
+/**
+ * Runs `go version` and `go env -json` (in `dir`, with `env`, each bounded by `timeoutMs`) and
+ * works out where each value comes from the way cmd/go/internal/cfg does: a non-empty process
+ * environment variable wins, then the GOENV file (`go env -w` writes it), then the default.
+ * GONOPROXY and GONOSUMDB that are set nowhere are reported as `default` even though go env
+ * prints GOPRIVATE's value for them (Go's envOr).
+ */
+export async function readGoFacts(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<GoFactsResult> {
+  const binary = (await findOnPath('go', env)) ?? 'go';
+  const opts = { cwd: dir, env, timeoutMs, ...(signal === undefined ? {} : { signal }) };
+  const version = await runBounded(binary, ['version'], opts);
+  if (version.startError !== undefined) {
+    const notFound = version.startError.code === 'ENOENT';
+    return {
+      problem: {
+        summary: notFound
+          ? 'go was not found on PATH'
+          : `go could not be started: ${version.startError.message}`,
+        details: [`PATH=${env.PATH ?? ''}`],
+      },
+    };
+  }
+  if (version.timedOut || version.code !== 0) {
+    return { problem: failed('go version', version.timedOut, version.stderr, timeoutMs) };
+  }
+  const goVersion = /\bgo version (go\S+)/.exec(version.stdout)?.[1] ?? version.stdout.trim();
+  const envRun = await runBounded(binary, ['env', '-json'], opts);
+  if (envRun.timedOut || envRun.code !== 0) {
+    return { problem: failed('go env -json', envRun.timedOut, envRun.stderr, timeoutMs) };
+  }
+  let goEnv: Record<string, string>;
+  try {
+    goEnv = JSON.parse(envRun.stdout) as Record<string, string>;
+  } catch {
+    return {
+      problem: { summary: 'go env -json printed something that is not JSON', details: [] },
+    };
+  }
+  const goEnvFile = goEnv.GOENV ?? '';
+  const fileValues = goEnvFile === '' || goEnvFile === 'off' ? {} : await readGoEnvFile(goEnvFile);
+  const sources: Record<string, GoEnvSource> = {};
+  for (const name of Object.keys(goEnv)) {
+    const fromEnv = env[name];
+    if (fromEnv !== undefined && fromEnv !== '') sources[name] = 'environment';
+    else if ((fileValues[name] ?? '') !== '') sources[name] = 'goenv-file';
+    else sources[name] = 'default';
+  }
+  return {
+    go: {
+      binary,
+      version: goVersion,
+      env: goEnv,
+      sources,
+      ...(goEnvFile === '' || goEnvFile === 'off' ? {} : { goEnvFile }),
+    },
+  };
+}
+
+/** The GOENV file's `NAME=VALUE` lines, read as cmd/go reads them (other lines are ignored). */
+export async function readGoEnvFile(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0 || !/^[A-Z]/.test(line)) continue;
+    values[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return values;
+}
+
+/** The absolute path of `command` on env.PATH, as a shell would find it. */
+export async function findOnPath(
+  command: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '' || !isAbsolute(dir)) continue;
+    const candidate = join(dir, command);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function failed(what: string, timedOut: boolean, stderr: string, timeoutMs: number): GoProblem {
+  const lines = stderr.trim().split('\n').filter(Boolean).slice(0, 10);
+  return {
+    summary: timedOut
+      ? `${what} did not finish within ${timeoutMs} ms`
+      : `${what} failed${lines[0] === undefined ? '' : `: ${lines[0]}`}`,
+    details: lines,
+  };
+}
