@@ -13,6 +13,7 @@ import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js'
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { Stash, type StashOptions, type StashTarget } from './stash.js';
+import { missAnswer } from './stashed-zip-answer.js';
 import { StoredZips } from './stored-zips.js';
 
 type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
@@ -142,31 +143,15 @@ export class ModuleService {
     if (hot === undefined) await this.stash.committed(key);
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
-    const { download, reader } = await this.stash.zip(this.target(req, key), () =>
+    const stashed = await this.stash.zip(this.target(req, key), () =>
       this.fromUpstream(req, key, async (upstream, ctx) =>
         upstream.zip(req.modulePath, req.version, await this.pinned(req, ctx)),
       ),
     );
-    const head = opts?.head === true;
-    try {
-      if (head) await download.finished;
-      else await download.ready();
-    } catch (err) {
-      reader.destroy();
-      throw err;
+    if (stashed.body !== undefined) {
+      this.zips.remember(key, stashed.body, this.stash.committed(key));
     }
-    if (head) reader.destroy();
-    // A failure after the response started cuts the client's connection: it sees a truncated
-    // zip, never bad content (see ZipDownload).
-    return {
-      status: 200,
-      kind: 'zip',
-      stream: head ? undefined : reader,
-      size: download.size,
-      cache: 'miss',
-      maxAge: IMMUTABLE_MAX_AGE,
-      immutable: true,
-    };
+    return missAnswer(stashed, opts?.head === true);
   }
 
   /** `@v/list` or `@latest` past its freshness (or never seen): refresh, else a stale copy. */
@@ -289,6 +274,8 @@ export class ModuleService {
     if ((await this.storage.stat(key)) === null) {
       const zip = await this.answer({ kind: 'zip', ...file }, { head: true });
       zip.stream?.destroy();
+      // A zip verified in memory is answered before it is stored.
+      await this.stash.committed(key);
     }
     if (mod.body === undefined) throw new ModgateError('internal', `${key}: go.mod has no bytes`);
     return { modHash: hashGoMod(mod.body), zipHash: await this.stash.storedZipHash(key) };

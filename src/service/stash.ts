@@ -9,9 +9,10 @@ import { ModgateError } from '../errors/index.js';
 import type { Storage } from '../storage/storage.js';
 import type { ZipSource } from '../upstream/upstream.js';
 import { hashGoMod } from '../zip/index.js';
-import { checkZipFile, hashZipFile } from '../zip/files/index.js';
+import { checkZipBytes, checkZipFile, hashZipFile } from '../zip/files/index.js';
 import type { ChecksumGate } from './checksum-gate.js';
 import { ZipDownload } from './zip-download.js';
+import { MEMORY_ZIP_BYTES, MEMORY_ZIPS_BUDGET, zipInMemory } from './zip-in-memory.js';
 
 export interface StashOptions {
   /** A local directory of this process's own for files being downloaded (and hashed). */
@@ -21,12 +22,26 @@ export interface StashOptions {
   /** The largest zip accepted (`limits.max_zip_bytes`; Go's own limit if absent or higher). */
   maxZipBytes?: number | undefined;
   /**
+   * Zips the upstream announces at most this size are downloaded and verified in memory and
+   * answered as bytes (default MEMORY_ZIP_BYTES; 0: every zip is spooled to a file).
+   */
+  memoryZipBytes?: number | undefined;
+  /**
    * Told when a verified file could not be stored after its clients were answered (a zip's
    * commit, a `.mod`'s or `.info`'s write behind the answer): the failure is logged, nothing
    * is stored, and the next request for the file fetches it again.
    */
   onStoreError?: ((key: string, err: unknown) => void) | undefined;
 }
+
+/**
+ * A zip not stored yet, as the stash gives it: verified bytes (a small zip, downloaded in
+ * memory), or a spooled download shared with other clients and a reader of it (which the
+ * caller must consume or destroy).
+ */
+export type StashedZip =
+  | { readonly body: Buffer; readonly download?: undefined; readonly reader?: undefined }
+  | { readonly body?: undefined; readonly download: ZipDownload; readonly reader: Readable };
 
 /** The file a stash call is about: which module version, under which storage key. */
 export interface StashTarget {
@@ -41,9 +56,11 @@ export interface StashTarget {
  * Verify before store (DESIGN §4), in one place for every upstream — proxies and direct
  * fetching alike (cf. Athens' stasher): fetch → spool → zip rules → `h1:` hash → checksum
  * gates → atomic commit. A `.mod` is spooled in memory (it is small, and its size was bounded
- * by the upstream); a `.zip` goes to a spool file that concurrent clients read while it
- * arrives (ZipDownload: all but the last MiB released before verification, the rest as soon
- * as it is verified). Nothing reaches storage before every check passed, and storage's writes
+ * by the upstream), and so is a zip the upstream announces at most `memoryZipBytes` (1 MiB;
+ * most module zips; at most MEMORY_ZIPS_BUDGET of them at once): verified in memory, answered
+ * as bytes, stored behind the answer like a `.mod`. A larger zip goes to a spool file that
+ * concurrent clients read while it arrives (ZipDownload: all but the last MiB released before
+ * verification, the rest as soon as it is verified). Nothing reaches storage before every check passed, and storage's writes
  * are atomic and durable before they are visible (written, fdatasynced, renamed), so a refused,
  * broken, empty or partial file is never visible.
  *
@@ -59,11 +76,13 @@ export interface StashTarget {
  */
 export class Stash {
   private readonly downloads = new Map<string, ZipDownload>();
-  private readonly starts = new Singleflight<ZipDownload>();
+  private readonly starts = new Singleflight<ZipDownload | Buffer>();
   private readonly lifetime = new AbortController();
-  /** Files answered and being written to storage, by key. */
-  private readonly storing = new Map<string, Buffer>();
+  /** Files answered and being written to storage, by key, with the write's end. */
+  private readonly storing = new Map<string, { body: Buffer; stored: Promise<void> }>();
   private readonly stores = new Set<Promise<void>>();
+  /** Bytes of zips being downloaded into memory (at most MEMORY_ZIPS_BUDGET). */
+  private memoryHeld = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -88,7 +107,6 @@ export class Stash {
    */
   storeBehind(key: string, body: Buffer): void {
     if (this.storing.has(key)) return;
-    this.storing.set(key, body);
     const store = this.storage
       .putBytes(key, body)
       .catch((err: unknown) => this.options.onStoreError?.(key, err))
@@ -96,21 +114,24 @@ export class Stash {
         this.storing.delete(key);
         this.stores.delete(store);
       });
+    this.storing.set(key, { body, stored: store });
     this.stores.add(store);
   }
 
   /**
-   * Resolves once the commit of the zip under `key` in flight, if any, has ended (either way):
-   * a request that comes after the zip's readers were released then finds it in storage.
+   * Resolves once the store in flight of the file under `key`, if any (a spooled zip's
+   * commit, a write behind an answer), has ended (either way): a request that comes after its
+   * answer then finds it in storage.
    */
   async committed(key: string): Promise<void> {
     const running = this.downloads.get(key);
     if (running?.status === 'committing') await running.finished.catch(() => undefined);
+    await this.storing.get(key)?.stored;
   }
 
   /** The bytes of a file answered but not stored yet (see storeBehind), if any. */
   pendingBytes(key: string): Buffer | undefined {
-    return this.storing.get(key);
+    return this.storing.get(key)?.body;
   }
 
   /**
@@ -128,39 +149,65 @@ export class Stash {
 
   /**
    * Starts (or joins) the download of a zip that is not stored yet; every caller for the same
-   * zip shares one upstream request (`open` is called once). The reader is created before this
-   * resolves, so the spool stays open for it however fast the download completes; the caller
-   * must consume or destroy it.
+   * zip shares one upstream request (`open` is called once). A small zip comes back as its
+   * verified bytes (stored behind them); a larger one as a spooled download with a reader
+   * created before this resolves, so the spool stays open for it however fast the download
+   * completes: the caller must consume or destroy that reader.
    */
-  async zip(
-    target: StashTarget,
-    open: () => Promise<ZipSource>,
-  ): Promise<{ download: ZipDownload; reader: Readable }> {
+  async zip(target: StashTarget, open: () => Promise<ZipSource>): Promise<StashedZip> {
     const key = target.key;
     const running = this.downloads.get(key);
     // A download being committed is joined too: its zip is verified and whole in the spool,
     // and storage does not have it yet.
-    const download =
+    const started =
       running &&
       (running.status === 'downloading' ||
         running.status === 'verifying' ||
         running.status === 'committing')
         ? running
-        : await this.starts.do(key, async () => {
-            const started = new ZipDownload(await open(), {
-              spoolDir: this.options.spoolDir,
-              verify: (spool) => this.verifyZip(target, spool),
-              commit: (spool, size) => this.commit(key, spool, size),
-            });
-            this.downloads.set(key, started);
-            started.finished
-              .catch(() => undefined)
-              .finally(() => {
-                if (this.downloads.get(key) === started) this.downloads.delete(key);
-              });
-            return started;
-          });
-    return { download, reader: download.createReader() };
+        : await this.starts.do(key, async () => this.start(target, await open()));
+    if (started instanceof ZipDownload)
+      return { download: started, reader: started.createReader() };
+    return { body: started };
+  }
+
+  /** In memory if the upstream announced a size that fits (and the budget allows), else spooled. */
+  private async start(target: StashTarget, source: ZipSource): Promise<ZipDownload | Buffer> {
+    const maxBytes = this.options.memoryZipBytes ?? MEMORY_ZIP_BYTES;
+    const size = source.size;
+    if (size === undefined || size > maxBytes || this.memoryHeld + size > MEMORY_ZIPS_BUDGET) {
+      return this.spool(target, source);
+    }
+    this.memoryHeld += size;
+    let outcome: Buffer | ZipSource;
+    try {
+      outcome = await zipInMemory(source, {
+        maxBytes,
+        verify: (data) => this.verifyZip(target, data),
+        stopping: () => this.lifetime.signal.aborted,
+      });
+    } finally {
+      this.memoryHeld -= size;
+    }
+    if (!Buffer.isBuffer(outcome)) return this.spool(target, outcome);
+    this.storeBehind(target.key, outcome);
+    return outcome;
+  }
+
+  private spool(target: StashTarget, source: ZipSource): ZipDownload {
+    const key = target.key;
+    const started = new ZipDownload(source, {
+      spoolDir: this.options.spoolDir,
+      verify: (spool) => this.verifyZip(target, spool),
+      commit: (spool, size) => this.commit(key, spool, size),
+    });
+    this.downloads.set(key, started);
+    started.finished
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.downloads.get(key) === started) this.downloads.delete(key);
+      });
+    return started;
   }
 
   /**
@@ -184,12 +231,19 @@ export class Stash {
     this.lifetime.abort(new ModgateError('unavailable', 'modgate is shutting down'));
   }
 
-  /** The zip rules and size limit, then the gates with the `h1:` hash they computed. */
-  private async verifyZip(target: StashTarget, spool: string): Promise<void> {
-    const checked = await checkZipFile(spool, target.modulePath, target.version, {
+  /**
+   * The zip rules and size limit, then the gates with the `h1:` hash they computed; on the
+   * spool file, or on the bytes of a zip downloaded in memory.
+   */
+  private async verifyZip(target: StashTarget, zip: string | Buffer): Promise<void> {
+    const options = {
       ...(this.options.maxZipBytes === undefined ? {} : { maxZipBytes: this.options.maxZipBytes }),
       signal: this.lifetime.signal,
-    });
+    };
+    const checked =
+      typeof zip === 'string'
+        ? await checkZipFile(zip, target.modulePath, target.version, options)
+        : await checkZipBytes(zip, target.modulePath, target.version, options);
     await this.runGates(target, 'zip', checked.hash);
   }
 

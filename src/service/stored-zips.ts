@@ -19,6 +19,23 @@ export class StoredZips {
   ) {}
 
   /**
+   * Keeps a small zip just downloaded (verified, answered from memory) in the answer cache
+   * once `stored` says its store ended, with the validators of the stored file, so that its
+   * next request costs no storage read. Nothing is kept if it was not stored (the next request
+   * downloads it again) or is not small.
+   */
+  remember(key: string, data: Buffer, stored: Promise<void>): void {
+    if (data.length > SMALL_ZIP_BYTES) return;
+    stored
+      .then(() => this.storage.stat(key))
+      .then((stat) => {
+        if (stat?.size !== data.length) return;
+        this.cache.putImmutable(key, 'zip', data, { etag: stat.etag, lastModified: stat.modified });
+      })
+      .catch(() => undefined);
+  }
+
+  /**
    * The answer for the zip stored under `key` (`hot`: its cached answer, if any); null when it
    * is not stored.
    */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
-import { Stash, type StashTarget } from '../../src/service/stash.js';
+import { Stash, type StashedZip, type StashTarget } from '../../src/service/stash.js';
+import type { ZipDownload } from '../../src/service/zip-download.js';
 import { DiskStorage, MemoryStorage } from '../../src/storage/index.js';
 import { makeZip } from '../support/fixture-proxy.js';
 
@@ -28,6 +29,12 @@ const target = (file: 'mod' | 'zip'): StashTarget => ({
   key: `example.com/m/@v/v1.0.0.${file}`,
   private: false,
 });
+
+/** The spooled download of a zip (the stash's `memoryZipBytes: 0` keeps every zip spooled). */
+function spooled(zip: StashedZip): { download: ZipDownload; reader: Readable } {
+  if (zip.download === undefined) throw new Error('expected a spooled download');
+  return zip;
+}
 
 async function drain(reader: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -73,14 +80,14 @@ test(
   { timeout: 20_000 },
   async () => {
     const storage = new HeldStorage();
-    const stash = new Stash(storage, { spoolDir });
+    const stash = new Stash(storage, { spoolDir, memoryZipBytes: 0 });
     const zip = await zipOf();
     let opened = 0;
     const open = () => {
       opened++;
       return Promise.resolve({ stream: Readable.from([zip]), size: zip.length });
     };
-    const first = await stash.zip(target('zip'), open);
+    const first = spooled(await stash.zip(target('zip'), open));
     await storage.putFileCalled.promise;
     // The commit is held: the reader still gets every byte, and the zip is not visible yet.
     assert.deepEqual(await drain(first.reader), zip);
@@ -88,7 +95,7 @@ test(
     assert.equal(first.download.size, zip.length);
     assert.equal(await storage.stat(target('zip').key), null);
     // A request while it commits joins the verified download (storage has nothing yet).
-    const joined = await stash.zip(target('zip'), open);
+    const joined = spooled(await stash.zip(target('zip'), open));
     assert.equal(joined.download, first.download);
     assert.deepEqual(await drain(joined.reader), zip);
     assert.equal(opened, 1);
@@ -110,6 +117,7 @@ test(
     const failures: [string, unknown][] = [];
     const stash = new Stash(storage, {
       spoolDir,
+      memoryZipBytes: 0,
       onStoreError: (key, err) => failures.push([key, err]),
     });
     const zip = await zipOf();
@@ -118,7 +126,7 @@ test(
       opened++;
       return Promise.resolve({ stream: Readable.from([zip]), size: zip.length });
     };
-    const first = await stash.zip(target('zip'), open);
+    const first = spooled(await stash.zip(target('zip'), open));
     await storage.putFileCalled.promise;
     // A reader still reading when the commit fails gets the verified bytes all the same.
     const late = first.download.createReader();
@@ -134,7 +142,7 @@ test(
     assert.equal(await storage.stat(target('zip').key), null);
 
     // The next request downloads it again (this storage fails its commit too).
-    const second = await stash.zip(target('zip'), open);
+    const second = spooled(await stash.zip(target('zip'), open));
     assert.notEqual(second.download, first.download);
     assert.equal(opened, 2);
     second.reader.destroy();
@@ -157,11 +165,14 @@ test(
       const failures: [string, unknown][] = [];
       const stash = new Stash(storage, {
         spoolDir,
+        memoryZipBytes: 0,
         onStoreError: (k, err) => failures.push([k, err]),
       });
       const zip = await zipOf();
-      const { download, reader } = await stash.zip(target('zip'), () =>
-        Promise.resolve({ stream: Readable.from([zip]), size: zip.length }),
+      const { download, reader } = spooled(
+        await stash.zip(target('zip'), () =>
+          Promise.resolve({ stream: Readable.from([zip]), size: zip.length }),
+        ),
       );
       assert.deepEqual(await drain(reader), zip);
       await assert.rejects(download.finished, (err: unknown) => {

@@ -55,21 +55,65 @@ export async function checkZipFile(
   version: string,
   options: CheckZipOptions = {},
 ): Promise<CheckedZip> {
+  const { label, maxZipBytes } = prepare(modulePath, version, options);
+  const zipSize = (await stat(filePath)).size;
+  checkZipSize(label, zipSize, maxZipBytes);
+  const reader = await ModuleZipReader.open(filePath, {
+    label,
+    maxEntries: options.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
+  });
+  return checkEntries(reader, label, modulePath, version, options);
+}
+
+/**
+ * checkZipFile for a zip held in memory (a download verified before it is stored or served):
+ * the same rules, limits, errors and `h1:` hash, without a file operation.
+ */
+export async function checkZipBytes(
+  data: Buffer,
+  modulePath: string,
+  version: string,
+  options: CheckZipOptions = {},
+): Promise<CheckedZip> {
+  const { label, maxZipBytes } = prepare(modulePath, version, options);
+  checkZipSize(label, data.length, maxZipBytes);
+  const reader = await ModuleZipReader.fromBuffer(data, {
+    label,
+    maxEntries: options.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
+  });
+  return checkEntries(reader, label, modulePath, version, options);
+}
+
+function prepare(
+  modulePath: string,
+  version: string,
+  options: CheckZipOptions,
+): { label: string; maxZipBytes: number } {
   checkModuleVersion(modulePath, version);
   options.signal?.throwIfAborted();
-  const label = `zip for ${modulePath}@${version}`;
-  const maxZipBytes = Math.min(options.maxZipBytes ?? MAX_ZIP_FILE, MAX_ZIP_FILE);
-  const zipSize = (await stat(filePath)).size;
+  return {
+    label: `zip for ${modulePath}@${version}`,
+    maxZipBytes: Math.min(options.maxZipBytes ?? MAX_ZIP_FILE, MAX_ZIP_FILE),
+  };
+}
+
+function checkZipSize(label: string, zipSize: number, maxZipBytes: number): void {
   if (zipSize > maxZipBytes) {
     throw new ModgateError(
       'too-large',
       `${label} is too large (${zipSize} bytes; limit is ${maxZipBytes} bytes)`,
     );
   }
-  const reader = await ModuleZipReader.open(filePath, {
-    label,
-    maxEntries: options.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
-  });
+}
+
+/** Every entry: the rules, each content's SHA-256 (one pass), then the `h1:` hash. Closes `reader`. */
+async function checkEntries(
+  reader: ModuleZipReader,
+  label: string,
+  modulePath: string,
+  version: string,
+  options: CheckZipOptions,
+): Promise<CheckedZip> {
   try {
     const checker = new ZipEntryChecker(modulePath, version);
     const names: Buffer[] = [];
@@ -105,7 +149,7 @@ export async function checkZipFile(
     return {
       report: checker.report,
       hash: hash1FromDigests(names, digests),
-      zipSize,
+      zipSize: reader.fileSize,
       contentSize: checker.totalSize,
     };
   } finally {

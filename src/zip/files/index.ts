@@ -6,6 +6,7 @@
  * read the file system within zip.
  */
 export {
+  checkZipBytes,
   checkZipFile,
   checkZipReport,
   type CheckZipOptions,

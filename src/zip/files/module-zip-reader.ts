@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ModgateError } from '../../errors/index.js';
+import { BufferZipReader } from './buffer-zip-reader.js';
 import { FileHandleReader } from './file-handle-reader.js';
 
 /** The smallest central-directory record: a zip of N entries has at least 46·N bytes. */
@@ -43,10 +44,16 @@ export interface ZipEntry {
   readonly entry: yauzl.Entry;
 }
 
+/** Where a ModuleZipReader reads from: a file (FileHandleReader) or memory (BufferZipReader). */
+type ZipBytes = yauzl.RandomAccessReader & {
+  readAt(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+};
+
 export class ModuleZipReader {
   private constructor(
-    private readonly fh: FileHandle,
-    private readonly reader: FileHandleReader,
+    /** The open file read from, if the zip is on disk (closed by `close`). */
+    private readonly fh: FileHandle | undefined,
+    private readonly reader: ZipBytes,
     private readonly zip: yauzl.ZipFile,
     readonly fileSize: number,
     private readonly label: string,
@@ -68,38 +75,54 @@ export class ModuleZipReader {
     const fh = await open(filePath, 'r');
     try {
       const { size } = await fh.stat();
-      const fileReader = new FileHandleReader(fh, size);
-      const zip = await yauzl
-        .fromRandomAccessReaderPromise(fileReader, size, {
-          lazyEntries: true,
-          autoClose: false,
-          decodeStrings: false,
-          validateEntrySizes: true,
-        })
-        .catch((err: unknown) => {
-          throw new ModgateError(
-            'checksum',
-            `${options.label} is not a valid zip file: ${errorText(err)}`,
-            { cause: err },
-          );
-        });
-      const reader = new ModuleZipReader(fh, fileReader, zip, size, options.label);
-      if (zip.entryCount > options.maxEntries) {
-        zip.close();
-        throw new ModgateError(
-          'too-large',
-          `${options.label} has too many entries (${zip.entryCount}; limit is ${options.maxEntries})`,
-        );
-      }
-      if (zip.entryCount * MIN_CENTRAL_RECORD > size) {
-        zip.close();
-        throw reader.malformed(`central directory claims ${zip.entryCount} entries`);
-      }
-      return reader;
+      return await ModuleZipReader.over(fh, new FileHandleReader(fh, size), size, options);
     } catch (err) {
       await fh.close();
       throw err;
     }
+  }
+
+  /**
+   * A reader of the zip `data` held in memory (a download verified before it is stored): the
+   * same checks as `open`, with no file operation.
+   */
+  static fromBuffer(data: Buffer, options: ModuleZipReaderOptions): Promise<ModuleZipReader> {
+    return ModuleZipReader.over(undefined, new BufferZipReader(data), data.length, options);
+  }
+
+  private static async over(
+    fh: FileHandle | undefined,
+    bytes: ZipBytes,
+    size: number,
+    options: ModuleZipReaderOptions,
+  ): Promise<ModuleZipReader> {
+    const zip = await yauzl
+      .fromRandomAccessReaderPromise(bytes, size, {
+        lazyEntries: true,
+        autoClose: false,
+        decodeStrings: false,
+        validateEntrySizes: true,
+      })
+      .catch((err: unknown) => {
+        throw new ModgateError(
+          'checksum',
+          `${options.label} is not a valid zip file: ${errorText(err)}`,
+          { cause: err },
+        );
+      });
+    const reader = new ModuleZipReader(fh, bytes, zip, size, options.label);
+    if (zip.entryCount > options.maxEntries) {
+      zip.close();
+      throw new ModgateError(
+        'too-large',
+        `${options.label} has too many entries (${zip.entryCount}; limit is ${options.maxEntries})`,
+      );
+    }
+    if (zip.entryCount * MIN_CENTRAL_RECORD > size) {
+      zip.close();
+      throw reader.malformed(`central directory claims ${zip.entryCount} entries`);
+    }
+    return reader;
   }
 
   get entryCount(): number {
@@ -271,7 +294,7 @@ export class ModuleZipReader {
 
   async close(): Promise<void> {
     this.zip.close();
-    await this.fh.close();
+    await this.fh?.close();
   }
 }
 
