@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { GoEnvSource, GoFacts, GoProblem } from './doctor-context.js';
-import { runBounded } from './run-bounded.js';
+import { runBounded, type BoundedResult } from './run-bounded.js';
 
 export type GoFactsResult =
   { go: GoFacts; problem?: undefined } | { go?: undefined; problem: GoProblem };
@@ -22,7 +22,17 @@ export async function readGoFacts(
 ): Promise<GoFactsResult> {
   const binary = (await findOnPath('go', env)) ?? 'go';
   const opts = { cwd: dir, env, timeoutMs, ...(signal === undefined ? {} : { signal }) };
-  const version = await runBounded(binary, ['version'], opts);
+  // A GOFLAGS the go command cannot parse makes `go version` (and some go env) fail; read the
+  // facts with a blank GOFLAGS (a space: set, so the GOENV file's value is not used either)
+  // and report the real value, so the GOFLAGS check can say what is wrong with it.
+  let badGoflags = false;
+  const runGo = async (args: string[]): Promise<BoundedResult> => {
+    const first = await runBounded(binary, args, opts);
+    if (first.code === 0 || !/\$GOFLAGS/.test(first.stderr)) return first;
+    badGoflags = true;
+    return runBounded(binary, args, { ...opts, env: { ...env, GOFLAGS: ' ' } });
+  };
+  const version = await runGo(['version']);
   if (version.startError !== undefined) {
     const notFound = version.startError.code === 'ENOENT';
     return {
@@ -38,7 +48,7 @@ export async function readGoFacts(
     return { problem: failed('go version', version.timedOut, version.stderr, timeoutMs) };
   }
   const goVersion = /\bgo version (go\S+)/.exec(version.stdout)?.[1] ?? version.stdout.trim();
-  const envRun = await runBounded(binary, ['env', '-json'], opts);
+  const envRun = await runGo(['env', '-json']);
   if (envRun.timedOut || envRun.code !== 0) {
     return { problem: failed('go env -json', envRun.timedOut, envRun.stderr, timeoutMs) };
   }
@@ -52,6 +62,7 @@ export async function readGoFacts(
   }
   const goEnvFile = goEnv.GOENV ?? '';
   const fileValues = goEnvFile === '' || goEnvFile === 'off' ? {} : await readGoEnvFile(goEnvFile);
+  if (badGoflags) goEnv.GOFLAGS = nonEmpty(env.GOFLAGS) ?? fileValues.GOFLAGS ?? '';
   const sources: Record<string, GoEnvSource> = {};
   for (const name of Object.keys(goEnv)) {
     const fromEnv = env[name];
@@ -113,4 +124,8 @@ function failed(what: string, timedOut: boolean, stderr: string, timeoutMs: numb
       : `${what} failed${lines[0] === undefined ? '' : `: ${lines[0]}`}`,
     details: lines,
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
