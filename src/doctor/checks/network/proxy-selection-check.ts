@@ -1,0 +1,176 @@
+/**
+ * network.proxy-selection — which outbound proxy the go command uses for each URL, by Go's
+ * rules (go-proxy-rules.ts), and where the settings are fragile: upper- and lower-case
+ * variables with different values (the go command reads upper case first, curl — and so git —
+ * lower case first), a proxy value the go command ignores or reads with an implied `http://`,
+ * and NO_PROXY not covering an internal host (a private git host, the company's modgate, a
+ * private address), which then goes out through the outside proxy. Reads the environment only.
+ */
+import { BlockList, isIP } from 'node:net';
+import type { Check } from '../../check.js';
+import type { DoctorContext } from '../../doctor-context.js';
+import type { Finding } from '../../finding.js';
+import { redactUrl } from '../../../protocol/redact-url.js';
+import { hostOf, parseGoProxyUrl, readGoProxyEnv, type ProxyVariable } from './go-proxy-rules.js';
+import { routedTargets, type RoutedTarget } from './network-targets.js';
+
+const ID = 'network.proxy-selection';
+
+const PAIRS: readonly (readonly [ProxyVariable, ProxyVariable, string])[] = [
+  ['HTTPS_PROXY', 'https_proxy', 'curl and git read https_proxy first'],
+  ['HTTP_PROXY', 'http_proxy', 'curl and git ignore HTTP_PROXY and read http_proxy'],
+  ['NO_PROXY', 'no_proxy', 'curl and git read no_proxy first'],
+];
+
+export const proxySelectionCheck: Check = {
+  id: ID,
+  layer: 'network',
+  network: true,
+  run(ctx) {
+    const findings: Finding[] = [...caseConflicts(ctx), ...proxyValues(ctx)];
+    for (const t of routedTargets(ctx)) findings.push(routeFinding(ctx, t));
+    if (findings.length === 0) {
+      findings.push({
+        check: ID,
+        layer: 'network',
+        status: 'ok',
+        summary: 'no outbound proxy is set: the go command connects directly',
+      });
+    }
+    return Promise.resolve(findings);
+  },
+};
+
+function show(variable: ProxyVariable, value: string): string {
+  return variable.toLowerCase().startsWith('no_') ? value : redactUrl(value);
+}
+
+function caseConflicts(ctx: DoctorContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const [upper, lower, others] of PAIRS) {
+    const u = ctx.env[upper];
+    const l = ctx.env[lower];
+    if (u === undefined || l === undefined || u === '' || l === '' || u === l) continue;
+    findings.push({
+      check: ID,
+      layer: 'network',
+      status: 'warn',
+      subject: `${upper} / ${lower}`,
+      summary: `${upper} and ${lower} differ: the go command uses ${upper}=${show(upper, u)}; ${others} (${lower}=${show(lower, l)})`,
+      why: 'the go command and git (for private modules) then take different routes, so one works while the other fails, and the failure is hard to reproduce with curl',
+      fix: [
+        `export ${lower}="$${upper}"   # keep the go command's value for both`,
+        `# or: export ${upper}="$${lower}"`,
+      ],
+    });
+  }
+  return findings;
+}
+
+function proxyValues(ctx: DoctorContext): Finding[] {
+  const env = readGoProxyEnv(ctx.env);
+  const findings: Finding[] = [];
+  for (const setting of [env.https, env.http]) {
+    if (setting === undefined) continue;
+    const parsed = parseGoProxyUrl(setting.value);
+    const shown = redactUrl(setting.value);
+    if (parsed === undefined) {
+      findings.push({
+        check: ID,
+        layer: 'network',
+        status: 'warn',
+        subject: setting.variable,
+        summary: `${setting.variable}=${shown} is not a URL: the go command ignores it and connects directly`,
+        why: 'a proxy setting that silently does nothing sends every request straight out, which a firewall may drop',
+        fix: [`export ${setting.variable}=http://<proxy host>:<port>`],
+      });
+    } else if (parsed.implied) {
+      findings.push({
+        check: ID,
+        layer: 'network',
+        status: 'warn',
+        subject: setting.variable,
+        summary: `${setting.variable}=${shown} has no scheme: the go command reads it as ${redactUrl(parsed.url.href.replace(/\/$/, ''))}`,
+        why: 'the go command and curl assume http://, other tools may not; writing the scheme removes the guess',
+        fix: [`export ${setting.variable}="http://$${setting.variable}"`],
+      });
+    }
+  }
+  return findings;
+}
+
+function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
+  const route = t.route;
+  const internal = internalReason(ctx, t);
+  if (route.kind === 'direct') {
+    return {
+      check: ID,
+      layer: 'network',
+      status: 'ok',
+      subject: t.subject,
+      summary: `${t.subject} (${t.role}): direct, ${route.reason}`,
+    };
+  }
+  const via = `through ${redactUrl(route.proxy.href.replace(/\/$/, ''))} (${route.setting.variable})`;
+  if (internal === undefined) {
+    return {
+      check: ID,
+      layer: 'network',
+      status: 'ok',
+      subject: t.subject,
+      summary: `${t.subject} (${t.role}): ${via}`,
+    };
+  }
+  const host = hostOf(t.probe);
+  const env = readGoProxyEnv(ctx.env);
+  const current = env.noProxy?.value ?? '';
+  const value = current === '' ? host : `${current},${host}`;
+  return {
+    check: ID,
+    layer: 'network',
+    status: 'warn',
+    subject: t.subject,
+    summary: `${t.subject} (${t.role}) goes ${via}: NO_PROXY does not cover ${host}, which is ${internal}`,
+    why: 'an outside proxy usually cannot reach internal hosts, or refuses to: requests then time out or get 403/502 from the proxy',
+    fix: [`export NO_PROXY=${value} no_proxy=${value}`],
+    details: current === '' ? ['NO_PROXY is not set'] : [`${env.noProxy!.variable}=${current}`],
+  };
+}
+
+const PRIVATE_RANGES = new BlockList();
+PRIVATE_RANGES.addSubnet('10.0.0.0', 8, 'ipv4');
+PRIVATE_RANGES.addSubnet('172.16.0.0', 12, 'ipv4');
+PRIVATE_RANGES.addSubnet('192.168.0.0', 16, 'ipv4');
+PRIVATE_RANGES.addSubnet('100.64.0.0', 10, 'ipv4');
+PRIVATE_RANGES.addSubnet('fc00::', 7, 'ipv6');
+
+const INTERNAL_SUFFIXES = [
+  '.local',
+  '.internal',
+  '.corp',
+  '.lan',
+  '.intranet',
+  '.home.arpa',
+  '.localdomain',
+];
+
+/** Why a target's host looks internal (so an outside proxy should not carry it), or undefined. */
+function internalReason(ctx: DoctorContext, t: RoutedTarget): string | undefined {
+  const host = hostOf(t.probe);
+  if (t.kind === 'git-host') return 'the host of private modules';
+  if (ctx.server !== undefined) {
+    try {
+      if (hostOf(new URL(ctx.server.url)) === host) return "the company's modgate";
+    } catch {
+      // An unparsable server URL is the server layer's finding.
+    }
+  }
+  const family = isIP(host);
+  if (family !== 0)
+    return PRIVATE_RANGES.check(host, family === 4 ? 'ipv4' : 'ipv6')
+      ? 'a private address'
+      : undefined;
+  if (!host.includes('.')) return 'a single-label (intranet) name';
+  if (INTERNAL_SUFFIXES.some((s) => host.endsWith(s))) return 'an intranet name';
+  return undefined;
+}

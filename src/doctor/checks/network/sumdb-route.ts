@@ -1,0 +1,125 @@
+/**
+ * How the go command reaches the checksum database when GOSUMDB names no URL (Go 1.19
+ * modfetch/sumdb.go initBase): it asks each GOPROXY entry in turn for
+ * `<proxy>/sumdb/<name>/supported`. 200: that proxy serves the database, and the go command
+ * never goes direct. 404/410 (or any error after a `|`): next entry. Any other answer after a
+ * `,`: the database is unavailable and the download fails. `direct`, `off` or the end of the
+ * list: `https://<name>` directly. This walks the same steps, then fetches `<base>/latest`. The
+ * direct host was not probed by the earlier checks, so a failure on it at any stage is this
+ * finding's to report.
+ */
+import type { DoctorContext } from '../../doctor-context.js';
+import type { Finding } from '../../finding.js';
+import { redactUrl } from '../../../protocol/redact-url.js';
+import { goProxyFor, readGoProxyEnv } from './go-proxy-rules.js';
+import { goSystemRoots } from './go-system-roots.js';
+import { httpGet } from './http-get.js';
+import { NetworkFailure, dnsProblem, tcpProblem } from './network-failure.js';
+import { joinUrl, originOf, sumdbPlan } from './network-targets.js';
+
+const ID = 'network.http';
+
+export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]> {
+  const plan = sumdbPlan(ctx);
+  if (plan === undefined || plan.explicit || !plan.proxies.some((p) => p.kind === 'proxy'))
+    return [];
+  const proxyEnv = readGoProxyEnv(ctx.env);
+  const limits = { timeoutMs: ctx.probeTimeoutMs, signal: ctx.signal };
+  const roots = await goSystemRoots(ctx.env);
+  const subject = `sumdb ${plan.name}`;
+  const steps: string[] = [];
+  let base = plan.direct;
+  let via = 'directly';
+  for (const entry of plan.proxies) {
+    if (entry.kind !== 'proxy' || entry.url === undefined) break;
+    const proxyBase = new URL(entry.url);
+    const supported = joinUrl(proxyBase, `sumdb/${plan.name}/supported`);
+    const shown = redactUrl(supported.href);
+    let status: number | string;
+    try {
+      status = (await httpGet(supported, goProxyFor(proxyEnv, supported), limits, roots.pems))
+        .status;
+    } catch (error) {
+      status = error instanceof NetworkFailure ? `${error.stage} ${error.code}` : 'error';
+    }
+    steps.push(`GET ${shown}: ${status}`);
+    if (status === 200) {
+      base = joinUrl(proxyBase, `sumdb/${plan.name}`);
+      via = `through ${redactUrl(entry.url)}`;
+      break;
+    }
+    if (status === 404 || status === 410 || entry.fallbackOnAnyError) continue;
+    return [
+      {
+        check: ID,
+        layer: 'network',
+        status: 'fail',
+        subject,
+        summary: `the checksum database ${plan.name} is unavailable: ${redactUrl(entry.url)} answered ${status} for /sumdb/${plan.name}/supported, and the go command stops there`,
+        why: 'a GOPROXY entry followed by "," must answer 200 (it serves the database) or 404/410 (ask the next) to that request; anything else fails every download that needs a checksum',
+        fix: [
+          `# fix the proxy, or let the go command fall through on errors: put "|" after ${redactUrl(entry.url)} in GOPROXY`,
+          `go env -w GOSUMDB='${plan.name} <key> <url>'   # or name the database's URL explicitly`,
+        ],
+        details: steps,
+      },
+    ];
+  }
+  const latest = joinUrl(base, 'latest');
+  const shownLatest = redactUrl(latest.href);
+  try {
+    const a = await httpGet(latest, goProxyFor(proxyEnv, latest), limits, roots.pems);
+    steps.push(`GET ${shownLatest}: ${a.status}, ${a.firstByteMs} ms to first byte`);
+    if (a.status === 200) {
+      return [
+        {
+          check: ID,
+          layer: 'network',
+          status: 'ok',
+          subject,
+          summary: `the checksum database ${plan.name} answers ${via} (${a.firstByteMs} ms to first byte)`,
+          details: steps,
+        },
+      ];
+    }
+    return [
+      {
+        check: ID,
+        layer: 'network',
+        status: 'fail',
+        subject,
+        summary: `the checksum database ${plan.name}, reached ${via}, answers ${a.status} for /latest`,
+        why: 'the go command cannot verify new downloads against the checksum database',
+        fix: [`curl -v '${shownLatest}'`],
+        details: steps,
+      },
+    ];
+  } catch (error) {
+    const host = originOf(latest);
+    const problem =
+      error instanceof NetworkFailure && error.stage === 'dns'
+        ? dnsProblem(error.code, error.where ?? latest.hostname, ctx.probeTimeoutMs)
+        : error instanceof NetworkFailure && error.stage === 'tcp'
+          ? tcpProblem(error.code, error.where ?? latest.host, ctx.probeTimeoutMs)
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    return [
+      {
+        check: ID,
+        layer: 'network',
+        status: 'fail',
+        subject,
+        summary: `the checksum database ${plan.name} is reached ${via} (no GOPROXY entry serves it), and ${host} fails: ${problem}`,
+        why: 'the go command checks every new public module against the checksum database; unreachable, every such download fails',
+        fix: [
+          '# use a GOPROXY that serves the checksum database (modgate does: /sumdb/<name>/supported),',
+          plan.name === 'sum.golang.org'
+            ? "go env -w GOSUMDB='sum.golang.org https://<a reachable URL of it>'   # or name a reachable URL"
+            : `go env -w GOSUMDB='<its key> https://<a reachable URL of it>'   # or name a reachable URL`,
+        ],
+        details: steps,
+      },
+    ];
+  }
+}
