@@ -130,6 +130,19 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
       details,
     };
   }
+  if (mismatch !== undefined || authError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return {
+      ...base,
+      status: 'fail',
+      summary: `${hostPort}'s certificate is not for ${host}: ${mismatch ?? authError}`,
+      why: `the go command fails with "x509: certificate is valid for …, not ${host}"`,
+      fix: [
+        `# use the name the certificate is for (${cert.subjectaltname ?? 'see the chain'}) in the URL, e.g. go env -w GOPROXY=https://<that name>/…`,
+        `# or the operators of ${host} must add ${host} to the certificate's subject alternative names`,
+      ],
+      details,
+    };
+  }
   if (authError !== undefined) {
     return {
       ...base,
@@ -137,19 +150,6 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
       summary: `${hostPort}'s certificate does not verify: ${authError}`,
       why: 'the go command refuses a certificate that does not verify',
       fix: [`openssl s_client -connect ${hostPort} -servername ${host} -showcerts </dev/null`],
-      details,
-    };
-  }
-  if (mismatch !== undefined) {
-    return {
-      ...base,
-      status: 'fail',
-      summary: `${hostPort}'s certificate is not for ${host}: ${mismatch}`,
-      why: `the go command fails with "x509: certificate is valid for …, not ${host}"`,
-      fix: [
-        `# use the name the certificate is for (${cert.subjectaltname ?? 'see the chain'}) in the URL, e.g. go env -w GOPROXY=https://<that name>/…`,
-        `# or the operators of ${host} must add ${host} to the certificate's subject alternative names`,
-      ],
       details,
     };
   }
