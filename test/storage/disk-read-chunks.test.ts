@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiskStorage } from '../../src/storage/index.js';
 import { READ_CHUNK_BYTES } from '../../src/storage/disk/disk-storage.js';
-import type { FileRangeStream } from '../../src/storage/disk/file-range-stream.js';
+import { FileRangeStream } from '../../src/storage/disk/file-range-stream.js';
+import { SyncReadGate } from '../../src/storage/disk/sync-read-gate.js';
 import { readAll } from './stream-helpers.js';
 
 test('openRead streams large files in READ_CHUNK_BYTES reads, ranges included', async () => {
@@ -103,6 +104,50 @@ test('a stored file cut short under a reader fails the read instead of ending ea
     }
   } finally {
     await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('readInto reads synchronously while the gate is open, through the thread pool once a slow read closed it', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'modgate-disk-chunks-'));
+  try {
+    const data = Buffer.alloc(50_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+    const file = join(root, 'f');
+    await writeFile(file, data);
+    // Every synchronous read looks 10 ms long on this clock: the first one closes the gate.
+    const clock = { ms: 0 };
+    let slow = true;
+    let syncReads = 0;
+    const gate = new (class extends SyncReadGate {
+      override recordSyncRead(startedAt: number): void {
+        syncReads++;
+        if (slow) clock.ms += 10;
+        super.recordSyncRead(startedAt);
+      }
+    })({ now: () => clock.ms });
+    const stream = new FileRangeStream(await open(file, 'r'), 5, 44_999, 8192, gate);
+    const buffer = Buffer.alloc(10_000);
+    const got: Buffer[] = [];
+    for (let n; (n = await stream.readInto(buffer)) > 0;) {
+      got.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    assert.deepEqual(
+      got.map((c) => c.length),
+      [10_000, 10_000, 10_000, 10_000, 4995],
+    );
+    assert.ok(Buffer.concat(got).equals(data.subarray(5, 45_000)));
+    assert.equal(syncReads, 1, 'one synchronous read, the others through the pool');
+    assert.equal(gate.isOpen(), false);
+
+    clock.ms += 1000; // open again, and the disk is fast now: every read is synchronous
+    slow = false;
+    const again = new FileRangeStream(await open(file, 'r'), 0, 49_999, 8192, gate);
+    let bytes = 0;
+    for (let n; (n = await again.readInto(buffer)) > 0;) bytes += n;
+    assert.equal(bytes, 50_000);
+    assert.equal(syncReads, 1 + 5);
+  } finally {
     await rm(root, { recursive: true, force: true });
   }
 });

@@ -1,5 +1,7 @@
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { processSyncReadGate, type SyncReadGate } from './sync-read-gate.js';
 
 /**
  * The stream disk `openRead` returns: bytes `start`..`end` (inclusive) of an open file, whose
@@ -10,7 +12,9 @@ import { Readable } from 'node:stream';
  * buffer: sendStream (src/http/send-stream.ts) then reuses two buffers per response instead
  * of allocating one per chunk, and streaming 1 GB no longer means 1 GB of ArrayBuffers for
  * the garbage collector (with 256 KiB chunks that churn made V8 run a full mark-compact every
- * ~100 ms during 16 downloads). A consumer uses one way or the other, never both.
+ * ~100 ms during 16 downloads). `readInto` reads synchronously while `gate` says the disk
+ * answers from memory, through the thread pool otherwise (see SyncReadGate). A consumer uses
+ * one way or the other, never both.
  */
 export class FileRangeStream extends Readable {
   private position: number;
@@ -22,6 +26,7 @@ export class FileRangeStream extends Readable {
     start: number,
     end: number,
     private readonly chunkBytes: number,
+    private readonly gate: SyncReadGate = processSyncReadGate,
   ) {
     super({ highWaterMark: chunkBytes });
     this.position = start;
@@ -44,7 +49,17 @@ export class FileRangeStream extends Readable {
       this.destroy(); // the end: release the descriptor now
       return 0;
     }
-    const { bytesRead } = await this.handle.read(buffer, 0, length, this.position);
+    let bytesRead: number;
+    if (this.gate.isOpen()) {
+      const startedAt = this.gate.now();
+      try {
+        bytesRead = readSync(this.handle.fd, buffer, 0, length, this.position);
+      } finally {
+        this.gate.recordSyncRead(startedAt);
+      }
+    } else {
+      ({ bytesRead } = await this.handle.read(buffer, 0, length, this.position));
+    }
     if (bytesRead === 0) throw this.truncated();
     this.position += bytesRead;
     return bytesRead;
