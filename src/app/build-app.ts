@@ -136,6 +136,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     idleTimeoutMs: config.server.idleTimeoutMs,
     maxConnections: config.server.maxConnections,
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
+    fastPath: config.server.fastPath,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined

@@ -33,6 +33,8 @@ export interface Config {
     readonly idleTimeoutMs: number;
     readonly maxConnections: number;
     readonly maxConnectionsPerClient: number;
+    /** Cached hits answered on the strict node:net fast path (false: node:http only). */
+    readonly fastPath: boolean;
   };
   /**
    * Direct fetching from version control (for `direct` upstream entries and private modules):

@@ -164,6 +164,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       idleTimeoutMs: p.server.idle_timeout,
       maxConnections: p.server.max_connections,
       maxConnectionsPerClient: p.server.max_connections_per_client,
+      fastPath: p.server.fast_path,
     },
     direct: {
       insecure: p.direct.insecure.trim(),

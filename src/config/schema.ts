@@ -162,6 +162,7 @@ export const configSchema = z
         idle_timeout: connectionTimeout.prefault('15s'),
         max_connections: positiveInt.prefault(4096),
         max_connections_per_client: z.coerce.number().int().min(0).prefault(256),
+        fast_path: boolean.prefault(true),
       })
       .strict()
       .superRefine((s, ctx) => {

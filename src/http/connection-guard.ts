@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { DropArgument, Socket } from 'node:net';
+import type { DropArgument, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { RateLimitedWarning } from '../log/rate-limited-warning.js';
 
@@ -7,8 +6,8 @@ import { RateLimitedWarning } from '../log/rate-limited-warning.js';
  * Caps on open client connections, so that clients holding connections open (idle, slow,
  * or many at once) cannot use up the process's file descriptors and lock everyone out:
  *
- * - in total (`server.max_connections`), enforced by node:http itself (`server.maxConnections`:
- *   a connection over the cap is closed before anything is read from it);
+ * - in total (`server.max_connections`), enforced by the listening server itself
+ *   (`server.maxConnections`: a connection over the cap is closed before anything is read);
  * - per client (`server.max_connections_per_client`): a connection from an address that
  *   already holds that many is closed at once. An IPv6 client is its /64 network (one host
  *   may use any address in it); an IPv4-mapped IPv6 address is its IPv4 address.

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
-import { accessLogFor, type AccessLog } from '../log/index.js';
+import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js';
 import { errorKind } from '../errors/index.js';
 import type { Answer } from '../service/answer.js';
 import type { ModuleService } from '../service/module-service.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
 import { answerRequest, writeAnswer } from './proxy-handler.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
-import { requestIdFor } from './request-id.js';
+import { requestIdFor, requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
 import { statusForError } from './status-for-error.js';
 import {
@@ -18,6 +18,8 @@ import {
   type ConnectionCounts,
 } from './connection-guard.js';
 import { softDescriptorLimit } from './descriptor-limit.js';
+import { FastPath } from './fast-path/fast-path.js';
+import type { SimpleHead } from './fast-path/request-head.js';
 
 export interface ProxyServerOptions {
   service: ModuleService;
@@ -39,7 +41,14 @@ export interface ProxyServerOptions {
   maxConnectionsPerClient: number;
   /** The process's open-file limit (default: read from /proc/self/limits; tests set it). */
   descriptorLimit?: number;
+  /**
+   * Cached hits answered on the strict node:net fast path (fast-path/fast-path.ts), everything
+   * else by node:http (YAML `server.fast_path`; default true). False: node:http only.
+   */
+  fastPath?: boolean | undefined;
 }
+
+const HEAD_ONLY = Object.freeze({ head: true });
 
 /** How long one readiness probe answers /readyz for (a burst of checks makes one probe). */
 const READY_CACHE_MS = 1000;
@@ -67,7 +76,11 @@ Health: /healthz (process), /readyz (storage)
  * headers memoised per answer (answer-headers.ts); everything else takes the async path.
  */
 export class ProxyServer {
+  /** The node:http server: every request when the fast path is off, else the handed-over ones. */
   readonly server: Server;
+  /** The listening server: the fast path's node:net server, or `server`. */
+  private readonly listener: NetServer;
+  private readonly fast: FastPath | undefined;
   private active = 0;
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
@@ -95,13 +108,50 @@ export class ProxyServer {
       keepAliveTimeout: options.idleTimeoutMs,
     };
     this.server = createServer(serverOptions, (req, res) => this.onRequest(req, res));
+    this.fast =
+      options.fastPath === false
+        ? undefined
+        : new FastPath({
+            http: this.server,
+            headerTimeoutMs,
+            idleTimeoutMs: options.idleTimeoutMs,
+            checkIntervalMs: serverOptions.connectionsCheckingInterval,
+            answer: (req) => this.fastAnswer(req),
+            requestId: requestIdFrom,
+            record: this.accessLog === undefined ? undefined : (entry) => this.record(entry),
+          });
+    this.listener = this.fast?.server ?? this.server;
     this.descriptorLimit = options.descriptorLimit ?? softDescriptorLimit();
     this.caps = connectionCaps(
       options.maxConnections,
       options.maxConnectionsPerClient,
       this.descriptorLimit,
     );
-    this.guard = new ConnectionGuard(this.server, this.caps, options.logger);
+    this.guard = new ConnectionGuard(this.listener, this.caps, options.logger);
+    this.fast?.accept();
+  }
+
+  /**
+   * The service's answer to a request the fast path found simple; undefined for what is not a
+   * GOPROXY request (/, /healthz, /readyz, /sumdb/, an invalid path: node:http's to answer).
+   */
+  private fastAnswer(req: SimpleHead): Answer | Promise<Answer> | undefined {
+    const target = req.target;
+    const q = target.indexOf('?');
+    const path = q >= 0 ? target.slice(0, q) : target;
+    if (this.options.sumdb !== undefined && path.startsWith('/sumdb/')) return undefined;
+    try {
+      const preq = this.paths.parse(path);
+      if (preq === null) return undefined;
+      return this.options.service.answer(preq, req.head ? HEAD_ONLY : undefined);
+    } catch {
+      return undefined; // node:http asks again and answers the error
+    }
+  }
+
+  /** The one place a finished request is recorded (both paths): its access line. */
+  private record(entry: AccessEntry): void {
+    this.accessLog?.write(entry);
   }
 
   /** Open client connections and the ones refused by each cap (for metrics). */
@@ -129,7 +179,7 @@ export class ProxyServer {
     // One listener per response: in-flight accounting and the access line. Answers are
     // written with raw headers (not readable back with getHeader): the line reads the Answer.
     res.on('close', () => {
-      this.accessLog?.write({
+      this.record({
         reqId: id,
         method: req.method,
         path: req.url,
@@ -147,10 +197,11 @@ export class ProxyServer {
       const target = req.url ?? '/';
       const q = target.indexOf('?');
       const path = q >= 0 ? target.slice(0, q) : target;
-      let pending: Answer | Promise<Answer> | undefined;
+      // A request the fast path already asked the service about comes with its answer.
+      let pending = this.fast?.adopted(req);
       try {
         const sumdb = this.options.sumdb !== undefined && path.startsWith('/sumdb/');
-        const preq = sumdb ? null : this.paths.parse(path);
+        const preq = pending !== undefined || sumdb ? null : this.paths.parse(path);
         if (preq !== null) pending = answerRequest(this.options.service, req, preq);
       } catch (err) {
         this.fail(err, id, req, res);
@@ -184,9 +235,9 @@ export class ProxyServer {
 
   async listen(host: string, port: number): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+      this.listener.once('error', reject);
+      this.listener.listen(port, host, () => {
+        this.listener.off('error', reject);
         resolve();
       });
     });
@@ -195,17 +246,24 @@ export class ProxyServer {
         `server.max_connections ${this.caps.loweredFrom} lowered to ${this.caps.total}: this process may open only ${this.descriptorLimit ?? '?'} files (ulimit -n); raise that limit to serve more connections`,
       );
     }
-    const addr = this.server.address() as AddressInfo;
+    const addr = this.listener.address() as AddressInfo;
     const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return `http://${hostPart}:${addr.port}`;
   }
 
   /** Graceful stop; resolves when every request has finished or the grace period ran out. */
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    // With the fast path, node:http never listened: close() only stops its timers and closes
+    // its idle connections (its callback's "not running" error is expected).
+    if (this.fast !== undefined) this.server.close();
     this.server.closeIdleConnections();
-    if (this.active > 0) {
-      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+    const fastDrained = this.fast?.closeIdle();
+    if (this.active > 0 || fastDrained !== undefined) {
+      const drained = Promise.all([
+        this.active > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined,
+        fastDrained,
+      ]);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => {
         timer = setTimeout(() => resolve('expired'), this.options.shutdownGraceMs);
@@ -221,6 +279,7 @@ export class ProxyServer {
     }
     this.cutting = true;
     this.server.closeAllConnections();
+    this.fast?.closeAll();
     await closed;
     this.guard.close();
     this.accessLog?.flush();

@@ -15,7 +15,12 @@ const PLAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  */
 export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  if (typeof given === 'string' && PLAIN_ID.test(given)) return given;
+  return requestIdFrom(typeof given === 'string' ? given : undefined);
+}
+
+/** requestIdFor from the X-Request-Id value as node:http gives it (several joined by ", "). */
+export function requestIdFrom(given: string | undefined): string {
+  if (given !== undefined && PLAIN_ID.test(given)) return given;
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `${prefix}-${counter.toString(36)}`;
 }

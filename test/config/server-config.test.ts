@@ -11,6 +11,7 @@ test('server.*: defaults', () => {
     idleTimeoutMs: 15_000,
     maxConnections: 4096,
     maxConnectionsPerClient: 256,
+    fastPath: true,
   });
 });
 

@@ -1,0 +1,246 @@
+import { performance } from 'node:perf_hooks';
+import type { Socket } from 'node:net';
+import type { AccessEntry } from '../../log/index.js';
+import type { Answer } from '../../service/answer.js';
+import { HANDOVER, PARTIAL, readRequestHead, type SimpleHead } from './request-head.js';
+import { writableFast, type ResponseTail } from './response-head.js';
+
+/** What a fast connection needs from the fast path that holds it. */
+export interface FastContext {
+  /** The service's answer to a simple request; undefined: not a GOPROXY route. */
+  answer(req: SimpleHead): Answer | Promise<Answer> | undefined;
+  /** The request id for a request, from the client's X-Request-Id if plain. */
+  requestId(given: string | undefined): string;
+  /** Records a finished request (the access log); undefined: nothing records. */
+  readonly record: ((entry: AccessEntry) => void) | undefined;
+  readonly tail: ResponseTail;
+  /** Set while a stop cuts the connections left after the grace period. */
+  readonly cutting: boolean;
+  /** Gives the connection to node:http, `rest` unread, with the first request's answer. */
+  handover(conn: FastConnection, rest: Buffer, adopt: AdoptedAnswer | undefined): void;
+  /** The connection is gone (closed, or handed over). */
+  forget(conn: FastConnection): void;
+}
+
+/** An answer asked for on the fast path, for node:http to write for the same request. */
+export interface AdoptedAnswer {
+  readonly method: 'GET' | 'HEAD';
+  readonly target: string;
+  readonly pending: Answer | Promise<Answer>;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * node:http's answer to a request whose head did not arrive within the header timeout
+ * (it writes this, then destroys the socket).
+ */
+const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+
+/**
+ * One client connection on the fast path. Each chunk read is cut into request heads; every
+ * simple request whose answer the service holds in memory is answered at once (one head string
+ * and the body, corked so a batch leaves in one writev). At the first other request the
+ * connection goes to node:http with every byte not answered (FastContext.handover) and never
+ * comes back.
+ *
+ * Limits, as node:http keeps them: a head must be complete within the header timeout
+ * (`headSince`, checked by the fast path's sweep; 408 then, as node:http); a connection idle
+ * between requests is closed after the keep-alive timeout (+1 s, as node:http); when the
+ * socket's output is over its high-water mark (a client that pipelines without reading),
+ * reading stops until it drains, so unread answers stay bounded by one batch.
+ */
+export class FastConnection {
+  /** Bytes read and not answered yet (a partial head, or requests held back by backpressure). */
+  private pending: Buffer | null = null;
+  /** performance.now() when the wait for the current head began; 0: not waiting for a head. */
+  headSince: number;
+  /** Paused until 'drain'. */
+  private waiting = false;
+  /** Ending: nothing more is read. */
+  private closing = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: FastContext,
+    idleTimeoutMs: number,
+  ) {
+    // Until the first request's head is in, the header timeout applies (as node:http).
+    this.headSince = performance.now();
+    socket.setTimeout(idleTimeoutMs + 1000);
+    socket.on('data', this.onData);
+    socket.on('drain', this.onDrain);
+    socket.on('end', this.onEnd);
+    socket.on('timeout', this.onTimeout);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  /** Idle: nothing being read or written. */
+  get idle(): boolean {
+    return this.pending === null && !this.waiting && this.socket.writableLength === 0;
+  }
+
+  /** The header timeout ran out: node:http's 408, then the connection is closed. */
+  timedOut(): void {
+    this.closing = true;
+    this.socket.write(REQUEST_TIMEOUT);
+    this.socket.destroy();
+  }
+
+  /** Stop: ends the connection once what was written is sent (nothing more is read). */
+  finish(): void {
+    this.closing = true;
+    this.pending = null;
+    this.socket.destroySoon();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.closing) return;
+    const pending = this.pending;
+    this.pending = null;
+    this.serve(pending === null ? chunk : Buffer.concat([pending, chunk]));
+  };
+
+  private readonly onDrain = (): void => {
+    if (!this.waiting || this.closing) return;
+    this.waiting = false;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) this.serve(pending);
+    if (!this.waiting && !this.closing) this.socket.resume();
+  };
+
+  /** The client sent FIN: node:http ends the connection too (after what was written). */
+  private readonly onEnd = (): void => {
+    this.closing = true;
+    if (this.socket.writable) this.socket.end();
+  };
+
+  /** Idle past the keep-alive timeout: closed. A head being awaited is the sweep's. */
+  private readonly onTimeout = (): void => {
+    if (this.headSince === 0 && !this.waiting) this.socket.destroy();
+  };
+
+  private readonly onError = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    this.ctx.forget(this);
+  };
+
+  /** Answers the requests at the start of `buf`; keeps or hands over the rest. */
+  private serve(buf: Buffer): void {
+    const socket = this.socket;
+    const ctx = this.ctx;
+    const record = ctx.record;
+    let entries: AccessEntry[] | undefined;
+    let offset = 0;
+    socket.cork();
+    try {
+      for (;;) {
+        const req = readRequestHead(buf, offset);
+        if (req === PARTIAL) {
+          this.pending = offset === 0 ? buf : buf.subarray(offset);
+          if (this.headSince === 0) this.headSince = performance.now();
+          return;
+        }
+        if (req === HANDOVER) {
+          this.handover(buf.subarray(offset), undefined);
+          return;
+        }
+        const started = record === undefined ? 0 : performance.now();
+        const got = ctx.answer(req);
+        if (got === undefined || got instanceof Promise || !writableFast(got, req.head)) {
+          const adopt =
+            got === undefined
+              ? undefined
+              : {
+                  method: req.head ? ('HEAD' as const) : ('GET' as const),
+                  target: req.target,
+                  pending: got,
+                };
+          this.handover(buf.subarray(offset), adopt);
+          return;
+        }
+        const id = ctx.requestId(req.requestId);
+        let room = socket.write(ctx.tail.head(got, id, req.close), 'latin1');
+        if (!req.head && got.body !== undefined && got.body.length > 0)
+          room = socket.write(got.body);
+        if (record !== undefined) {
+          (entries ??= []).push({
+            reqId: id,
+            method: req.head ? 'HEAD' : 'GET',
+            path: req.target,
+            status: 200,
+            bytes: got.size,
+            cache: got.cache,
+            ms: Math.round((performance.now() - started) * 100) / 100,
+            complete: true,
+          });
+        }
+        offset = req.end;
+        if (req.close) {
+          // As node:http after an answer marked Connection: close.
+          this.closing = true;
+          socket.destroySoon();
+          return;
+        }
+        if (!room) {
+          // The client is not reading fast enough: read nothing more until it does.
+          this.pending = offset === buf.length ? null : buf.subarray(offset);
+          this.headSince = 0;
+          this.waiting = true;
+          socket.pause();
+          return;
+        }
+        if (offset === buf.length) {
+          this.headSince = 0;
+          return;
+        }
+      }
+    } finally {
+      socket.uncork();
+      if (entries !== undefined && record !== undefined) this.recordWhenSent(entries, record);
+    }
+  }
+
+  /**
+   * Records answers once their bytes are handed to the system, as node:http's 'close' of a
+   * finished response: at once when the socket took everything, else when it has (the
+   * client closing first makes them 499, as on node:http; a stop cutting them, their status).
+   */
+  private recordWhenSent(entries: AccessEntry[], record: (entry: AccessEntry) => void): void {
+    const socket = this.socket;
+    if (socket.writableLength === 0 && !socket.destroyed) {
+      for (const e of entries) record(e);
+      return;
+    }
+    const ctx = this.ctx;
+    socket.write(EMPTY, (err) => {
+      for (const e of entries) {
+        if (err !== undefined && err !== null) {
+          e.complete = false;
+          if (!ctx.cutting) e.status = 499;
+        }
+        record(e);
+      }
+    });
+  }
+
+  private handover(rest: Buffer, adopt: AdoptedAnswer | undefined): void {
+    const socket = this.socket;
+    socket.off('data', this.onData);
+    socket.off('drain', this.onDrain);
+    socket.off('end', this.onEnd);
+    socket.off('timeout', this.onTimeout);
+    socket.off('error', this.onError);
+    socket.off('close', this.onClose);
+    socket.setTimeout(0);
+    this.pending = null;
+    this.closing = true;
+    this.ctx.forget(this);
+    this.ctx.handover(this, rest, adopt);
+  }
+}
