@@ -84,12 +84,18 @@ export async function oneFinding(
   return found[0]!;
 }
 
+/** A name that resolves nowhere (RFC 6761 .test): reachable only through the test's outbound proxy. */
+export const PROXIED_HOST = 'goproxy.example.test';
+
 export interface CertSet {
   dir: string;
   /** The test CA (PEM file path). */
   caFile: string;
   /** name → { cert, key } PEM contents. */
-  leaf(name: 'good' | 'self-signed' | 'expired' | 'wrong-name'): { cert: string; key: string };
+  leaf(name: 'good' | 'self-signed' | 'expired' | 'wrong-name' | 'proxied'): {
+    cert: string;
+    key: string;
+  };
 }
 
 /** Certificates for 127.0.0.1/localhost signed by a fresh CA, plus the broken variants. */
@@ -143,6 +149,7 @@ export function makeCerts(): CertSet {
   signed('good', 'IP:127.0.0.1,DNS:localhost', '30');
   signed('expired', 'IP:127.0.0.1,DNS:localhost', '-1');
   signed('wrong-name', 'DNS:other.example.com', '30');
+  signed('proxied', `DNS:${PROXIED_HOST}`, '30');
   key('self-signed');
   ssl(
     'req',
