@@ -173,6 +173,11 @@ export class RawClient {
     this.socket.destroy();
   }
 
+  /** Every byte received and not taken as a response yet, as latin1 text. */
+  text(): string {
+    return this.received.toString('latin1');
+  }
+
   private take(head: boolean): RawResponse | undefined {
     const buf = this.received;
     const end = buf.indexOf('\r\n\r\n');
