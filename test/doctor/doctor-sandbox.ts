@@ -47,6 +47,13 @@ export class DoctorSandbox {
     return env;
   }
 
+  /** A module cache of its own, for a test whose go command must download (not find) modules. */
+  async freshModCache(name: string): Promise<string> {
+    const dir = join(this.root, `modcache-${name}`);
+    await mkdir(dir);
+    return dir;
+  }
+
   /** Writes `files` (relative paths) under work/<name> and returns that directory. */
   async module(name: string, files: Record<string, string>): Promise<string> {
     const dir = join(this.root, 'work', name);

@@ -83,6 +83,7 @@ describe('doctor go env checks', () => {
         GOPROXY: proxy.url,
         GOSUMDB: `${sumdb.verifierKey} ${sumdb.url}`,
         GOFLAGS: '-modcacherw',
+        GOMODCACHE: await sandbox.freshModCache('nosumdb'),
       });
       const ctx = await sandbox.context(dir, env);
       assert.equal(ctx.go?.sources.GONOSUMDB, 'goenv-file');

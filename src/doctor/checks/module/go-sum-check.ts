@@ -1,0 +1,51 @@
+import type { Check } from '../../check.js';
+import type { Finding } from '../../finding.js';
+import { noModule } from './module-scope.js';
+
+const ID = 'module.go-sum';
+
+/**
+ * go.sum lines for the requirements: since Go 1.16 the go command does not add missing lines
+ * during a build, so a requirement whose `path version/go.mod` line is missing from go.sum
+ * (and go.work.sum) fails builds with "missing go.sum entry". A warning, not a failure: go mod
+ * download itself still works and adds them, and `go mod tidy` is the fix.
+ */
+export const goSumCheck: Check = {
+  id: ID,
+  layer: 'module',
+  network: false,
+  run(ctx): Promise<Finding[]> {
+    const none = noModule(ID, ctx);
+    if (none !== undefined) return Promise.resolve(none);
+    const have = new Set<string>();
+    for (const line of ctx.module!.sumLines) {
+      const [path, version] = line.split(' ');
+      have.add(`${path ?? ''} ${(version ?? '').replace(/\/go\.mod$/, '')}`);
+    }
+    const missing = ctx.module!.fetched.filter((m) => !have.has(`${m.path} ${m.version}`));
+    if (missing.length === 0) {
+      return Promise.resolve([
+        {
+          check: ID,
+          layer: 'module',
+          status: 'ok',
+          summary: `go.sum has lines for all ${ctx.module!.fetched.length} modules to fetch`,
+        },
+      ]);
+    }
+    return Promise.resolve([
+      {
+        check: ID,
+        layer: 'module',
+        status: 'warn',
+        summary: `go.sum has no line for ${missing.length} ${missing.length === 1 ? 'requirement' : 'requirements'}: ${missing
+          .slice(0, 3)
+          .map((m) => `${m.path}@${m.version}`)
+          .join(', ')}${missing.length > 3 ? ', …' : ''}`,
+        why: 'builds fail with "missing go.sum entry" until the lines are added (the checksum database is consulted for them on the next download)',
+        fix: [`(cd ${ctx.module!.root} && go mod tidy)`],
+        details: missing.map((m) => `${m.path} ${m.version}`),
+      },
+    ]);
+  },
+};

@@ -1,0 +1,55 @@
+import type { Check } from '../../check.js';
+import type { Finding } from '../../finding.js';
+import { noModule } from './module-scope.js';
+
+const ID = 'module.files';
+
+/**
+ * The module's files as the go command reads them: which go.mod / go.work, how many
+ * requirements, which paths will be fetched and which of those are private by the machine's
+ * patterns (evidence for the other checks). A go.mod or go.work that does not parse fails:
+ * every go command in the module stops on it.
+ */
+export const moduleFilesCheck: Check = {
+  id: ID,
+  layer: 'module',
+  network: false,
+  run(ctx): Promise<Finding[]> {
+    const none = noModule(ID, ctx);
+    if (none !== undefined) return Promise.resolve(none);
+    const m = ctx.module!;
+    const problems = m.problems ?? [];
+    const where = m.workFile ?? m.modFiles.join(', ');
+    const details = m.fetched.map(
+      (f) =>
+        `${f.path} ${f.version}${f.noProxy ? ' (GONOPROXY: direct)' : ''}${f.noSumdb ? ' (GONOSUMDB: not checked)' : ''}`,
+    );
+    if (problems.length > 0) {
+      return Promise.resolve([
+        {
+          check: ID,
+          layer: 'module',
+          status: 'fail',
+          subject: where,
+          summary: `cannot read the module's files: ${problems[0] ?? ''}`,
+          why: 'every go command in this module stops on the same error',
+          fix: [
+            'correct the line named above (go mod edit -fmt shows the syntax the go command accepts)',
+          ],
+          details: problems,
+        },
+      ]);
+    }
+    const privateCount = m.fetched.filter((f) => f.noProxy || f.noSumdb).length;
+    return Promise.resolve([
+      {
+        check: ID,
+        layer: 'module',
+        status: 'ok',
+        subject: where,
+        summary: `${m.mainModules.join(', ') || '(no module line)'}: ${m.requirements.length} requirements, ${m.fetched.length} to fetch, ${privateCount} private by this machine's patterns`,
+        details,
+      },
+    ]);
+  },
+};

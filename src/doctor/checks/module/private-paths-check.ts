@@ -1,0 +1,104 @@
+import type { Check } from '../../check.js';
+import type { DoctorContext, FetchedModule } from '../../doctor-context.js';
+import type { Finding } from '../../finding.js';
+import { matchPrefixPatterns } from '../../../module/index.js';
+import { goEnvFix } from '../go-env/go-env-fix.js';
+import { cleanPatterns } from '../go-env/private-patterns-check.js';
+import { noModule, orgPattern, publicProxies, publicSumdb } from './module-scope.js';
+
+const ID = 'module.private-paths';
+
+/**
+ * Private module paths that would leave the company (DESIGN §4 "private stays private"):
+ *
+ * - a path private by GOPRIVATE (or the company modgate's patterns) that GONOPROXY does not
+ *   cover while GOPROXY names a public proxy: its name is sent there, and the download fails;
+ * - one that GONOSUMDB does not cover while GOSUMDB is the public checksum database: looked
+ *   up there ("verifying module: … 404/410"), its name leaks;
+ * - a requirement that looks private but no pattern covers at all: on the company modgate's
+ *   private list (fail), or under the same organisation as the main module — the same host,
+ *   or host/owner on public code hosts — (warn: doctor cannot tell it is private offline).
+ *
+ * The fix goes to GONOSUMDB when the company modgate serves private modules (it fetches them
+ * itself), else to GOPRIVATE (fetched direct, never sent to a public service).
+ */
+export const privatePathsCheck: Check = {
+  id: ID,
+  layer: 'module',
+  network: false,
+  run(ctx): Promise<Finding[]> {
+    const none = noModule(ID, ctx);
+    if (none !== undefined) return Promise.resolve(none);
+    if (ctx.go === undefined) {
+      return Promise.resolve([
+        {
+          check: ID,
+          layer: 'module',
+          status: 'skip',
+          summary: 'not checked: the go command could not be run',
+        },
+      ]);
+    }
+    const findings: Finding[] = [];
+    const proxies = publicProxies(ctx);
+    const sumdb = publicSumdb(ctx);
+    const goprivate = ctx.go.env.GOPRIVATE ?? '';
+    const serverPrivate = ctx.server?.private ?? '';
+    const mainOrgs = new Set(ctx.module!.mainModules.map(orgPattern));
+    for (const m of ctx.module!.fetched) {
+      const privateByMachine = matchPrefixPatterns(goprivate, m.path) || m.noProxy || m.noSumdb;
+      const privateByServer = serverPrivate !== '' && matchPrefixPatterns(serverPrivate, m.path);
+      const sameOrg = mainOrgs.has(orgPattern(m.path));
+      if (!privateByMachine && !privateByServer && !sameOrg) continue;
+      const leaks: string[] = [];
+      if (!m.noProxy && proxies.length > 0) {
+        leaks.push(`the public proxy ${proxies.join(', ')}`);
+      }
+      if (!m.noSumdb && sumdb !== undefined) leaks.push(`the public checksum database ${sumdb}`);
+      if (leaks.length === 0) continue;
+      findings.push(leak(ctx, m, leaks, privateByMachine || privateByServer));
+    }
+    if (findings.length === 0) {
+      const priv = ctx.module!.fetched.filter((f) => f.noProxy || f.noSumdb).map((f) => f.path);
+      findings.push({
+        check: ID,
+        layer: 'module',
+        status: 'ok',
+        summary:
+          priv.length === 0
+            ? 'no required module looks private'
+            : `${priv.length} private ${priv.length === 1 ? 'module stays' : 'modules stay'} off public services`,
+        ...(priv.length === 0 ? {} : { details: priv }),
+      });
+    }
+    return Promise.resolve(findings);
+  },
+};
+
+function leak(ctx: DoctorContext, m: FetchedModule, leaks: string[], known: boolean): Finding {
+  const pattern = orgPattern(m.path);
+  const companyProxy = ctx.server !== undefined;
+  const variable = companyProxy ? 'GONOSUMDB' : 'GOPRIVATE';
+  const current = ctx.go?.env[variable] ?? '';
+  const value = cleanPatterns([current, pattern].filter(Boolean).join(','));
+  const covered = known
+    ? 'is private'
+    : `looks private (same organisation as the main module, ${pattern})`;
+  return {
+    check: ID,
+    layer: 'module',
+    status: known ? 'fail' : 'warn',
+    subject: m.path,
+    summary: `${m.path} ${covered} but would be sent to ${leaks.join(' and ')}`,
+    why: `its name leaves the company, and the public service does not have it: go mod download fails (404/410 from the proxy, "verifying go.mod: … 404 Not Found" from the checksum database)${known ? '' : '; if it is in fact public, ignore this'}`,
+    ...goEnvFix(ctx, variable, value),
+    details: [
+      `GOPRIVATE=${ctx.go?.env.GOPRIVATE ?? ''}`,
+      `GONOPROXY=${ctx.go?.env.GONOPROXY ?? ''}`,
+      `GONOSUMDB=${ctx.go?.env.GONOSUMDB ?? ''}`,
+      ...(companyProxy
+        ? [`the company modgate serves private modules: ${ctx.server?.private ?? ''}`]
+        : []),
+    ],
+  };
+}

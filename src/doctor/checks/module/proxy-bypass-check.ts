@@ -1,0 +1,70 @@
+import type { Check } from '../../check.js';
+import type { Finding } from '../../finding.js';
+import { matchPrefixPatterns } from '../../../module/index.js';
+import { goEnvFix } from '../go-env/go-env-fix.js';
+import { noModule } from './module-scope.js';
+
+const ID = 'module.proxy-bypass';
+
+/**
+ * A GONOPROXY entry (or GOPRIVATE, which GONOPROXY defaults to) that sends a path the company
+ * modgate serves around it: the go command then fetches it straight from the code host, which
+ * needs this machine's own network route and git credentials — exactly what the company proxy
+ * is there to spare it. Needs the company modgate's private patterns (--server); otherwise
+ * doctor cannot tell which paths the proxy serves and skips.
+ */
+export const proxyBypassCheck: Check = {
+  id: ID,
+  layer: 'module',
+  network: false,
+  run(ctx): Promise<Finding[]> {
+    const none = noModule(ID, ctx);
+    if (none !== undefined) return Promise.resolve(none);
+    if (ctx.server === undefined || ctx.go === undefined) {
+      return Promise.resolve([
+        {
+          check: ID,
+          layer: 'module',
+          status: 'skip',
+          summary:
+            'not checked: which paths the company proxy serves is unknown without --server (or MODGATE_SERVER)',
+        },
+      ]);
+    }
+    const served = ctx.server.private;
+    const bypassed = ctx.module!.fetched.filter(
+      (m) => m.noProxy && served !== '' && matchPrefixPatterns(served, m.path),
+    );
+    if (bypassed.length === 0) {
+      return Promise.resolve([
+        {
+          check: ID,
+          layer: 'module',
+          status: 'ok',
+          summary: `every private module goes through ${ctx.server.url}`,
+        },
+      ]);
+    }
+    const gonoproxy = ctx.go.env.GONOPROXY ?? '';
+    const explicit = (ctx.go.sources.GONOPROXY ?? 'default') !== 'default';
+    const kept = gonoproxy
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '' && !bypassed.some((m) => matchPrefixPatterns(p, m.path)));
+    const goprivate = ctx.go.env.GOPRIVATE ?? '';
+    // With GOPRIVATE set, an unset GONOPROXY means GOPRIVATE: `none` is a pattern that matches nothing.
+    const value = kept.length > 0 ? kept.join(',') : goprivate !== '' ? 'none' : undefined;
+    return Promise.resolve(
+      bypassed.map((m) => ({
+        check: ID,
+        layer: 'module' as const,
+        status: 'fail' as const,
+        subject: m.path,
+        summary: `${explicit ? 'GONOPROXY' : 'GOPRIVATE (GONOPROXY is unset)'} sends ${m.path} around the company proxy ${ctx.server?.url ?? ''}, which serves it`,
+        why: 'the go command fetches it straight from its code host instead: that needs a route to the host and git credentials on this machine, and fails where only the proxy has them',
+        ...goEnvFix(ctx, 'GONOPROXY', value),
+        details: [`GONOPROXY=${gonoproxy}`, `the company modgate serves: ${served}`],
+      })),
+    );
+  },
+};
