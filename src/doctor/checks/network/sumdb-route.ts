@@ -14,6 +14,7 @@ import { redactUrl } from '../../../protocol/redact-url.js';
 import { goProxyFor, readGoProxyEnv } from './go-proxy-rules.js';
 import { goSystemRoots } from './go-system-roots.js';
 import { httpGet } from './http-get.js';
+import { earlierStageSkip } from './earlier-stage.js';
 import { NetworkFailure, dnsProblem, tcpProblem } from './network-failure.js';
 import { joinUrl, originOf, sumdbPlan } from './network-targets.js';
 
@@ -40,7 +41,11 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
       status = (await httpGet(supported, goProxyFor(proxyEnv, supported), limits, roots.pems))
         .status;
     } catch (error) {
-      status = error instanceof NetworkFailure ? `${error.stage} ${error.code}` : 'error';
+      // The proxy itself is unreachable: the GOPROXY checks report that once.
+      const skip = earlierStageSkip(ID, subject, error, 'http', ctx.probeTimeoutMs, proxyBase.host);
+      if (skip !== undefined && !entry.fallbackOnAnyError) return [skip];
+      status =
+        error instanceof NetworkFailure ? `no answer (${error.stage} ${error.code})` : 'no answer';
     }
     steps.push(`GET ${shown}: ${status}`);
     if (status === 200) {
