@@ -4,6 +4,8 @@
 // /sumdb/ (or not); a private host's go-get lookup through the outbound proxy's tunnel.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { httpCheck } from '../../src/doctor/checks/network/http-check.js';
 import { tcpCheck } from '../../src/doctor/checks/network/tcp-check.js';
@@ -193,4 +195,30 @@ test("a private module's host: the go-get lookup through the outbound proxy's tu
   const seen = fixture.requests.slice(before).sort();
   assert.deepEqual(seen, ['/example.com/hello/@v/list', '/team/lib']);
   fixture.overrides.delete('team/lib');
+});
+
+test('a redirect: ok, with where it goes (credentials hidden), since the go command follows it', async () => {
+  const server = createServer((_req, res) => {
+    res.writeHead(302, { Location: 'https://user:secret@mirror.example.com/x/' }).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const f = await oneFinding(
+      httpCheck,
+      networkContext({ goproxy: `${url},off`, fetched: [MODULE] }),
+      url,
+    );
+    assert.equal(f.status, 'ok');
+    assert.match(f.summary, /answers HTTP 302 Found/);
+    assert.ok(
+      f.details?.includes(
+        'redirects to https://xxxxx@mirror.example.com/x/ (the go command follows redirects: that server must answer too)',
+      ),
+      f.details?.join('\n'),
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });

@@ -40,6 +40,19 @@ test('a GOPROXY that refuses connections: tcp fails (refused, nothing listening)
     tcp.fix?.join('\n'),
   );
   assert.ok(tcp.fix?.some((l) => l.includes('nothing listens on that port')));
+  // With the company's modgate known (--server), the fix is its recommended GOPROXY.
+  const server = {
+    url: 'https://modgate.corp.example',
+    goproxy: 'https://modgate.corp.example,off',
+    private: '',
+    gosumdb: '',
+    credentials: false,
+  };
+  const withServer = await oneFinding(tcpCheck, { ...ctx, server }, url);
+  assert.equal(
+    withServer.fix?.at(-1),
+    "go env -w GOPROXY=https://modgate.corp.example,off   # what the company's modgate recommends",
+  );
   const http = await oneFinding(httpCheck, ctx, url);
   assert.equal(http.status, 'skip');
   assert.match(

@@ -94,12 +94,15 @@ export async function connectTcp(
 ): Promise<{ socket: Socket; address: string; ms: number }> {
   const addresses = await resolveHost(host, limits);
   let first: NetworkFailure | undefined;
+  // One deadline for all addresses, as Go's dialer shares its timeout across them.
+  const deadline = Date.now() + limits.timeoutMs;
   for (const { address } of addresses) {
     const started = Date.now();
+    if (first !== undefined && started >= deadline) break;
     try {
       const socket = await bounded(
         'tcp',
-        limits,
+        { timeoutMs: Math.max(deadline - started, 1), signal: limits.signal },
         ({ cleanup }) =>
           new Promise<Socket>((resolve, reject) => {
             const s = netConnect({ host: address, port });

@@ -152,5 +152,11 @@ function interpret(t: RoutedTarget, a: HttpAnswer, shown: string): Finding {
     const meta = /<meta\s+name=["']?go-import["']?\s+content=["']([^"']*)["']/i.exec(a.body)?.[1];
     if (meta !== undefined) details.push(`go-import: ${redactUrl(meta)}`);
   }
+  const location = a.headers.location;
+  if (a.status >= 300 && a.status < 400 && typeof location === 'string') {
+    details.push(
+      `redirects to ${redactUrl(location)} (the go command follows redirects: that server must answer too)`,
+    );
+  }
   return { ...base, status: 'ok', summary: `${t.subject} answers ${line} (${timing})`, details };
 }

@@ -69,13 +69,13 @@ async function connectFinding(ctx: DoctorContext, targets: RoutedTarget[]): Prom
       why: hop.viaProxy
         ? 'every request of the go command to the URLs below goes through this outbound proxy, so all of them fail'
         : `the go command cannot reach ${subject}: downloads from it fail (GOPROXY entries after a "," stop the download; after a "|" the next one is tried)`,
-      fix: tcpFixes(targets, code),
+      fix: tcpFixes(ctx, targets, code),
       details,
     };
   }
 }
 
-function tcpFixes(targets: RoutedTarget[], code: string): string[] {
+function tcpFixes(ctx: DoctorContext, targets: RoutedTarget[], code: string): string[] {
   const t = targets[0]!;
   if (t.route.kind === 'proxy') {
     const variable = t.route.setting.variable;
@@ -94,8 +94,13 @@ function tcpFixes(targets: RoutedTarget[], code: string): string[] {
       '# or go through the company outbound proxy: export HTTPS_PROXY=http://<proxy host>:<port>',
     );
   }
-  if (t.kind === 'goproxy')
-    fixes.push('go env -w GOPROXY=<a reachable proxy>,direct   # e.g. the company modgate');
+  if (t.kind === 'goproxy') {
+    fixes.push(
+      ctx.server !== undefined
+        ? `go env -w GOPROXY=${ctx.server.goproxy}   # what the company's modgate recommends`
+        : 'go env -w GOPROXY=<a reachable proxy>,direct   # e.g. the company modgate',
+    );
+  }
   if (t.kind === 'sumdb')
     fixes.push('go env -w GOSUMDB=<name key url>   # a checksum database URL this machine reaches');
   return fixes;
