@@ -35,6 +35,8 @@ export interface Config {
     readonly maxConnectionsPerClient: number;
     /** Cached hits answered on the strict node:net fast path (false: node:http only). */
     readonly fastPath: boolean;
+    /** modgate's URL as clients reach it, for the client-config answer ('' = sumdb.server.url, else the listen address). */
+    readonly publicUrl: string;
   };
   /**
    * Direct fetching from version control (for `direct` upstream entries and private modules):

@@ -165,6 +165,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       maxConnections: p.server.max_connections,
       maxConnectionsPerClient: p.server.max_connections_per_client,
       fastPath: p.server.fast_path,
+      publicUrl: p.server.public_url.replace(/\/+$/, ''),
     },
     direct: {
       insecure: p.direct.insecure.trim(),

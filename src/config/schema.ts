@@ -163,6 +163,13 @@ export const configSchema = z
         max_connections: positiveInt.prefault(4096),
         max_connections_per_client: z.coerce.number().int().min(0).prefault(256),
         fast_path: boolean.prefault(true),
+        public_url: z
+          .string()
+          .prefault('')
+          .refine((u) => u === '' || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(u), {
+            message:
+              'must be an http:// or https:// URL with no query, e.g. https://modgate.corp.example',
+          }),
       })
       .strict()
       .superRefine((s, ctx) => {

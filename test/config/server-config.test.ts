@@ -12,6 +12,7 @@ test('server.*: defaults', () => {
     maxConnections: 4096,
     maxConnectionsPerClient: 256,
     fastPath: true,
+    publicUrl: '',
   });
 });
 
