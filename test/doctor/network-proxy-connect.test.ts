@@ -65,7 +65,7 @@ test('an HTTPS_PROXY that refuses CONNECT (403): proxy-connect fails with the NO
   );
   assert.deepEqual(f.fix, [
     `# ask the proxy's administrators to allow CONNECT to ${PROXIED_HOST}:443`,
-    `# or, if ${PROXIED_HOST} is reachable without the proxy (an internal host): export NO_PROXY=${PROXIED_HOST}`,
+    `# or, if ${PROXIED_HOST} is reachable without the proxy (an internal host): export NO_PROXY=${PROXIED_HOST} no_proxy=${PROXIED_HOST}`,
   ]);
   assert.deepEqual(proxy.connects, [`${PROXIED_HOST}:443`]);
   // The go command resolves only the proxy (an IP address here); the proxy resolves the target.

@@ -94,10 +94,7 @@ test('NO_PROXY covering the GOPROXY host: direct, ok, and the outbound proxy see
   });
   const f = await oneFinding(proxySelectionCheck, ctx, goproxy);
   assert.equal(f.status, 'ok');
-  assert.equal(
-    f.summary,
-    `${goproxy} (GOPROXY entry 1): direct, NO_PROXY entry ".corp.example.test" covers it`,
-  );
+  assert.equal(f.summary, 'GOPROXY entry 1: direct, NO_PROXY entry ".corp.example.test" covers it');
   await runCheck(httpCheck, ctx);
   assert.deepEqual(proxy.connects, []);
 });
@@ -115,7 +112,7 @@ test('NO_PROXY missing a private git host: warn with the export line; after it, 
   assert.equal(f.status, 'warn');
   assert.equal(
     f.summary,
-    'https://git.corp.example.test (the host of private module git.corp.example.test/team/lib) goes through http://proxy.example.com:3128 (HTTPS_PROXY): NO_PROXY does not cover git.corp.example.test, which is the host of private modules',
+    'the host of private module git.corp.example.test/team/lib goes through http://proxy.example.com:3128 (HTTPS_PROXY): NO_PROXY does not cover git.corp.example.test, which is the host of private modules',
   );
   assert.deepEqual(f.fix, [
     'export NO_PROXY=localhost,git.corp.example.test no_proxy=localhost,git.corp.example.test',

@@ -95,7 +95,7 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
         why: `the proxy's policy blocks ${hostOf(t.probe)}: the go command cannot reach ${t.role} through it`,
         fix: [
           `# ask the proxy's administrators to allow CONNECT to ${target}`,
-          `# or, if ${hostOf(t.probe)} is reachable without the proxy (an internal host): export NO_PROXY=${noProxyWith(ctx, hostOf(t.probe))}`,
+          `# or, if ${hostOf(t.probe)} is reachable without the proxy (an internal host): export NO_PROXY=${noProxyWith(ctx, hostOf(t.probe))} no_proxy=${noProxyWith(ctx, hostOf(t.probe))}`,
         ],
         details,
       };

@@ -108,7 +108,7 @@ function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
       layer: 'network',
       status: 'ok',
       subject: t.subject,
-      summary: `${t.subject} (${t.role}): direct, ${route.reason}`,
+      summary: `${t.role}: direct, ${route.reason}`,
     };
   }
   const via = `through ${redactUrl(route.proxy.href.replace(/\/$/, ''))} (${route.setting.variable})`;
@@ -118,7 +118,7 @@ function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
       layer: 'network',
       status: 'ok',
       subject: t.subject,
-      summary: `${t.subject} (${t.role}): ${via}`,
+      summary: `${t.role}: ${via}`,
     };
   }
   const host = hostOf(t.probe);
@@ -130,7 +130,7 @@ function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
     layer: 'network',
     status: 'warn',
     subject: t.subject,
-    summary: `${t.subject} (${t.role}) goes ${via}: NO_PROXY does not cover ${host}, which is ${internal}`,
+    summary: `${t.role} goes ${via}: NO_PROXY does not cover ${host}, which is ${internal}`,
     why: 'an outside proxy usually cannot reach internal hosts, or refuses to: requests then time out or get 403/502 from the proxy',
     fix: [`export NO_PROXY=${value} no_proxy=${value}`],
     details: current === '' ? ['NO_PROXY is not set'] : [`${env.noProxy!.variable}=${current}`],
