@@ -1,0 +1,68 @@
+import type { Check } from '../../check.js';
+import type { Finding } from '../../finding.js';
+import { readGitConfig, shownOrigin } from './git-config.js';
+import { privateRepos } from './private-repos.js';
+
+const ID = 'credentials.git';
+
+/**
+ * git itself: installed (the go command needs it for every module it fetches directly), and the
+ * credential helpers it asks for https passwords — `credential.helper` and the per-URL
+ * `credential.<url>.helper` — with the file that sets each.
+ */
+export const gitCheck: Check = {
+  id: ID,
+  layer: 'credentials',
+  network: false,
+  async run(ctx) {
+    const git = await readGitConfig(ctx);
+    const repos = await privateRepos(ctx);
+    if (git.version === undefined) {
+      const needed = repos.length > 0;
+      return [
+        {
+          check: ID,
+          layer: 'credentials',
+          status: needed ? 'fail' : 'warn',
+          subject: 'git',
+          summary: git.problem ?? 'git could not be run',
+          why: needed
+            ? `the go command runs git to fetch ${repos.map((r) => r.module.path).join(', ')} (GOPRIVATE/GONOPROXY)`
+            : 'the go command needs git for any module it fetches directly (GOPROXY=direct or GONOPROXY)',
+          fix: ['sudo apt-get install git   # or: brew install git, or your platform’s package'],
+        },
+      ];
+    }
+    const findings: Finding[] = [
+      {
+        check: ID,
+        layer: 'credentials',
+        status: 'ok',
+        subject: 'git',
+        summary: `git ${git.version}`,
+      },
+    ];
+    const helpers = git.entries.filter((e) => /^credential\.(.*\.)?helper$/.test(e.key));
+    if (helpers.length === 0) {
+      findings.push({
+        check: ID,
+        layer: 'credentials',
+        status: 'ok',
+        subject: 'credential.helper',
+        summary: 'no git credential helper: git finds https credentials in ~/.netrc only',
+      });
+    } else {
+      findings.push({
+        check: ID,
+        layer: 'credentials',
+        status: 'ok',
+        subject: 'credential.helper',
+        summary: `git credential helper${helpers.length === 1 ? '' : 's'}: ${helpers.map((h) => (h.value === '' ? '(reset)' : h.value.split(/\s/)[0])).join(', ')}`,
+        details: helpers.map(
+          (h) => `${h.key} = ${h.value.split(/\s/)[0] ?? ''} (${shownOrigin(h.origin, ctx.home)})`,
+        ),
+      });
+    }
+    return findings;
+  },
+};

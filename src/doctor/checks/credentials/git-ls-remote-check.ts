@@ -1,0 +1,101 @@
+import { redactUrl } from '../../../protocol/redact-url.js';
+import type { Check } from '../../check.js';
+import type { DoctorContext } from '../../doctor-context.js';
+import type { Finding } from '../../finding.js';
+import { runBounded } from '../../run-bounded.js';
+import { batchGitEnv } from './batch-git-env.js';
+import { classifyGitError } from './classify-git-error.js';
+import { readGitConfig } from './git-config.js';
+import { privateRepos, type PrivateRepo } from './private-repos.js';
+
+const ID = 'credentials.git-ls-remote';
+
+/**
+ * The proof: for each private module's repository, the `git ls-remote` the go command runs
+ * first, with the machine's own git setup (HOME, helpers, insteadOf, agent) but never a prompt
+ * (batch-git-env.ts) and within ctx.probeTimeoutMs. A failure is read (classify-git-error.ts)
+ * into what to fix: a .netrc entry, a known_hosts line, a key, the URL.
+ */
+export const gitLsRemoteCheck: Check = {
+  id: ID,
+  layer: 'credentials',
+  network: true,
+  async run(ctx) {
+    const repos = await privateRepos(ctx);
+    if (repos.length === 0) {
+      return [
+        {
+          check: ID,
+          layer: 'credentials',
+          status: 'skip',
+          summary: 'no private module is fetched directly (none matches GONOPROXY/GOPRIVATE)',
+        },
+      ];
+    }
+    const git = await readGitConfig(ctx);
+    if (git.version === undefined) {
+      return [
+        {
+          check: ID,
+          layer: 'credentials',
+          status: 'skip',
+          summary: 'git is not available (see credentials.git)',
+        },
+      ];
+    }
+    return Promise.all(repos.map((repo) => probe(ctx, repo)));
+  },
+};
+
+async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
+  const subject = repo.module.path;
+  if (repo.url === undefined || repo.fetchUrl === undefined) {
+    return {
+      check: ID,
+      layer: 'credentials',
+      status: repo.vcs !== undefined && repo.vcs !== 'git' ? 'skip' : 'fail',
+      subject,
+      summary: `${subject}: ${repo.problem ?? 'no repository URL'}`,
+      ...(repo.vcs === undefined
+        ? {
+            why: 'the go command finds the repository the same way and would fail here too',
+            fix: [
+              `curl -sS 'https://${subject}?go-get=1' | grep go-import   # see what the server answers`,
+            ],
+          }
+        : {}),
+    };
+  }
+  const url = repo.url;
+  const r = await runBounded('git', ['ls-remote', '-q', url, 'HEAD'], {
+    cwd: '/',
+    env: batchGitEnv(ctx),
+    timeoutMs: ctx.probeTimeoutMs,
+    signal: ctx.signal,
+  });
+  const via = repo.fetchUrl === url ? '' : ` (via ${redactUrl(repo.fetchUrl)})`;
+  if (r.code === 0 && !r.timedOut) {
+    return {
+      check: ID,
+      layer: 'credentials',
+      status: 'ok',
+      subject,
+      summary: `git ls-remote ${redactUrl(url)}${via}: the repository answers`,
+    };
+  }
+  const failure = classifyGitError(r.stderr, repo.fetchUrl, r.timedOut);
+  return {
+    check: ID,
+    layer: 'credentials',
+    status: 'fail',
+    subject,
+    summary: `git ls-remote ${redactUrl(url)}${via}: ${failure.summary}`,
+    why: failure.why,
+    fix: failure.fix,
+    details: redactUrl(r.stderr)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .slice(0, 6),
+  };
+}
