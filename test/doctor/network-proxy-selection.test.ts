@@ -131,6 +131,22 @@ test('NO_PROXY missing a private git host: warn with the export line; after it, 
   assert.match(g.summary, /: direct, NO_PROXY entry "git\.corp\.example\.test" covers it$/);
 });
 
+test('private modules on a public code host go through the proxy like any public host: ok', async () => {
+  const fetched = [
+    { path: 'github.com/acme/private', version: 'v1.0.0', noProxy: true, noSumdb: true },
+  ];
+  const f = await oneFinding(
+    proxySelectionCheck,
+    networkContext({ fetched, env: { HTTPS_PROXY: 'http://proxy.example.com:3128' } }),
+    'https://github.com',
+  );
+  assert.equal(f.status, 'ok');
+  assert.equal(
+    f.summary,
+    'the host of private module github.com/acme/private: through http://proxy.example.com:3128 (HTTPS_PROXY)',
+  );
+});
+
 test('HTTPS_PROXY and https_proxy differ: warn naming which one go uses (credentials hidden); go indeed uses HTTPS_PROXY', async () => {
   const refusing = await connectProxy(403);
   const other = await connectProxy(407);

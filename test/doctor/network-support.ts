@@ -231,7 +231,8 @@ export async function silentServer(): Promise<Listening> {
 
 /**
  * An outbound HTTP proxy: answers CONNECT with `status` (200 opens a tunnel to 127.0.0.1 on
- * `tunnelPort`, whatever host was asked), and records the CONNECT targets and Proxy-Authorization headers.
+ * `tunnelPort`, whatever host was asked; a plain-http `GET http://host/path` is forwarded there
+ * as `GET /path`), and records the CONNECT targets (or request lines) and Proxy-Authorization headers.
  */
 export async function connectProxy(
   status: number,
@@ -254,10 +255,21 @@ export async function connectProxy(
         );
         return;
       }
+      const plain = /^([A-Z]+) http:\/\/[^/\s]+(\S*)/.exec(head);
       const back = connect(tunnelPort, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection established\r\n\r\n');
-        const rest = head.slice(end + 4);
-        if (rest !== '') back.write(Buffer.from(rest, 'latin1'));
+        if (plain !== null) {
+          // A plain-http request for an absolute URL: forwarded with the path only.
+          back.write(
+            Buffer.from(
+              `${plain[1]} ${plain[2] || '/'}` + head.slice(head.indexOf('\r\n')),
+              'latin1',
+            ),
+          );
+        } else {
+          client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+          const rest = head.slice(end + 4);
+          if (rest !== '') back.write(Buffer.from(rest, 'latin1'));
+        }
         client.pipe(back).pipe(client);
       });
       back.on('error', () => client.destroy());

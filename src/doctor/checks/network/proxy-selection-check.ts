@@ -3,8 +3,9 @@
  * rules (go-proxy-rules.ts), and where the settings are fragile: upper- and lower-case
  * variables with different values (the go command reads upper case first, curl — and so git —
  * lower case first), a proxy value the go command ignores or reads with an implied `http://`,
- * and NO_PROXY not covering an internal host (a private git host, the company's modgate, a
- * private address), which then goes out through the outside proxy. Reads the environment only.
+ * and NO_PROXY not covering an internal host (a private git host other than the public code
+ * hosts, the company's modgate, a private address, an intranet name), which then goes out
+ * through the outside proxy. "Internal" is a guess from the name; the finding is a warning. Reads the environment only.
  */
 import { BlockList, isIP } from 'node:net';
 import type { Check } from '../../check.js';
@@ -144,6 +145,18 @@ PRIVATE_RANGES.addSubnet('192.168.0.0', 16, 'ipv4');
 PRIVATE_RANGES.addSubnet('100.64.0.0', 10, 'ipv4');
 PRIVATE_RANGES.addSubnet('fc00::', 7, 'ipv6');
 
+/** Public code hosts: private modules there are reached through the outside proxy like any public host. */
+const PUBLIC_CODE_HOSTS = [
+  'github.com',
+  'gitlab.com',
+  'bitbucket.org',
+  'dev.azure.com',
+  'visualstudio.com',
+  'codeberg.org',
+  'gitee.com',
+  'sr.ht',
+];
+
 const INTERNAL_SUFFIXES = [
   '.local',
   '.internal',
@@ -157,7 +170,12 @@ const INTERNAL_SUFFIXES = [
 /** Why a target's host looks internal (so an outside proxy should not carry it), or undefined. */
 function internalReason(ctx: DoctorContext, t: RoutedTarget): string | undefined {
   const host = hostOf(t.probe);
-  if (t.kind === 'git-host') return 'the host of private modules';
+  if (
+    t.kind === 'git-host' &&
+    !PUBLIC_CODE_HOSTS.some((h) => host === h || host.endsWith('.' + h))
+  ) {
+    return 'the host of private modules';
+  }
   if (ctx.server !== undefined) {
     try {
       if (hostOf(new URL(ctx.server.url)) === host) return "the company's modgate";
