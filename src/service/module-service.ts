@@ -5,7 +5,7 @@ import type { Policy } from '../policy/module-policy.js';
 import { infoOriginHash } from '../protocol/info-json.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import { formatVersionList } from '../protocol/version-list.js';
-import { infoKey, latestKey, listKey, modKey, zipKey } from '../storage/module-keys.js';
+import { infoKey, zipKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { hashGoMod } from '../zip/index.js';
@@ -14,11 +14,15 @@ import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { Stash, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
+import { storageKey } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
 
 type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
 type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
+/** Background `.info` fetches at most in flight (see prefetchInfo). */
+const PREFETCHES = 8;
+
 type Fetch<T> = (upstream: Upstream, ctx: { signal: AbortSignal }) => Promise<T>;
 
 export interface ModuleServiceOptions {
@@ -66,6 +70,7 @@ export class ModuleService {
   private readonly now: () => number;
   private readonly storage: Storage;
   private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
+  private readonly prefetches = new Set<Promise<void>>();
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.storage = options.storage;
@@ -106,13 +111,14 @@ export class ModuleService {
           return info.raw;
         });
       case 'mod':
-        return this.immutable(req, key, () =>
-          this.stash.mod(this.target(req, key), () =>
+        return this.immutable(req, key, () => {
+          this.prefetchInfo(req);
+          return this.stash.mod(this.target(req, key), () =>
             this.fromUpstream(req, key, async (upstream, ctx) =>
               upstream.mod(req.modulePath, req.version, await this.pinned(req, ctx)),
             ),
-          ),
-        );
+          );
+        });
       case 'zip':
         return this.zip(req, key, opts, hot);
     }
@@ -291,8 +297,33 @@ export class ModuleService {
     return this.storage.checkReady(signal);
   }
 
+  /**
+   * A `.mod` not stored yet is fetched with its version's `.info` (canonical, like every
+   * `.mod` request), in the background and coalesced with any request for it: the go command
+   * asks for the `.info` of the versions whose `.mod` it read (`go mod download`, `go list -m`,
+   * `go get`), one request at a time, and then finds it stored — one upstream round trip less
+   * on its critical path per module, for a small file. Cf. Athens, which fetches the three
+   * files of a version together. Public modules only (a private `.info` is a version-control
+   * lookup), at most PREFETCHES at once; failures are not reported (a request will see them).
+   */
+  private prefetchInfo(req: FileRequest): void {
+    if (this.prefetches.size >= PREFETCHES) return;
+    if (this.options.policy.forModule(req.modulePath).private) return;
+    const { modulePath, escapedPath, version, escapedVersion } = req;
+    const info = { kind: 'info', modulePath, escapedPath, version, escapedVersion } as const;
+    const prefetch = Promise.resolve()
+      .then(() => this.answer({ ...info, canonical: true }))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.prefetches.delete(prefetch));
+    this.prefetches.add(prefetch);
+  }
+
   /** Resolves once every answered file is stored or failed to be (call it before `close`). */
-  settle(): Promise<void> {
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.prefetches]);
     return this.stash.settle();
   }
 
@@ -361,23 +392,5 @@ export class ModuleService {
         { cause: err },
       );
     }
-  }
-}
-
-/** Where a request's file is stored (a non-canonical `.info` query is never stored). */
-function storageKey(req: Readonly<ProxyRequest>): string {
-  switch (req.kind) {
-    case 'list':
-      return listKey(req.escapedPath);
-    case 'latest':
-      return latestKey(req.escapedPath);
-    case 'info':
-      return req.canonical
-        ? infoKey(req.escapedPath, req.escapedVersion)
-        : `query:${req.escapedPath}/@v/${req.escapedVersion}.info`;
-    case 'mod':
-      return modKey(req.escapedPath, req.escapedVersion);
-    case 'zip':
-      return zipKey(req.escapedPath, req.escapedVersion);
   }
 }
