@@ -222,3 +222,27 @@ test('a redirect: ok, with where it goes (credentials hidden), since the go comm
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('credentials in a plain-http GOPROXY URL: the go command refuses to send them, and doctor says so without printing them', async () => {
+  const port = new URL(fixture.url).port;
+  const goproxy = `http://bob:s3cret@127.0.0.1:${port}`;
+  const before = fixture.requests.length;
+  const f = await oneFinding(
+    httpCheck,
+    networkContext({ goproxy: `${goproxy},off`, fetched: [MODULE] }),
+    `http://xxxxx@127.0.0.1:${port}`,
+  );
+  assert.equal(f.status, 'fail');
+  assert.equal(
+    f.summary,
+    `the go command refuses to pass credentials to insecure URL http://xxxxx@127.0.0.1:${port}`,
+  );
+  assert.ok(!JSON.stringify(f).includes('s3cret'));
+  assert.equal(fixture.requests.length, before);
+  await go.clearModCache();
+  const r = await go.run(['mod', 'download', `${MODULE.path}@${MODULE.version}`], {
+    proxy: `${goproxy},off`,
+  });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stdout + r.stderr, /refusing to pass credentials to insecure URL/);
+});

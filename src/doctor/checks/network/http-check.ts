@@ -36,6 +36,20 @@ export const httpCheck: Check = {
 async function targetFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Finding> {
   const roots = await goSystemRoots(ctx.env);
   const shown = redactUrl(t.probe.href);
+  if (t.probe.protocol === 'http:' && (t.probe.username !== '' || t.probe.password !== '')) {
+    // cmd/go/internal/web: credentials go only over https.
+    return {
+      check: ID,
+      layer: 'network',
+      status: 'fail',
+      subject: t.subject,
+      summary: `the go command refuses to pass credentials to insecure URL ${t.subject}`,
+      why: 'user:password in a plain-http GOPROXY URL would travel in clear text, so the go command fails every request to it',
+      fix: [
+        `go env -w GOPROXY=<the same list with https://${t.probe.host}${t.probe.pathname.replace(/\/$/, '')} and no user:password>   # and the credentials in ~/.netrc: machine ${t.probe.hostname} login <user> password <token>`,
+      ],
+    };
+  }
   try {
     const answer = await httpGet(
       t.probe,
