@@ -79,7 +79,7 @@ export class ProxyServer {
   /** The node:http server: every request when the fast path is off, else the handed-over ones. */
   readonly server: Server;
   /** The listening server: the fast path's node:net server, or `server`. */
-  private readonly listener: NetServer;
+  readonly listener: NetServer;
   private readonly fast: FastPath | undefined;
   private active = 0;
   private idle: (() => void) | undefined;

@@ -49,9 +49,13 @@ export async function startServer(
   opts: Partial<Omit<ProxyServerOptions, 'service' | 'logger'>> = {},
 ): Promise<TestServer> {
   const spoolDir = await mkdtemp(join(tmpdir(), 'modgate-fast-'));
-  const zipBytes = await makeZip('example.com/m', 'v1.0.0', {
-    'go.mod': 'module example.com/m\n',
-  });
+  // 64 KiB stored (not compressed): big enough that a client not reading fills buffers.
+  const zipBytes = await makeZip(
+    'example.com/m',
+    'v1.0.0',
+    { 'go.mod': 'module example.com/m\n', 'data.txt': 'x'.repeat(64 * 1024) },
+    { compress: false },
+  );
   const service = new ModuleService({
     storage: new MemoryStorage(),
     upstreams: { chain: new TwoVersions(zipBytes) },
