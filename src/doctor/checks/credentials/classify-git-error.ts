@@ -27,7 +27,13 @@ export interface GitFailure {
  * with the caveat to check the fingerprint, a key to create and load. Everything returned is
  * redacted (git prints URLs, which may hold a token).
  */
-export function classifyGitError(stderr: string, fetchUrl: string, timedOut: boolean): GitFailure {
+export function classifyGitError(
+  stderr: string,
+  fetchUrl: string,
+  timedOut: boolean,
+  /** Where git found credentials for the host (`~/.netrc`), when it did: git then asks again after a 401, so "could not read Username" means rejected. */
+  credentialSource?: string,
+): GitFailure {
   const host = hostOf(fetchUrl) ?? fetchUrl;
   const port = portOf(fetchUrl);
   const shownUrl = redactUrl(fetchUrl);
@@ -64,7 +70,19 @@ export function classifyGitError(stderr: string, fetchUrl: string, timedOut: boo
       ],
     };
   }
-  if (/could not read (Username|Password)|terminal prompts disabled/i.test(text)) {
+  const prompted = /could not read (Username|Password)|terminal prompts disabled/i.test(text);
+  if (prompted && credentialSource !== undefined) {
+    return {
+      kind: 'credentials-rejected',
+      summary: `${host} rejected the credentials git sent for ${shownUrl} (from ${credentialSource})`,
+      why: 'a token that expired, was revoked or lacks read access to this repository',
+      fix: [
+        `# replace the token for ${host} in ${credentialSource} with a valid one:`,
+        ...netrcFix(host),
+      ],
+    };
+  }
+  if (prompted) {
     return {
       kind: 'credentials-missing',
       summary: `${shownUrl} needs credentials and git has none for ${host}`,

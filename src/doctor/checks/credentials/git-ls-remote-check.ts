@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { redactUrl } from '../../../protocol/redact-url.js';
 import type { Check } from '../../check.js';
 import type { DoctorContext } from '../../doctor-context.js';
@@ -6,7 +8,8 @@ import { runBounded } from '../../run-bounded.js';
 import { batchGitEnv } from './batch-git-env.js';
 import { classifyGitError } from './classify-git-error.js';
 import { readGitConfig } from './git-config.js';
-import { privateRepos, type PrivateRepo } from './private-repos.js';
+import { parseNetrc } from './parse-netrc.js';
+import { hostOf, privateRepos, type PrivateRepo } from './private-repos.js';
 
 const ID = 'credentials.git-ls-remote';
 
@@ -83,7 +86,12 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
       summary: `git ls-remote ${redactUrl(url)}${via}: the repository answers`,
     };
   }
-  const failure = classifyGitError(r.stderr, repo.fetchUrl, r.timedOut);
+  const failure = classifyGitError(
+    r.stderr,
+    repo.fetchUrl,
+    r.timedOut,
+    await credentialSource(ctx, repo.fetchUrl),
+  );
   return {
     check: ID,
     layer: 'credentials',
@@ -98,4 +106,18 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
       .filter((l) => l !== '')
       .slice(0, 6),
   };
+}
+
+/**
+ * Whether git's curl sends credentials for the host of `url` on its own: an entry in ~/.netrc
+ * (HOME's .netrc, whatever NETRC says). After a 401 git then asks for a user name, so "could
+ * not read Username" means those credentials were rejected. (Credentials from a helper that
+ * fail are reported by git itself as "Authentication failed".)
+ */
+async function credentialSource(ctx: DoctorContext, url: string): Promise<string | undefined> {
+  const host = hostOf(url)?.toLowerCase();
+  if (host === undefined || !/^https?:/i.test(url)) return undefined;
+  const text = await readFile(join(ctx.home, '.netrc'), 'utf8').catch(() => '');
+  const found = parseNetrc(text).entries.some((e) => e.machine.toLowerCase() === host);
+  return found ? '~/.netrc' : undefined;
 }
