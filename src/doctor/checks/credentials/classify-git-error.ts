@@ -47,15 +47,11 @@ export function classifyGitError(
     };
   }
   if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(text)) {
-    const keyscan = port === undefined ? `ssh-keyscan ${host}` : `ssh-keyscan -p ${port} ${host}`;
     return {
       kind: 'host-key',
       summary: `${host}'s SSH host key is not in ~/.ssh/known_hosts (Host key verification failed)`,
       why: 'in batch mode (as under the go command) ssh refuses a host it cannot verify',
-      fix: [
-        `${keyscan} >> ~/.ssh/known_hosts`,
-        `# first compare the fingerprint (ssh-keygen -lf ~/.ssh/known_hosts) with the one ${host}'s administrators publish`,
-      ],
+      fix: knownHostsFix(host, port),
     };
   }
   if (/Permission denied \(publickey/i.test(text)) {
@@ -159,6 +155,16 @@ export function classifyGitError(
     why: 'the go command runs the same git command and would fail the same way',
     fix: [`GIT_TERMINAL_PROMPT=0 GIT_TRACE=1 git ls-remote ${shownUrl}   # to see more`],
   };
+}
+
+/** The lines that add `host`'s SSH host key to ~/.ssh/known_hosts, with the caveat to check it. */
+export function knownHostsFix(host: string, port: string | undefined): string[] {
+  const keyscan =
+    port === undefined || port === '22' ? `ssh-keyscan ${host}` : `ssh-keyscan -p ${port} ${host}`;
+  return [
+    `mkdir -p ~/.ssh && ${keyscan} >> ~/.ssh/known_hosts`,
+    `# first compare the fingerprints (ssh-keygen -lf ~/.ssh/known_hosts) with the ones ${host}'s administrators publish`,
+  ];
 }
 
 /** The .netrc lines for `host`, with placeholders the developer replaces. */

@@ -7,7 +7,7 @@ import type { DoctorContext } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
 import { runBounded } from '../../run-bounded.js';
 import { DEFAULT_KEYS, batchGitEnv, sshBatchOptions } from './batch-git-env.js';
-import { classifyGitError } from './classify-git-error.js';
+import { classifyGitError, knownHostsFix } from './classify-git-error.js';
 import { isSshUrl, privateRepos } from './private-repos.js';
 
 const ID = 'credentials.ssh';
@@ -150,8 +150,6 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       summary: `${name} is in ~/.ssh/known_hosts`,
     };
   }
-  const keyscan =
-    t.port === undefined ? `ssh-keyscan ${t.host}` : `ssh-keyscan -p ${t.port} ${t.host}`;
   return {
     check: ID,
     layer: 'credentials',
@@ -159,10 +157,7 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
     subject: name,
     summary: `${name} is not in ~/.ssh/known_hosts`,
     why: 'ssh in batch mode (as git runs under the go command) refuses a host key it cannot verify: "Host key verification failed"',
-    fix: [
-      `${keyscan} >> ~/.ssh/known_hosts`,
-      `# first compare the fingerprint (ssh-keygen -lf ~/.ssh/known_hosts) with the one ${t.host}'s administrators publish`,
-    ],
+    fix: knownHostsFix(t.host, t.port),
     ...(r.startError !== undefined
       ? { details: [`ssh-keygen could not run: ${r.startError.message}`] }
       : {}),
