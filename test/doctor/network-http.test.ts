@@ -3,8 +3,10 @@
 // one without the module; the checksum database named by GOSUMDB and reached through GOPROXY's
 // /sumdb/ (or not); a private host's go-get lookup through the outbound proxy's tunnel.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { httpCheck } from '../../src/doctor/checks/network/http-check.js';
@@ -245,4 +247,66 @@ test('credentials in a plain-http GOPROXY URL: the go command refuses to send th
   });
   assert.notEqual(r.code, 0);
   assert.match(r.stdout + r.stderr, /refusing to pass credentials to insecure URL/);
+});
+
+test('an https GOPROXY that wants credentials: none in .netrc (warn), refused ones (fail), accepted ones (ok; go downloads) — never printed', async () => {
+  const expected = 'Basic ' + Buffer.from('bob:right-token').toString('base64');
+  const backend = createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="modgate"' }).end('who are you\n');
+      return;
+    }
+    const upstream = request(`${fixture.url}${req.url ?? '/'}`, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.end();
+  });
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  const front = await tlsFront(certs.leaf('good'), (backend.address() as AddressInfo).port);
+  servers.push(front);
+  const url = `https://127.0.0.1:${front.port}`;
+  const home = await mkdtemp(join(tmpdir(), 'modgate-doctor-netrc-'));
+  const netrc = join(home, '.netrc');
+  const env = { SSL_CERT_FILE: certs.caFile, HOME: home };
+  const ctx = networkContext({ goproxy: `${url},off`, fetched: [MODULE], env });
+  try {
+    let f = await oneFinding(httpCheck, ctx, url);
+    assert.equal(f.status, 'warn');
+    assert.equal(f.summary, `${url} is alive but wants credentials (HTTP 401 Unauthorized)`);
+
+    await writeFile(netrc, 'machine 127.0.0.1 login bob password wrong-token\n', { mode: 0o600 });
+    f = await oneFinding(httpCheck, ctx, url);
+    assert.equal(f.status, 'fail');
+    assert.equal(
+      f.summary,
+      `${url} refuses the credentials from ${netrc} (machine 127.0.0.1) (HTTP 401 Unauthorized)`,
+    );
+    assert.deepEqual(f.fix, [
+      `# renew the token or password of machine 127.0.0.1 in ${netrc} (keep it chmod 600)`,
+    ]);
+    assert.ok(!JSON.stringify(f).includes('wrong-token'));
+    await go.clearModCache();
+    let r = await go.run(['mod', 'download', `${MODULE.path}@${MODULE.version}`], {
+      proxy: `${url},off`,
+      env,
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /401 Unauthorized/);
+
+    await writeFile(netrc, 'machine 127.0.0.1 login bob password right-token\n', { mode: 0o600 });
+    f = await oneFinding(httpCheck, ctx, url);
+    assert.equal(f.status, 'ok', JSON.stringify(f));
+    assert.ok(!JSON.stringify(f).includes('right-token'));
+    await go.clearModCache();
+    r = await go.run(['mod', 'download', `${MODULE.path}@${MODULE.version}`], {
+      proxy: `${url},off`,
+      env,
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  } finally {
+    backend.closeAllConnections();
+    await new Promise<void>((resolve) => backend.close(() => resolve()));
+    await rm(home, { recursive: true, force: true });
+  }
 });

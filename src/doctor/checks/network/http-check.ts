@@ -12,6 +12,7 @@ import type { DoctorContext } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
 import { earlierStageSkip } from './earlier-stage.js';
 import { goSystemRoots } from './go-system-roots.js';
+import { goCredentials, type GoCredentials } from './go-credentials.js';
 import { httpGet, type HttpAnswer } from './http-get.js';
 import { errorCode, NetworkFailure } from './network-failure.js';
 import { routedTargets, type RoutedTarget } from './network-targets.js';
@@ -51,13 +52,10 @@ async function targetFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
     };
   }
   try {
-    const answer = await httpGet(
-      t.probe,
-      t.route,
-      { timeoutMs: ctx.probeTimeoutMs, signal: ctx.signal },
-      roots.pems,
-    );
-    return interpret(t, answer, shown);
+    const credentials = await goCredentials(ctx, t.probe);
+    const limits = { timeoutMs: ctx.probeTimeoutMs, signal: ctx.signal };
+    const answer = await httpGet(t.probe, t.route, limits, roots.pems, credentials?.header);
+    return interpret(t, answer, shown, credentials);
   } catch (error) {
     const skip = earlierStageSkip(ID, t.subject, error, 'http', ctx.probeTimeoutMs, t.probe.host);
     if (skip !== undefined) return skip;
@@ -87,12 +85,34 @@ export function httpFailure(
   };
 }
 
-function interpret(t: RoutedTarget, a: HttpAnswer, shown: string): Finding {
+function interpret(
+  t: RoutedTarget,
+  a: HttpAnswer,
+  shown: string,
+  credentials: GoCredentials | undefined,
+): Finding {
   const base = { check: ID, layer: 'network' as const, subject: t.subject };
   const timing = `${a.firstByteMs} ms to first byte`;
   const line = `HTTP ${a.status}${a.statusText !== '' ? ' ' + a.statusText : ''}`;
   const details = [`GET ${shown}: ${line}, ${timing}`, `for: ${t.role}`];
   const host = t.probe.host;
+  if ((a.status === 401 || a.status === 403) && credentials !== undefined) {
+    return {
+      ...base,
+      status: 'fail',
+      summary: `${t.subject} refuses the credentials from ${credentials.source} (${line})`,
+      why: 'the go command sends exactly these credentials, so every request to this server fails',
+      fix:
+        credentials.source === 'the URL'
+          ? [
+              '# put a valid user:password in the GOPROXY URL, or better in ~/.netrc (go env -w GOPROXY=<the URL without user:password>)',
+            ]
+          : [
+              `# renew the token or password of machine ${t.probe.hostname} in ${credentials.source.replace(/ \(machine .*\)$/, '')} (keep it chmod 600)`,
+            ],
+      details,
+    };
+  }
   if (a.status === 401 || a.status === 403) {
     return {
       ...base,

@@ -1,8 +1,8 @@
 /**
  * One GET the way the go command sends it: over the route Go's proxy rules pick (a CONNECT
  * tunnel for https through a proxy; the absolute URL to the proxy for plain http), TLS verified
- * against the go command's roots, user:password of the URL sent as Basic credentials (as
- * cmd/go/internal/web does), `User-Agent: Go-http-client/1.1`. Bounded by the probe timeout from
+ * against the go command's roots, the Authorization header of go-credentials.ts (.netrc or
+ * the URL's user:password, as cmd/go/internal/web sends them), `User-Agent: Go-http-client/1.1`. Bounded by the probe timeout from
  * the first byte sent to the response head; at most 64 KiB of the body is read.
  */
 import { request, type IncomingMessage } from 'node:http';
@@ -34,6 +34,8 @@ export async function httpGet(
   route: ProxyDecision,
   limits: ProbeLimits,
   ca: readonly string[],
+  /** The Authorization header the go command would send (go-credentials.ts), a secret. */
+  authorization?: string,
 ): Promise<HttpAnswer> {
   const { socket, tls } = await openRoute(url, route, limits, ca);
   if (tls !== undefined) {
@@ -55,10 +57,7 @@ export async function httpGet(
     'User-Agent': 'Go-http-client/1.1',
     'Accept-Encoding': 'identity',
   };
-  if (url.username !== '' || url.password !== '') {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.Authorization = 'Basic ' + Buffer.from(credentials).toString('base64');
-  }
+  if (authorization !== undefined) headers.Authorization = authorization;
   if (viaHttpProxy) {
     const auth = proxyAuthorization(route.proxy);
     if (auth !== undefined) headers['Proxy-Authorization'] = auth;

@@ -12,6 +12,7 @@ import type { DoctorContext } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
 import { redactUrl } from '../../../protocol/redact-url.js';
 import { goProxyFor, readGoProxyEnv } from './go-proxy-rules.js';
+import { goCredentials } from './go-credentials.js';
 import { goSystemRoots } from './go-system-roots.js';
 import { httpGet } from './http-get.js';
 import { earlierStageSkip } from './earlier-stage.js';
@@ -38,7 +39,8 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
     const shown = redactUrl(supported.href);
     let status: number | string;
     try {
-      status = (await httpGet(supported, goProxyFor(proxyEnv, supported), limits, roots.pems))
+      const auth = (await goCredentials(ctx, supported))?.header;
+      status = (await httpGet(supported, goProxyFor(proxyEnv, supported), limits, roots.pems, auth))
         .status;
     } catch (error) {
       // The proxy itself is unreachable: the GOPROXY checks report that once.
@@ -73,7 +75,8 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
   const latest = joinUrl(base, 'latest');
   const shownLatest = redactUrl(latest.href);
   try {
-    const a = await httpGet(latest, goProxyFor(proxyEnv, latest), limits, roots.pems);
+    const auth = (await goCredentials(ctx, latest))?.header;
+    const a = await httpGet(latest, goProxyFor(proxyEnv, latest), limits, roots.pems, auth);
     steps.push(`GET ${shownLatest}: ${a.status}, ${a.firstByteMs} ms to first byte`);
     if (a.status === 200) {
       return [
