@@ -28,6 +28,8 @@ export interface ContextOptions {
   probeTimeoutMs?: number;
 }
 
+const NO_HOME = join(tmpdir(), 'modgate-doctor-test-no-home');
+
 /** A context for one situation: go env values given, the process environment only what the test sets. */
 export function networkContext(opts: ContextOptions): DoctorContext {
   const goEnv: Record<string, string> = {
@@ -40,8 +42,9 @@ export function networkContext(opts: ContextOptions): DoctorContext {
   const fetched = opts.fetched ?? [];
   return {
     dir: tmpdir(),
-    env: { PATH: process.env.PATH, ...opts.env },
-    home: tmpdir(),
+    // A home that does not exist: no .netrc or other user settings unless the test sets HOME.
+    env: { PATH: process.env.PATH, HOME: NO_HOME, ...opts.env },
+    home: opts.env?.HOME ?? NO_HOME,
     go: { binary: '/usr/bin/go', version: 'go1.19', env: goEnv, sources: {} },
     module: {
       root: tmpdir(),
