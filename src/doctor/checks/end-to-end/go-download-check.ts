@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { redactUrl } from '../../../protocol/redact-url.js';
+import type { Check } from '../../check.js';
+import type { DoctorContext, FetchedModule } from '../../doctor-context.js';
+import type { Finding } from '../../finding.js';
+import { runBounded } from '../../run-bounded.js';
+import { classifyGoError } from './classify-go-error.js';
+
+const ID = 'end-to-end.go-download';
+
+/**
+ * The proof that counts: `go mod download -json <module>@<version>` for one public and one
+ * private module of the go.mod, by the real go command with this machine's settings (ctx.env:
+ * GOPROXY, GOPRIVATE, proxies, .netrc, git config …) but a throwaway module cache (GOMODCACHE in
+ * a temp directory, -modcacherw so it can be removed) and run outside the project (its go.mod
+ * and go.sum are not touched). A failure's text is matched against the other layers
+ * (classify-go-error.ts) to say whose findings to read.
+ */
+export const goDownloadCheck: Check = {
+  id: ID,
+  layer: 'end-to-end',
+  network: true,
+  async run(ctx) {
+    if (ctx.go === undefined) return [skip('the go command could not be run (see go.version)')];
+    const fetched = ctx.module?.fetched ?? [];
+    if (ctx.module === undefined)
+      return [skip('not in a module or workspace: nothing to download')];
+    const pub = fetched.find((m) => !m.noProxy);
+    const priv = fetched.find((m) => m.noProxy);
+    if (pub === undefined && priv === undefined)
+      return [skip('go.mod requires no module to download')];
+    const base = await mkdtemp(join(ctx.env.TMPDIR ?? tmpdir(), 'modgate-doctor-e2e-'));
+    try {
+      const probes: Promise<Finding>[] = [];
+      if (pub !== undefined) probes.push(download(ctx, pub, 'public', join(base, 'public')));
+      if (priv !== undefined) probes.push(download(ctx, priv, 'private', join(base, 'private')));
+      const findings = await Promise.all(probes);
+      if (pub === undefined) findings.unshift(skip('no public module in go.mod'));
+      if (priv === undefined)
+        findings.push(skip('no private module in go.mod (none matches GOPRIVATE/GONOPROXY)'));
+      return findings;
+    } finally {
+      await rm(base, { recursive: true, force: true }).catch(() => undefined);
+    }
+  },
+};
+
+async function download(
+  ctx: DoctorContext,
+  m: FetchedModule,
+  kind: 'public' | 'private',
+  modcache: string,
+): Promise<Finding> {
+  const target = `${m.path}@${m.version}`;
+  const timeoutMs = ctx.probeTimeoutMs * 2;
+  const goflags = [ctx.go?.env.GOFLAGS ?? ctx.env.GOFLAGS ?? '', '-modcacherw'].join(' ').trim();
+  const r = await runBounded(ctx.go?.binary ?? 'go', ['mod', 'download', '-json', target], {
+    cwd: join(modcache, '..'),
+    env: { ...ctx.env, GOMODCACHE: modcache, GOFLAGS: goflags, GIT_TERMINAL_PROMPT: '0' },
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  const route =
+    kind === 'private'
+      ? 'direct from its repository (GOPRIVATE/GONOPROXY)'
+      : `through GOPROXY=${redactUrl(ctx.go?.env.GOPROXY ?? '')}`;
+  if (r.code === 0 && !r.timedOut) {
+    return {
+      check: ID,
+      layer: 'end-to-end',
+      status: 'ok',
+      subject: target,
+      summary: `go mod download ${target} (${kind}, ${route}) works`,
+    };
+  }
+  const text = r.timedOut ? '' : errorText(r.stdout, r.stderr);
+  const details = redactUrl(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 8);
+  if (r.timedOut) {
+    return {
+      check: ID,
+      layer: 'end-to-end',
+      status: 'fail',
+      subject: target,
+      summary: `go mod download ${target} (${kind}) did not finish within ${timeoutMs} ms → read the network findings (network.tcp, network.http)`,
+      why: 'the go command itself, with this machine’s settings, hangs on this module: a silent network drop or a slow host',
+      fix: ['# fix the network findings first: network.tcp, network.http'],
+    };
+  }
+  const layer = classifyGoError(text);
+  return {
+    check: ID,
+    layer: 'end-to-end',
+    status: 'fail',
+    subject: target,
+    summary:
+      layer === undefined
+        ? `go mod download ${target} (${kind}) failed; no other layer explains it: read the go command's error below`
+        : `go mod download ${target} (${kind}) failed: ${layer.cause} → read the ${layer.layer} findings (${layer.checks.join(', ')})`,
+    why: 'this is the go command itself with this machine’s settings: `go mod download` fails the same way',
+    ...(layer === undefined
+      ? {}
+      : { fix: [`# fix the ${layer.layer} findings first: ${layer.checks.join(', ')}`] }),
+    details,
+  };
+}
+
+/** The `Error` of `go mod download -json` (stdout), else stderr. */
+function errorText(stdout: string, stderr: string): string {
+  const errors: string[] = [];
+  for (const m of stdout.matchAll(/"Error":\s*("(?:[^"\\]|\\.)*")/g)) {
+    try {
+      errors.push(JSON.parse(m[1] ?? '""') as string);
+    } catch {
+      // not JSON after all
+    }
+  }
+  return [...errors, stderr.trim()].filter((t) => t !== '').join('\n');
+}
+
+function skip(summary: string): Finding {
+  return { check: ID, layer: 'end-to-end', status: 'skip', summary };
+}
