@@ -31,7 +31,14 @@ export const goDownloadCheck: Check = {
     const priv = fetched.find((m) => m.noProxy);
     if (pub === undefined && priv === undefined)
       return [skip('go.mod requires no module to download')];
-    const base = await mkdtemp(join(ctx.env.TMPDIR ?? tmpdir(), 'modgate-doctor-e2e-'));
+    const base = await mkdtemp(join(ctx.env.TMPDIR ?? tmpdir(), 'modgate-doctor-e2e-')).catch(
+      (error: NodeJS.ErrnoException) => error,
+    );
+    if (base instanceof Error) {
+      return [
+        skip(`no temporary directory for a throwaway module cache: ${base.code ?? base.message}`),
+      ];
+    }
     try {
       const probes: Promise<Finding>[] = [];
       if (pub !== undefined) probes.push(download(ctx, pub, 'public', join(base, 'public')));
