@@ -54,7 +54,7 @@ describe('doctor credentials: git, its credential helper and insteadOf', () => {
     const ctx = await box.context(dir, env, { probeTimeoutMs: 20_000 });
     const helper = await oneFinding(gitCheck, ctx, 'credential.helper');
     assert.equal(helper.status, 'ok');
-    assert.equal(helper.summary, 'git credential helper: store');
+    assert.equal(helper.summary, 'store');
     assert.deepEqual(helper.details, ['credential.helper = store (~/.gitconfig)']);
     const netrc = await oneFinding(netrcCheck, ctx, '127.0.0.1');
     assert.equal(netrc.status, 'ok');

@@ -41,7 +41,7 @@ export function classifyGitError(
   if (timedOut) {
     return {
       kind: 'timeout',
-      summary: `no answer from ${shownUrl} in time`,
+      summary: 'no answer in time',
       why: 'the go command would hang here too; a silent drop is usually a firewall or an unreachable host',
       fix: [`see the network layer's findings for ${host}`],
     };
@@ -70,7 +70,7 @@ export function classifyGitError(
   if (prompted && credentialSource !== undefined) {
     return {
       kind: 'credentials-rejected',
-      summary: `${host} rejected the credentials git sent for ${shownUrl} (from ${credentialSource})`,
+      summary: `${host} rejected the credentials git sent (from ${credentialSource})`,
       why: 'a token that expired, was revoked or lacks read access to this repository',
       fix: [
         `# replace the token for ${host} in ${credentialSource} with a valid one:`,
@@ -81,7 +81,7 @@ export function classifyGitError(
   if (prompted) {
     return {
       kind: 'credentials-missing',
-      summary: `${shownUrl} needs credentials and git has none for ${host}`,
+      summary: `needs credentials, and git has none for ${host}`,
       why: 'the go command runs git without prompts: with no .netrc entry or credential helper answer, the download fails',
       fix: netrcFix(host),
     };
@@ -93,7 +93,7 @@ export function classifyGitError(
   ) {
     return {
       kind: 'credentials-rejected',
-      summary: `${host} rejected the credentials git sent for ${shownUrl}`,
+      summary: `${host} rejected the credentials git sent`,
       why: 'a token that expired, was revoked or lacks read access to this repository',
       fix: [
         `# replace the token for ${host} in ~/.netrc (or your credential helper) with a valid one:`,
@@ -108,7 +108,7 @@ export function classifyGitError(
   ) {
     return {
       kind: 'not-found',
-      summary: `${shownUrl}: repository not found`,
+      summary: 'repository not found',
       why: 'a wrong module path or rewrite, or a private repository the credentials cannot see (many hosts answer 404, not 403)',
       fix: [`git ls-remote ${shownUrl}   # check the URL and that your account can read it`],
     };
@@ -151,7 +151,7 @@ export function classifyGitError(
   }
   return {
     kind: 'other',
-    summary: `git failed for ${shownUrl}: ${firstLine(redactUrl(text))}`,
+    summary: `git failed: ${firstLine(redactUrl(text))}`,
     why: 'the go command runs the same git command and would fail the same way',
     fix: [`GIT_TERMINAL_PROMPT=0 GIT_TRACE=1 git ls-remote ${shownUrl}   # to see more`],
   };

@@ -39,7 +39,7 @@ export const gitCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: 'git',
-        summary: `git ${git.version}`,
+        summary: `${git.version} installed`,
       },
     ];
     const helpers = git.entries.filter((e) => /^credential\.(.*\.)?helper$/.test(e.key));
@@ -49,7 +49,7 @@ export const gitCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: 'credential.helper',
-        summary: 'no git credential helper: git finds https credentials in ~/.netrc only',
+        summary: 'none set: git finds https credentials in ~/.netrc only',
       });
     } else {
       findings.push({
@@ -57,7 +57,7 @@ export const gitCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: 'credential.helper',
-        summary: `git credential helper${helpers.length === 1 ? '' : 's'}: ${helpers.map((h) => (h.value === '' ? '(reset)' : h.value.split(/\s/)[0])).join(', ')}`,
+        summary: `${helpers.map((h) => (h.value === '' ? '(reset)' : h.value.split(/\s/)[0])).join(', ')}`,
         details: helpers.map(
           (h) => `${h.key} = ${h.value.split(/\s/)[0] ?? ''} (${shownOrigin(h.origin, ctx.home)})`,
         ),

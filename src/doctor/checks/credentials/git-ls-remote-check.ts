@@ -58,7 +58,7 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
       layer: 'credentials',
       status: repo.vcs !== undefined && repo.vcs !== 'git' ? 'skip' : 'fail',
       subject,
-      summary: `${subject}: ${repo.problem ?? 'no repository URL'}`,
+      summary: repo.problem ?? 'no repository URL',
       ...(repo.vcs === undefined
         ? {
             why: 'the go command finds the repository the same way and would fail here too',

@@ -37,7 +37,7 @@ export const netrcCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: shown,
-        summary: `no ${shown}${needs.length === 0 ? ' (no host here needs one)' : ''}`,
+        summary: `not present${needs.length === 0 ? ' (no host here needs one)' : ''}`,
       });
     } else {
       const mode = st.mode & 0o777;
@@ -60,7 +60,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'warn',
           subject: shown,
-          summary: `${shown} is readable by ${(mode & 0o007) !== 0 ? 'every user' : 'its group'} (mode ${octal(mode)})`,
+          summary: `readable by ${(mode & 0o007) !== 0 ? 'every user' : 'its group'} (mode ${octal(mode)})`,
           why: 'it holds passwords and tokens in plain text; other accounts on this machine can read them',
           fix: [`chmod 600 ${shown}`],
           details,
@@ -71,7 +71,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'ok',
           subject: shown,
-          summary: `${shown}: mode ${octal(mode)}, ${machines.length} ${machines.length === 1 ? 'entry' : 'entries'}`,
+          summary: `mode ${octal(mode)}, ${machines.length} ${machines.length === 1 ? 'entry' : 'entries'}`,
           details,
         });
       }
@@ -81,7 +81,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'warn',
           subject: machine,
-          summary: `${shown}: machine ${machine} has no login or no password`,
+          summary: `no login or no password in ${shown}: the go command ignores this machine`,
           why: 'the go command only uses entries with machine, login and password',
           fix: [
             `# complete the line in ${shown}: machine ${machine} login <user> password <token>`,
@@ -101,7 +101,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'ok',
           subject: need.host,
-          summary: `entry present for host ${need.host} (login ***)`,
+          summary: `entry present in ${shown} (login ***)`,
           details: [need.reason],
         });
       } else if (need.optional === true) {
@@ -112,7 +112,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'ok',
           subject: need.host,
-          summary: `no ${shown} entry for ${need.host}; git's credential helper may supply one (credentials.git-ls-remote tries it)`,
+          summary: `no ${shown} entry; git's credential helper may supply one (credentials.git-ls-remote tries it)`,
           details: [need.reason],
         });
       } else {
@@ -121,7 +121,7 @@ export const netrcCheck: Check = {
           layer: 'credentials',
           status: 'warn',
           subject: need.host,
-          summary: `no ${shown} entry for ${need.host}`,
+          summary: `no ${shown} entry`,
           why: `${need.reason}; without an entry (or a credential helper) the request goes out with no credentials`,
           fix: need.git
             ? netrcFix(need.host)

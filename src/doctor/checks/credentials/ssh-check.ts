@@ -147,7 +147,7 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       layer: 'credentials',
       status: 'ok',
       subject: name,
-      summary: `${name} is in ~/.ssh/known_hosts`,
+      summary: 'in ~/.ssh/known_hosts',
     };
   }
   return {
@@ -155,7 +155,7 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
     layer: 'credentials',
     status: 'fail',
     subject: name,
-    summary: `${name} is not in ~/.ssh/known_hosts`,
+    summary: 'not in ~/.ssh/known_hosts',
     why: 'ssh in batch mode (as git runs under the go command) refuses a host key it cannot verify: "Host key verification failed"',
     fix: knownHostsFix(t.host, t.port),
     ...(r.startError !== undefined
@@ -199,7 +199,7 @@ async function reach(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       layer: 'credentials',
       status: 'fail',
       subject,
-      summary: `ssh -T ${subject}: ${failure.summary}`,
+      summary: `ssh -T: ${failure.summary}`,
       why: failure.why,
       fix: failure.fix,
       details: redactUrl(r.stderr)
@@ -213,7 +213,7 @@ async function reach(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
     layer: 'credentials',
     status: 'ok',
     subject,
-    summary: `ssh -T ${subject}: authenticated`,
+    summary: 'ssh -T: authenticated',
     details: redactUrl(r.stderr + r.stdout)
       .split('\n')
       .filter((l) => l.trim() !== '')

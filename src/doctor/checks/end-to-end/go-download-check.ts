@@ -79,7 +79,7 @@ async function download(
       layer: 'end-to-end',
       status: 'ok',
       subject: target,
-      summary: `go mod download ${target} (${kind}, ${route}) works`,
+      summary: `go mod download (${kind}, ${route}) works`,
     };
   }
   const text = r.timedOut ? '' : errorText(r.stdout, r.stderr);
@@ -94,7 +94,7 @@ async function download(
       layer: 'end-to-end',
       status: 'fail',
       subject: target,
-      summary: `go mod download ${target} (${kind}) did not finish within ${timeoutMs} ms → read the network findings (network.tcp, network.http)`,
+      summary: `go mod download (${kind}) did not finish within ${timeoutMs} ms → read the network findings (network.tcp, network.http)`,
       why: 'the go command itself, with this machine’s settings, hangs on this module: a silent network drop or a slow host',
       fix: ['# fix the network findings first: network.tcp, network.http'],
     };
@@ -107,8 +107,8 @@ async function download(
     subject: target,
     summary:
       layer === undefined
-        ? `go mod download ${target} (${kind}) failed; no other layer explains it: read the go command's error below`
-        : `go mod download ${target} (${kind}) failed: ${layer.cause} → read the ${layer.layer} findings (${layer.checks.join(', ')})`,
+        ? `go mod download (${kind}) failed; no other layer explains it: read the go command's error below`
+        : `go mod download (${kind}) failed: ${layer.cause} → read the ${layer.layer} findings (${layer.checks.join(', ')})`,
     why: 'this is the go command itself with this machine’s settings: `go mod download` fails the same way',
     ...(layer === undefined
       ? {}
