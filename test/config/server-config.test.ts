@@ -22,6 +22,7 @@ test('server.*: from the environment and flags', () => {
       MODGATE_SERVER_HEADER_TIMEOUT: '2s',
       MODGATE_SERVER_IDLE_TIMEOUT: '65s',
       MODGATE_SERVER_MAX_CONNECTIONS_PER_CLIENT: '0',
+      MODGATE_SERVER_FAST_PATH: 'false',
     },
     flags: { 'server.request_timeout': '1m', 'server.max_connections': '20000' },
   });
@@ -30,6 +31,7 @@ test('server.*: from the environment and flags', () => {
   assert.equal(c.server.idleTimeoutMs, 65_000);
   assert.equal(c.server.maxConnections, 20_000);
   assert.equal(c.server.maxConnectionsPerClient, 0);
+  assert.equal(c.server.fastPath, false);
 });
 
 test('server.*: refused values name their key', () => {
