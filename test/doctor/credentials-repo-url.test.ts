@@ -5,6 +5,7 @@ import {
   goGetDiscovery,
   goImportFor,
 } from '../../src/doctor/checks/credentials/go-get-discovery.js';
+import type { DoctorContext } from '../../src/doctor/doctor-context.js';
 import { rewriteFetchUrl } from '../../src/doctor/checks/credentials/git-config.js';
 import { staticRepoRoot } from '../../src/doctor/checks/credentials/repo-root.js';
 
@@ -47,18 +48,40 @@ test('goImportFor: the meta tag whose prefix covers the path', () => {
   assert.equal(goImportFor(html, 'go.corp.example/toolbox'), undefined);
 });
 
+function context(env: Record<string, string>): DoctorContext {
+  return {
+    dir: '/',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    home: '/nonexistent-home',
+    go: undefined,
+    module: undefined,
+    server: undefined,
+    offline: false,
+    probeTimeoutMs: 10_000,
+    signal: AbortSignal.timeout(30_000),
+  };
+}
+
 /**
  * go-get discovery against a page on 127.0.0.1 (plain HTTP): https fails first; only a path
- * matched by GOINSECURE is asked over http, as the go command does.
+ * matched by GOINSECURE is asked over http, as the go command does; a host the machine reaches
+ * only through its HTTP_PROXY is asked through it (the server plays that proxy, and refuses the
+ * CONNECT of the https attempt).
  */
 describe('goGetDiscovery on 127.0.0.1', () => {
   let server: Server;
   let hostPort: string;
+  const requests: string[] = [];
   before(async () => {
     server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const path = /^(?:http:\/\/[^/]+)?\/([^?]*)\?go-get=1$/.exec(req.url ?? '')?.[1] ?? '';
+      const prefix = (req.url ?? '').startsWith('http://vanity.example/')
+        ? 'vanity.example'
+        : hostPort;
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(
-        `<meta name="go-import" content="${hostPort}/vanity/x git http://127.0.0.1:1/x">${req.url ?? ''}`,
+        `<meta name="go-import" content="${prefix}/${path.split('/').slice(0, 2).join('/')} git http://127.0.0.1:1/x">`,
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,12 +94,7 @@ describe('goGetDiscovery on 127.0.0.1', () => {
   });
 
   test('GOINSECURE covers it: found over http', async () => {
-    const found = await goGetDiscovery(
-      `${hostPort}/vanity/x/sub`,
-      hostPort,
-      10_000,
-      AbortSignal.timeout(30_000),
-    );
+    const found = await goGetDiscovery(context({}), `${hostPort}/vanity/x/sub`, hostPort);
     assert.deepEqual(found, {
       ok: true,
       repo: { root: `${hostPort}/vanity/x`, vcs: 'git', url: 'http://127.0.0.1:1/x' },
@@ -84,16 +102,26 @@ describe('goGetDiscovery on 127.0.0.1', () => {
   });
 
   test('not insecure: the https request fails and says so', async () => {
-    const found = await goGetDiscovery(
-      `${hostPort}/vanity/x`,
-      '',
-      10_000,
-      AbortSignal.timeout(30_000),
-    );
+    const found = await goGetDiscovery(context({}), `${hostPort}/vanity/x`, '');
     assert.equal(found.ok, false);
     assert.match(
       found.ok ? '' : found.problem,
       new RegExp(`^https://${hostPort}/vanity/x\\?go-get=1: `),
     );
+  });
+
+  test('through HTTP_PROXY/HTTPS_PROXY, as the go command asks', async () => {
+    const proxy = `http://${hostPort}`;
+    const env = { HTTP_PROXY: proxy, HTTPS_PROXY: proxy };
+    const found = await goGetDiscovery(
+      context(env),
+      'vanity.example/team/tool/sub',
+      'vanity.example',
+    );
+    assert.deepEqual(found, {
+      ok: true,
+      repo: { root: 'vanity.example/team/tool', vcs: 'git', url: 'http://127.0.0.1:1/x' },
+    });
+    assert.ok(requests.includes('http://vanity.example/team/tool/sub?go-get=1'), String(requests));
   });
 });

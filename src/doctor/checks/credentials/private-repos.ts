@@ -48,7 +48,7 @@ async function load(ctx: DoctorContext): Promise<PrivateRepo[]> {
         if (ctx.offline) {
           return { module, problem: 'its repository needs go-get discovery (skipped: --offline)' };
         }
-        const found = await goGetDiscovery(module.path, goinsecure, ctx.probeTimeoutMs, ctx.signal);
+        const found = await goGetDiscovery(ctx, module.path, goinsecure);
         if (!found.ok) return { module, problem: `go-get discovery failed: ${found.problem}` };
         repo = found.repo;
       }
