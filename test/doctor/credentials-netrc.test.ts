@@ -7,7 +7,7 @@ import { gitLsRemoteCheck } from '../../src/doctor/checks/credentials/git-ls-rem
 import { parseNetrc } from '../../src/doctor/checks/credentials/parse-netrc.js';
 import { credentialChecks } from '../../src/doctor/checks/credential-checks.js';
 import type { DoctorContext } from '../../src/doctor/doctor-context.js';
-import { DoctorSandbox, findingsOf, oneFinding } from './doctor-sandbox.js';
+import { DoctorSandbox, oneFinding } from './doctor-sandbox.js';
 import { applyFix, PRIVATE_MODULE, PrivateGitHost, privateGoMod } from './credentials-fixture.js';
 
 /**
@@ -133,14 +133,36 @@ describe('doctor credentials: .netrc and git ls-remote against a private http gi
     assert.ok(!JSON.stringify(probe).includes('not-the-token'));
   });
 
-  test('NETRC names the file the go command reads', async () => {
+  test('NETRC: its mode is checked; an entry only there is not enough for git, which reads ~/.netrc', async () => {
+    await rm(netrc(), { force: true });
     const other = join(box.root, 'other-netrc');
-    await writeFile(other, 'machine 127.0.0.1 login x password y\n', { mode: 0o640 });
-    const ctx = await box.context(dir, { ...env, NETRC: other }, { offline: true });
-    const found = await findingsOf(netrcCheck, ctx, other);
-    assert.equal(found.length, 1);
-    assert.equal(found[0]?.status, 'warn');
-    assert.deepEqual(found[0]?.fix, [`chmod 600 ${other}`]);
+    await writeFile(other, `machine 127.0.0.1 login ${host.user} password ${host.password}\n`, {
+      mode: 0o640,
+    });
+    const withNetrc = { ...env, NETRC: other };
+    const ctx = await box.context(dir, withNetrc, { probeTimeoutMs: 20_000 });
+    const file = await oneFinding(netrcCheck, ctx, other);
+    assert.equal(file.status, 'warn');
+    assert.equal(file.summary, 'readable by its group (mode 0640)');
+    assert.deepEqual(file.fix, [`chmod 600 ${other}`]);
+    const entry = await oneFinding(netrcCheck, ctx, '127.0.0.1');
+    assert.equal(entry.status, 'warn');
+    assert.equal(
+      entry.summary,
+      `the entry is in NETRC (${other}), which git ignores: git (curl) reads ~/.netrc only`,
+    );
+    assert.deepEqual(entry.fix, [
+      "echo 'machine 127.0.0.1 login <user> password <token>' >> ~/.netrc",
+      'chmod 600 ~/.netrc',
+    ]);
+    assert.equal((await oneFinding(gitLsRemoteCheck, ctx, PRIVATE_MODULE)).status, 'fail');
+    const cache = await box.freshModCache('netrc-env');
+    const go = await box.go(['mod', 'download', `${PRIVATE_MODULE}@v1.0.0`], dir, {
+      ...withNetrc,
+      GOMODCACHE: cache,
+    });
+    assert.notEqual(go.code, 0, 'the go command fails too: its git ignores NETRC');
+    assertNoSecret(await netrcCheck.run(ctx));
   });
 });
 

@@ -22,116 +22,141 @@ export const netrcCheck: Check = {
   layer: 'credentials',
   network: false,
   async run(ctx) {
-    const path = netrcPath(ctx);
-    const shown = ctx.env.NETRC !== undefined && ctx.env.NETRC !== '' ? path : '~/.netrc';
-    const findings: Finding[] = [];
     const needs = await hostsNeedingEntries(ctx);
-    let netrc: Netrc | undefined;
-    const st = await stat(path).catch((error: NodeJS.ErrnoException) => error);
-    if (st instanceof Error) {
-      if (st.code !== 'ENOENT') {
-        return [fail(shown, `cannot read ${shown}: ${st.code ?? st.message}`, [`ls -l ${shown}`])];
-      }
-      findings.push({
-        check: ID,
-        layer: 'credentials',
-        status: 'ok',
-        subject: shown,
-        summary: `not present${needs.length === 0 ? ' (no host here needs one)' : ''}`,
-      });
-    } else {
-      const mode = st.mode & 0o777;
-      const text = await readFile(path, 'utf8').catch(() => undefined);
-      if (text === undefined)
-        return [fail(shown, `${shown} is not readable`, [`chmod 600 ${shown}`])];
-      netrc = parseNetrc(text);
-      const machines = netrc.entries.map((e) => e.machine);
-      const details = [
-        `mode ${octal(mode)}`,
-        `machines: ${machines.length === 0 ? '(none)' : machines.join(', ')}`,
-      ];
-      if (netrc.hasDefault)
-        details.push(
-          'a `default` entry: git uses it for every other host, the go command ignores it',
-        );
-      if ((mode & 0o077) !== 0) {
-        findings.push({
-          check: ID,
-          layer: 'credentials',
-          status: 'warn',
-          subject: shown,
-          summary: `readable by ${(mode & 0o007) !== 0 ? 'every user' : 'its group'} (mode ${octal(mode)})`,
-          why: 'it holds passwords and tokens in plain text; other accounts on this machine can read them',
-          fix: [`chmod 600 ${shown}`],
-          details,
-        });
-      } else {
-        findings.push({
-          check: ID,
-          layer: 'credentials',
-          status: 'ok',
-          subject: shown,
-          summary: `mode ${octal(mode)}, ${machines.length} ${machines.length === 1 ? 'entry' : 'entries'}`,
-          details,
-        });
-      }
-      for (const machine of netrc.incomplete) {
-        findings.push({
-          check: ID,
-          layer: 'credentials',
-          status: 'warn',
-          subject: machine,
-          summary: `no login or no password in ${shown}: the go command ignores this machine`,
-          why: 'the go command only uses entries with machine, login and password',
-          fix: [
-            `# complete the line in ${shown}: machine ${machine} login <user> password <token>`,
-          ],
-        });
-      }
-    }
+    const findings: Finding[] = [];
+    // The go command reads NETRC (else ~/.netrc); git's curl reads ~/.netrc whatever NETRC says.
+    const gitPath = join(ctx.home, '.netrc');
+    const goPath = netrcPath(ctx);
+    const goShown = goPath === gitPath ? '~/.netrc' : goPath;
+    const goFile = await inspect(goPath, goShown, needs.length === 0, findings);
+    const gitFile =
+      goPath === gitPath ? goFile : await inspect(gitPath, '~/.netrc', true, findings);
     const git = await readGitConfig(ctx);
     const helper = git.entries.some(
       (e) => /^credential\.(.*\.)?helper$/.test(e.key) && e.value !== '',
     );
+    const has = (netrc: Netrc | undefined, host: string): boolean =>
+      netrc?.entries.some((e) => e.machine.toLowerCase() === host.toLowerCase()) === true;
     for (const need of needs) {
-      const entry = netrc?.entries.find((e) => e.machine.toLowerCase() === need.host.toLowerCase());
-      if (entry !== undefined) {
+      const shown = need.git ? '~/.netrc' : goShown;
+      const base = { check: ID, layer: 'credentials' as const, subject: need.host };
+      if (has(need.git ? gitFile : goFile, need.host)) {
         findings.push({
-          check: ID,
-          layer: 'credentials',
+          ...base,
           status: 'ok',
-          subject: need.host,
           summary: `entry present in ${shown} (login ***)`,
           details: [need.reason],
         });
       } else if (need.optional === true) {
         continue;
+      } else if (need.git && goPath !== gitPath && has(goFile, need.host)) {
+        findings.push({
+          ...base,
+          status: 'warn',
+          summary: `the entry is in NETRC (${goPath}), which git ignores: git (curl) reads ~/.netrc only`,
+          why: `${need.reason}; the go command's own requests read NETRC, the git it runs does not`,
+          fix: netrcFix(need.host),
+        });
       } else if (helper && need.git) {
         findings.push({
-          check: ID,
-          layer: 'credentials',
+          ...base,
           status: 'ok',
-          subject: need.host,
           summary: `no ${shown} entry; git's credential helper may supply one (credentials.git-ls-remote tries it)`,
           details: [need.reason],
         });
       } else {
         findings.push({
-          check: ID,
-          layer: 'credentials',
+          ...base,
           status: 'warn',
-          subject: need.host,
           summary: `no ${shown} entry`,
           why: `${need.reason}; without an entry (or a credential helper) the request goes out with no credentials`,
-          fix: need.git
-            ? netrcFix(need.host)
-            : netrcFix(need.host).map((l) => l.replace(/~\/\.netrc/g, shown)),
+          fix: netrcFix(need.host).map((l) => l.replace(/~\/\.netrc/g, shown)),
         });
       }
     }
     return findings;
   },
 };
+
+/**
+ * One .netrc file: its mode (owner only), its machines, its incomplete entries — as findings
+ * appended to `findings`; returns the parsed file (undefined when absent or unreadable).
+ */
+async function inspect(
+  path: string,
+  shown: string,
+  noneNeeded: boolean,
+  findings: Finding[],
+): Promise<Netrc | undefined> {
+  const base = { check: ID, layer: 'credentials' as const, subject: shown };
+  const st = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+  if (st instanceof Error) {
+    if (st.code === 'ENOENT') {
+      findings.push({
+        ...base,
+        status: 'ok',
+        summary: `not present${noneNeeded ? ' (no host here needs one)' : ''}`,
+      });
+    } else {
+      findings.push({
+        ...base,
+        status: 'fail',
+        summary: `cannot be read: ${st.code ?? st.message}`,
+        fix: [`ls -l ${shown}`],
+      });
+    }
+    return undefined;
+  }
+  const mode = st.mode & 0o777;
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    findings.push({
+      ...base,
+      status: 'fail',
+      summary: 'not readable',
+      fix: [`chmod 600 ${shown}`],
+    });
+    return undefined;
+  }
+  const netrc = parseNetrc(text);
+  const machines = netrc.entries.map((e) => e.machine);
+  const details = [
+    `mode ${octal(mode)}`,
+    `machines: ${machines.length === 0 ? '(none)' : machines.join(', ')}`,
+  ];
+  if (netrc.hasDefault) {
+    details.push('a `default` entry: git uses it for every other host, the go command ignores it');
+  }
+  if ((mode & 0o077) !== 0) {
+    findings.push({
+      ...base,
+      status: 'warn',
+      summary: `readable by ${(mode & 0o007) !== 0 ? 'every user' : 'its group'} (mode ${octal(mode)})`,
+      why: 'it holds passwords and tokens in plain text; other accounts on this machine can read them',
+      fix: [`chmod 600 ${shown}`],
+      details,
+    });
+  } else {
+    findings.push({
+      ...base,
+      status: 'ok',
+      summary: `mode ${octal(mode)}, ${machines.length} ${machines.length === 1 ? 'entry' : 'entries'}`,
+      details,
+    });
+  }
+  for (const machine of netrc.incomplete) {
+    findings.push({
+      check: ID,
+      layer: 'credentials',
+      status: 'warn',
+      subject: machine,
+      summary: `no login or no password in ${shown}: the go command ignores this machine`,
+      why: 'the go command only uses entries with machine, login and password',
+      fix: [`# complete the line in ${shown}: machine ${machine} login <user> password <token>`],
+    });
+  }
+  return netrc;
+}
 
 /** NETRC when set and not empty, else ~/.netrc (cmd/go/internal/auth/netrc.go). */
 export function netrcPath(ctx: DoctorContext): string {
@@ -186,10 +211,6 @@ async function hostsNeedingEntries(ctx: DoctorContext): Promise<Need[]> {
     }
   }
   return [...needs.values()];
-}
-
-function fail(subject: string, summary: string, fix: string[]): Finding {
-  return { check: ID, layer: 'credentials', status: 'fail', subject, summary, fix };
 }
 
 function octal(mode: number): string {
