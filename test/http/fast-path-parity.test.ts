@@ -115,5 +115,44 @@ describe('fast path: the same answers as node:http', () => {
         msg: 'request',
       },
     );
+    // Connection: close, and a HEAD: the same lines too.
+    for (const [method, extra] of [
+      ['GET', ['Connection: close', 'x-request-id: line-2']],
+      ['HEAD', ['x-request-id: line-3']],
+    ] as const) {
+      await ask(fast, [[method, paths[0] ?? '', [...extra]]]);
+      await ask(slow, [[method, paths[0] ?? '', [...extra]]]);
+      assert.deepEqual(pick(fast), pick(slow), method);
+    }
+  });
+
+  test('answers a client closed on before they were sent are logged 499, as node:http does', async () => {
+    const zip = '/example.com/m/@v/v1.0.0.zip';
+    const before = fast.lines().length;
+    const c = await RawClient.open(fast.port);
+    c.socket.pause();
+    c.send(request(zip).repeat(200));
+    // Bounded wait for the server to stop reading (its output backed up), then go away.
+    const deadline = performance.now() + 20_000;
+    while (fast.lines().length === before && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    c.close();
+    let lines: Record<string, unknown>[] = [];
+    while (performance.now() < deadline) {
+      lines = fast.lines().slice(before);
+      if (lines.some((l) => l.status === 499)) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.ok(lines.length > 0);
+    for (const l of lines) {
+      const sent = l.status === 200 && l.complete === true;
+      const cut = l.status === 499 && l.complete === false;
+      assert.ok(sent || cut, JSON.stringify(l));
+    }
+    assert.ok(
+      lines.some((l) => l.status === 499),
+      'some were never sent',
+    );
   });
 });

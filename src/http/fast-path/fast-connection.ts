@@ -157,6 +157,9 @@ export class FastConnection {
     const record = ctx.record;
     let entries: AccessEntry[] | undefined;
     let offset = 0;
+    // What happens once this batch's answers are written and recorded.
+    let next: 'read' | 'end' | 'handover' = 'read';
+    let adopt: AdoptedAnswer | undefined;
     socket.cork();
     try {
       for (;;) {
@@ -167,21 +170,16 @@ export class FastConnection {
           return;
         }
         if (req === HANDOVER) {
-          this.handover(buf.subarray(offset), undefined);
+          next = 'handover';
           return;
         }
         const started = record === undefined ? 0 : performance.now();
         const got = ctx.answer(req);
         if (got === undefined || got instanceof Promise || !writableFast(got, req.head)) {
-          const adopt =
-            got === undefined
-              ? undefined
-              : {
-                  method: req.head ? ('HEAD' as const) : ('GET' as const),
-                  target: req.target,
-                  pending: got,
-                };
-          this.handover(buf.subarray(offset), adopt);
+          if (got !== undefined) {
+            adopt = { method: req.head ? 'HEAD' : 'GET', target: req.target, pending: got };
+          }
+          next = 'handover';
           return;
         }
         const id = ctx.requestId(req.requestId);
@@ -201,9 +199,7 @@ export class FastConnection {
         }
         offset = req.end;
         if (req.close) {
-          // As node:http after an answer marked Connection: close.
-          this.closing = true;
-          socket.destroySoon();
+          next = 'end';
           return;
         }
         if (!room) {
@@ -222,6 +218,13 @@ export class FastConnection {
     } finally {
       socket.uncork();
       if (entries !== undefined && record !== undefined) this.recordWhenSent(entries, record);
+      if (next === 'end') {
+        // As node:http after an answer marked Connection: close: nothing more is read.
+        this.closing = true;
+        socket.destroySoon();
+      } else if (next === 'handover') {
+        this.handover(buf.subarray(offset), adopt);
+      }
     }
   }
 
