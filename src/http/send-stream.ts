@@ -16,10 +16,12 @@ interface BufferFiller {
 /**
  * Bytes per read and write when the source fills our buffers. Each response holds at most two
  * (one being written, one being read into): 16 downloads hold 8 MiB. With the buffers reused,
- * the size only decides how many reads and writes each gigabyte costs, and the copies the
- * kernel makes (page cache to buffer, buffer to socket) dominate from 256 KiB on: 16
- * downloads of a 105 MB zip measured 0.57-0.71 CPU s/GB with 256 KiB, 0.62-0.69 with 1 MiB
- * (VmHWM +30-50 MiB), 0.74-0.99 with 64-128 KiB.
+ * the size only decides how many reads and writes each gigabyte costs; the kernel's copies
+ * (page cache to buffer, buffer to socket) dominate from 256 KiB on. 16 downloads of a 105 MB
+ * zip read from the page cache, against 256 KiB in the same run: 64 KiB 1.17 x the CPU per
+ * GB, 128 KiB 1.16 x, 1 MiB 0.93 x but +30 MB of peak RSS (bench/README.md). When reads went
+ * through the thread pool: 0.57-0.71 CPU s/GB with 256 KiB, 0.62-0.69 with 1 MiB, 0.74-0.99
+ * with 64-128 KiB.
  */
 export const SEND_CHUNK_BYTES = 256 * 1024;
 
