@@ -1,4 +1,3 @@
-import { styleText } from 'node:util';
 import type { Finding, Layer, Status } from './finding.js';
 import { LAYERS } from './finding.js';
 import type { DoctorSummary } from './run-doctor.js';
@@ -21,7 +20,24 @@ export const LAYER_TITLES: Readonly<Record<Layer, string>> = {
 };
 
 const MARKS: Readonly<Record<Status, string>> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
-const COLOURS: Readonly<Record<Status, Parameters<typeof styleText>[0]>> = {
+/** ANSI SGR codes (open, close) of the few styles the report uses. */
+const STYLES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  gray: [90, 39],
+} as const;
+type Style = keyof typeof STYLES;
+
+function style(name: Style, text: string): string {
+  const [open, close] = STYLES[name];
+  return `\u001b[${open}m${text}\u001b[${close}m`;
+}
+
+const COLOURS: Readonly<Record<Status, Style>> = {
   ok: 'green',
   warn: 'yellow',
   fail: 'red',
@@ -46,8 +62,9 @@ export function formatReport(
   summary: DoctorSummary,
   options: ReportOptions,
 ): string {
-  const paint = (style: Parameters<typeof styleText>[0], text: string): string =>
-    options.colour ? styleText(style, text) : text;
+  // The CLI decides (a TTY that wants colours, NO_COLOR unset); node's styleText would
+  // second-guess it from process.stdout.
+  const paint = (name: Style, text: string): string => (options.colour ? style(name, text) : text);
   const lines: string[] = [];
   if (options.heading !== undefined) lines.push(paint('bold', options.heading), '');
   for (const layer of LAYERS) {
@@ -72,7 +89,7 @@ export function formatReport(
 /** `3 problems, 1 warning, 12 ok, 2 skipped`, coloured by the worst. */
 export function summaryLine(
   summary: DoctorSummary,
-  paint: (style: Parameters<typeof styleText>[0], text: string) => string = (_s, t) => t,
+  paint: (name: Style, text: string) => string = (_s, t) => t,
 ): string {
   const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
   const text = [

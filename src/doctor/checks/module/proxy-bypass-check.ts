@@ -21,14 +21,14 @@ export const proxyBypassCheck: Check = {
     const none = noModule(ID, ctx);
     if (none !== undefined) return Promise.resolve(none);
     if (ctx.server === undefined || ctx.go === undefined) {
+      const why =
+        ctx.serverUrl === undefined
+          ? 'which paths the company proxy serves is unknown without --server (or MODGATE_SERVER)'
+          : ctx.go === undefined
+            ? 'the go command could not be run'
+            : "the company modgate's settings were not read (see server.client-config)";
       return Promise.resolve([
-        {
-          check: ID,
-          layer: 'module',
-          status: 'skip',
-          summary:
-            'not checked: which paths the company proxy serves is unknown without --server (or MODGATE_SERVER)',
-        },
+        { check: ID, layer: 'module', status: 'skip', summary: `not checked: ${why}` },
       ]);
     }
     const served = ctx.server.private;
