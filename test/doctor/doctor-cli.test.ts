@@ -128,10 +128,13 @@ describe('modgate doctor (CLI)', () => {
     assert.ok(!r.stdout.includes('\u001b['));
   });
 
-  test('exit status 2 when doctor cannot run (a bad --timeout)', async () => {
+  test('exit status 2 when doctor cannot run (a bad --timeout, an unknown flag)', async () => {
     const r = await doctor([dir, '--timeout', 'soon'], healthyEnv());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--timeout must be a whole number of ms/);
+    const flag = await doctor([dir, '--jsn'], healthyEnv());
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /unknown option '--jsn'/);
   });
 
   test('MODGATE_SERVER names the company modgate like --server', async () => {
