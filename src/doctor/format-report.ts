@@ -53,7 +53,7 @@ export interface ReportOptions {
 
 /**
  * The readable report: one block per layer in report order, one line per finding with its
- * mark (✓ ok, ! warn, ✗ fail, - skipped) and subject, then for warn and fail findings the why,
+ * mark (✓ ok, ! warn, ✗ fail, - skipped) and subject (for a skip without one, its check id), then for warn and fail findings the why,
  * each fix line (ready to paste) and the evidence; ok and skip findings show one line only.
  * Ends with the one-line summary.
  */
@@ -73,7 +73,9 @@ export function formatReport(
     lines.push(paint('bold', LAYER_TITLES[layer]));
     for (const f of inLayer) {
       const mark = paint(COLOURS[f.status], MARKS[f.status]);
-      const subject = f.subject === undefined ? '' : `${f.subject}: `;
+      // A skip without a subject names its check: several checks skip for the same reason.
+      const label = f.subject ?? (f.status === 'skip' ? f.check : undefined);
+      const subject = label === undefined ? '' : `${label}: `;
       lines.push(`  ${mark} ${subject}${f.summary}`);
       if (f.status !== 'warn' && f.status !== 'fail') continue;
       if (f.why !== undefined) lines.push(`      why: ${f.why}`);

@@ -156,7 +156,7 @@ describe('the report', () => {
         '      fix: go mod tidy',
         '',
         'Network',
-        '  - skipped: --offline',
+        '  - network.dns: skipped: --offline',
         '',
         '1 problem, 1 warning, 1 ok, 1 skipped',
         '',

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Check } from '../../check.js';
 import type { Replacement } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
@@ -30,7 +30,8 @@ export const replaceDirsCheck: Check = {
 async function examine(r: Replacement): Promise<Finding> {
   const dir = r.dir!;
   const base = { check: ID, layer: 'module' as const, subject: `${r.oldPath} => ${r.newPath}` };
-  const dropLine = `go mod edit -dropreplace=${r.oldVersion === undefined ? r.oldPath : `${r.oldPath}@${r.oldVersion}`}   # in ${relative(process.cwd(), r.file) || r.file}, to use the published module instead`;
+  const drop = r.oldVersion === undefined ? r.oldPath : `${r.oldPath}@${r.oldVersion}`;
+  const dropLine = `(cd ${dirname(r.file)} && go mod edit -dropreplace=${drop})   # to use the published module instead`;
   if (!(await isDir(dir))) {
     return {
       ...base,
