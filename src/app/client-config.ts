@@ -23,7 +23,8 @@ export interface ClientConfigOptions {
  * - `goproxy`: `<url>,off` — modgate fetches everything itself (upstreams, direct git), and
  *   `off` keeps a 404 from sending the lookup anywhere else;
  * - `private`: the `private` patterns, for clients' GONOSUMDB (modgate serves those modules,
- *   so GONOPROXY must not name them);
+ *   so GONOPROXY must not name them); none with modgate's own database, which logs private
+ *   modules too (README "A checksum database for private modules");
  * - `gosumdb`: modgate's own database when given, else the first of `sumdb.databases` — by
  *   name or key alone when modgate proxies it under /sumdb/ (the go command then reaches it
  *   through GOPROXY), as configured (with its URL) otherwise; `` when none is configured;
@@ -37,7 +38,8 @@ export function clientConfig(config: Config, options: ClientConfigOptions): Clie
   return {
     url,
     goproxy: `${url},off`,
-    private: config.private,
+    // modgate's own database logs private modules too: clients then need no GONOSUMDB.
+    private: options.ownGosumdb === undefined ? config.private : '',
     gosumdb: options.ownGosumdb ?? clientGosumdb(config),
     credentials: false,
   };

@@ -61,10 +61,12 @@ describe('clientConfig', () => {
       clientConfig(direct, { hostName: 'h' }).gosumdb,
       `${key} https://sumdb.corp.example`,
     );
-    assert.equal(
-      clientConfig(load(), { hostName: 'h', ownGosumdb: `${key} http://127.0.0.1:3000/sumdb/x` })
-        .gosumdb,
-      `${key} http://127.0.0.1:3000/sumdb/x`,
-    );
+    // modgate's own database: its GOSUMDB, and no GONOSUMDB patterns (it logs private modules too).
+    const own = clientConfig(load({ MODGATE_PRIVATE: 'corp.example.com' }), {
+      hostName: 'h',
+      ownGosumdb: `${key} http://127.0.0.1:3000/sumdb/x`,
+    });
+    assert.equal(own.gosumdb, `${key} http://127.0.0.1:3000/sumdb/x`);
+    assert.equal(own.private, '');
   });
 });
