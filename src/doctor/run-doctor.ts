@@ -35,8 +35,9 @@ export interface DoctorResult {
 }
 
 /**
- * Runs the checks layer by layer, in the order failures happen, and the checks of one layer
- * concurrently. A `network` check is replaced by a skip finding with --offline. When
+ * Runs the checks and reports them layer by layer, in the order failures happen. The local
+ * checks (network: false) run first, then the network checks layer by layer; the checks of
+ * one layer run concurrently. A `network` check is replaced by a skip finding with --offline. When
  * ctx.signal aborts (the overall deadline, Ctrl-C), checks still running are reported as
  * skipped instead of waited for. A check that throws is reported as a skip finding naming
  * the error and makes the exit status 2; fail findings make it 1; warnings leave it 0
@@ -46,12 +47,20 @@ export async function runDoctor(
   ctx: DoctorContext,
   checks: readonly Check[] = allChecks,
 ): Promise<DoctorResult> {
-  const findings: Finding[] = [];
   const errors: string[] = [];
+  const results = new Map<Check, Finding[]>();
+  // Local checks first (files, go env, comparisons: quick), so the time limit of the whole run
+  // only ever cuts network probes short; then the network checks layer by layer.
+  for (const network of [false, true]) {
+    for (const layer of LAYERS) {
+      const batch = checks.filter((c) => c.layer === layer && c.network === network);
+      const found = await Promise.all(batch.map((c) => runOne(c, ctx, errors)));
+      batch.forEach((c, i) => results.set(c, found[i] ?? []));
+    }
+  }
+  const findings: Finding[] = [];
   for (const layer of LAYERS) {
-    const inLayer = checks.filter((c) => c.layer === layer);
-    const results = await Promise.all(inLayer.map((c) => runOne(c, ctx, errors)));
-    for (const r of results) findings.push(...r);
+    for (const c of checks) if (c.layer === layer) findings.push(...(results.get(c) ?? []));
   }
   return { findings, summary: summarize(findings, errors.length > 0), errors };
 }

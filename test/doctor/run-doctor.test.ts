@@ -88,7 +88,7 @@ describe('runDoctor', () => {
     assert.equal(r.summary.exitStatus, 2);
   });
 
-  test('when the run is aborted, a check still running is reported as not finished; later layers are skipped', async () => {
+  test('local checks run before network checks, so the time limit only cuts network probes short', async () => {
     const controller = new AbortController();
     const hanging: Check = {
       id: 'network.hang',
@@ -101,7 +101,31 @@ describe('runDoctor', () => {
     };
     const r = await runDoctor(ctxWith(controller.signal), [
       hanging,
-      check('credentials.a', 'credentials', 'ok'),
+      check('server.local', 'server', 'ok'),
+    ]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.check, f.status]),
+      [
+        ['network.hang', 'skip'],
+        ['server.local', 'ok'],
+      ],
+    );
+  });
+
+  test('when the run is aborted, a check still running is reported as not finished; later network checks are skipped', async () => {
+    const controller = new AbortController();
+    const hanging: Check = {
+      id: 'network.hang',
+      layer: 'network',
+      network: true,
+      run: () => {
+        controller.abort();
+        return new Promise<Finding[]>(() => {});
+      },
+    };
+    const r = await runDoctor(ctxWith(controller.signal), [
+      hanging,
+      check('credentials.a', 'credentials', 'ok', true),
     ]);
     assert.deepEqual(
       r.findings.map((f) => [f.check, f.status, f.summary]),
