@@ -161,6 +161,42 @@ test('a buffer-filling source goes through two reused buffers, never refilled to
   }
 });
 
+test('a socket destroyed right before a write ends the copy, and its buffers go back to the pool', async () => {
+  // http drops a write to a destroyed socket without calling it back ('close' follows): the
+  // copy must not wait for that callback forever.
+  const size = 8 * SEND_CHUNK_BYTES;
+  let response: ServerResponse | undefined;
+  let reads = 0;
+  const source = new (class extends Filler {
+    override async readInto(buffer: Buffer): Promise<number> {
+      const n = await super.readInto(buffer);
+      if (++reads === 3) {
+        const socket = response?.socket;
+        while (socket && socket.writableLength > 0) await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setImmediate(r)); // the last write's callback has run
+        socket?.destroy(); // as a client's reset seen just before the next write
+      }
+      return n;
+    }
+  })(size);
+  const pooled = Math.max(pooledSendBuffers(), 2);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    response = res;
+    res.setHeader('content-length', size);
+    sent = sendStream(source, res);
+    sent.catch(() => undefined);
+  });
+  try {
+    await fetchBody(srv.url).catch(() => undefined);
+    await assert.rejects(sent ?? Promise.resolve());
+    for (let i = 0; i < 1000 && pooledSendBuffers() < pooled; i++) await sleep(10); // <= 10 s
+    assert.ok(pooledSendBuffers() >= pooled, 'the copy ended and gave its two buffers back');
+  } finally {
+    srv.close();
+  }
+});
+
 /** Sends `source` as the one response of a fresh server and reads it whole. */
 async function sendOne(source: Filler, size: number): Promise<Buffer> {
   let sent: Promise<void> | undefined;
