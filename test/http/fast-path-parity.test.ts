@@ -31,8 +31,8 @@ describe('fast path: the same answers as node:http', () => {
   before(async () => {
     fast = await startServer();
     slow = await startServer({ fastPath: false });
-    await warm(fast.port, paths);
-    await warm(slow.port, paths);
+    await warm(fast, paths);
+    await warm(slow, paths);
   });
   after(async () => {
     await fast.stop();

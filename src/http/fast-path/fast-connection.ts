@@ -25,6 +25,13 @@ function writeAnswer(socket: Socket, head: string, body: Buffer | undefined): bo
   return socket.write(out);
 }
 
+/**
+ * A head still incomplete after this many reads goes to node:http, whose parser reads
+ * incrementally: here each read re-reads the bytes so far (bounded by MAX_FAST_HEAD), so a
+ * client trickling its head byte by byte must not make that quadratic.
+ */
+const MAX_PARTIAL_READS = 16;
+
 /** What a fast connection needs from the fast path that holds it. */
 export interface FastContext {
   /** The service's answer to a simple request; undefined: not a GOPROXY route. */
@@ -73,6 +80,8 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
 export class FastConnection {
   /** Bytes read and not answered yet (a partial head, or requests held back by backpressure). */
   private pending: Buffer | null = null;
+  /** Reads that ended inside the current head. */
+  private partialReads = 0;
   /** performance.now() when the wait for the current head began; 0: not waiting for a head. */
   headSince: number;
   /** Paused until 'drain'. */
@@ -165,6 +174,10 @@ export class FastConnection {
       for (;;) {
         const req = readRequestHead(buf, offset);
         if (req === PARTIAL) {
+          if (++this.partialReads > MAX_PARTIAL_READS) {
+            next = 'handover';
+            return;
+          }
           this.pending = offset === 0 ? buf : buf.subarray(offset);
           if (this.headSince === 0) this.headSince = performance.now();
           return;
@@ -198,6 +211,7 @@ export class FastConnection {
           });
         }
         offset = req.end;
+        this.partialReads = 0;
         if (req.close) {
           next = 'end';
           return;
