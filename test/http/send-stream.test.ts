@@ -311,6 +311,21 @@ test('a file stored on disk is sent whole and by range through sendStream', asyn
   }
 });
 
+test('a file stored on disk, read synchronously: the client going away closes its descriptor', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'modgate-send-stream-'));
+  const storage = await DiskStorage.open(join(root, 'data'));
+  try {
+    const key = 'example.com/m/@v/v1.0.0.zip';
+    await storage.putBytes(key, Buffer.alloc(64 * SEND_CHUNK_BYTES, 0x64));
+    const opened = await storage.openRead(key);
+    assert.ok(opened);
+    await assertClientGoneReleases(opened.stream); // 'close' comes once the file is closed
+  } finally {
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 /**
  * A client that goes away after the first bytes: the source is destroyed and sendStream
  * rejects with a premature close.
