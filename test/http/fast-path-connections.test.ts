@@ -93,6 +93,24 @@ describe('fast path: connections', () => {
     }
   });
 
+  test('stop while an answer is awaited on the fast path: it is written, then the connection closes', async () => {
+    const s = await startServer({ shutdownGraceMs: 20_000 });
+    let stopped: Promise<void> | undefined;
+    try {
+      const c = await RawClient.open(s.port);
+      c.send(request('/example.com/slow/@v/v1.0.0.mod'));
+      await until(() => s.slowStarted() === 1, 'the upstream was asked');
+      stopped = s.stop();
+      const [r] = await c.responses([false]);
+      assert.equal(r?.status, 200);
+      assert.equal(r?.body.toString(), 'module example.com/slow\n');
+      await c.waitClosed();
+      assert.equal(s.nodeRequests(), 0, 'answered on the fast path');
+    } finally {
+      await (stopped ?? s.stop());
+    }
+  });
+
   test('stop: idle fast connections close at once, busy ones finish sending first', async () => {
     const s = await startServer({ shutdownGraceMs: 20_000 });
     let stopped: Promise<void> | undefined;

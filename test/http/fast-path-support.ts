@@ -26,8 +26,14 @@ class TwoVersions implements Upstream {
   latest(path: string, ctx: FetchContext): Promise<RevInfo> {
     return this.info(path, 'v1.1.0', ctx);
   }
-  mod(path: string): Promise<Buffer> {
-    return Promise.resolve(Buffer.from(`module ${path}\n`));
+  /** .mod requests for a path containing `/slow` so far (each answered after 300 ms). */
+  slowStarted = 0;
+  async mod(path: string): Promise<Buffer> {
+    if (path.includes('/slow')) {
+      this.slowStarted++;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    return Buffer.from(`module ${path}\n`);
   }
   zip(): Promise<ZipSource> {
     return Promise.resolve({ stream: Readable.from([this.zipBytes]), size: this.zipBytes.length });
@@ -39,6 +45,8 @@ export interface TestServer {
   port: number;
   /** The fast path is on. */
   fast: boolean;
+  /** Upstream .mod fetches of `/slow` paths begun (each takes 300 ms). */
+  slowStarted(): number;
   /** Requests that reached node:http (the fast path's answers never do). */
   nodeRequests(): number;
   /** Access-log lines so far. */
@@ -58,9 +66,10 @@ export async function startServer(
     { 'go.mod': 'module example.com/m\n', 'data.txt': 'x'.repeat(64 * 1024) },
     { compress: false },
   );
+  const upstream = new TwoVersions(zipBytes);
   const service = new ModuleService({
     storage: new MemoryStorage(),
-    upstreams: { chain: new TwoVersions(zipBytes) },
+    upstreams: { chain: upstream },
     policy: publicPolicy,
     stash: { spoolDir },
     cache: { listTtlMs: 60_000, notFoundTtlMs: 0 },
@@ -88,6 +97,7 @@ export async function startServer(
     port: Number(new URL(url).port),
     fast: opts.fastPath !== false,
     nodeRequests: () => count,
+    slowStarted: () => upstream.slowStarted,
     lines: () =>
       text
         .split('\n')

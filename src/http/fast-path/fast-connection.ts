@@ -67,9 +67,11 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
 /**
  * One client connection on the fast path. Each chunk read is cut into request heads; every
  * simple request whose answer the service holds in memory is answered at once (one head string
- * and the body, corked so a batch leaves in one writev). At the first other request the
- * connection goes to node:http with every byte not answered (FastContext.handover) and never
- * comes back.
+ * and the body, corked so a batch leaves in one writev). A simple request whose answer comes
+ * later (a miss, a list being refreshed) is waited for with reading paused, so answers still
+ * leave in order, and written here if it is bytes. At the first other request or answer (a
+ * stream, an error) the connection goes to node:http with every byte not answered
+ * (FastContext.handover) and the answer asked for, and never comes back.
  *
  * Limits, as node:http keeps them: a head must be complete within the header timeout
  * (`headSince`, checked by the fast path's sweep; 408 then, as node:http); a connection idle
@@ -88,6 +90,8 @@ export class FastConnection {
   private waiting = false;
   /** Ending: nothing more is read. */
   private closing = false;
+  /** Waiting for an answer from the service; `pending` starts with its request. */
+  private awaiting = false;
 
   constructor(
     readonly socket: Socket,
@@ -107,7 +111,9 @@ export class FastConnection {
 
   /** Idle: nothing being read or written. */
   get idle(): boolean {
-    return this.pending === null && !this.waiting && this.socket.writableLength === 0;
+    return (
+      this.pending === null && !this.waiting && !this.awaiting && this.socket.writableLength === 0
+    );
   }
 
   /** The header timeout ran out: node:http's 408, then the connection is closed. */
@@ -120,12 +126,18 @@ export class FastConnection {
   /** Stop: ends the connection once what was written is sent (nothing more is read). */
   finish(): void {
     this.closing = true;
+    if (this.awaiting) return; // ended once the awaited answer is written (settled)
     this.pending = null;
     this.socket.destroySoon();
   }
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.closing) return;
+    if (this.awaiting) {
+      // Read before the pause took effect: kept behind the awaited request.
+      this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+      return;
+    }
     const pending = this.pending;
     this.pending = null;
     this.serve(pending === null ? chunk : Buffer.concat([pending, chunk]));
@@ -148,7 +160,7 @@ export class FastConnection {
 
   /** Idle past the keep-alive timeout: closed. A head being awaited is the sweep's. */
   private readonly onTimeout = (): void => {
-    if (this.headSince === 0 && !this.waiting) this.socket.destroy();
+    if (this.headSince === 0 && !this.waiting && !this.awaiting) this.socket.destroy();
   };
 
   private readonly onError = (): void => {
@@ -159,8 +171,11 @@ export class FastConnection {
     this.ctx.forget(this);
   };
 
-  /** Answers the requests at the start of `buf`; keeps or hands over the rest. */
-  private serve(buf: Buffer): void {
+  /**
+   * Answers the requests at the start of `buf`; keeps or hands over the rest. `resolved`: the
+   * answer to the first one, come after waiting for it (and when it was asked for).
+   */
+  private serve(buf: Buffer, resolved?: Answer, resolvedAt = 0): void {
     const socket = this.socket;
     const ctx = this.ctx;
     const record = ctx.record;
@@ -186,9 +201,22 @@ export class FastConnection {
           next = 'handover';
           return;
         }
-        const started = record === undefined ? 0 : performance.now();
-        const got = ctx.answer(req);
-        if (got === undefined || got instanceof Promise || !writableFast(got, req.head)) {
+        const first = offset === 0 && resolved !== undefined;
+        const started = first ? resolvedAt : record === undefined ? 0 : performance.now();
+        const got = first ? resolved : ctx.answer(req);
+        if (got instanceof Promise) {
+          // Nothing more is read or answered until it settles: answers stay in order.
+          this.pending = buf.subarray(offset);
+          this.headSince = 0;
+          this.awaiting = true;
+          socket.pause();
+          got.then(
+            (answer) => this.settled(req, got, answer, started),
+            () => this.settled(req, got, undefined, started),
+          );
+          return;
+        }
+        if (got === undefined || !writableFast(got, req.head)) {
           if (got !== undefined) {
             adopt = { method: req.head ? 'HEAD' : 'GET', target: req.target, pending: got };
           }
@@ -240,6 +268,32 @@ export class FastConnection {
         this.handover(buf.subarray(offset), adopt);
       }
     }
+  }
+
+  /** The answer waited for has come (undefined: it failed). */
+  private settled(
+    req: SimpleHead,
+    pending: Promise<Answer>,
+    answer: Answer | undefined,
+    started: number,
+  ): void {
+    this.awaiting = false;
+    const held = this.pending ?? EMPTY;
+    this.pending = null;
+    if (this.socket.destroyed) {
+      answer?.stream?.destroy();
+      return;
+    }
+    if (answer === undefined || !writableFast(answer, req.head)) {
+      // node:http writes it (a stream, a 304, an error), and owns the connection from now on.
+      const method = req.head ? 'HEAD' : 'GET';
+      this.handover(held, { method, target: req.target, pending });
+      return;
+    }
+    const stopping = this.closing;
+    this.serve(held, answer, started);
+    if (stopping) this.socket.destroySoon();
+    else if (!this.waiting && !this.awaiting && !this.closing) this.socket.resume();
   }
 
   /**
