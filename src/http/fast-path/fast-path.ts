@@ -23,12 +23,13 @@ export interface FastPathOptions {
  * The strict node:net fast path in front of node:http (issue 9 item 6; bench/experiments/
  * README.md, option B). The listening socket is a node:net server; every connection starts
  * here (FastConnection) and is answered here only while each request is provably simple
- * (request-head.ts) and its answer is a 200 the service holds in memory. At the first other
- * request — a miss, /healthz, a body, anything request-head.ts is not sure of — the connection,
- * unread bytes included, goes to node:http, which owns it from then on (every hard case stays
- * node:http's: bodies, chunked, Expect, HTTP/1.0, limits, asynchronous answers in order). An
- * answer already asked for (a miss in flight) goes with it (`adopt`), so the service is not
- * asked twice.
+ * (request-head.ts) and its answer is a 200 in bytes (from memory at once, or waited for with
+ * reading paused: a miss, a list refresh). At the first other request or answer — /healthz, a
+ * body, a zip streamed from disk, an error, anything request-head.ts is not sure of — the
+ * connection, unread bytes included, goes to node:http, which owns it from then on (every hard
+ * case stays node:http's: bodies, chunked, Expect, HTTP/1.0, limits, streams, pipelined
+ * asynchronous answers). An answer already asked for goes with it (`adopt`), so the service
+ * is not asked twice.
  *
  * Node has no documented way to give node:http a socket it did not accept; this uses what its
  * own tests and the experiment rely on: `unshift` the unread bytes into the paused socket, emit
