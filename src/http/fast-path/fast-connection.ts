@@ -92,6 +92,8 @@ export class FastConnection {
   private closing = false;
   /** Waiting for an answer from the service; `pending` starts with its request. */
   private awaiting = false;
+  /** That request, and when it was asked for (for its access line). */
+  private awaited: { req: SimpleHead; started: number } | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -169,6 +171,21 @@ export class FastConnection {
 
   private readonly onClose = (): void => {
     this.ctx.forget(this);
+    const awaited = this.awaited;
+    const record = this.ctx.record;
+    if (awaited === undefined || record === undefined) return;
+    // Closed before its answer came: logged as node:http logs a response closed unsent.
+    this.awaited = undefined;
+    record({
+      reqId: this.ctx.requestId(awaited.req.requestId),
+      method: awaited.req.head ? 'HEAD' : 'GET',
+      path: awaited.req.target,
+      status: this.ctx.cutting ? 503 : 499,
+      bytes: undefined,
+      cache: undefined,
+      ms: Math.round((performance.now() - awaited.started) * 100) / 100,
+      complete: false,
+    });
   };
 
   /**
@@ -209,6 +226,7 @@ export class FastConnection {
           this.pending = buf.subarray(offset);
           this.headSince = 0;
           this.awaiting = true;
+          this.awaited = { req, started };
           socket.pause();
           got.then(
             (answer) => this.settled(req, got, answer, started),
@@ -278,6 +296,7 @@ export class FastConnection {
     started: number,
   ): void {
     this.awaiting = false;
+    this.awaited = undefined;
     const held = this.pending ?? EMPTY;
     this.pending = null;
     if (this.socket.destroyed) {
