@@ -9,7 +9,7 @@ import { processSyncReadGate, type SyncReadGate } from './sync-read-gate.js';
  *
  * Read as any Readable, each read is a fresh Buffer of up to `chunkBytes`. A consumer that
  * knows when it is done with a buffer can call `readInto` instead, which fills the caller's
- * buffer: sendStream (src/http/send-stream.ts) then reuses two buffers per response instead
+ * buffer: sendStream (src/http/send-stream.ts) then reuses one buffer per response instead
  * of allocating one per chunk, and streaming 1 GB no longer means 1 GB of ArrayBuffers for
  * the garbage collector (with 256 KiB chunks that churn made V8 run a full mark-compact every
  * ~100 ms during 16 downloads). `readInto` reads synchronously while `gate` says the disk
