@@ -93,7 +93,9 @@ function isBufferFiller(source: Readable): source is Readable & BufferFiller {
  * reads the next into the same buffer; ends the response after the last byte. A read from the
  * page cache is a memory copy (SyncReadGate), so overlapping it with the write before it buys
  * nothing, and right after the read the bytes are still in the CPU's cache when the write
- * copies them. A read failure rejects (the source failed); a failed write just stops the copy:
+ * copies them. (When reads go to the thread pool, the disk being slow, the socket still sends
+ * what its kernel buffer holds during a read, and the kernel's readahead keeps reading ahead
+ * of us.) A read failure rejects (the source failed); a failed write just stops the copy:
  * the response is gone, and sendStream's `finished` reports that. No write is in flight once
  * the copy stops, so the buffer always goes back to the pool.
  */
