@@ -79,6 +79,19 @@ describe('fast path: the same answers as node:http', () => {
     assert.ok(a[5]?.head.includes('Connection: close'));
   });
 
+  test('HEAD of a zip and of an .info (node:http writes the zip HEAD: its answer is a stream)', async () => {
+    const requests: [string, string, string[]?][] = [
+      ['HEAD', paths[2] ?? ''],
+      ['HEAD', paths[4] ?? ''],
+      ['GET', paths[0] ?? ''],
+    ];
+    const a = await ask(fast, requests);
+    const b = await ask(slow, requests);
+    assert.deepEqual(a.map(comparable), b.map(comparable));
+    assert.equal(a[1]?.body.length, 0);
+    assert.match(a[1]?.head.join('\n') ?? '', /\ncontent-length: \d+\n/);
+  });
+
   test('each answer has its own request id', async () => {
     const a = await ask(fast, [
       ['GET', paths[2] ?? ''],

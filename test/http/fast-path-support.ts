@@ -232,10 +232,13 @@ export class RawClient {
   }
 }
 
-/** A response with the per-request parts (Date, X-Request-Id) blanked, as one string. */
+/**
+ * A response with the per-request parts (Date, X-Request-Id) blanked, as one string; and a
+ * zip's validators (ETag, Last-Modified), which come from when each server stored it.
+ */
 export function comparable(r: RawResponse): string {
   return [
-    ...r.head.map((l) => l.replace(/^(date|x-request-id): .*/i, '$1: *')),
+    ...r.head.map((l) => l.replace(/^(date|x-request-id|etag|last-modified): .*/i, '$1: *')),
     r.body.toString('latin1'),
   ].join('\n');
 }
