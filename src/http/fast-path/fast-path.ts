@@ -133,6 +133,13 @@ export class FastPath {
   }
 
   private handover(socket: Socket, rest: Buffer, adopt: AdoptedAnswer | undefined): void {
+    if (socket.readableEnded) {
+      // The client's FIN was read: node:http would not read these bytes (and cannot be given
+      // them), and closes such a connection anyway.
+      if (adopt !== undefined) dispose(adopt.pending);
+      socket.destroy();
+      return;
+    }
     if (adopt !== undefined) {
       this.adoptions.set(socket, adopt);
       // node:http may refuse the request before asking for it (or the client go away): the
@@ -144,8 +151,12 @@ export class FastPath {
         dispose(left.pending);
       });
     }
-    // Paused, so that resume() makes the stream emit the unshifted bytes to node:http's 'data'
-    // listener first (a flowing stream would wait for the next read from the socket).
+    // The fast path's listeners and socket timeout are gone (FastConnection.handover); the
+    // connection caps' 'close' listener stays. node:http adds its own listeners, its parser
+    // takes over reading from the socket's handle, and its header, request and keep-alive
+    // timeouts apply from here. Paused, so that resume() makes the stream emit the unshifted
+    // bytes to node:http's 'data' listener first (a flowing stream would wait for the next
+    // read from the socket).
     socket.pause();
     socket.unshift(rest);
     this.options.http.emit('connection', socket);
