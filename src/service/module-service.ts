@@ -13,7 +13,7 @@ import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js'
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { Stash, type StashOptions, type StashTarget } from './stash.js';
-import { missAnswer } from './stashed-zip-answer.js';
+import { missAnswer, pendingZipAnswer } from './stashed-zip-answer.js';
 import { storageKey } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
 
@@ -70,7 +70,7 @@ export class ModuleService {
   private readonly now: () => number;
   private readonly storage: Storage;
   private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
-  private readonly prefetches = new Set<Promise<void>>();
+  private readonly prefetches = new Set<Promise<unknown>>();
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.storage = options.storage;
@@ -97,6 +97,7 @@ export class ModuleService {
     // conditions or HEAD take the zip path with their cached answer.
     const hot = this.cache.fresh(key);
     if (hot !== undefined && opts === undefined) return hot;
+    this.stash.noteActivity();
     switch (req.kind) {
       case 'list':
       case 'latest':
@@ -146,7 +147,12 @@ export class ModuleService {
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
   ): Promise<Answer> {
-    if (hot === undefined) await this.stash.committed(key);
+    if (hot === undefined) {
+      // Not stored yet: from memory, unless conditions need the stored file's validators.
+      const pending = this.stash.pendingBytes(key);
+      if (pending !== undefined && opts === undefined) return pendingZipAnswer(pending);
+      await this.stash.committed(key);
+    }
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
     const stashed = await this.stash.zip(this.target(req, key), () =>
@@ -155,7 +161,7 @@ export class ModuleService {
       ),
     );
     if (stashed.body !== undefined) {
-      this.zips.remember(key, stashed.body, this.stash.committed(key));
+      this.zips.remember(key, stashed.body, this.stash.stored(key));
     }
     return missAnswer(stashed, opts?.head === true);
   }
@@ -298,26 +304,22 @@ export class ModuleService {
   }
 
   /**
-   * A `.mod` not stored yet is fetched with its version's `.info` (canonical, like every
-   * `.mod` request), in the background and coalesced with any request for it: the go command
-   * asks for the `.info` of the versions whose `.mod` it read (`go mod download`, `go list -m`,
-   * `go get`), one request at a time, and then finds it stored — one upstream round trip less
-   * on its critical path per module, for a small file. Cf. Athens, which fetches the three
-   * files of a version together. Public modules only (a private `.info` is a version-control
-   * lookup), at most PREFETCHES at once; failures are not reported (a request will see them).
+   * A `.mod` not stored yet brings its version's `.info` along (in the background, coalesced
+   * with requests for it): the go command asks for the `.info` of versions whose `.mod` it read
+   * (`go mod download`, `go list -m`, `go get`) one at a time, and then finds it stored — one
+   * upstream round trip less on its critical path per module (cf. Athens, which fetches a
+   * version's three files together). Public modules only (a private `.info` is a
+   * version-control lookup), at most PREFETCHES at once; failures are left to requests.
    */
   private prefetchInfo(req: FileRequest): void {
     if (this.prefetches.size >= PREFETCHES) return;
     if (this.options.policy.forModule(req.modulePath).private) return;
     const { modulePath, escapedPath, version, escapedVersion } = req;
     const info = { kind: 'info', modulePath, escapedPath, version, escapedVersion } as const;
-    const prefetch = Promise.resolve()
-      .then(() => this.answer({ ...info, canonical: true }))
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .finally(() => this.prefetches.delete(prefetch));
+    const done = (): boolean => this.prefetches.delete(prefetch);
+    const prefetch = Promise.resolve(info)
+      .then((i) => this.answer({ ...i, canonical: true }))
+      .then(done, done);
     this.prefetches.add(prefetch);
   }
 

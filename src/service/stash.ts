@@ -11,6 +11,7 @@ import type { ZipSource } from '../upstream/upstream.js';
 import { hashGoMod } from '../zip/index.js';
 import { checkZipBytes, checkZipFile, hashZipFile } from '../zip/files/index.js';
 import type { ChecksumGate } from './checksum-gate.js';
+import { StoreQueue, type StoreQueueOptions } from './store-queue.js';
 import { ZipDownload } from './zip-download.js';
 import { MEMORY_ZIP_BYTES, MEMORY_ZIPS_BUDGET, zipInMemory } from './zip-in-memory.js';
 
@@ -32,6 +33,8 @@ export interface StashOptions {
    * is stored, and the next request for the file fetches it again.
    */
   onStoreError?: ((key: string, err: unknown) => void) | undefined;
+  /** When stores behind answers run (tests shorten or lengthen the defaults). */
+  storeQueue?: Pick<StoreQueueOptions, 'quietMs' | 'maxDelayMs' | 'maxPendingBytes'> | undefined;
 }
 
 /**
@@ -65,11 +68,12 @@ export interface StashTarget {
  * broken, empty or partial file is never visible.
  *
  * Storing is not on the client's critical path: a verified file is answered first and stored
- * behind the answer (`storeBehind`, a zip's commit). What that gives up is only that an answer
- * may precede the stored file by a few milliseconds: a crash in between leaves the file not
+ * behind the answer (`storeBehind`, a zip's commit); writes behind answers wait until the
+ * service is quiet (StoreQueue: at most 5 s, or until 32 MiB are pending). What that gives up
+ * is only that an answer precedes the stored file: a crash in between leaves the file not
  * stored (as a crash before the answer would), never stored wrong. Until stored, the file's
- * bytes are kept here (`pendingBytes`), so the process reads its own writes; `settle` waits
- * for every store in flight (before a shutdown closes storage).
+ * bytes are kept here (`pendingBytes`), so the process reads its own writes; `settle` runs
+ * and waits for every pending store (before a shutdown closes storage).
  *
  * Concurrent requests for a zip being downloaded share that download. The stash owns its spool
  * directory: no other part of the service touches the file system.
@@ -78,16 +82,21 @@ export class Stash {
   private readonly downloads = new Map<string, ZipDownload>();
   private readonly starts = new Singleflight<ZipDownload | Buffer>();
   private readonly lifetime = new AbortController();
-  /** Files answered and being written to storage, by key, with the write's end. */
-  private readonly storing = new Map<string, { body: Buffer; stored: Promise<void> }>();
-  private readonly stores = new Set<Promise<void>>();
+  /** Files answered and not stored yet (stored when the service is quiet, see StoreQueue). */
+  private readonly stores: StoreQueue;
   /** Bytes of zips being downloaded into memory (at most MEMORY_ZIPS_BUDGET). */
   private memoryHeld = 0;
 
   constructor(
     private readonly storage: Storage,
     private readonly options: StashOptions,
-  ) {}
+  ) {
+    this.stores = new StoreQueue({
+      put: (key, body) => storage.putBytes(key, body),
+      onError: options.onStoreError,
+      ...options.storeQueue,
+    });
+  }
 
   /**
    * Fetches a go.mod, checks its hash with the gates, and returns its bytes as soon as they
@@ -106,32 +115,33 @@ export class Stash {
    * `pendingBytes(key)` until the write ended.
    */
   storeBehind(key: string, body: Buffer): void {
-    if (this.storing.has(key)) return;
-    const store = this.storage
-      .putBytes(key, body)
-      .catch((err: unknown) => this.options.onStoreError?.(key, err))
-      .finally(() => {
-        this.storing.delete(key);
-        this.stores.delete(store);
-      });
-    this.storing.set(key, { body, stored: store });
-    this.stores.add(store);
+    this.stores.add(key, body);
+  }
+
+  /** The service answers a miss now: stores behind answers wait until it is quiet. */
+  noteActivity(): void {
+    this.stores.noteActivity();
   }
 
   /**
-   * Resolves once the store in flight of the file under `key`, if any (a spooled zip's
-   * commit, a write behind an answer), has ended (either way): a request that comes after its
-   * answer then finds it in storage.
+   * Resolves once the store of the file under `key`, if any (a spooled zip's commit, a write
+   * behind an answer, hurried), has ended (either way): a request that comes after its answer
+   * then finds it in storage.
    */
   async committed(key: string): Promise<void> {
     const running = this.downloads.get(key);
     if (running?.status === 'committing') await running.finished.catch(() => undefined);
-    await this.storing.get(key)?.stored;
+    await this.stores.hurry(key);
+  }
+
+  /** Like `committed` for a write behind an answer, without hurrying it. */
+  stored(key: string): Promise<void> {
+    return this.stores.stored(key);
   }
 
   /** The bytes of a file answered but not stored yet (see storeBehind), if any. */
   pendingBytes(key: string): Buffer | undefined {
-    return this.storing.get(key)?.body;
+    return this.stores.bytesOf(key);
   }
 
   /**
@@ -142,8 +152,9 @@ export class Stash {
   async settle(): Promise<void> {
     for (;;) {
       const committing = [...this.downloads.values()].filter((d) => d.status === 'committing');
-      if (this.stores.size === 0 && committing.length === 0) return;
-      await Promise.allSettled([...this.stores, ...committing.map((d) => d.finished)]);
+      await this.stores.settle();
+      if (committing.length === 0) return;
+      await Promise.allSettled(committing.map((d) => d.finished));
     }
   }
 
