@@ -13,7 +13,7 @@ import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js'
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { Stash, type StashOptions, type StashTarget } from './stash.js';
-import { missAnswer, pendingZipAnswer } from './stashed-zip-answer.js';
+import { missAnswer } from './stashed-zip-answer.js';
 import { storageKey } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
 
@@ -147,12 +147,8 @@ export class ModuleService {
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
   ): Promise<Answer> {
-    if (hot === undefined) {
-      // Not stored yet: from memory, unless conditions need the stored file's validators.
-      const pending = this.stash.pendingBytes(key);
-      if (pending !== undefined && opts === undefined) return pendingZipAnswer(pending);
-      await this.stash.committed(key);
-    }
+    // A zip answered and not stored yet is stored now, and answered with its validators.
+    if (hot === undefined) await this.stash.committed(key);
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
     const stashed = await this.stash.zip(this.target(req, key), () =>

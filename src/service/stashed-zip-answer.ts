@@ -25,19 +25,3 @@ export async function missAnswer(stashed: StashedZip, head: boolean): Promise<An
   if (head) reader.destroy();
   return { ...miss, immutable: true, stream: head ? undefined : reader, size: download.size };
 }
-
-/**
- * A zip verified and answered from memory, its store still pending (see StoreQueue): the same
- * bytes again, a `hit` (no upstream asked), without validators until it is stored.
- */
-export function pendingZipAnswer(body: Buffer): Answer {
-  return {
-    status: 200,
-    kind: 'zip',
-    body,
-    size: body.length,
-    cache: 'hit',
-    maxAge: IMMUTABLE_MAX_AGE,
-    immutable: true,
-  };
-}
