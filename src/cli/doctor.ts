@@ -41,10 +41,13 @@ export async function doctor(
     return 2;
   }
   const server = flags.server ?? nonEmpty(io.env.MODGATE_SERVER);
+  // One controller for Ctrl-C and the time limit (a plain timer: an AbortSignal.timeout that
+  // only AbortSignal.any refers to was seen not to fire, letting the run go past its limit).
   const controller = new AbortController();
   const onSigint = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
+  const deadline = setTimeout(() => controller.abort(new Error('time limit')), timeoutMs);
+  const signal = controller.signal;
   try {
     const ctx = await gatherContext({
       ...(dir === undefined ? {} : { dir }),
@@ -86,8 +89,17 @@ export async function doctor(
     out.write('Run modgate doctor again to see the result.\n');
     return failed ? 2 : result.summary.exitStatus;
   } finally {
+    clearTimeout(deadline);
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/**
+ * Exits once stdout and stderr have taken everything written: probes cut short by the time
+ * limit may still hold a socket or a timer for a few seconds, and the report is complete.
+ */
+export function exitWhenFlushed(status: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));
 }
 
 /** Colours only on a terminal that wants them (hasColors honours NO_COLOR, FORCE_COLOR, TERM=dumb). */

@@ -6,7 +6,7 @@ import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
 import { printSumdbKey } from './sumdb-key.js';
-import { doctor, type DoctorFlags } from './doctor.js';
+import { doctor, exitWhenFlushed, type DoctorFlags } from './doctor.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -112,12 +112,13 @@ program
   // Exit status 2 when doctor cannot run, a bad flag included (1 means problems were found).
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .action(async (dir: string | undefined, flags: DoctorFlags) => {
-    process.exitCode = await doctor(dir, flags, {
+    const status = await doctor(dir, flags, {
       stdout: process.stdout,
       stderr: process.stderr,
       env: process.env,
       modgateVersion: MODGATE_VERSION,
     });
+    exitWhenFlushed(status);
   });
 
 try {

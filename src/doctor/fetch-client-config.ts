@@ -38,11 +38,16 @@ export async function fetchClientConfig(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { problem: `--server ${shown} is not an http or https URL` };
   }
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal === undefined ? [] : [signal])];
+  // A plain timer and one controller (an AbortSignal.timeout referred to only through
+  // AbortSignal.any was seen not to fire); the caller's signal aborts it too.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   let body: unknown;
   try {
     const response = await fetch(url, {
-      signal: AbortSignal.any(signals),
+      signal: controller.signal,
       headers: { accept: 'application/json' },
     });
     if (response.status !== 200) {
@@ -57,6 +62,9 @@ export async function fetchClientConfig(
         ? `no answer within ${timeoutMs} ms`
         : (e.cause?.code ?? e.cause?.message ?? e.message);
     return { problem: `cannot read ${redactUrl(url.href)}: ${redactUrl(why)}` };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
   const parsed = clientConfigSchema.safeParse(body);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { clientConfig } from '../../src/app/client-config.js';
@@ -130,6 +130,25 @@ describe('doctor server check', () => {
       assert.match(missing.summary, /answered 404$/);
     } finally {
       await other.close();
+    }
+  });
+
+  test('a modgate that never answers: the probe gives up at its bound', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const ctx = await sandbox.context(dir, sandbox.env(), {
+        server: `http://127.0.0.1:${port}`,
+        probeTimeoutMs: 2000,
+      });
+      const f = await oneFinding(clientConfigCheck, ctx);
+      assert.equal(f.status, 'fail');
+      assert.match(f.summary, /no answer within 2000 ms$/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 
