@@ -40,6 +40,7 @@ import {
   openOwnSumdb,
 } from '../sumdb/server/index.js';
 import { hostname } from 'node:os';
+import { clientConfig } from './client-config.js';
 import { MODGATE_VERSION } from './version.js';
 
 /**
@@ -126,6 +127,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       `checksum database ${own.log.name}: storage is memory, so its key and log die with this process; clients must change GOSUMDB after every restart`,
     );
   }
+  /** Set once listening, when the port is known (`modgate doctor --server` reads it). */
+  let clientConfigJson: string | undefined;
   const server = new ProxyServer({
     service,
     logger,
@@ -137,6 +140,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     maxConnections: config.server.maxConnections,
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     fastPath: config.server.fastPath,
+    clientConfig: () => clientConfigJson,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined
@@ -157,11 +161,24 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         },
         'modgate listening',
       );
-      if (own !== undefined) {
-        const { port } = new URL(url);
-        const base =
-          config.sumdbServer.url || defaultClientUrl(config.listen.host, Number(port), hostname());
-        const gosumdb = gosumdbValue(own.key.verifierKey, own.log.name, base);
+      const { port } = new URL(url);
+      const ownGosumdb =
+        own === undefined
+          ? undefined
+          : gosumdbValue(
+              own.key.verifierKey,
+              own.log.name,
+              config.sumdbServer.url ||
+                defaultClientUrl(config.listen.host, Number(port), hostname()),
+            );
+      const listening = { ...config, listen: { ...config.listen, port: Number(port) } };
+      clientConfigJson = `${JSON.stringify(
+        clientConfig(listening, { hostName: hostname(), ...(ownGosumdb ? { ownGosumdb } : {}) }),
+        null,
+        2,
+      )}\n`;
+      if (own !== undefined && ownGosumdb !== undefined) {
+        const gosumdb = ownGosumdb;
         logger.info(
           { gosumdb, treeSize: own.log.tree.n },
           `checksum database ${own.log.name} served at /sumdb/${own.log.name}/: clients set GOSUMDB="${gosumdb}"`,

@@ -10,6 +10,7 @@ import { answerRequest, writeAnswer } from './proxy-handler.js';
 import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
 import { requestIdFor, requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
+import { sendText } from './send-text.js';
 import { statusForError } from './status-for-error.js';
 import {
   ConnectionGuard,
@@ -46,9 +47,13 @@ export interface ProxyServerOptions {
    * else by node:http (YAML `server.fast_path`; default true). False: node:http only.
    */
   fastPath?: boolean | undefined;
+  /** The JSON of /.well-known/modgate/client-config (app/client-config.ts), once listening. */
+  clientConfig?: (() => string | undefined) | undefined;
 }
 
 const HEAD_ONLY = Object.freeze({ head: true });
+/** No module path starts with a dot, so this never shadows a GOPROXY path (doctor --server reads it). */
+const CLIENT_CONFIG = '/.well-known/modgate/client-config';
 
 /** How long one readiness probe answers /readyz for (a burst of checks makes one probe). */
 const READY_CACHE_MS = 1000;
@@ -298,16 +303,18 @@ export class ProxyServer {
       const rawUrl = req.url ?? '/';
       const q = rawUrl.indexOf('?');
       const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
-      if (path === '/healthz') return this.text(res, req, 200, 'ok\n');
+      if (path === '/healthz') return sendText(res, req, 200, 'ok\n');
       if (path === '/readyz') return await this.readyz(req, res);
-      if (path === '/') return this.text(res, req, 200, USAGE);
+      if (path === '/') return sendText(res, req, 200, USAGE);
+      const clientConfig = path === CLIENT_CONFIG ? this.options.clientConfig?.() : undefined;
+      if (clientConfig !== undefined) return sendText(res, req, 200, clientConfig, 'json');
       if (path.startsWith('/sumdb/') && this.options.sumdb) {
         const answer = await handleSumdbRequest(path, this.options.sumdb);
         res.writeHead(answer.status, answer.headers);
         res.end(req.method === 'HEAD' ? undefined : answer.body);
         return;
       }
-      return this.text(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
+      return sendText(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
     } catch (err) {
       this.logFailure(err, id, req);
       sendError(res, err, id);
@@ -317,9 +324,9 @@ export class ProxyServer {
   private async readyz(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await this.checkReady();
-      this.text(res, req, 200, `ready: ${this.options.service.storageDescription}\n`);
+      sendText(res, req, 200, `ready: ${this.options.service.storageDescription}\n`);
     } catch {
-      this.text(
+      sendText(
         res,
         req,
         503,
@@ -356,14 +363,6 @@ export class ProxyServer {
     entry.outcome.catch(() => undefined);
     this.readiness = entry;
     return entry.outcome;
-  }
-
-  private text(res: ServerResponse, req: IncomingMessage, status: number, body: string): void {
-    res.statusCode = status;
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('content-length', Buffer.byteLength(body));
-    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   private logFailure(err: unknown, id: string, req: IncomingMessage): void {
