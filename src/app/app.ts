@@ -10,4 +10,9 @@ export interface App {
    * finish for up to the configured grace period, then closes storage and upstream pools.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves once every file answered so far is stored (or failed to be): stores run behind the
+   * answers (service/stash.ts). For tests and tools that read the data directory next.
+   */
+  settle(): Promise<void>;
 }

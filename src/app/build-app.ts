@@ -186,6 +186,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       }
       return { url };
     },
+    settle: () => service.settle(),
     async stop() {
       await server.stop();
       await service.settle();

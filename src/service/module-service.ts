@@ -112,13 +112,14 @@ export class ModuleService {
           return info.raw;
         });
       case 'mod':
-        return this.immutable(req, key, () => {
-          this.prefetchInfo(req);
-          return this.stash.mod(this.target(req, key), () =>
+        return this.immutable(req, key, async () => {
+          const mod = await this.stash.mod(this.target(req, key), () =>
             this.fromUpstream(req, key, async (upstream, ctx) =>
               upstream.mod(req.modulePath, req.version, await this.pinned(req, ctx)),
             ),
           );
+          this.prefetchInfo(req);
+          return mod;
         });
       case 'zip':
         return this.zip(req, key, opts, hot);
@@ -300,12 +301,13 @@ export class ModuleService {
   }
 
   /**
-   * A `.mod` not stored yet brings its version's `.info` along (in the background, coalesced
+   * A `.mod` fetched and verified brings its version's `.info` along (in the background, coalesced
    * with requests for it): the go command asks for the `.info` of versions whose `.mod` it read
    * (`go mod download`, `go list -m`, `go get`) one at a time, and then finds it stored — one
    * upstream round trip less on its critical path per module (cf. Athens, which fetches a
    * version's three files together). Public modules only (a private `.info` is a
-   * version-control lookup), at most PREFETCHES at once; failures are left to requests.
+   * version-control lookup), at most PREFETCHES at once; failures are left to requests. Only
+   * after the `.mod` passed the checksum gates: a version refused there stores nothing.
    */
   private prefetchInfo(req: FileRequest): void {
     if (this.prefetches.size >= PREFETCHES) return;

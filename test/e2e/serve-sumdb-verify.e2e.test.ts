@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,23 +63,9 @@ async function untilStored(modgate: ModgateInstance, rel: string): Promise<void>
 
 /** Stored files of module `path` under the data directory. */
 async function storedOf(modgate: ModgateInstance, path: string): Promise<string[]> {
-  // Stores run behind the answers (issue 9 item 6): wait, bounded, until no zip is in the
-  // spool and no write in staging.
-  for (let i = 0; i < 300; i++) {
-    const busy = (
-      await Promise.all(
-        ['.spool', '.staging'].map((d) =>
-          readdir(join(modgate.dataDir, d), { recursive: true, withFileTypes: true }).catch(
-            () => [],
-          ),
-        ),
-      )
-    )
-      .flat()
-      .filter((e) => e.isFile() && e.name !== '.heartbeat');
-    if (busy.length === 0) break;
-    await sleep(10);
-  }
+  // Stores run behind the answers (issue 9 item 6), and a .mod's .info is brought along in the
+  // background: wait until everything answered so far has landed.
+  await modgate.settle();
   return (await listFiles(modgate.dataDir)).filter((f) => f.startsWith(`${path}/@v/`));
 }
 

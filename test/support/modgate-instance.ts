@@ -11,6 +11,8 @@ export interface ModgateInstance {
   dataDir: string;
   /** Every log line so far (debug level and up) when started with `captureLog`; else ''. */
   log(): string;
+  /** Resolves once every file answered so far is stored (stores run behind the answers). */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startModgate(opts: ModgateTestOptions): Promise<ModgateIns
     url,
     dataDir,
     log: () => text,
+    settle: () => app.settle(),
     async stop() {
       await app.stop();
       if (opts.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
