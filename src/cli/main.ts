@@ -6,7 +6,7 @@ import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
 import { printSumdbKey } from './sumdb-key.js';
-import { doctor, exitWhenFlushed, type DoctorFlags } from './doctor.js';
+import { addDoctorCommand } from './doctor-command.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -101,25 +101,7 @@ withConfigOptions(
   await printSumdbKey(configFrom(flags), process.stdout, process.stderr);
 });
 
-program
-  .command('doctor [dir]')
-  .description('find out why `go mod download` fails on this machine, and print the fix')
-  .option('--json', 'print the findings as JSON (schema in README)')
-  .option('--offline', 'skip the checks that use the network')
-  .option('--server <url>', "the company's modgate, to compare settings with (or MODGATE_SERVER)")
-  .option('--fix', 'apply the go env -w changes found, after showing them')
-  .option('--timeout <ms>', 'time limit of the whole run (default 20000)')
-  // Exit status 2 when doctor cannot run, a bad flag included (1 means problems were found).
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-  .action(async (dir: string | undefined, flags: DoctorFlags) => {
-    const status = await doctor(dir, flags, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      modgateVersion: MODGATE_VERSION,
-    });
-    exitWhenFlushed(status);
-  });
+addDoctorCommand(program);
 
 try {
   await program.parseAsync(process.argv);
