@@ -102,6 +102,14 @@ test('a machine set up from client-config downloads through modgate and passes t
   const server = doc.findings.filter((f) => f.layer === 'server');
   assert.ok(server.length > 0, r.stdout);
   for (const f of server) assert.equal(f.status, 'ok', `${f.check}: ${f.summary}`);
+  // Every layer, the network and the go command end to end included: nothing to fix.
+  for (const f of doc.findings) {
+    assert.ok(
+      f.status === 'ok' || f.status === 'skip',
+      `${f.check} ${f.subject ?? ''}: ${f.summary}`,
+    );
+  }
+  assert.equal(r.code, 0, r.stderr);
 });
 
 test('a machine that disagrees with the server gets the go env -w line that makes it agree', async () => {

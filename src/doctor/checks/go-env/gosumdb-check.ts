@@ -58,7 +58,11 @@ export const gosumdbCheck: Check = {
     }
     if (db === null) return Promise.resolve([{ ...base, status: 'ok', summary: value, details }]);
     const fields = value.trim().split(/\s+/);
+    // The company modgate's own recommendation (client-config) names a database it serves under
+    // its /sumdb/: the key alone is right there (network.http checks that it is served).
+    const fromServer = ctx.server !== undefined && ctx.server.gosumdb.trim() === value.trim();
     if (
+      !fromServer &&
       fields.length === 1 &&
       KNOWN_GOSUMDB[fields[0] ?? ''] === undefined &&
       value !== 'sum.golang.google.cn'
@@ -74,8 +78,10 @@ export const gosumdbCheck: Check = {
         },
       ]);
     }
-    return Promise.resolve([
-      { ...base, status: 'ok', summary: `${db.name} at ${db.url.href}`, details },
-    ]);
+    const where =
+      fromServer && fields.length === 1
+        ? `through the company modgate's /sumdb/${db.name}/ (its client-config's GOSUMDB)`
+        : `at ${db.url.href}`;
+    return Promise.resolve([{ ...base, status: 'ok', summary: `${db.name} ${where}`, details }]);
   },
 };
