@@ -189,3 +189,14 @@ test('parseNetrc: the go command rules (complete entries only, macdef skipped, d
   assert.equal(parsed.hasDefault, true);
   assert.ok(!JSON.stringify(parsed).includes('p1'), 'no password kept');
 });
+
+test('parseNetrc keeps passwords only when asked (network/go-credentials sends them; reports never see them)', () => {
+  const data = 'machine a.example login u password s3cret\nmachine b.example login v\n';
+  assert.deepEqual(parseNetrc(data).entries, [{ machine: 'a.example', login: 'u' }]);
+  assert.deepEqual(parseNetrc(data, { keepPasswords: true }).entries, [
+    { machine: 'a.example', login: 'u', password: 's3cret' },
+  ]);
+  // A `default` in the middle of a line ends the file for the go command too.
+  const ended = 'machine a.example login u default machine c.example login w password p\n';
+  assert.deepEqual(parseNetrc(ended, { keepPasswords: true }).entries, []);
+});

@@ -2,14 +2,17 @@
  * .netrc as the go command reads it (cmd/go/internal/auth/netrc.go): whitespace-separated
  * `machine NAME login USER password SECRET` tokens; an entry counts only once it has all three;
  * `macdef` skips lines up to the next empty line; `default` ends the file (the go command
- * ignores it — git's curl honours it). Passwords are parsed only to be dropped: nothing here
- * keeps a secret.
+ * ignores it — git's curl honours it). Passwords are dropped unless the caller asks for them
+ * (`keepPasswords`: network/go-credentials.ts, which sends them as the go command would and
+ * never prints them); the checks that report on the file never see a secret.
  */
 
 export interface NetrcEntry {
   machine: string;
   /** The login name (shown only as `***`: a login can be a token). */
   login: string;
+  /** Only with `keepPasswords` (a secret: never print it). */
+  password?: string;
 }
 
 export interface Netrc {
@@ -21,11 +24,11 @@ export interface Netrc {
   hasDefault: boolean;
 }
 
-export function parseNetrc(data: string): Netrc {
+export function parseNetrc(data: string, options: { keepPasswords?: boolean } = {}): Netrc {
   const entries: NetrcEntry[] = [];
   const incomplete: string[] = [];
   let hasDefault = false;
-  let cur: { machine: string; login: string; password: boolean } | undefined;
+  let cur: { machine: string; login: string; password: string } | undefined;
   const flush = (): void => {
     if (cur !== undefined && cur.machine !== '') incomplete.push(cur.machine);
     cur = undefined;
@@ -43,21 +46,22 @@ export function parseNetrc(data: string): Netrc {
       const value = f[i + 1] ?? '';
       if (key === 'machine') {
         flush();
-        cur = { machine: value, login: '', password: false };
+        cur = { machine: value, login: '', password: '' };
       } else if (key === 'default') {
         hasDefault = true;
         break;
       } else if (key === 'login') {
-        cur ??= { machine: '', login: '', password: false };
+        cur ??= { machine: '', login: '', password: '' };
         cur.login = value;
       } else if (key === 'password') {
-        cur ??= { machine: '', login: '', password: false };
-        cur.password = true;
+        cur ??= { machine: '', login: '', password: '' };
+        cur.password = value;
       } else if (key === 'macdef') {
         inMacro = true;
       }
-      if (cur !== undefined && cur.machine !== '' && cur.login !== '' && cur.password) {
-        entries.push({ machine: cur.machine, login: cur.login });
+      if (cur !== undefined && cur.machine !== '' && cur.login !== '' && cur.password !== '') {
+        const { machine, login, password } = cur;
+        entries.push(options.keepPasswords ? { machine, login, password } : { machine, login });
         cur = undefined;
       }
     }
