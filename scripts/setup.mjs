@@ -41,6 +41,8 @@ if (args.has('--test')) {
   if (!have('git')) debs.push('git');
   // A real sshd on 127.0.0.1 for the direct-fetch-over-ssh tests (serve-direct-ssh).
   if (!existsSync('/usr/sbin/sshd')) debs.push('openssh-server');
+  // promtool checks and unit-tests the shipped alert rules (deploy/prometheus).
+  if (!have('promtool')) debs.push('prometheus');
 }
 if (args.has('--bench')) {
   if (!existsSync('/usr/sbin/nginx')) debs.push('nginx-light');
