@@ -1,12 +1,11 @@
-import type { Config } from '../config/index.js';
+import type { Config, UpstreamResilience } from '../config/index.js';
 import { formatDuration, formatSize } from '../config/index.js';
 import { redactUrl } from '../protocol/redact-url.js';
 
 /** The configuration as YAML keys and units a person would write, with secrets redacted. */
 export function configForDisplay(c: Config): Record<string, unknown> {
-  const host = c.listen.host.includes(':') ? `[${c.listen.host}]` : c.listen.host;
   return {
-    listen: `${host}:${c.listen.port}`,
+    listen: hostPort(c.listen),
     data_dir: c.dataDir,
     storage: { backend: c.storage.backend },
     upstream: redactUrl(c.upstream),
@@ -36,6 +35,9 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       ssh_keys: c.direct.sshKeys.map((k) => `${k.host}=${k.path}`),
       ssh_known_hosts: c.direct.sshKnownHosts,
       ssh_host_key_checking: c.direct.sshHostKeyChecking,
+      git_cache_max_size:
+        c.direct.gitCacheMaxBytes === 0 ? 0 : formatSize(c.direct.gitCacheMaxBytes),
+      git_cache_max_age: formatDuration(c.direct.gitCacheMaxAgeMs),
     },
     sumdb: {
       databases: c.sumdb.databases.map(redactUrl),
@@ -49,5 +51,44 @@ export function configForDisplay(c: Config): Record<string, unknown> {
         url: redactUrl(c.sumdbServer.url),
       },
     },
+    metrics: {
+      enabled: c.metrics.enabled,
+      listen: c.metrics.listen === null ? '' : hostPort(c.metrics.listen),
+    },
+    tracing: {
+      otlp_endpoint: redactUrl(c.tracing.otlpEndpoint),
+      service_name: c.tracing.serviceName,
+      sample_ratio: c.tracing.sampleRatio,
+    },
+    resilience: {
+      ...resilienceForDisplay(c.resilience.defaults),
+      per_upstream: c.resilience.perUpstream.map(
+        (p) =>
+          `${redactUrl(p.upstream)} ` +
+          Object.entries(resilienceForDisplay(p.settings))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+      ),
+    },
+    rate_limit: {
+      requests_per_second: c.rateLimit.requestsPerSecond,
+      burst: c.rateLimit.burst,
+    },
+  };
+}
+
+function hostPort(a: { host: string; port: number }): string {
+  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+function resilienceForDisplay(r: UpstreamResilience): Record<string, string | number> {
+  return {
+    retries: r.retries,
+    retry_initial_delay: formatDuration(r.retryInitialDelayMs),
+    retry_max_delay: formatDuration(r.retryMaxDelayMs),
+    breaker_failures: r.breakerFailures,
+    breaker_cooldown: formatDuration(r.breakerCooldownMs),
+    max_concurrent_fetches: r.maxConcurrentFetches,
+    max_queued_fetches: r.maxQueuedFetches,
   };
 }

@@ -58,6 +58,10 @@ export interface Config {
     readonly sshKeys: readonly { readonly host: string; readonly path: string }[];
     readonly sshKnownHosts: string;
     readonly sshHostKeyChecking: 'strict' | 'accept-new';
+    /** The bare-repository cache's bound in bytes (0: no bound); least recently used repositories go first. */
+    readonly gitCacheMaxBytes: number;
+    /** Repositories not used for this long are evicted (0: no age bound). */
+    readonly gitCacheMaxAgeMs: number;
   };
   /**
    * Checksum databases in GOSUMDB syntax (`off` entries dropped); whether to serve /sumdb/;
@@ -76,4 +80,47 @@ export interface Config {
    * enabled; `url` is modgate's URL as clients reach it ('' = derived from the listen address).
    */
   readonly sumdbServer: { readonly enabled: boolean; readonly name: string; readonly url: string };
+  /** Prometheus metrics at /metrics, on the main listener or (when `listen` is set) only on a separate one. */
+  readonly metrics: {
+    readonly enabled: boolean;
+    readonly listen: { readonly host: string; readonly port: number } | null;
+  };
+  /** OpenTelemetry tracing, exported over OTLP/HTTP; off when `otlpEndpoint` is ''. */
+  readonly tracing: {
+    readonly otlpEndpoint: string;
+    readonly serviceName: string;
+    /** The share of new traces (no sampled parent from the client) that are recorded, 0 to 1. */
+    readonly sampleRatio: number;
+  };
+  /**
+   * Retries, circuit breaker and bulkhead for each upstream of the chain: `defaults` for every
+   * entry, `perUpstream` for the entries named in `resilience.per_upstream` (complete settings,
+   * the defaults filled in). `upstream` is the entry as written in `upstream`, its URL without
+   * user information, or `direct`.
+   */
+  readonly resilience: {
+    readonly defaults: UpstreamResilience;
+    readonly perUpstream: readonly {
+      readonly upstream: string;
+      readonly settings: UpstreamResilience;
+    }[];
+  };
+  /** Requests per second each client (address) may make, with a burst; 0: no limit. */
+  readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
+}
+
+/** How calls to one upstream are retried, broken and bounded. */
+export interface UpstreamResilience {
+  /** Extra attempts after the first, for idempotent requests that failed transiently (0: none). */
+  readonly retries: number;
+  /** The backoff's first and largest delay (exponential, full jitter). */
+  readonly retryInitialDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  /** Consecutive failures that open the circuit breaker (0: no breaker). */
+  readonly breakerFailures: number;
+  /** How long an open breaker waits before it lets one probe through (half-open). */
+  readonly breakerCooldownMs: number;
+  /** Fetches in flight to this upstream at once (0: no bound), and how many may wait for a slot. */
+  readonly maxConcurrentFetches: number;
+  readonly maxQueuedFetches: number;
 }

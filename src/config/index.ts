@@ -3,7 +3,7 @@
  * YAML file < MODGATE_* environment < flags (load-config.ts), frozen. See
  * docs/configuration.md and modgate.example.yaml for every key.
  */
-export type { Config } from './config.js';
+export type { Config, UpstreamResilience } from './config.js';
 export { ConfigError, loadConfig, type LoadConfigOptions } from './load-config.js';
 export { CONFIG_KEYS, envNameFor } from './config-keys.js';
 export { configSchema } from './schema.js';

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CONFIG_KEYS, envNameFor } from './config-keys.js';
-import { configSchema, type ParsedConfig } from './schema.js';
+import { configSchema, resilienceFields, type ParsedConfig } from './schema.js';
 import { validateSemantics } from './validate-semantics.js';
-import type { Config } from './config.js';
+import type { Config, UpstreamResilience } from './config.js';
 
 /** A configuration problem, with a message meant for the person starting modgate. */
 export class ConfigError extends Error {
@@ -191,6 +191,8 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       }),
       sshKnownHosts: filePath(cwd, p.direct.ssh_known_hosts.trim()),
       sshHostKeyChecking: p.direct.ssh_host_key_checking,
+      gitCacheMaxBytes: p.direct.git_cache_max_size,
+      gitCacheMaxAgeMs: p.direct.git_cache_max_age,
     },
     sumdb: {
       databases: p.sumdb.databases.filter((d) => d !== 'off'),
@@ -204,6 +206,56 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       name: p.sumdb.server.name.trim(),
       url: p.sumdb.server.url.trim().replace(/\/+$/, ''),
     },
+    metrics: { enabled: p.metrics.enabled, listen: p.metrics.listen },
+    tracing: {
+      otlpEndpoint: p.tracing.otlp_endpoint.trim(),
+      serviceName: p.tracing.service_name,
+      sampleRatio: p.tracing.sample_ratio,
+    },
+    resilience: {
+      defaults: toResilience(p.resilience),
+      perUpstream: p.resilience.per_upstream.map(({ upstream, overrides }) => ({
+        upstream,
+        settings: toResilience(
+          resilienceSchema.parse({ ...pickResilience(p.resilience), ...overrides }),
+        ),
+      })),
+    },
+    rateLimit: {
+      requestsPerSecond: p.rate_limit.requests_per_second,
+      burst: p.rate_limit.burst,
+    },
+  };
+}
+
+const resilienceSchema = z.object(resilienceFields).strict();
+type ResilienceParsed = z.output<typeof resilienceSchema>;
+
+/**
+ * The parsed defaults as schema input, so that an entry's overrides are merged over them and
+ * parsed once more (durations re-enter as text with their unit and parse to the same value).
+ */
+function pickResilience(r: ResilienceParsed): Record<string, string> {
+  return {
+    retries: String(r.retries),
+    retry_initial_delay: `${r.retry_initial_delay}ms`,
+    retry_max_delay: `${r.retry_max_delay}ms`,
+    breaker_failures: String(r.breaker_failures),
+    breaker_cooldown: `${r.breaker_cooldown}ms`,
+    max_concurrent_fetches: String(r.max_concurrent_fetches),
+    max_queued_fetches: String(r.max_queued_fetches),
+  };
+}
+
+function toResilience(r: ResilienceParsed): UpstreamResilience {
+  return {
+    retries: r.retries,
+    retryInitialDelayMs: r.retry_initial_delay,
+    retryMaxDelayMs: r.retry_max_delay,
+    breakerFailures: r.breaker_failures,
+    breakerCooldownMs: r.breaker_cooldown,
+    maxConcurrentFetches: r.max_concurrent_fetches,
+    maxQueuedFetches: r.max_queued_fetches,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactUrl } from '../protocol/redact-url.js';
 import { parseDuration, parseSize } from './units.js';
 
 // Go's own limits (x/mod/zip MaxZipFile, MaxGoMod): modgate may lower them, never raise them.
@@ -79,6 +80,76 @@ const connectionTimeout = duration
       .max(86_400_000, { error: 'may not exceed 24h' }),
   );
 
+/** A whole number of at least 0 (0 usually meaning "none" or "no bound"). */
+const count = z.coerce.number().int().min(0);
+
+/** A size like `size()`, or 0 for "no bound". */
+const sizeOrZero = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseSize(value);
+  if (bytes === null || !Number.isSafeInteger(bytes) || bytes < 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a size like "10GiB", "500MiB", a byte count, or 0 for no bound, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/**
+ * The resilience settings of one upstream (retries, circuit breaker, bulkhead), with their
+ * defaults. `resilience.per_upstream` overrides them for one entry of `upstream`.
+ */
+export const resilienceFields = {
+  retries: count.max(10).prefault(2),
+  retry_initial_delay: duration.prefault('100ms'),
+  retry_max_delay: duration.prefault('2s'),
+  breaker_failures: count.prefault(5),
+  breaker_cooldown: duration.prefault('30s'),
+  max_concurrent_fetches: count.prefault(64),
+  max_queued_fetches: count.prefault(1024),
+};
+const resilienceSettings = z.object(resilienceFields).strict();
+export type ResilienceSettingsInput = z.input<typeof resilienceSettings>;
+
+/**
+ * `resilience.per_upstream` entries: `UPSTREAM key=value …` (UPSTREAM is an entry of
+ * `upstream` as written, or its URL without user information, or `direct`), e.g.
+ * `https://goproxy.corp.example retries=0 breaker_failures=3`. Each key is one of
+ * `resilienceFields`; a key not given takes the value of `resilience.<key>`.
+ */
+const perUpstream = stringList.transform((entries, ctx) => {
+  const out: { upstream: string; overrides: Record<string, string> }[] = [];
+  for (const entry of entries) {
+    const [upstream = '', ...pairs] = entry.split(/\s+/);
+    const overrides: Record<string, string> = {};
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      if (eq <= 0 || !(key in resilienceFields)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}" in the entry for ${redactUrl(upstream)}: expected KEY=VALUE with KEY one of ${Object.keys(resilienceFields).join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      overrides[key] = pair.slice(eq + 1);
+    }
+    const checked = resilienceSettings.partial().safeParse(overrides);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the entry for ${redactUrl(upstream)}: ${issue.path.join('.')}: ${issue.message}`,
+        });
+      }
+      return z.NEVER;
+    }
+    out.push({ upstream, overrides });
+  }
+  return out;
+});
+
 /**
  * THE configuration schema: every key, its default and its validation, as written in YAML
  * (snake_case). Environment variables and flags are derived from the key paths
@@ -133,6 +204,8 @@ export const configSchema = z
         ssh_keys: stringList.prefault([]),
         ssh_known_hosts: z.string().prefault(''),
         ssh_host_key_checking: z.enum(['strict', 'accept-new']).prefault('strict'),
+        git_cache_max_size: sizeOrZero.prefault('10GiB'),
+        git_cache_max_age: duration.prefault('720h'),
       })
       .strict()
       .prefault({}),
@@ -151,6 +224,52 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        enabled: boolean.prefault(true),
+        listen: z
+          .string()
+          .prefault('')
+          .transform((value, ctx) => {
+            if (value.trim() === '') return null;
+            const parsed = hostPort.safeParse(value);
+            if (!parsed.success) {
+              ctx.addIssue({
+                code: 'custom',
+                message: `expected '' (serve /metrics on the main listener) or HOST:PORT such as "127.0.0.1:9300", got ${JSON.stringify(value)}`,
+              });
+              return z.NEVER;
+            }
+            return parsed.data;
+          }),
+      })
+      .strict()
+      .prefault({}),
+    tracing: z
+      .object({
+        otlp_endpoint: z
+          .string()
+          .prefault('')
+          .refine((u) => u.trim() === '' || /^https?:\/\/[^/?#\s]+(\/[^\s]*)?$/.test(u.trim()), {
+            message:
+              "must be '' (tracing off) or an http:// or https:// OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces",
+          }),
+        service_name: z.string().trim().min(1).prefault('modgate'),
+        sample_ratio: z.coerce.number().min(0).max(1).prefault(1),
+      })
+      .strict()
+      .prefault({}),
+    resilience: z
+      .object({ ...resilienceFields, per_upstream: perUpstream.prefault([]) })
+      .strict()
+      .prefault({}),
+    rate_limit: z
+      .object({
+        requests_per_second: z.coerce.number().min(0).prefault(0),
+        burst: positiveInt.prefault(200),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 import { errorKind } from '../errors/index.js';
 import { pathMatch } from '../module/index.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
+import { redactUrl } from '../protocol/redact-url.js';
 import { parseGosumdb, sumdbNameProblem } from '../sumdb/gosumdb-config.js';
 import { isValidKeyName } from '../sumdb/note/index.js';
 import {
@@ -68,7 +69,42 @@ export function validateSemantics(config: Config): ConfigProblem[] {
     }
   }
   problems.push(...sumdbServerProblems(config));
+  problems.push(...perUpstreamProblems(config));
   return problems;
+}
+
+/** `resilience.per_upstream` names entries of `upstream`, each at most once. */
+function perUpstreamProblems(config: Config): ConfigProblem[] {
+  let names: string[];
+  try {
+    names = parseGoproxyList(config.upstream).flatMap((e) =>
+      e.kind === 'direct' ? ['direct'] : e.url === undefined ? [] : [e.url, withoutUserinfo(e.url)],
+    );
+  } catch {
+    return []; // reported for `upstream` already
+  }
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const { upstream } of config.resilience.perUpstream) {
+    if (!names.includes(upstream)) {
+      problems.push({
+        key: 'resilience.per_upstream',
+        message: `"${redactUrl(upstream)}" is not an entry of upstream (${[...new Set(names.filter((n) => !n.includes('@')))].join(', ') || 'none'})`,
+      });
+    } else if (seen.has(upstream)) {
+      problems.push({
+        key: 'resilience.per_upstream',
+        message: `"${redactUrl(upstream)}" has two entries: give all its settings in one`,
+      });
+    }
+    seen.add(upstream);
+  }
+  return problems;
+}
+
+/** A URL with its user information (credentials) removed, as a per_upstream entry may name it. */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
 /**
