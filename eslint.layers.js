@@ -83,23 +83,27 @@ export const LAYERS = {
   // One schema, loaded from YAML + env + flags. Read by app and cli only; validation uses the
   // core and the policy, never an adapter.
   config: { may: [...LEAVES, ...CORE] },
-  storage: { may: [...LEAVES, ...CORE, 'log'] },
-  upstream: { may: [...LEAVES, ...CORE, 'log', 'zip/files'] },
+  // The metric registry and names, and tracing (DESIGN §2): like the log, a leaf for the I/O
+  // layers, which record what they do through it; it takes options, not the configuration.
+  metrics: { may: [...LEAVES, ...CORE, 'log'] },
+  storage: { may: [...LEAVES, ...CORE, 'log', 'metrics'] },
+  upstream: { may: [...LEAVES, ...CORE, 'log', 'metrics', 'zip/files'] },
   // The client keeps its tiles and signed tree head in storage (DESIGN §3 "sumdb client ops")
   // and reaches the database through upstream's one outbound HTTP stack (proxy, guards).
-  'sumdb/client': { may: [...LEAVES, ...CORE, 'log', 'storage', 'upstream'] },
-  'sumdb/server': { may: [...LEAVES, ...CORE, 'log', 'storage'] },
+  'sumdb/client': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'storage', 'upstream'] },
+  'sumdb/server': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'storage'] },
   // The checksum gate that verifies downloads against a checksum database.
-  'sumdb/verify': { may: [...LEAVES, ...CORE, 'log', 'sumdb/client'] },
+  'sumdb/verify': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'sumdb/client'] },
   // Answers the /sumdb/ routes, the service of those routes: relays through the clients, and
   // asks the databases modgate hosts through the small interface it defines (app hands it
   // sumdb/server's HostedSumdb).
-  'sumdb/proxy': { may: [...LEAVES, ...CORE, 'log', 'sumdb/client'] },
+  'sumdb/proxy': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'sumdb/client'] },
   service: {
     may: [
       ...LEAVES,
       ...CORE,
       'log',
+      'metrics',
       'storage',
       'upstream',
       'zip/files',
@@ -109,7 +113,7 @@ export const LAYERS = {
   },
   // Routes, headers, bytes: the module routes go to the service, the /sumdb/ routes to
   // sumdb/proxy.
-  http: { may: [...LEAVES, ...CORE, 'log', 'service', 'sumdb/proxy'] },
+  http: { may: [...LEAVES, ...CORE, 'log', 'metrics', 'service', 'sumdb/proxy'] },
   // modgate doctor: diagnoses a developer machine as the go command sees it (its own probes of
   // DNS, TCP, proxies, TLS, git and the go command; it shares no state with serve).
   doctor: { may: [...LEAVES, ...CORE, 'log'] },

@@ -245,7 +245,18 @@ const wrong: [string, string, string][] = [
   ],
   ['src/http/x.ts', "export type S = import('../storage/storage.js').Storage;", 'import type'],
   // A folder no layer names.
-  ['src/metrics/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  ['src/mirror/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  // Metrics and tracing are recorded into, not a way round the layers.
+  [
+    'src/metrics/x.ts',
+    "import type { Storage } from '../storage/storage.js';",
+    'metrics must not import storage',
+  ],
+  [
+    'src/metrics/x.ts',
+    "import type { Config } from '../config/index.js';",
+    'metrics must not import config',
+  ],
 ];
 
 /** [file, code]: arrows the diagram allows. */
@@ -323,6 +334,13 @@ const right: [string, string][] = [
     'src/log/x.ts',
     "import pino from 'pino';\nimport { redactUrl } from '../protocol/redact-url.js';",
   ],
+  [
+    'src/metrics/x.ts',
+    "import { Registry } from 'prom-client';\nimport { trace } from '@opentelemetry/api';\nimport { createLogger } from '../log/index.js';",
+  ],
+  ['src/storage/x.ts', "import type { StorageMetrics } from '../metrics/index.js';"],
+  ['src/http/x.ts', "import { X } from '../metrics/index.js';"],
+  ['src/upstream/direct/git/x.ts', "import { X } from '../../../metrics/index.js';"],
   ['src/errors/x.ts', "export { X } from './modgate-error.js';"],
   ['src/async/x.ts', "import { ModgateError } from '../errors/index.js';"],
   ['src/cache/x.ts', "import { LRUCache } from 'lru-cache';"],
