@@ -28,8 +28,6 @@ export class BareRepo {
    * shallow again.
    */
   complete = false;
-  /** Shallow single-ref fetches made by this process (see GitFetcher.prefersFullFetch). */
-  shallowFetches = 0;
   /** Created empty by this process and nothing fetched into it yet: no commit to look up. */
   empty = false;
   private opening: Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { compare } from '../../../semver/index.js';
 import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo } from '../code-host.js';
 import type { BareRepo } from './bare-repo.js';
 import { archiveStream } from './archive-stream.js';
-import { GitFetcher } from './git-fetcher.js';
+import { DEEPEN_STEPS, GitFetcher } from './git-fetcher.js';
 import { GitCommandError } from './git-process.js';
 import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
@@ -37,10 +37,10 @@ const STAT_ANSWERS_MAX_BYTES = 1024 * 1024;
  *   requests costs one round trip; concurrent callers share one call. Resolved revisions are
  *   shared and reused the same way (failures are not).
  * - `stat` resolves a revision in cmd/go's order (RevisionResolver).
- * - Fetches follow cmd/go's policy: the wanted ref alone first (`--depth=1` until the
- *   repository has been fetched in full once), then all heads and tags with their history —
- *   except that the second version wanted from a shallow repository brings the complete fetch
- *   at once (git-fetcher.ts says why). No
+ * - Fetches follow cmd/go's policy, fetching no more than it would (git-fetcher.ts): the
+ *   wanted ref alone (`--depth=1` until the repository has been fetched in full once);
+ *   history for ancestry and tag questions (`descendsFrom`, `recentTag`) and for hashes no
+ *   ref points at deepened step by step; all heads and tags with their history last. No
  *   commit that is unreachable from a head or a tag is ever fetched (pull-request refs do not
  *   become versions). A complete fetch is repeated only when the remote's refs have changed.
  * - Shared work (ls-remote, fetch, creating the repository) runs under the runner's timeouts
@@ -181,8 +181,20 @@ export class GitCodeHost implements CodeHost {
     const tag = await describe();
     if (tag !== '' && !allHex(tag)) return tag;
     // No version tag precedes the commit in what we have. If the remote has plausible tags,
-    // fetch the whole history and look again.
-    if ((await this.tags(prefix + 'v', ctx)).length === 0) return null;
+    // bring more history: step by step while the highest of them is not found, then all.
+    const plausible = await this.tags(prefix + 'v', ctx);
+    if (plausible.length === 0) return null;
+    let best = '';
+    for (const t of plausible) {
+      const semtag = t.name.slice(prefix.length);
+      if (allowed(t.name) && compare(semtag, best) > 0) best = semtag;
+    }
+    let found = tag;
+    const outcome = await this.deepenUntil(info.name, ctx, async () => {
+      found = await describe();
+      return found !== '' && found === prefix + best;
+    });
+    if (outcome !== 'exhausted') return found === '' ? null : found;
     await this.ensureFullFetch(ctx);
     const again = await describe();
     return again === '' ? null : again;
@@ -197,6 +209,15 @@ export class GitCodeHost implements CodeHost {
     // the commit is known, fetch everything, and ask again.
     if ((await this.tags(tag, ctx)).length === 0) return false;
     const info = await this.stat(hash, ctx);
+    // The tag's commit (one shallow fetch at most), then the commit's history step by step.
+    await this.stat(tag, ctx);
+    const outcome = await this.deepenUntil(
+      info.name,
+      ctx,
+      async () => (await this.isAncestor(tag, info.name, ctx)) === true,
+    );
+    if (outcome === 'settled') return true;
+    if (outcome === 'whole') return (await this.isAncestor(tag, info.name, ctx)) === true;
     await this.ensureFullFetch(ctx);
     const answer = await this.isAncestor(tag, info.name, ctx);
     if (answer === 'error') {
@@ -262,6 +283,45 @@ export class GitCodeHost implements CodeHost {
       return await this.resolver.resolve(rev);
     } catch (err) {
       throw this.fail(err, 'git');
+    }
+  }
+
+  /**
+   * Deepens the history behind the local commit `hash` step by step (DEEPEN_STEPS) until
+   * `settled()` says what is local answers the question: `settled`, `whole` when the history
+   * behind `hash` is all local (the local answer is final), `exhausted` when the steps ran out
+   * or git refused (the caller goes on to the complete fetch).
+   */
+  private async deepenUntil(
+    hash: string,
+    ctx: CodeHostContext,
+    settled: () => Promise<boolean>,
+  ): Promise<'settled' | 'whole' | 'exhausted'> {
+    await withSignal(this.repo.open(), ctx.signal);
+    // Fetched in full: only the complete fetch (for refs that changed since) can add anything.
+    if (this.repo.complete) return 'exhausted';
+    for (const depth of DEEPEN_STEPS) {
+      const job = this.repo.lock.withWrite(async () => {
+        if (await this.fetcher.historyComplete(hash)) return 'whole' as const;
+        return (await this.fetcher.deepen(hash, depth))
+          ? ('deeper' as const)
+          : ('refused' as const);
+      });
+      let step;
+      try {
+        step = await withSignal(job, ctx.signal);
+      } catch (err) {
+        throw this.fail(err, 'git fetch');
+      }
+      if (step === 'whole') return 'whole';
+      if (step === 'refused') return 'exhausted';
+      if (await settled()) return 'settled';
+    }
+    const whole = this.repo.lock.withRead(() => this.fetcher.historyComplete(hash));
+    try {
+      return (await withSignal(whole, ctx.signal)) ? 'whole' : 'exhausted';
+    } catch (err) {
+      throw this.fail(err, 'git rev-list');
     }
   }
 

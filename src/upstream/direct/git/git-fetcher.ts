@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BareRepo } from './bare-repo.js';
 import { GitCommandError } from './git-process.js';
@@ -7,21 +7,34 @@ import type { GitRemote } from './git-remote.js';
 import type { GitRunner } from './git-runner.js';
 
 /**
- * cmd/go's fetch policy for one bare repository; the caller holds the repository's write lock.
+ * How far history is deepened, step by step, before the complete fetch: commits behind the
+ * wanted one. A pseudo-version's commit or the tag it builds on is usually within the first
+ * step; the second covers long-lived branches. Past that, a complete fetch costs about what
+ * another step would.
+ */
+export const DEEPEN_STEPS: readonly number[] = [64, 1024];
+
+/**
+ * The fetch policy for one bare repository, which fetches no more than the go command would
+ * (cmd/go's codehost/git.go) and often less; the caller holds the repository's write lock.
  *
  * - `fetchOne` fetches just the wanted ref (`<ref>:<ref>`, or `<hash>:refs/dummy` when only
  *   the hash is known), `--depth=1` until the repository has been fetched in full once —
  *   after that, single-ref fetches bring whole history, so it never becomes shallow again.
+ *   Every tagged version is one such fetch, as in cmd/go: on a monorepo with gigabytes of
+ *   history that is a few megabytes, where a complete fetch is all of it.
+ * - `deepen` brings the history behind a commit known to be reachable from a head or tag, to
+ *   a given depth (DEEPEN_STEPS): what branch and hash queries and pseudo-versions need
+ *   (is this tag an ancestor? which tags precede this commit?) is usually close by. cmd/go
+ *   fetches everything for those at once.
  * - `fetchAll` fetches every head and tag with full history, unshallowing in the same fetch
- *   (two fetches when git refuses the combination, as git before 2.24 could).
- * - `prefersFullFetch`: once a shallow repository has had one single-ref fetch, the next
- *   version asked for triggers `fetchAll` instead of another shallow fetch. A second version
- *   means more are coming (a go client walking a module graph, a list followed by versions,
- *   pseudo-versions that need history anyway); on a server cache one complete fetch costs
- *   about what one more round trip does and makes every later version local. Measured with
- *   bench/direct: 6 fetches per repository became 2.
+ *   (two fetches when git refuses the combination, as git before 2.24 could): the last
+ *   resort, as in cmd/go. It fails where any head's history cannot be sent (a broken mirror),
+ *   which the steps before it never touch.
  * - Nothing else is ever fetched: commits reachable only from other refs (GitHub pull
- *   requests, Gerrit changes) must not masquerade as versions of the repository.
+ *   requests, Gerrit changes) must not masquerade as versions of the repository. Every fetch
+ *   names a destination ref, so that git also brings the tags on the commits it receives
+ *   (its tag following), as cmd/go relies on.
  */
 export class GitFetcher {
   constructor(
@@ -35,15 +48,9 @@ export class GitFetcher {
    * caller should fall back to `fetchAll`. Throws on timeouts and aborts.
    */
   async fetchOne(ref: string, hash: string, refs: GitRefs): Promise<string | undefined> {
+    const branch = ref === 'HEAD' ? headBranch(refs, hash) : ref;
     let refspec: string;
     let local: string;
-    const branch =
-      ref === 'HEAD'
-        ? [...refs]
-            .filter(([k, h]) => k.startsWith('refs/heads/') && h === hash)
-            .map(([k]) => k)
-            .sort()[0]
-        : ref;
     if (branch !== undefined) {
       // Some servers refuse hashes in refspecs; a named ref also makes a tag local.
       refspec = `${branch}:${branch}`;
@@ -54,15 +61,38 @@ export class GitFetcher {
       local = hash;
     }
     const depth = this.repo.complete ? [] : ['--depth=1'];
-    try {
-      await this.fetch(['fetch', '-f', ...depth, 'origin', refspec]);
-      if (depth.length > 0) this.repo.shallowFetches++;
-    } catch (err) {
-      // Like cmd/go, don't parse why: any refusal falls back to the complete fetch.
-      if (err instanceof GitCommandError && err.failure === 'exit') return undefined;
-      throw err;
+    const ok = await this.tryFetch(['fetch', '-f', ...depth, 'origin', refspec]);
+    return ok ? local : undefined;
+  }
+
+  /**
+   * Fetches `depth` commits of history behind `target` — a ref name (`refs/heads/main`,
+   * fetched under its own name) or a full hash already known to be reachable from a head or
+   * tag. False when git refused (a server that refuses hashes it does not advertise): the
+   * caller goes on to `fetchAll`. A repository fetched in full needs no deepening.
+   */
+  async deepen(target: string, depth: number): Promise<boolean> {
+    if (this.repo.complete) return true;
+    const refspec = target.startsWith('refs/') ? `${target}:${target}` : `${target}:refs/dummy`;
+    return this.tryFetch(['fetch', '-f', `--depth=${depth}`, 'origin', refspec]);
+  }
+
+  /**
+   * Whether the local history behind `hash` (a local commit) is whole: no shallow boundary
+   * among its ancestors. Then "not an ancestor" and "no tag precedes it" are final answers.
+   */
+  async historyComplete(hash: string): Promise<boolean> {
+    if (this.repo.complete) return true;
+    const boundary = await this.shallowCommits();
+    if (boundary.size === 0) return true;
+    const out = await this.runner.run(['rev-list', hash, '--'], {
+      class: 'local',
+      gitDir: this.repo.dir,
+    });
+    for (const line of out.stdout.toString('utf8').split('\n')) {
+      if (boundary.has(line.trim())) return false;
     }
-    return local;
+    return true;
   }
 
   /**
@@ -72,7 +102,7 @@ export class GitFetcher {
   async fetchAll(digest: string): Promise<void> {
     const refspecs = ['refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*'];
     let combined = false;
-    if (await this.isShallow()) {
+    if ((await this.shallowCommits()).size > 0) {
       try {
         await this.fetch(['fetch', '-f', '--unshallow', 'origin', ...refspecs]);
         combined = true;
@@ -84,22 +114,30 @@ export class GitFetcher {
     }
     if (!combined) {
       await this.fetch(['fetch', '-f', 'origin', ...refspecs]);
-      if (await this.isShallow()) await this.fetch(['fetch', '--unshallow', '-f', 'origin']);
+      if ((await this.shallowCommits()).size > 0) {
+        await this.fetch(['fetch', '--unshallow', '-f', 'origin']);
+      }
     }
     this.repo.fullFetchDigest = digest;
     this.repo.complete = true;
   }
 
-  /** Whether the next wanted ref should come with a complete fetch (see the class comment). */
-  prefersFullFetch(): boolean {
-    return !this.repo.complete && this.repo.shallowFetches > 0;
+  /** The commits whose parents are cut off (git's `shallow` file); empty when none. */
+  private async shallowCommits(): Promise<Set<string>> {
+    const text = await readFile(join(this.repo.dir, 'shallow'), 'utf8').catch(() => '');
+    return new Set(text.split('\n').filter((l) => l !== ''));
   }
 
-  private isShallow(): Promise<boolean> {
-    return stat(join(this.repo.dir, 'shallow')).then(
-      () => true,
-      () => false,
-    );
+  /** A fetch whose refusal (a non-zero exit) is an answer, not an error. */
+  private async tryFetch(args: string[]): Promise<boolean> {
+    try {
+      await this.fetch(args);
+      return true;
+    } catch (err) {
+      // Like cmd/go, don't parse why: any refusal falls back to the complete fetch.
+      if (err instanceof GitCommandError && err.failure === 'exit') return false;
+      throw err;
+    }
   }
 
   private async fetch(args: string[]): Promise<void> {
@@ -110,4 +148,13 @@ export class GitFetcher {
     );
     this.repo.empty = false;
   }
+}
+
+/** The branch HEAD names (the first by name among those at its commit), if any. */
+export function headBranch(refs: GitRefs, hash: string | undefined): string | undefined {
+  if (hash === undefined) return undefined;
+  return [...refs]
+    .filter(([k, h]) => k.startsWith('refs/heads/') && h === hash)
+    .map(([k]) => k)
+    .sort()[0];
 }

@@ -1,7 +1,7 @@
 import { notFound, type ModgateError } from '../../../errors/index.js';
 import type { RevInfoVcs } from '../code-host.js';
 import type { BareRepo } from './bare-repo.js';
-import type { GitFetcher } from './git-fetcher.js';
+import { DEEPEN_STEPS, headBranch, type GitFetcher } from './git-fetcher.js';
 import { refsDigest, type GitRefs } from './git-refs.js';
 import { isHashLike, isPlainRev } from './git-rev.js';
 import type { GitRunner } from './git-runner.js';
@@ -12,8 +12,9 @@ import { statLocal } from './stat-local.js';
  * (abbreviated) hash, a local tag, the remote's `refs/tags/<rev>`, `refs/heads/<rev>`,
  * `HEAD`, a unique hex prefix of a ref's hash (two different hashes: "ambiguous revision"),
  * else "unknown revision" (`not-found`). What the local repository lacks is fetched with the
- * GitFetcher's policy — the wanted ref alone while that is cheaper, else every head and tag —
- * under the repository's write lock.
+ * GitFetcher's policy, under the repository's write lock: a ref's commit alone (`--depth=1`,
+ * as cmd/go), a hash no ref points at by deepening the default branch step by step (cmd/go
+ * fetches everything at once), and every head and tag with history as the last resort.
  */
 export class RevisionResolver {
   constructor(
@@ -85,10 +86,13 @@ export class RevisionResolver {
       }
       const digest = refsDigest(refs);
       if (this.repo.fullFetchDigest !== digest) {
-        if (ref !== undefined && hash !== undefined && !this.fetcher.prefersFullFetch()) {
+        if (ref !== undefined && hash !== undefined) {
           const local = await this.fetcher.fetchOne(ref, hash, refs);
           const info = local === undefined ? null : await this.statLocal(want, local);
           if (info) return withRef(info, ref);
+        } else if (ref === undefined && rev.length >= DEEPEN_MIN_DIGITS) {
+          const info = await this.deepenDefaultBranch(want, refs);
+          if (info) return info;
         }
         await this.fetcher.fetchAll(digest);
       }
@@ -96,6 +100,25 @@ export class RevisionResolver {
       if (!info) throw this.unknownRevision(rev);
       return withRef(info, ref);
     });
+  }
+
+  /**
+   * A hash that no ref points at (a pseudo-version's commit, usually on the default branch):
+   * the default branch's history, deepened step by step, before cmd/go's complete fetch. Only
+   * the default branch: whatever it brings is reachable from a head. The caller holds the
+   * write lock.
+   */
+  private async deepenDefaultBranch(want: string, refs: GitRefs): Promise<RevInfoVcs | null> {
+    const branch = headBranch(refs, refs.get('HEAD'));
+    if (branch === undefined || this.repo.complete) return null;
+    for (const depth of DEEPEN_STEPS) {
+      if (!(await this.fetcher.deepen(branch, depth))) return null;
+      const info = await this.statLocal(want, want);
+      if (info) return info;
+      const tip = refs.get(branch);
+      if (tip !== undefined && (await this.fetcher.historyComplete(tip))) return null;
+    }
+    return null;
   }
 
   /** `git log -n1` of `rev` locally (see stat-local.ts). The caller holds the lock. */
@@ -131,6 +154,13 @@ export class RevisionResolver {
     return notFound(`${this.description}: unknown revision ${rev}`);
   }
 }
+
+/**
+ * Abbreviated hashes at least this long are looked for in partial history: shorter ones could
+ * be ambiguous in the whole history while unique in part of it (cmd/go's pseudo-versions
+ * carry 12 digits).
+ */
+const DEEPEN_MIN_DIGITS = 12;
 
 /** `info` with the ref it was found through (unless the ref is the hash itself). */
 export function withRef(info: RevInfoVcs, ref: string | undefined): RevInfoVcs {

@@ -50,7 +50,7 @@ test('incremental fetch: commits pushed after the first fetch are found', async 
   assert.equal((await host.stat('main', ctx)).name, second, 'the moved branch is fetched');
   assert.equal((await host.stat(second, ctx)).name, second);
 
-  // recentTag needs history: a complete fetch, after which single refs are fetched whole.
+  // recentTag needs history: the commit's, deepened (no complete fetch).
   assert.equal(await host.recentTag(second, '', () => true, ctx), 'v1.1.0');
   const third = await fx.commit(dir, { 'c.go': 'package a\n' }, 'four', '2020-01-04T00:00:00Z');
   await fx.git(dir, ['tag', 'v1.2.0']);
@@ -59,33 +59,67 @@ test('incremental fetch: commits pushed after the first fetch are found', async 
   assert.equal(info.version, 'v1.2.0');
   assert.equal(await host.descendsFrom(third, 'v1.0.0', ctx), true);
   const fetches = rec.events.filter((e) => e.args.includes('fetch')).map((e) => e.args.join(' '));
-  assert.ok(fetches.at(-1)?.includes('refs/tags/v1.2.0') === true, fetches.join('\n'));
-  assert.ok(fetches.at(-1)?.includes('--depth') === false, 'no shallow fetch once complete');
   assert.ok(
-    fetches.some((f) => f.includes('--unshallow')),
+    fetches.some((f) => /--depth=1 origin refs\/tags\/v1\.2\.0:/.test(f)),
     fetches.join('\n'),
   );
+  assert.ok(
+    fetches.some((f) => /--depth=64 origin [0-9a-f]{40}:refs\/dummy/.test(f)),
+    fetches.join('\n'),
+  );
+  assert.ok(!fetches.some((f) => f.includes('--unshallow')), fetches.join('\n'));
+  assert.ok(!fetches.some((f) => f.includes('refs/heads/*')), fetches.join('\n'));
 });
 
-test('a second version of a shallow repository brings one complete fetch', async () => {
+/** The fetch commands recorded so far. */
+function fetchesOf(rec: { events: GitCommandEvent[] }): string[] {
+  return rec.events.filter((e) => e.args.includes('fetch')).map((e) => e.args.join(' '));
+}
+
+test('every tagged version is one shallow fetch of its tag, as in cmd/go', async () => {
   const { head } = await simpleRepo('second');
   const rec = recorder();
   const cache = fx.cache({ observer: (e) => rec.events.push(e) });
   const host = cache.codeHost(await fx.url('second'));
-  const fetches = (): string[] =>
-    rec.events.filter((e) => e.args.includes('fetch')).map((e) => e.args.join(' '));
   assert.equal((await host.stat('v1.0.0', ctx)).version, 'v1.0.0');
-  assert.equal(fetches().length, 1);
-  assert.match(fetches()[0] ?? '', /--depth=1 origin refs\/tags\/v1\.0\.0:/);
-  // The second version: every head and tag with history, unshallowed in the same fetch.
+  assert.equal(fetchesOf(rec).length, 1);
+  assert.match(fetchesOf(rec)[0] ?? '', /--depth=1 origin refs\/tags\/v1\.0\.0:/);
+  // The second version: its tag alone, shallow again (this was a complete fetch once).
   assert.equal((await host.stat('v1.1.0', ctx)).name, head);
-  assert.equal(fetches().length, 2, fetches().join('\n'));
-  assert.match(fetches()[1] ?? '', /--unshallow origin refs\/heads\/\*:refs\/heads\/\* refs\/tags/);
-  // Everything else is local now.
+  assert.equal(fetchesOf(rec).length, 2, fetchesOf(rec).join('\n'));
+  assert.match(fetchesOf(rec)[1] ?? '', /--depth=1 origin refs\/tags\/v1\.1\.0:/);
+  // main is at a local commit; the tag on it is local; ancestry needs the history behind it.
   assert.equal((await host.stat('main', ctx)).name, head);
   assert.equal(await host.recentTag(head, '', () => true, ctx), 'v1.1.0');
+  assert.equal(fetchesOf(rec).length, 2, fetchesOf(rec).join('\n'));
   assert.equal(await host.descendsFrom(head, 'v1.0.0', ctx), true);
-  assert.equal(fetches().length, 2, fetches().join('\n'));
+  assert.equal(fetchesOf(rec).length, 3, fetchesOf(rec).join('\n'));
+  assert.match(fetchesOf(rec)[2] ?? '', new RegExp(`--depth=64 origin ${head}:refs/dummy`));
+});
+
+test('a hash no ref points at: the default branch deepened, then everything', async () => {
+  const dir = await fx.newRepo('deepen');
+  await fx.commit(dir, { 'go.mod': 'module example.com/deepen\n' }, 'one', '2020-01-01T00:00:00Z');
+  await fx.git(dir, ['tag', 'v1.0.0']);
+  const old = await fx.commit(dir, { 'a.go': 'package a\n' }, 'two', '2020-01-02T00:00:00Z');
+  await fx.commit(dir, { 'b.go': 'package a\n' }, 'three', '2020-01-03T00:00:00Z');
+  await fx.git(dir, ['checkout', '-q', '-b', 'side', 'v1.0.0']);
+  const side = await fx.commit(dir, { 's.go': 'package a\n' }, 'side', '2020-01-04T00:00:00Z');
+  await fx.commit(dir, { 't.go': 'package a\n' }, 'side 2', '2020-01-05T00:00:00Z');
+  await fx.git(dir, ['checkout', '-q', 'main']);
+  const rec = recorder();
+  const host = fx.cache({ observer: (e) => rec.events.push(e) }).codeHost(await fx.url('deepen'));
+  // On the default branch, behind its tip: found in its deepened history.
+  const info = await host.stat(old.slice(0, 12), ctx);
+  assert.equal(info.name, old);
+  assert.deepEqual(fetchesOf(rec).length, 1, fetchesOf(rec).join('\n'));
+  assert.match(fetchesOf(rec)[0] ?? '', /--depth=64 origin refs\/heads\/main:refs\/heads\/main/);
+  assert.equal(await host.recentTag(old, '', () => true, ctx), 'v1.0.0');
+  assert.equal(await host.descendsFrom(old, 'v1.0.0', ctx), true);
+  assert.equal(fetchesOf(rec).length, 1, 'the deepened history answered both');
+  // On another branch: the default branch's whole history does not have it; all is fetched.
+  assert.equal((await host.stat(side.slice(0, 12), ctx)).name, side);
+  assert.match(fetchesOf(rec).at(-1) ?? '', /refs\/heads\/\*:refs\/heads\/\*/);
 });
 
 test('a repository that disappears is not-found', async () => {
