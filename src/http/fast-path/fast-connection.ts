@@ -12,17 +12,23 @@ import { writableFast, type ResponseTail } from './response-head.js';
  */
 const INLINE_BODY = 4096;
 
-/** Writes one answer; false when the socket's output is past its high-water mark. */
-function writeAnswer(socket: Socket, head: string, body: Buffer | undefined): boolean {
-  if (body === undefined || body.length === 0) return socket.write(head, 'latin1');
-  if (body.length > INLINE_BODY) {
-    socket.write(head, 'latin1');
-    return socket.write(body);
+/**
+ * Writes one answer (`body` undefined: a HEAD); false when the socket's output is past its
+ * high-water mark.
+ */
+function writeAnswer(
+  socket: Socket,
+  tail: ResponseTail,
+  answer: Answer,
+  requestId: string,
+  close: boolean,
+  body: Buffer | undefined,
+): boolean {
+  if (body === undefined || body.length <= INLINE_BODY) {
+    return socket.write(tail.bytes(answer, requestId, close, body));
   }
-  const out = Buffer.allocUnsafe(head.length + body.length);
-  out.write(head, 0, 'latin1');
-  body.copy(out, head.length);
-  return socket.write(out);
+  socket.write(tail.bytes(answer, requestId, close, undefined));
+  return socket.write(body);
 }
 
 /**
@@ -201,7 +207,10 @@ export class FastConnection {
     // What happens once this batch's answers are written and recorded.
     let next: 'read' | 'end' | 'handover' = 'read';
     let adopt: AdoptedAnswer | undefined;
-    socket.cork();
+    // Corked only when this batch writes more than one chunk (pipelined requests, a body
+    // written after its head), so that they leave in one writev; the usual single answer is one
+    // write without the cork's buffering.
+    let corked = false;
     try {
       for (;;) {
         const req = readRequestHead(buf, offset);
@@ -242,8 +251,15 @@ export class FastConnection {
           return;
         }
         const id = ctx.requestId(req.requestId);
-        const head = ctx.tail.head(got, id, req.close);
-        const room = writeAnswer(socket, head, req.head ? undefined : got.body);
+        const body = req.head ? undefined : got.body;
+        if (
+          !corked &&
+          (req.end < buf.length || (body !== undefined && body.length > INLINE_BODY))
+        ) {
+          socket.cork();
+          corked = true;
+        }
+        const room = writeAnswer(socket, ctx.tail, got, id, req.close, body);
         if (record !== undefined) {
           (entries ??= []).push({
             reqId: id,
@@ -276,7 +292,7 @@ export class FastConnection {
         }
       }
     } finally {
-      socket.uncork();
+      if (corked) socket.uncork();
       if (entries !== undefined && record !== undefined) this.recordWhenSent(entries, record);
       if (next === 'end') {
         // As node:http after an answer marked Connection: close: nothing more is read.

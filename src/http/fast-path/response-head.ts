@@ -9,22 +9,26 @@ import { answerHeaders } from '../answer-headers.js';
  * `Connection: close`. test/http/fast-path-parity.test.ts compares the two byte for byte
  * (Date and x-request-id aside).
  *
- * The part after the request id and before the date depends on the answer alone: it is
- * memoised per answer object (a WeakMap, like answerHeaders: it lives as long as the service
- * keeps the answer). The date line is rebuilt once a second, as node:http does.
+ * The head is assembled as bytes: the part after the request id and before the date depends
+ * on the answer alone and is encoded once per answer object (a WeakMap, like answerHeaders: it
+ * lives as long as the service keeps the answer); the date and connection fields once a
+ * second, as node:http does. A request then costs a few copies into one buffer, and no string
+ * is built and encoded per request (a ~300-character string concatenated per request and
+ * written as latin1 showed as ~8 % of the fast path's CPU in a profile of the mixed load).
  */
-const middles = new WeakMap<Answer, string>();
+const middles = new WeakMap<Answer, Buffer>();
 
-const STATUS_LINE_200 = 'HTTP/1.1 200 OK\r\nx-request-id: ';
+const STATUS_LINE_200 = Buffer.from('HTTP/1.1 200 OK\r\nx-request-id: ', 'latin1');
 
-function middleOf(answer: Answer): string {
+function middleOf(answer: Answer): Buffer {
   let middle = middles.get(answer);
   if (middle === undefined) {
     const h = answerHeaders(answer);
-    middle = '\r\n';
+    let text = '\r\n';
     // Index 0-1 is x-request-id, written per request.
-    for (let i = 2; i < h.length; i += 2) middle += `${h[i]}: ${h[i + 1]}\r\n`;
-    middle += 'Date: ';
+    for (let i = 2; i < h.length; i += 2) text += `${h[i]}: ${h[i + 1]}\r\n`;
+    text += 'Date: ';
+    middle = Buffer.from(text, 'latin1');
     middles.set(answer, middle);
   }
   return middle;
@@ -33,8 +37,8 @@ function middleOf(answer: Answer): string {
 /** Ends of the head after `Date: `, per second: the date and the connection fields. */
 export class ResponseTail {
   private second = -1;
-  private keepAliveTail = '';
-  private closeTail = '';
+  private keepAliveTail = Buffer.alloc(0);
+  private closeTail = Buffer.alloc(0);
   private readonly keepAliveFields: string;
 
   /** `keepAliveMs`: node:http's keepAliveTimeout, announced in whole seconds as it does. */
@@ -45,19 +49,29 @@ export class ResponseTail {
         : '\r\nConnection: keep-alive\r\n\r\n';
   }
 
-  /** The head of a 200 answer for one request, as one latin1 (ASCII) string. */
-  head(answer: Answer, requestId: string, close: boolean): string {
+  /**
+   * The head of a 200 answer for one request, followed by `body` if given, in one buffer.
+   * `requestId` is plain ASCII (request-id.ts), written as latin1 like the rest of the head.
+   */
+  bytes(answer: Answer, requestId: string, close: boolean, body: Buffer | undefined): Buffer {
     const now = Date.now();
     const second = now - (now % 1000);
     if (second !== this.second) {
       this.second = second;
       const date = new Date(second).toUTCString();
-      this.keepAliveTail = date + this.keepAliveFields;
-      this.closeTail = `${date}\r\nConnection: close\r\n\r\n`;
+      this.keepAliveTail = Buffer.from(date + this.keepAliveFields, 'latin1');
+      this.closeTail = Buffer.from(`${date}\r\nConnection: close\r\n\r\n`, 'latin1');
     }
-    return (
-      STATUS_LINE_200 + requestId + middleOf(answer) + (close ? this.closeTail : this.keepAliveTail)
-    );
+    const middle = middleOf(answer);
+    const tail = close ? this.closeTail : this.keepAliveTail;
+    const headLength = STATUS_LINE_200.length + requestId.length + middle.length + tail.length;
+    const out = Buffer.allocUnsafe(headLength + (body === undefined ? 0 : body.length));
+    let at = STATUS_LINE_200.copy(out, 0);
+    at += out.write(requestId, at, 'latin1');
+    at += middle.copy(out, at);
+    at += tail.copy(out, at);
+    if (body !== undefined) body.copy(out, at);
+    return out;
   }
 }
 
