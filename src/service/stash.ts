@@ -13,7 +13,12 @@ import { checkZipBytes, checkZipFile, hashZipFile } from '../zip/files/index.js'
 import type { ChecksumGate } from './checksum-gate.js';
 import { StoreQueue, type StoreQueueOptions } from './store-queue.js';
 import { ZipDownload } from './zip-download.js';
-import { MEMORY_ZIP_BYTES, MEMORY_ZIPS_BUDGET, zipInMemory } from './zip-in-memory.js';
+import {
+  MEMORY_STREAM_BYTES,
+  MEMORY_ZIP_BYTES,
+  MEMORY_ZIPS_BUDGET,
+  zipInMemory,
+} from './zip-in-memory.js';
 
 export interface StashOptions {
   /** A local directory of this process's own for files being downloaded (and hashed). */
@@ -27,6 +32,12 @@ export interface StashOptions {
    * answered as bytes (default MEMORY_ZIP_BYTES; 0: every zip is spooled to a file).
    */
   memoryZipBytes?: number | undefined;
+  /**
+   * Larger zips the upstream announces at most this size are downloaded into memory rather
+   * than a spool file, and streamed to clients from there as they arrive (the holdback as for a
+   * spooled one; default MEMORY_STREAM_BYTES; 0, or `memoryZipBytes` 0: spooled to a file).
+   */
+  memoryStreamBytes?: number | undefined;
   /**
    * Told when a verified file could not be stored after its clients were answered (a zip's
    * commit, a `.mod`'s or `.info`'s write behind the answer): the failure is logged, nothing
@@ -61,11 +72,13 @@ export interface StashTarget {
  * gates → atomic commit. A `.mod` is spooled in memory (it is small, and its size was bounded
  * by the upstream), and so is a zip the upstream announces at most `memoryZipBytes` (1 MiB;
  * most module zips; at most MEMORY_ZIPS_BUDGET of them at once): verified in memory, answered
- * as bytes, stored behind the answer like a `.mod`. A larger zip goes to a spool file that
+ * as bytes, stored behind the answer like a `.mod`. A larger zip is a download that
  * concurrent clients read while it arrives (ZipDownload: all but the last MiB released before
- * verification, the rest as soon as it is verified). Nothing reaches storage before every check passed, and storage's writes
- * are atomic and durable before they are visible (written, fdatasynced, renamed), so a refused,
- * broken, empty or partial file is never visible.
+ * verification, the rest as soon as it is verified): held in memory up to `memoryStreamBytes`
+ * (16 MiB, within the same budget) and stored behind its answer, else in a spool file.
+ * Nothing reaches storage before every check passed, and storage's writes are atomic and
+ * durable before they are visible (written, fdatasynced, renamed), so a refused, broken,
+ * empty or partial file is never visible.
  *
  * Storing is not on the client's critical path: a verified file is answered first and stored
  * behind the answer (`storeBehind`, a zip's commit); writes behind answers wait until the
@@ -182,12 +195,21 @@ export class Stash {
     return { body: started };
   }
 
-  /** In memory if the upstream announced a size that fits (and the budget allows), else spooled. */
+  /**
+   * In memory if the upstream announced a size that fits (and the budget allows): verified
+   * before it is answered up to `memoryZipBytes`, streamed while it arrives up to
+   * `memoryStreamBytes`; else spooled.
+   */
   private async start(target: StashTarget, source: ZipSource): Promise<ZipDownload | Buffer> {
     const maxBytes = this.options.memoryZipBytes ?? MEMORY_ZIP_BYTES;
+    const streamBytes =
+      maxBytes === 0 ? 0 : (this.options.memoryStreamBytes ?? MEMORY_STREAM_BYTES);
     const size = source.size;
-    if (size === undefined || size > maxBytes || this.memoryHeld + size > MEMORY_ZIPS_BUDGET) {
+    if (size === undefined || this.memoryHeld + size > MEMORY_ZIPS_BUDGET) {
       return this.spool(target, source);
+    }
+    if (size > maxBytes) {
+      return size > streamBytes ? this.spool(target, source) : this.spool(target, source, size);
     }
     this.memoryHeld += size;
     let outcome: Buffer | ZipSource;
@@ -205,17 +227,31 @@ export class Stash {
     return outcome;
   }
 
-  private spool(target: StashTarget, source: ZipSource): ZipDownload {
+  /**
+   * A shared download: into a spool file, or with `inMemory` (the announced size, counted
+   * against MEMORY_ZIPS_BUDGET until it is verified and queued for storage, or failed) into
+   * memory, stored behind its answer like a small zip.
+   */
+  private spool(target: StashTarget, source: ZipSource, inMemory?: number): ZipDownload {
     const key = target.key;
+    if (inMemory !== undefined) this.memoryHeld += inMemory;
     const started = new ZipDownload(source, {
       spoolDir: this.options.spoolDir,
-      verify: (spool) => this.verifyZip(target, spool),
+      verify: (zip) => this.verifyZip(target, zip),
       commit: (spool, size) => this.commit(key, spool, size),
+      commitBytes:
+        inMemory === undefined
+          ? undefined
+          : (data) => {
+              this.storeBehind(key, data);
+              return Promise.resolve();
+            },
     });
     this.downloads.set(key, started);
     started.finished
       .catch(() => undefined)
       .finally(() => {
+        if (inMemory !== undefined) this.memoryHeld -= inMemory;
         if (this.downloads.get(key) === started) this.downloads.delete(key);
       });
     return started;

@@ -10,6 +10,13 @@ import type { ZipSource } from '../upstream/upstream.js';
  */
 export const MEMORY_ZIP_BYTES = 1024 * 1024;
 
+/**
+ * Zips up to this size (and over MEMORY_ZIP_BYTES) are downloaded into memory and streamed to
+ * clients from there while they arrive, instead of through a spool file (see ZipDownload):
+ * 16 MiB, the budget below, so one such zip at a time at most.
+ */
+export const MEMORY_STREAM_BYTES = 16 * 1024 * 1024;
+
 /** At most this many bytes of zips are held in memory by downloads at once (then: spool). */
 export const MEMORY_ZIPS_BUDGET = 16 * 1024 * 1024;
 
