@@ -60,6 +60,7 @@ const { values: args } = parseArgs({
     'base-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     'no-jit-row': { type: 'boolean', default: false },
+    'go-x': { type: 'boolean', default: false },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -69,7 +70,7 @@ if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
       '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
-      '  [--no-jit-row]\n' +
+      '  [--no-jit-row] [--go-x]\n' +
       '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
@@ -173,6 +174,7 @@ try {
       ? await mkdtemp('/dev/shm/modgate-bench-modcache-')
       : join(workDir, 'gomodcache');
   modCacheDir = modCache;
+  let goRuns = 0;
   const goDownload = async (proxy: string, mod = goMod): Promise<number> => {
     const sb = sandbox as GoSandbox;
     await rm(modCache, { recursive: true, force: true });
@@ -185,8 +187,14 @@ try {
     // Flush what earlier runs and clean-ups left to write back, so it does not land in this one.
     await runCommand(['sync']);
     const t0 = process.hrtime.bigint();
-    await runCommand(pinned(clientCore, ['go', 'mod', 'download']), { cwd: dir, env });
+    const argv = ['go', 'mod', 'download', ...(args['go-x'] ? ['-x'] : [])];
+    const out = await runCommand(pinned(clientCore, argv), { cwd: dir, env });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    // --go-x: the go command's own log of each request ("# get URL: 200 OK (0.003s)"), kept
+    // in the work directory for the per-request latencies (with --keep).
+    if (args['go-x']) {
+      await writeFile(join(workDir, `go-x-${++goRuns}.log`), `# proxy ${proxy}\n${out.stderr}`);
+    }
     const zips = await countFiles(join(modCache, 'cache', 'download'), '*.zip');
     if (zips !== moduleCount)
       throw new Error(`go mod download left ${zips} zips, not ${moduleCount}`);
