@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { FaultUpstream } from '../../support/fault-upstream.js';
+import { FixtureProxy } from '../../support/fixture-proxy.js';
+import { startModgate } from '../../support/modgate-instance.js';
+import { rawRequest } from '../../support/raw-request.js';
+
+interface Readyz {
+  ready: boolean;
+  storage: { backend: string; ok: boolean; error?: string };
+  upstreams: { upstream: string; state: string; lastError?: string }[];
+  sumdb: { name: string; ok: boolean; lastError?: string }[];
+}
+
+const PKG = JSON.parse(
+  readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+
+test('a dead first upstream in `|`: its breaker opens, is skipped, and /readyz says so while ready', async () => {
+  const good = await FixtureProxy.create([{ path: 'example.com/m', version: 'v1.0.0' }]);
+  const dead = await FaultUpstream.start(good.root);
+  dead.set(/.*/, { kind: 'status', status: 503, body: 'down' });
+  const deadUrl = dead.url.replace('http://', 'http://ops:s3cret@');
+  const modgate = await startModgate({
+    upstream: `${deadUrl}|${good.url}`,
+    private: 'corp.example/*,*.internal',
+    settings: {
+      'resilience.retries': 1,
+      'resilience.retry_initial_delay': '1ms',
+      'resilience.breaker_failures': 3,
+      'resilience.breaker_cooldown': '1h',
+    },
+  });
+  try {
+    // Each query costs the dead upstream two attempts (one retry) until the breaker opens at 3.
+    for (const q of ['v1.0.0.info', 'v1.0.0.mod', 'list']) {
+      const res = await rawRequest(modgate.url, `/example.com/m/@v/${q}`);
+      assert.equal(res.status, 200, q);
+    }
+    assert.equal(dead.requests.length, 3, 'attempts at the dead upstream stop at the breaker');
+    const zip = await rawRequest(modgate.url, '/example.com/m/@v/v1.0.0.zip');
+    assert.equal(zip.status, 200);
+    assert.equal(dead.requests.length, 3, 'an open breaker is skipped at once');
+
+    const ready = await rawRequest(modgate.url, '/readyz');
+    assert.equal(ready.status, 200, 'an open breaker does not fail readiness');
+    assert.equal(ready.headers['content-type'], 'application/json');
+    const body = JSON.parse(ready.body.toString()) as Readyz;
+    assert.equal(body.ready, true);
+    assert.equal(body.storage.ok, true);
+    assert.deepEqual(
+      body.upstreams.map((u) => [u.upstream, u.state]),
+      [
+        [dead.url, 'open'],
+        [good.url, 'closed'],
+        ['direct', 'closed'],
+      ],
+    );
+    assert.match(body.upstreams[0]?.lastError ?? '', /503/);
+    assert.doesNotMatch(ready.body.toString(), /s3cret/);
+
+    const version = await rawRequest(modgate.url, '/version');
+    assert.equal(version.status, 200);
+    const v = JSON.parse(version.body.toString()) as {
+      version: string;
+      node: string;
+      config: { storage: string; upstream: string[]; privatePatterns: number; features: object };
+    };
+    assert.equal(v.version, PKG.version);
+    assert.equal(v.node, process.version);
+    assert.equal(v.config.storage, 'disk');
+    assert.equal(v.config.privatePatterns, 2);
+    assert.equal(v.config.upstream.length, 2);
+    assert.doesNotMatch(version.body.toString(), /s3cret|corp\.example|internal/);
+    assert.equal((await rawRequest(modgate.url, '/healthz')).body.toString(), 'ok\n');
+  } finally {
+    await modgate.stop();
+    await dead.close();
+    await good.close();
+  }
+});
+
+test('a dead upstream followed by `,`: 502 at once once its breaker is open, saying so', async () => {
+  const good = await FixtureProxy.create([{ path: 'example.com/m', version: 'v1.0.0' }]);
+  const dead = await FaultUpstream.start(good.root);
+  dead.set(/.*/, { kind: 'status', status: 500 });
+  const modgate = await startModgate({
+    upstream: `${dead.url},${good.url}`,
+    settings: { 'resilience.retries': 0, 'resilience.breaker_failures': 2 },
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await rawRequest(modgate.url, `/example.com/m/@v/v1.0.${i}.info`)).status, 502);
+    }
+    const refused = await rawRequest(modgate.url, '/example.com/m/@v/v1.0.0.info');
+    assert.equal(refused.status, 502);
+    assert.match(refused.body.toString(), /circuit breaker open after 2 consecutive failures/);
+    assert.equal(dead.requests.length, 2);
+    assert.equal(good.requests.length, 0);
+  } finally {
+    await modgate.stop();
+    await dead.close();
+    await good.close();
+  }
+});
