@@ -29,7 +29,12 @@ import {
   gitSchemesForRewrites,
 } from '../upstream/direct/git/index.js';
 import type { App } from './app.js';
+import { startTracing, traceGitCommand, traceLogFields } from '../metrics/tracing/index.js';
+import { setLogMixin } from '../log/index.js';
+import { TracedStorage } from './traced-storage.js';
+import { TracedUpstream } from './traced-upstream.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
+import { createSumdbClient } from '../sumdb/client/index.js';
 import { SumdbChecksumGate } from '../sumdb/verify/index.js';
 import {
   HostedSumdb,
@@ -41,10 +46,6 @@ import {
 import { hostname } from 'node:os';
 import { clientConfig } from './client-config.js';
 import { MODGATE_VERSION } from './version.js';
-import { UpstreamResilience } from './upstream-resilience.js';
-import { SumdbHealthRegistry } from './sumdb-health.js';
-import { versionJson } from './version-info.js';
-import { RateLimiter } from '../http/rate-limit.js';
 
 /**
  * The composition root: the one place where configuration becomes objects. Features are
@@ -54,7 +55,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   // HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the go command and git read them; a malformed one
   // stops start-up before anything is opened.
   const proxy = outboundProxyFromEnv(process.env);
-  const storage = await buildStorage(config);
+  // Tracing (config.tracing): storage calls and each upstream's calls become spans.
+  const traced = config.tracing.otlpEndpoint !== '';
+  const built = await buildStorage(config);
+  const storage = traced ? new TracedStorage(built) : built;
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
     maxConnections: config.upstreamHttp.maxConnections,
@@ -78,20 +82,15 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     vcsPolicy: config.direct.vcsPolicy,
   });
   const direct = await buildDirect(config, client, spoolDir, policy);
-  // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
-  // one for direct fetching (its `direct` entries and the private modules).
-  const resilience = new UpstreamResilience(config);
-  const directUpstream = resilience.direct(direct.upstream);
-  const upstream = buildUpstream(config, client, directUpstream, resilience);
+  const upstream = buildUpstream(config, client, direct.upstream);
 
   // One client per database, shared by the /sumdb/ proxy and the checksum gate (one
   // remembered tree head, one cache). The gate verifies against the first database: the one
   // clients use as GOSUMDB. Proxying and verifying are independent settings.
-  const sumdbHealth = new SumdbHealthRegistry(); // each database's last outcome, for /readyz
   const databases = config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []);
   const sumdbClients = (
     config.sumdb.proxy ? databases : databases.slice(0, config.sumdb.verify ? 1 : 0)
-  ).map((db) => sumdbHealth.client(db, storage, client, { policy }));
+  ).map((db) => createSumdbClient(db, storage, client, { policy }));
   const sumdbs = config.sumdb.proxy ? sumdbClients : [];
   const verifyAgainst = config.sumdb.verify ? sumdbClients[0] : undefined;
   const checksumGate =
@@ -114,7 +113,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   ];
   const service = new ModuleService({
     storage,
-    upstreams: { chain: upstream, private: directUpstream },
+    upstreams: {
+      chain: upstream,
+      private: traced ? new TracedUpstream(direct.upstream) : direct.upstream,
+    },
     policy,
     stash: {
       spoolDir,
@@ -137,10 +139,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
   /** Set once listening, when the port is known (`modgate doctor --server` reads it). */
   let clientConfigJson: string | undefined;
-  // Per-client rate limiting (429), off at 0. The fast path answers cached hits without
-  // node:http, and so without the limiter: it is off while limiting.
-  const rateLimit =
-    config.rateLimit.requestsPerSecond > 0 ? new RateLimiter({ ...config.rateLimit }) : undefined;
+  const tracing = startTracing(config.tracing);
+  if (tracing !== undefined) setLogMixin(logger, traceLogFields);
   const server = new ProxyServer({
     service,
     logger,
@@ -151,11 +151,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     idleTimeoutMs: config.server.idleTimeoutMs,
     maxConnections: config.server.maxConnections,
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
-    fastPath: config.server.fastPath && rateLimit === undefined,
+    // A traced request goes through node:http (the fast path makes no spans).
+    fastPath: config.server.fastPath && tracing === undefined,
+    tracing: tracing?.requests,
     clientConfig: () => clientConfigJson,
-    health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
-    version: versionJson(config, 'unknown'),
-    rateLimit,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined
@@ -172,6 +171,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           upstream: upstream.description,
           private: config.private,
           checksumVerification: checksumGate?.database ?? 'off',
+          tracing: traced ? new URL(config.tracing.otlpEndpoint).origin : 'off',
           ...describeProxy(proxy),
         },
         'modgate listening',
@@ -211,6 +211,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await client.close();
       await storage.close();
       await spool.close();
+      await tracing?.shutdown(); // exports the spans still buffered
+      if (tracing !== undefined) setLogMixin(logger, undefined);
     },
   };
 }
@@ -225,12 +227,7 @@ export async function buildStorage(config: Config): Promise<Storage> {
 }
 
 /** The upstream chain from the GOPROXY-syntax `upstream` setting. */
-export function buildUpstream(
-  config: Config,
-  client: HttpClient,
-  direct: Upstream,
-  resilience?: UpstreamResilience,
-): Upstream {
+export function buildUpstream(config: Config, client: HttpClient, direct: Upstream): Upstream {
   const entries = parseGoproxyList(config.upstream).map((entry) => {
     switch (entry.kind) {
       case 'off':
@@ -251,12 +248,14 @@ export function buildUpstream(
           maxZipBytes: config.limits.maxZipBytes,
           maxModBytes: config.limits.maxModBytes,
         });
-        const resilient = resilience?.proxy(url, upstream) ?? upstream;
-        return { upstream: resilient, fallbackOnAnyError: entry.fallbackOnAnyError };
+        return { upstream, fallbackOnAnyError: entry.fallbackOnAnyError };
       }
     }
   });
-  return new ChainUpstream(entries);
+  if (config.tracing.otlpEndpoint === '') return new ChainUpstream(entries);
+  return new ChainUpstream(
+    entries.map((e) => ({ ...e, upstream: new TracedUpstream(e.upstream) })),
+  );
 }
 
 /**
@@ -294,6 +293,7 @@ async function buildDirect(
     credentialLookup: (host) => credentials.forHost(host),
     ...(ssh.keys.length > 0 ? { ssh: new SshIdentities(ssh) } : {}),
     allowedSchemes: gitSchemesForRewrites(config.direct.rewrites.map((r) => r.url)),
+    observer: traceGitCommand, // a span per git command while tracing is on
   });
   const upstream = new DirectUpstream(
     directRepoResolver({

@@ -15,6 +15,9 @@ export interface AccessEntry {
   ms: number;
   /** Whether the whole response was handed to the operating system. */
   complete: boolean;
+  /** The request's trace and span ids while tracing is on (`trace_id`, `span_id` in the line). */
+  traceId?: string | undefined;
+  spanId?: string | undefined;
 }
 
 /** One line per request, at level info, with the message `request`. */
@@ -43,7 +46,8 @@ export function registerJsonLogger(logger: Logger, format: JsonLineFormat): void
  * hand and batched (see LineSink): access lines are the one log event per request, and pino's
  * general path (object building, redaction, serialization, a write per line) cost more than
  * serving a cached file. The line is the one pino would write for
- * `logger.info({ reqId, method, path, status, bytes, cache, ms, complete }, 'request')` —
+ * `logger.info({ reqId, method, path, status, bytes, cache, ms, complete, trace_id, span_id },
+ * 'request')` —
  * same members, same order, undefined ones left out (test/log/access-log.test.ts compares
  * them). Any other logger (pretty output, child loggers) gets exactly that call.
  */
@@ -66,6 +70,8 @@ class PinoAccessLog implements AccessLog {
         cache: e.cache,
         ms: e.ms,
         complete: e.complete,
+        trace_id: e.traceId,
+        span_id: e.spanId,
       },
       'request',
     );
@@ -105,7 +111,10 @@ class JsonAccessLog implements AccessLog {
     line += ',"status":' + jsonNumber(e.status);
     if (e.bytes !== undefined) line += ',"bytes":' + jsonValue(e.bytes);
     if (e.cache !== undefined) line += ',"cache":' + jsonValue(e.cache);
-    line += ',"ms":' + formatMs(e.ms) + ',"complete":' + String(e.complete) + ',"msg":"request"}\n';
+    line += ',"ms":' + formatMs(e.ms) + ',"complete":' + String(e.complete);
+    if (e.traceId !== undefined)
+      line += ',"trace_id":"' + e.traceId + '","span_id":"' + e.spanId + '"';
+    line += ',"msg":"request"}\n';
     this.format.sink.append(line);
   }
 

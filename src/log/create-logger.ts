@@ -69,3 +69,17 @@ export function createLogger(
   registerJsonLogger(logger, { sink, bindings: JSON.stringify(BASE).slice(1, -1) });
   return logger;
 }
+
+/**
+ * Installs (or, with undefined, removes) a pino `mixin` on a logger made by createLogger: the
+ * fields it returns join every line the logger and its children write from then on (app
+ * installs the trace and span ids of the active span while tracing is on). Set after
+ * creation because the logger exists before the configuration's other sections are acted
+ * on; pino exports the symbol it reads the mixin from (`pino.symbols.mixinSym`).
+ */
+export function setLogMixin(
+  logger: Logger,
+  mixin: (() => Record<string, unknown>) | undefined,
+): void {
+  (logger as unknown as Record<symbol, unknown>)[pino.symbols.mixinSym] = mixin;
+}

@@ -1,4 +1,4 @@
 /** Logging: pino, JSON by default, pretty on terminals; secrets redacted (see create-logger.ts). */
-export { createLogger, type Logger, type LoggerOptions } from './create-logger.js';
+export { createLogger, setLogMixin, type Logger, type LoggerOptions } from './create-logger.js';
 export { accessLogFor, type AccessEntry, type AccessLog } from './access-log.js';
 export { LineSink, type LineDestination } from './line-sink.js';

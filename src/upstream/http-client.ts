@@ -7,6 +7,7 @@ import { guardedConnector } from './guarded-connector.js';
 import { proxyFor, type OutboundProxySettings } from './outbound-proxy.js';
 import { SecretRedactor } from './secret-redactor.js';
 import { transportError } from './transport-error.js';
+import { traceOutbound } from '../metrics/tracing/index.js';
 
 export { transportError } from './transport-error.js';
 
@@ -120,7 +121,12 @@ export class HttpClient {
     };
   }
 
-  async get(url: URL, opts: HttpGetOptions): Promise<HttpResponse> {
+  /** One exchange; a client span with its `traceparent` sent along while tracing is on. */
+  get(url: URL, opts: HttpGetOptions): Promise<HttpResponse> {
+    return traceOutbound(url, opts, (traced) => this.exchange(url, traced));
+  }
+
+  private async exchange(url: URL, opts: HttpGetOptions): Promise<HttpResponse> {
     const deadline = new ExchangeDeadline(opts);
     try {
       const res = await this.follow(url, opts, deadline);

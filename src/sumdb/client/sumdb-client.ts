@@ -12,6 +12,7 @@ import {
 } from '../tlog/index.js';
 import { ClientTileReader } from './client-tile-reader.js';
 import { Singleflight } from '../../async/index.js';
+import { inSpan } from '../../metrics/tracing/index.js';
 import { parseDataTile } from './data-tile.js';
 import type { SumdbCache } from './sumdb-cache.js';
 import { sumdbError } from './sumdb-error.js';
@@ -151,9 +152,14 @@ export class SumdbClient {
   /**
    * The verified `/lookup/<escaped path>@<escaped version>` answer, byte for byte as the
    * database sent it (a record and a signed tree note), from the cache or the database; a
-   * fetched answer is cached once verified. `version` may end in `/go.mod`.
+   * fetched answer is cached once verified. `version` may end in `/go.mod`. In a span.
    */
-  async lookupRecord(modulePath: string, version: string): Promise<LookupRecord> {
+  lookupRecord(modulePath: string, version: string): Promise<LookupRecord> {
+    const attributes = { 'modgate.sumdb': this.name, 'modgate.module': `${modulePath}@${version}` };
+    return inSpan('sumdb lookup', attributes, () => this.recordFor(modulePath, version));
+  }
+
+  private async recordFor(modulePath: string, version: string): Promise<LookupRecord> {
     if (this.policy?.forModule(modulePath).private === true) {
       throw new ModgateError(
         'forbidden',

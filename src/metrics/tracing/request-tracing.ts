@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  SpanKind,
+  SpanStatusCode,
+  defaultTextMapGetter,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
+import { ROOT_CONTEXT, activeTracing } from './active-tracing.js';
+import { routeKind } from './route-kind.js';
+
+/** What the end of a request tells its span, and where the span's ids go (its access line). */
+export interface EndedRequest {
+  reqId: string;
+  status: number;
+  cache: number | string | readonly string[] | undefined;
+  traceId?: string;
+  spanId?: string;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The server span of each request, for the HTTP front (http/proxy-server.ts):
+ * - `wrap(listener)` starts it when the request arrives — a child of the client's W3C
+ *   `traceparent` when that is present and valid (the client's sampling decision kept), else
+ *   the root of a new trace — and runs the listener inside it, so that everything the request
+ *   causes (cache, storage, upstream attempts, checksum lookups, git, log lines) is its child;
+ * - `end(req, finished)` ends it with the status and cache result the access line reports,
+ *   and writes its trace and span ids into that line.
+ *
+ * Named `GET <route kind>` (`GET zip`, `HEAD info`, `GET sumdb`): module paths are in
+ * `url.path` only, never in the name.
+ */
+export class RequestTracing {
+  private readonly spans = new WeakMap<IncomingMessage, Span>();
+
+  wrap(listener: Listener): Listener {
+    return (req, res) => {
+      const t = activeTracing();
+      if (t === undefined) return listener(req, res);
+      const parent = t.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+      const target = req.url ?? '/';
+      const q = target.indexOf('?');
+      const path = q >= 0 ? target.slice(0, q) : target;
+      const method = req.method ?? 'GET';
+      const kind = routeKind(path);
+      const span = t.tracer.startSpan(
+        `${method} ${kind}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.request.method': method, 'url.path': path, 'http.route': kind },
+        },
+        parent,
+      );
+      this.spans.set(req, span);
+      t.contexts.with(trace.setSpan(parent, span), listener, undefined, req, res);
+    };
+  }
+
+  end(req: IncomingMessage, finished: EndedRequest): void {
+    const span = this.spans.get(req);
+    if (span === undefined) return;
+    this.spans.delete(req);
+    span.setAttribute('http.response.status_code', finished.status);
+    span.setAttribute('modgate.request_id', finished.reqId);
+    if (typeof finished.cache === 'string') span.setAttribute('modgate.cache', finished.cache);
+    if (finished.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+    const ids = span.spanContext();
+    finished.traceId = ids.traceId;
+    finished.spanId = ids.spanId;
+  }
+}
