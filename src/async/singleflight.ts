@@ -6,9 +6,15 @@
 export class Singleflight<V> {
   private readonly inflight = new Map<string, Promise<V>>();
 
+  /** `onJoin`: called each time a caller joins a call already in flight (metrics). */
+  constructor(private readonly onJoin?: () => void) {}
+
   do(key: string, fn: () => Promise<V>): Promise<V> {
     const existing = this.inflight.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.onJoin?.();
+      return existing;
+    }
     const p = fn().finally(() => {
       this.inflight.delete(key);
     });

@@ -9,7 +9,6 @@ import { infoKey, zipKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { hashGoMod } from '../zip/index.js';
-import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
@@ -48,6 +47,8 @@ export interface ModuleServiceOptions {
     /** The clock of list freshness and "not found" lifetimes (tests set it). */
     now?: (() => number) | undefined;
   };
+  /** Called each time a request joins a fetch of the same file already in flight (metrics). */
+  onCoalesced?: (() => void) | undefined;
 }
 
 /**
@@ -62,9 +63,10 @@ export interface ModuleServiceOptions {
  * - private module paths are never sent to an upstream proxy.
  */
 export class ModuleService {
-  private readonly cache: AnswerCache;
+  /** The in-memory answer cache (read by metrics: its bytes and size). */
+  readonly cache: AnswerCache;
   private readonly notFound: NotFoundMemory;
-  private readonly flights = new Singleflight<Answer>();
+  private readonly flights = new Singleflight<Answer>(() => this.options.onCoalesced?.());
   private readonly stash: Stash;
   private readonly zips: StoredZips;
   private readonly lifetime = new AbortController();
@@ -96,7 +98,7 @@ export class ModuleService {
     const key = this.keyOf(req);
     // Only what is fresh is cached (non-canonical .info queries never are); zips with
     // conditions or HEAD take the zip path with their cached answer.
-    const hot = traceAnswerCacheLookup(this.cache.fresh(key));
+    const hot = this.cache.fresh(key);
     if (hot !== undefined && opts === undefined) return hot;
     this.stash.noteActivity();
     switch (req.kind) {

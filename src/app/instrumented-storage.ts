@@ -1,0 +1,210 @@
+import type { Readable } from 'node:stream';
+import type { StorageMetrics, StorageOperation, StorageOutcome } from '../metrics/index.js';
+import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage/index.js';
+
+/** Stats at once while counting what is stored at start-up. */
+const COUNT_CONCURRENCY = 8;
+
+/**
+ * A Storage decorator that records every call in the storage metrics (operation, outcome,
+ * duration) and keeps the stored bytes and objects up to date:
+ * - `get` is getBytes and openRead, `exists` stat, `put` putBytes/putStream/putFile; a read
+ *   of a missing key is `not_found`; a call aborted by its caller (a client gone) is not
+ *   recorded: it says nothing about storage. checkReady and close are not operations.
+ * - the totals are counted once in the background at start (countStored: list, then a stat
+ *   per key), never per scrape; from then on every put and delete through this object adjusts
+ *   them (a put first stats its key, to know the size it replaces). Writes made meanwhile are
+ *   remembered by key and win over what the count saw. Files written by another process on a
+ *   shared data directory show up at the next start; two puts racing on one key may leave
+ *   the totals off by that file until then.
+ */
+export class InstrumentedStorage implements Storage {
+  /** While counting: the latest size of each key written or deleted meanwhile (null: gone). */
+  private changedWhileCounting: Map<string, number | null> | undefined;
+  private counted = false;
+
+  constructor(
+    private readonly inner: Storage,
+    private readonly metrics: StorageMetrics,
+  ) {}
+
+  get description(): string {
+    return this.inner.description;
+  }
+
+  /**
+   * Counts the stored files and bytes (once, at start; resolves when the gauges are set).
+   * Failures leave the gauges absent rather than wrong.
+   */
+  async countStored(signal?: AbortSignal): Promise<void> {
+    if (this.counted || this.changedWhileCounting !== undefined) return;
+    const changed = new Map<string, number | null>();
+    this.changedWhileCounting = changed;
+    try {
+      const keys = await this.inner.list('', signal);
+      let bytes = 0;
+      let objects = 0;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < keys.length) {
+          const key = keys[next++] as string;
+          const stat = await this.inner.stat(key, signal);
+          if (changed.has(key) || stat === null) continue;
+          bytes += stat.size;
+          objects++;
+        }
+      };
+      await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
+      for (const size of changed.values()) {
+        if (size === null) continue;
+        bytes += size;
+        objects++;
+      }
+      this.counted = true;
+      this.metrics.storedCounted(bytes, objects);
+    } finally {
+      this.changedWhileCounting = undefined;
+    }
+  }
+
+  async getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null> {
+    const started = performance.now();
+    try {
+      const got = await this.inner.getBytes(key, signal);
+      this.done('get', got === null ? 'not_found' : 'ok', started);
+      return got;
+    } catch (err) {
+      this.failed('get', started, signal);
+      throw err;
+    }
+  }
+
+  async openRead(
+    key: string,
+    range?: ByteRange,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Readable; stat: StoredStat } | null> {
+    const started = performance.now();
+    try {
+      const got = await this.inner.openRead(key, range, signal);
+      this.done('get', got === null ? 'not_found' : 'ok', started);
+      return got;
+    } catch (err) {
+      this.failed('get', started, signal);
+      throw err;
+    }
+  }
+
+  async stat(key: string, signal?: AbortSignal): Promise<StoredStat | null> {
+    const started = performance.now();
+    try {
+      const got = await this.inner.stat(key, signal);
+      this.done('exists', got === null ? 'not_found' : 'ok', started);
+      return got;
+    } catch (err) {
+      this.failed('exists', started, signal);
+      throw err;
+    }
+  }
+
+  putBytes(key: string, data: Buffer, signal?: AbortSignal, options?: PutOptions): Promise<void> {
+    return this.put(key, data.length, signal, () =>
+      this.inner.putBytes(key, data, signal, options),
+    );
+  }
+
+  putStream(key: string, stream: Readable, size: number, signal?: AbortSignal): Promise<void> {
+    return this.put(key, size, signal, () => this.inner.putStream(key, stream, size, signal));
+  }
+
+  putFile(key: string, path: string, size: number, signal?: AbortSignal): Promise<void> {
+    return this.put(key, size, signal, () => this.inner.putFile(key, path, size, signal));
+  }
+
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
+    const before = await this.sizeBefore(key);
+    const started = performance.now();
+    try {
+      await this.inner.delete(key, signal);
+    } catch (err) {
+      this.failed('delete', started, signal);
+      throw err;
+    }
+    this.done('delete', 'ok', started);
+    this.stored(key, before, null);
+  }
+
+  async list(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    const started = performance.now();
+    try {
+      const keys = await this.inner.list(prefix, signal);
+      this.done('list', 'ok', started);
+      return keys;
+    } catch (err) {
+      this.failed('list', started, signal);
+      throw err;
+    }
+  }
+
+  checkReady(signal?: AbortSignal): Promise<void> {
+    return this.inner.checkReady(signal);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async put(
+    key: string,
+    size: number,
+    signal: AbortSignal | undefined,
+    write: () => Promise<void>,
+  ): Promise<void> {
+    const before = await this.sizeBefore(key);
+    const started = performance.now();
+    try {
+      await write();
+    } catch (err) {
+      this.failed('put', started, signal);
+      throw err;
+    }
+    this.done('put', 'ok', started);
+    this.stored(key, before, size);
+  }
+
+  /**
+   * The size a write replaces, when the totals are kept by deltas (after the count); not
+   * needed while counting (the latest write wins) or when there are no totals. A key that
+   * cannot be stat'ed counts as new (the write will report the real problem).
+   */
+  private async sizeBefore(key: string): Promise<number | null | undefined> {
+    if (!this.counted) return undefined;
+    try {
+      return (await this.inner.stat(key))?.size ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A write or delete of `key` succeeded: `after` is its size now (null: deleted). */
+  private stored(key: string, before: number | null | undefined, after: number | null): void {
+    const changed = this.changedWhileCounting;
+    if (changed !== undefined) {
+      changed.set(key, after);
+      return;
+    }
+    if (!this.counted || before === undefined) return;
+    const bytes = (after ?? 0) - (before ?? 0);
+    const objects = (after === null ? 0 : 1) - (before === null ? 0 : 1);
+    this.metrics.storedChanged(bytes, objects);
+  }
+
+  private done(op: StorageOperation, outcome: StorageOutcome, started: number): void {
+    this.metrics.operation(op, outcome, (performance.now() - started) / 1000);
+  }
+
+  private failed(op: StorageOperation, started: number, signal: AbortSignal | undefined): void {
+    if (signal?.aborted === true) return;
+    this.metrics.operation(op, 'error', (performance.now() - started) / 1000);
+  }
+}

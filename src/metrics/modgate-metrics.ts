@@ -1,0 +1,57 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { GitMetrics } from './git-metrics.js';
+import { RequestMetrics } from './request-metrics.js';
+import { ServiceMetrics } from './service-metrics.js';
+import { StorageMetrics } from './storage-metrics.js';
+import { UpstreamMetrics } from './upstream-metrics.js';
+
+export interface MetricsOptions {
+  /** modgate's version (package.json). */
+  version: string;
+  /** The source commit it was built from, or `unknown`. */
+  commit: string;
+}
+
+/** The text exposition of a scrape. */
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * Every metric of one modgate instance (the catalogue of issue 11), on a registry of its own —
+ * never prom-client's global one: tests run several instances in one process. The layers
+ * record through the typed handles; `exposition()` is what /metrics answers.
+ */
+export interface ModgateMetrics {
+  readonly registry: Registry;
+  readonly requests: RequestMetrics;
+  readonly storage: StorageMetrics;
+  readonly upstream: UpstreamMetrics;
+  readonly git: GitMetrics;
+  readonly service: ServiceMetrics;
+  exposition(): Promise<Exposition>;
+}
+
+/** Creates the metrics of one instance: the catalogue's, plus Node's process metrics. */
+export function createMetrics(options: MetricsOptions): ModgateMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'modgate_' });
+  new Gauge({
+    name: 'modgate_build_info',
+    help: 'Always 1; the labels say which modgate is running.',
+    labelNames: ['version', 'commit', 'node_version'],
+    registers: [registry],
+  }).set({ version: options.version, commit: options.commit, node_version: process.version }, 1);
+  return {
+    registry,
+    requests: new RequestMetrics(registry),
+    storage: new StorageMetrics(registry),
+    upstream: new UpstreamMetrics(registry),
+    git: new GitMetrics(registry),
+    service: new ServiceMetrics(registry),
+    async exposition() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
