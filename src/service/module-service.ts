@@ -9,6 +9,7 @@ import { infoKey, zipKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { hashGoMod } from '../zip/index.js';
+import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
@@ -98,7 +99,7 @@ export class ModuleService {
     const key = this.keyOf(req);
     // Only what is fresh is cached (non-canonical .info queries never are); zips with
     // conditions or HEAD take the zip path with their cached answer.
-    const hot = this.cache.fresh(key);
+    const hot = traceAnswerCacheLookup(this.cache.fresh(key));
     if (hot !== undefined && opts === undefined) return hot;
     this.stash.noteActivity();
     switch (req.kind) {
