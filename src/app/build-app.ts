@@ -34,7 +34,6 @@ import { setLogMixin } from '../log/index.js';
 import { TracedStorage } from './traced-storage.js';
 import { TracedUpstream } from './traced-upstream.js';
 import { parseGosumdb } from '../sumdb/gosumdb-config.js';
-import { createSumdbClient } from '../sumdb/client/index.js';
 import { SumdbChecksumGate } from '../sumdb/verify/index.js';
 import {
   HostedSumdb,
@@ -46,6 +45,10 @@ import {
 import { hostname } from 'node:os';
 import { clientConfig } from './client-config.js';
 import { MODGATE_VERSION } from './version.js';
+import { UpstreamResilience } from './upstream-resilience.js';
+import { SumdbHealthRegistry } from './sumdb-health.js';
+import { versionJson } from './version-info.js';
+import { RateLimiter } from '../http/rate-limit.js';
 
 /**
  * The composition root: the one place where configuration becomes objects. Features are
@@ -82,15 +85,20 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     vcsPolicy: config.direct.vcsPolicy,
   });
   const direct = await buildDirect(config, client, spoolDir, policy);
-  const upstream = buildUpstream(config, client, direct.upstream);
+  // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
+  // one for direct fetching (its `direct` entries and the private modules).
+  const resilience = new UpstreamResilience(config);
+  const directUpstream = resilience.direct(direct.upstream);
+  const upstream = buildUpstream(config, client, directUpstream, resilience);
 
   // One client per database, shared by the /sumdb/ proxy and the checksum gate (one
   // remembered tree head, one cache). The gate verifies against the first database: the one
   // clients use as GOSUMDB. Proxying and verifying are independent settings.
+  const sumdbHealth = new SumdbHealthRegistry(); // each database's last outcome, for /readyz
   const databases = config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []);
   const sumdbClients = (
     config.sumdb.proxy ? databases : databases.slice(0, config.sumdb.verify ? 1 : 0)
-  ).map((db) => createSumdbClient(db, storage, client, { policy }));
+  ).map((db) => sumdbHealth.client(db, storage, client, { policy }));
   const sumdbs = config.sumdb.proxy ? sumdbClients : [];
   const verifyAgainst = config.sumdb.verify ? sumdbClients[0] : undefined;
   const checksumGate =
@@ -115,7 +123,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     storage,
     upstreams: {
       chain: upstream,
-      private: traced ? new TracedUpstream(direct.upstream) : direct.upstream,
+      private: traced ? new TracedUpstream(directUpstream) : directUpstream,
     },
     policy,
     stash: {
@@ -139,6 +147,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
   /** Set once listening, when the port is known (`modgate doctor --server` reads it). */
   let clientConfigJson: string | undefined;
+  // Per-client rate limiting (429), off at 0. The fast path answers cached hits without
+  // node:http, and so without the limiter: it is off while limiting.
+  const rateLimit =
+    config.rateLimit.requestsPerSecond > 0 ? new RateLimiter({ ...config.rateLimit }) : undefined;
   const tracing = startTracing(config.tracing);
   if (tracing !== undefined) setLogMixin(logger, traceLogFields);
   const server = new ProxyServer({
@@ -152,9 +164,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     maxConnections: config.server.maxConnections,
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     // A traced request goes through node:http (the fast path makes no spans).
-    fastPath: config.server.fastPath && tracing === undefined,
+    fastPath: config.server.fastPath && tracing === undefined && rateLimit === undefined,
     tracing: tracing?.requests,
     clientConfig: () => clientConfigJson,
+    health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
+    version: versionJson(config, 'unknown'),
+    rateLimit,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined
@@ -227,7 +242,12 @@ export async function buildStorage(config: Config): Promise<Storage> {
 }
 
 /** The upstream chain from the GOPROXY-syntax `upstream` setting. */
-export function buildUpstream(config: Config, client: HttpClient, direct: Upstream): Upstream {
+export function buildUpstream(
+  config: Config,
+  client: HttpClient,
+  direct: Upstream,
+  resilience?: UpstreamResilience,
+): Upstream {
   const entries = parseGoproxyList(config.upstream).map((entry) => {
     switch (entry.kind) {
       case 'off':
@@ -248,7 +268,8 @@ export function buildUpstream(config: Config, client: HttpClient, direct: Upstre
           maxZipBytes: config.limits.maxZipBytes,
           maxModBytes: config.limits.maxModBytes,
         });
-        return { upstream, fallbackOnAnyError: entry.fallbackOnAnyError };
+        const resilient = resilience?.proxy(url, upstream) ?? upstream;
+        return { upstream: resilient, fallbackOnAnyError: entry.fallbackOnAnyError };
       }
     }
   });

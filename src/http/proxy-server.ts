@@ -11,6 +11,8 @@ import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js
 import { requestIdFor, requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
 import { sendText } from './send-text.js';
+import { Readiness, type ReadinessSources } from './readiness.js';
+import type { RateLimiter } from './rate-limit.js';
 import { statusForError } from './status-for-error.js';
 import {
   ConnectionGuard,
@@ -52,14 +54,16 @@ export interface ProxyServerOptions {
   clientConfig?: (() => string | undefined) | undefined;
   /** A span per request while tracing is on (app then turns the fast path off). */
   tracing?: RequestTracing | undefined;
+  /** /readyz's upstream and checksum database states; the JSON of /version (issue 11). */
+  health?: ReadinessSources | undefined;
+  version?: string | undefined;
+  /** Per-client rate limiting (429 with Retry-After); undefined: off. */
+  rateLimit?: RateLimiter | undefined;
 }
 
 const HEAD_ONLY = Object.freeze({ head: true });
 /** No module path starts with a dot, so this never shadows a GOPROXY path (doctor --server reads it). */
 const CLIENT_CONFIG = '/.well-known/modgate/client-config';
-
-/** How long one readiness probe answers /readyz for (a burst of checks makes one probe). */
-const READY_CACHE_MS = 1000;
 
 /**
  * The status logged for a request whose client closed the connection before the whole
@@ -69,7 +73,7 @@ export const CLIENT_CLOSED_STATUS = 499;
 
 const USAGE = `modgate: a Go module proxy.
 Point the go command at this server:  GOPROXY=<this URL>  (see the README)
-Health: /healthz (process), /readyz (storage)
+Health: /healthz (process), /readyz (storage, upstreams), /version
 `;
 
 /**
@@ -99,9 +103,11 @@ export class ProxyServer {
   private readonly descriptorLimit: number | undefined;
   /** Set while stop() closes the connections left after the grace period. */
   private cutting = false;
-  private readiness: { outcome: Promise<unknown>; settledAt: number | undefined } | undefined;
+  private readonly readiness: Readiness;
 
   constructor(private readonly options: ProxyServerOptions) {
+    const sources = options.health;
+    this.readiness = new Readiness({ service: options.service, logger: options.logger, sources });
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
     const headerTimeoutMs = options.headerTimeoutMs;
     const serverOptions = {
@@ -203,6 +209,7 @@ export class ProxyServer {
       this.active--;
       if (this.active === 0) this.idle?.();
     });
+    if (this.options.rateLimit?.refuse(req, res) === true) return;
     const method = req.method;
     if (method === 'GET' || method === 'HEAD') {
       const target = req.url ?? '/';
@@ -310,7 +317,9 @@ export class ProxyServer {
       const q = rawUrl.indexOf('?');
       const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
       if (path === '/healthz') return sendText(res, req, 200, 'ok\n');
-      if (path === '/readyz') return await this.readyz(req, res);
+      const version = path === '/version' ? this.options.version : undefined;
+      if (version !== undefined) return sendText(res, req, 200, version, 'json');
+      if (path === '/readyz') return await this.readiness.answer(req, res);
       if (path === '/') return sendText(res, req, 200, USAGE);
       const clientConfig = path === CLIENT_CONFIG ? this.options.clientConfig?.() : undefined;
       if (clientConfig !== undefined) return sendText(res, req, 200, clientConfig, 'json');
@@ -325,50 +334,6 @@ export class ProxyServer {
       this.logFailure(err, id, req);
       sendError(res, err, id);
     }
-  }
-
-  private async readyz(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      await this.checkReady();
-      sendText(res, req, 200, `ready: ${this.options.service.storageDescription}\n`);
-    } catch {
-      sendText(
-        res,
-        req,
-        503,
-        `not ready: storage ${this.options.service.storageDescription} is not usable\n`,
-      );
-    }
-  }
-
-  /**
-   * One storage probe (disk: a file written and removed) answers every /readyz call made while
-   * it runs and for READY_CACHE_MS after: probes and their load balancers poll often, and a
-   * burst of calls must not become a burst of writes. A failure is logged once per probe.
-   */
-  private checkReady(): Promise<unknown> {
-    const last = this.readiness;
-    if (
-      last !== undefined &&
-      (last.settledAt === undefined || performance.now() - last.settledAt < READY_CACHE_MS)
-    ) {
-      return last.outcome;
-    }
-    const entry: { outcome: Promise<unknown>; settledAt: number | undefined } = {
-      outcome: Promise.resolve(),
-      settledAt: undefined,
-    };
-    entry.outcome = this.options.service
-      .checkReady(AbortSignal.timeout(5000))
-      .catch((err: unknown) => {
-        this.options.logger.warn({ err }, 'readiness check failed');
-        throw err;
-      })
-      .finally(() => (entry.settledAt = performance.now()));
-    // Callers may come after it settled; a failure is theirs to see, not an unhandled one.
-    entry.outcome.catch(() => undefined);
-    this.readiness = entry;
-    return entry.outcome;
   }
 
   private logFailure(err: unknown, id: string, req: IncomingMessage): void {
