@@ -3,8 +3,11 @@
  * composition root), started once, stopped once.
  */
 export interface App {
-  /** Binds the listener; resolves with the base URL it listens on (e.g. http://127.0.0.1:3000). */
-  start(): Promise<{ url: string }>;
+  /**
+   * Binds the listener; resolves with the base URL it listens on (e.g. http://127.0.0.1:3000),
+   * and that of the separate metrics listener when `metrics.listen` is set.
+   */
+  start(): Promise<{ url: string; metricsUrl?: string | undefined }>;
   /**
    * Graceful stop: stops accepting connections, lets in-flight requests (downloads included)
    * finish for up to the configured grace period, then closes storage and upstream pools.

@@ -27,6 +27,7 @@ import {
   SshIdentities,
   checkSshFiles,
   gitSchemesForRewrites,
+  type GitCommandEvent,
 } from '../upstream/direct/git/index.js';
 import type { App } from './app.js';
 import { startTracing, traceGitCommand, traceLogFields } from '../metrics/tracing/index.js';
@@ -45,6 +46,7 @@ import {
 import { hostname } from 'node:os';
 import { clientConfig } from './client-config.js';
 import { MODGATE_VERSION } from './version.js';
+import { AppMetrics, meteredStorage } from './app-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { SumdbHealthRegistry } from './sumdb-health.js';
 import { versionJson } from './version-info.js';
@@ -60,7 +62,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const proxy = outboundProxyFromEnv(process.env);
   // Tracing (config.tracing): storage calls and each upstream's calls become spans.
   const traced = config.tracing.otlpEndpoint !== '';
-  const built = await buildStorage(config);
+  const metrics = AppMetrics.create(config, logger); // undefined when metrics.enabled is false
+  const built = meteredStorage(metrics, await buildStorage(config));
   const storage = traced ? new TracedStorage(built) : built;
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
@@ -84,7 +87,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     insecure: config.direct.insecure,
     vcsPolicy: config.direct.vcsPolicy,
   });
-  const direct = await buildDirect(config, client, spoolDir, policy);
+  const direct = await buildDirect(config, client, spoolDir, policy, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
   // one for direct fetching (its `direct` entries and the private modules).
   const resilience = new UpstreamResilience(config);
@@ -138,7 +141,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         ),
     },
     cache: { listTtlMs: config.cache.listTtlMs, notFoundTtlMs: config.cache.notFoundTtlMs },
+    onCoalesced: metrics?.onCoalesced,
   });
+  metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   if (own !== undefined && config.storage.backend === 'memory') {
     logger.warn(
@@ -167,6 +172,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     fastPath: config.server.fastPath && tracing === undefined && rateLimit === undefined,
     tracing: tracing?.requests,
     clientConfig: () => clientConfigJson,
+    metrics: metrics?.metrics,
+    metricsRoute: metrics?.onMainListener,
     health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
     version: versionJson(config, 'unknown'),
     rateLimit,
@@ -179,6 +186,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   return {
     async start() {
       const url = await server.listen(config.listen.host, config.listen.port);
+      const metricsUrl = await metrics?.start();
       logger.info(
         {
           url,
@@ -214,11 +222,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           `checksum database ${own.log.name} served at /sumdb/${own.log.name}/: clients set GOSUMDB="${gosumdb}"`,
         );
       }
-      return { url };
+      return { url, metricsUrl };
     },
     settle: () => service.settle(),
     async stop() {
       await server.stop();
+      await metrics?.stop();
       await service.settle();
       service.close();
       direct.close();
@@ -289,6 +298,7 @@ async function buildDirect(
   client: HttpClient,
   spoolDir: string,
   policy: Policy,
+  gitObserver?: (event: GitCommandEvent) => void,
 ): Promise<{ upstream: Upstream; close: () => void }> {
   const tokens = config.direct.credentials.map((c) => ({ ...c }));
   const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
@@ -314,7 +324,11 @@ async function buildDirect(
     credentialLookup: (host) => credentials.forHost(host),
     ...(ssh.keys.length > 0 ? { ssh: new SshIdentities(ssh) } : {}),
     allowedSchemes: gitSchemesForRewrites(config.direct.rewrites.map((r) => r.url)),
-    observer: traceGitCommand, // a span per git command while tracing is on
+    // A span per git command while tracing is on; its metrics while metrics are.
+    observer: (event) => {
+      traceGitCommand(event);
+      gitObserver?.(event);
+    },
   });
   const upstream = new DirectUpstream(
     directRepoResolver({

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js';
-import { errorKind } from '../errors/index.js';
 import type { Answer } from '../service/answer.js';
 import type { ModuleService } from '../service/module-service.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
@@ -13,7 +12,7 @@ import { sendError } from './send-error.js';
 import { sendText } from './send-text.js';
 import { Readiness, type ReadinessSources } from './readiness.js';
 import type { RateLimiter } from './rate-limit.js';
-import { statusForError } from './status-for-error.js';
+import { logRequestFailure } from './log-request-failure.js';
 import {
   ConnectionGuard,
   connectionCaps,
@@ -23,6 +22,8 @@ import {
 import { softDescriptorLimit } from './descriptor-limit.js';
 import { FastPath } from './fast-path/fast-path.js';
 import type { SimpleHead } from './fast-path/request-head.js';
+import type { ModgateMetrics, RequestMetrics } from '../metrics/index.js';
+import { sendMetrics } from './send-metrics.js';
 import type { RequestTracing } from '../metrics/tracing/index.js';
 
 export interface ProxyServerOptions {
@@ -52,6 +53,10 @@ export interface ProxyServerOptions {
   fastPath?: boolean | undefined;
   /** The JSON of /.well-known/modgate/client-config (app/client-config.ts), once listening. */
   clientConfig?: (() => string | undefined) | undefined;
+  /** Metrics recorded (requests, readiness); undefined: none (metrics.enabled false). */
+  metrics?: ModgateMetrics | undefined;
+  /** Whether this listener answers /metrics (metrics on and no `metrics.listen`). */
+  metricsRoute?: boolean | undefined;
   /** A span per request while tracing is on (app then turns the fast path off). */
   tracing?: RequestTracing | undefined;
   /** /readyz's upstream and checksum database states; the JSON of /version (issue 11). */
@@ -96,6 +101,10 @@ export class ProxyServer {
   private active = 0;
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
+  private readonly requests: RequestMetrics | undefined;
+  /** Fast-path requests waiting for their answer (in flight, with `active`). */
+  private fastWaiting = 0;
+  private readonly fastSettled = (): void => void this.fastWaiting--;
   private readonly paths = new ParsedPathCache();
   private readonly guard: ConnectionGuard;
   /** The caps in force (the configured ones, lowered to fit the descriptor limit). */
@@ -109,6 +118,8 @@ export class ProxyServer {
     const sources = options.health;
     this.readiness = new Readiness({ service: options.service, logger: options.logger, sources });
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
+    this.requests = options.metrics?.requests;
+    this.requests?.countInFlight(() => this.active + this.fastWaiting);
     const headerTimeoutMs = options.headerTimeoutMs;
     const serverOptions = {
       // Node checks the header and request deadlines only every connectionsCheckingInterval
@@ -133,7 +144,10 @@ export class ProxyServer {
             checkIntervalMs: serverOptions.connectionsCheckingInterval,
             answer: (req) => this.fastAnswer(req),
             requestId: requestIdFrom,
-            record: this.accessLog === undefined ? undefined : (entry) => this.record(entry),
+            record:
+              this.accessLog === undefined && this.requests === undefined
+                ? undefined
+                : (entry) => this.record(entry),
           });
     this.listener = this.fast?.server ?? this.server;
     this.descriptorLimit = options.descriptorLimit ?? softDescriptorLimit();
@@ -158,15 +172,21 @@ export class ProxyServer {
     try {
       const preq = this.paths.parse(path);
       if (preq === null) return undefined;
-      return this.options.service.answer(preq, req.head ? HEAD_ONLY : undefined);
+      const answer = this.options.service.answer(preq, req.head ? HEAD_ONLY : undefined);
+      if (this.requests !== undefined && answer instanceof Promise) {
+        this.fastWaiting++;
+        answer.then(this.fastSettled, this.fastSettled);
+      }
+      return answer;
     } catch {
       return undefined; // node:http asks again and answers the error
     }
   }
 
-  /** The one place a finished request is recorded (both paths): its access line. */
+  /** The one place a finished request is recorded (both paths): access line, metrics. */
   private record(entry: AccessEntry): void {
     this.accessLog?.write(entry);
+    this.requests?.record(entry);
   }
 
   /** Open client connections and the ones refused by each cap (for metrics). */
@@ -246,7 +266,7 @@ export class ProxyServer {
   }
 
   private fail(err: unknown, id: string, req: IncomingMessage, res: ServerResponse): void {
-    this.logFailure(err, id, req);
+    logRequestFailure(this.options.logger, err, id, req);
     if (!res.headersSent) res.setHeader('x-request-id', id);
     sendError(res, err, id);
   }
@@ -319,7 +339,12 @@ export class ProxyServer {
       if (path === '/healthz') return sendText(res, req, 200, 'ok\n');
       const version = path === '/version' ? this.options.version : undefined;
       if (version !== undefined) return sendText(res, req, 200, version, 'json');
-      if (path === '/readyz') return await this.readiness.answer(req, res);
+      if (path === '/readyz') {
+        await this.readiness.answer(req, res);
+        return this.options.metrics?.service.readiness(res.statusCode === 200);
+      }
+      const metrics = this.options.metricsRoute === true ? this.options.metrics : undefined;
+      if (path === '/metrics' && metrics !== undefined) return await sendMetrics(res, req, metrics);
       if (path === '/') return sendText(res, req, 200, USAGE);
       const clientConfig = path === CLIENT_CONFIG ? this.options.clientConfig?.() : undefined;
       if (clientConfig !== undefined) return sendText(res, req, 200, clientConfig, 'json');
@@ -331,31 +356,8 @@ export class ProxyServer {
       }
       return sendText(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
     } catch (err) {
-      this.logFailure(err, id, req);
+      logRequestFailure(this.options.logger, err, id, req);
       sendError(res, err, id);
-    }
-  }
-
-  private logFailure(err: unknown, id: string, req: IncomingMessage): void {
-    const status = statusForError(err);
-    const kind = errorKind(err);
-    if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      // The client went away mid-response (e.g. a cancelled download): not a server fault.
-      this.options.logger.debug({ reqId: id, path: req.url }, 'client closed the connection');
-    } else if (kind === 'internal') {
-      this.options.logger.error({ err, reqId: id, path: req.url }, 'internal error');
-    } else if (status >= 500) {
-      const msg = err instanceof Error ? err.message : String(err);
-      this.options.logger.warn(
-        { reqId: id, path: req.url, kind, status, error: msg },
-        'request failed',
-      );
-    } else {
-      const msg = err instanceof Error ? err.message : String(err);
-      this.options.logger.debug(
-        { reqId: id, path: req.url, kind, status, error: msg },
-        'request refused',
-      );
     }
   }
 }
