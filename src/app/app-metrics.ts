@@ -13,6 +13,7 @@ import type { ModuleService } from '../service/module-service.js';
 import type { Storage } from '../storage/index.js';
 import type { SumdbChecksumGate } from '../sumdb/verify/index.js';
 import type { GitCommandEvent } from '../upstream/direct/git/index.js';
+import type { UpstreamObserver } from '../upstream/upstream-observer.js';
 import { InstrumentedStorage } from './instrumented-storage.js';
 import { sourceCommit } from './source-commit.js';
 import { MODGATE_VERSION } from './version.js';
@@ -74,6 +75,11 @@ export class AppMetrics {
       event.failure === undefined ? 'ok' : event.failure === 'timeout' ? 'timeout' : 'error';
     this.metrics.git.command(gitCommand(event), outcome, event.durationMs / 1000);
   };
+
+  /** What the resilience decorators report, recorded as the modgate_upstream_* metrics. */
+  get upstreamObserver(): UpstreamObserver {
+    return this.metrics.upstream;
+  }
 
   /** The service's coalescing callback (ModuleServiceOptions.onCoalesced). */
   readonly onCoalesced = (): void => this.metrics.service.coalescedWaiter();

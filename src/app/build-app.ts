@@ -90,7 +90,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const direct = await buildDirect(config, client, spoolDir, policy, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
   // one for direct fetching (its `direct` entries and the private modules).
-  const resilience = new UpstreamResilience(config);
+  const resilience = new UpstreamResilience(config, metrics?.upstreamObserver);
   const directUpstream = resilience.direct(direct.upstream);
   const upstream = buildUpstream(config, client, directUpstream, resilience);
 
