@@ -24,6 +24,7 @@ import {
 } from '../upstream/direct/discovery/index.js';
 import {
   GitRepoCache,
+  type GitRepoCacheStats,
   SshIdentities,
   checkSshFiles,
   gitSchemesForRewrites,
@@ -87,7 +88,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     insecure: config.direct.insecure,
     vcsPolicy: config.direct.vcsPolicy,
   });
-  const direct = await buildDirect(config, client, spoolDir, policy, metrics?.gitObserver);
+  const direct = await buildDirect(config, client, spoolDir, policy, logger, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
   // one for direct fetching (its `direct` entries and the private modules).
   const resilience = new UpstreamResilience(config, metrics?.upstreamObserver);
@@ -298,8 +299,9 @@ async function buildDirect(
   client: HttpClient,
   spoolDir: string,
   policy: Policy,
+  logger: Logger,
   gitObserver?: (event: GitCommandEvent) => void,
-): Promise<{ upstream: Upstream; close: () => void }> {
+): Promise<{ upstream: Upstream; close: () => void; gitStats: () => GitRepoCacheStats }> {
   const tokens = config.direct.credentials.map((c) => ({ ...c }));
   const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
   if (config.direct.netrc !== '') sources.push(await readNetrcFile(config.direct.netrc));
@@ -329,6 +331,9 @@ async function buildDirect(
       traceGitCommand(event);
       gitObserver?.(event);
     },
+    maxBytes: config.direct.gitCacheMaxBytes,
+    maxAgeMs: config.direct.gitCacheMaxAgeMs,
+    log: logger,
   });
   const upstream = new DirectUpstream(
     directRepoResolver({
@@ -350,7 +355,8 @@ async function buildDirect(
       maxModBytes: config.limits.maxModBytes,
     },
   );
-  return { upstream, close: () => git.close() };
+  // gitStats: the git cache's bytes, repositories, evictions and git commands (for /metrics).
+  return { upstream, close: () => git.close(), gitStats: () => git.stats() };
 }
 
 /** The outbound proxies for the start-up log: host and port only, never credentials. */

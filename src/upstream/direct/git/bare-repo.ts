@@ -12,6 +12,16 @@ import { RwLock } from './rw-lock.js';
  */
 export const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
 
+/** How the git cache follows a repository's use (git-cache-bound.ts). */
+export interface BareRepoHooks {
+  /** Resolves once no eviction of `dir` is under way. */
+  gate?: (dir: string) => Promise<void> | undefined;
+  /** The first use began (nothing is evicted while any lasts). */
+  busy?: (repo: BareRepo) => void;
+  /** The last use ended. */
+  idle?: (repo: BareRepo) => void;
+}
+
 /**
  * One bare repository in the cache, shared by every version and module of its remote. It is
  * created atomically (initialised under a temporary name, then renamed), so a crash never
@@ -30,13 +40,72 @@ export class BareRepo {
   complete = false;
   /** Created empty by this process and nothing fetched into it yet: no commit to look up. */
   empty = false;
+  /** Something was fetched since the cache last measured the repository's size. */
+  grown = false;
+  /** Operations using the repository now (`use`): the git cache never evicts it meanwhile. */
+  uses = 0;
   private opening: Promise<void> | undefined;
+  private readonly resetListeners: Array<() => void> = [];
 
   constructor(
     readonly dir: string,
     readonly remoteUrl: string,
     private readonly runner: GitRunner,
+    private readonly hooks: BareRepoHooks = {},
   ) {}
+
+  /**
+   * Runs `fn` with the repository marked in use: it is not evicted until `fn` settles (an
+   * eviction under way is waited for first). When the last use ends, the cache hears of it.
+   */
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.hold();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** Marks the repository in use until the returned function is called (once). */
+  async hold(): Promise<() => void> {
+    // No await unless an eviction is under way: the count must rise in the same tick as the
+    // check, or a sweep could take the repository in between.
+    for (let g = this.hooks.gate?.(this.dir); g !== undefined; g = this.hooks.gate?.(this.dir)) {
+      await g;
+    }
+    if (this.uses++ === 0) this.hooks.busy?.(this);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.uses--;
+      if (this.uses === 0) this.hooks.idle?.(this);
+    };
+  }
+
+  /** Whether the cache may evict the repository now: not in use, its lock free. */
+  get evictable(): boolean {
+    return this.uses === 0 && this.lock.isIdle;
+  }
+
+  /** Called when listeners must forget what they know of the repository's content. */
+  onReset(listener: () => void): void {
+    this.resetListeners.push(listener);
+  }
+
+  /**
+   * The repository was evicted (its directory moved away): the next `open` creates it anew,
+   * and whatever was learnt about its content is forgotten.
+   */
+  reset(): void {
+    this.opening = undefined;
+    this.fullFetchDigest = undefined;
+    this.complete = false;
+    this.empty = false;
+    this.grown = false;
+    for (const l of this.resetListeners) l();
+  }
 
   /** Whether the repository is on disk (without creating it). */
   async exists(): Promise<boolean> {

@@ -74,6 +74,8 @@ export class GitCodeHost implements CodeHost {
       maxBytes: STAT_ANSWERS_MAX_BYTES,
       now,
     });
+    // An evicted repository's resolved revisions are gone with it.
+    repo.onReset(() => this.statAnswers.clear());
     this.resolver = new RevisionResolver(this.description, repo, runner, this.fetcher, () =>
       this.refs(),
     );
@@ -112,11 +114,17 @@ export class GitCodeHost implements CodeHost {
   }
 
   async stat(rev: string, ctx: CodeHostContext): Promise<RevInfoVcs> {
+    const info = await this.repo.use(() => this.statIn(rev, ctx));
+    return { ...info, tags: [...info.tags] };
+  }
+
+  /** stat, for callers already using the repository. */
+  private async statIn(rev: string, ctx: CodeHostContext): Promise<RevInfoVcs> {
     const info = await withSignal(
-      this.statAnswers.get(rev, () => this.statShared(rev)),
+      this.statAnswers.get(rev, () => this.repo.use(() => this.statShared(rev))),
       ctx.signal,
     );
-    return { ...info, tags: [...info.tags] };
+    return info;
   }
 
   async readFile(
@@ -125,7 +133,16 @@ export class GitCodeHost implements CodeHost {
     maxBytes: number,
     ctx: CodeHostContext,
   ): Promise<Buffer | null> {
-    const info = await this.stat(hash, ctx);
+    return this.repo.use(() => this.readFileIn(hash, file, maxBytes, ctx));
+  }
+
+  private async readFileIn(
+    hash: string,
+    file: string,
+    maxBytes: number,
+    ctx: CodeHostContext,
+  ): Promise<Buffer | null> {
+    const info = await this.statIn(hash, ctx);
     return this.repo.lock.withRead(async () => {
       try {
         const out = await this.git(['cat-file', 'blob', `${info.name}:${file}`], {
@@ -154,7 +171,16 @@ export class GitCodeHost implements CodeHost {
     allowed: (tag: string) => boolean,
     ctx: CodeHostContext,
   ): Promise<string | null> {
-    const info = await this.stat(hash, ctx);
+    return this.repo.use(() => this.recentTagIn(hash, prefix, allowed, ctx));
+  }
+
+  private async recentTagIn(
+    hash: string,
+    prefix: string,
+    allowed: (tag: string) => boolean,
+    ctx: CodeHostContext,
+  ): Promise<string | null> {
+    const info = await this.statIn(hash, ctx);
     const describe = async (): Promise<string> => {
       const out = await this.repo.lock.withRead(async () => {
         try {
@@ -202,15 +228,19 @@ export class GitCodeHost implements CodeHost {
 
   async descendsFrom(hash: string, tag: string, ctx: CodeHostContext): Promise<boolean> {
     if (!isPlainRev(tag)) return false;
+    return this.repo.use(() => this.descendsFromIn(hash, tag, ctx));
+  }
+
+  private async descendsFromIn(hash: string, tag: string, ctx: CodeHostContext): Promise<boolean> {
     if ((await this.repo.openIfExists()) && (await this.isAncestor(tag, hash, ctx)) === true) {
       return true;
     }
     // A shallow history can say "no" falsely: unless the tag does not exist at all, make sure
     // the commit is known, fetch everything, and ask again.
     if ((await this.tags(tag, ctx)).length === 0) return false;
-    const info = await this.stat(hash, ctx);
+    const info = await this.statIn(hash, ctx);
     // The tag's commit (one shallow fetch at most), then the commit's history step by step.
-    await this.stat(tag, ctx);
+    await this.statIn(tag, ctx);
     const outcome = await this.deepenUntil(
       info.name,
       ctx,
@@ -235,7 +265,24 @@ export class GitCodeHost implements CodeHost {
     maxBytes: number,
     ctx: CodeHostContext,
   ): Promise<Readable> {
-    const info = await this.stat(hash, ctx);
+    // In use until git has exited (the stream may outlive this call).
+    const done = await this.repo.hold();
+    try {
+      return await this.archiveIn(hash, subdir, maxBytes, ctx, done);
+    } catch (err) {
+      done();
+      throw err;
+    }
+  }
+
+  private async archiveIn(
+    hash: string,
+    subdir: string,
+    maxBytes: number,
+    ctx: CodeHostContext,
+    done: () => void,
+  ): Promise<Readable> {
+    const info = await this.statIn(hash, ctx);
     await withSignal(this.repo.open(), ctx.signal);
     const release = await this.repo.lock.read(ctx.signal);
     try {
@@ -250,7 +297,10 @@ export class GitCodeHost implements CodeHost {
         env: { GIT_LITERAL_PATHSPECS: '1' },
         ...signalOf(ctx),
       });
-      void proc.exited.then(release);
+      void proc.exited.then(() => {
+        release();
+        done();
+      });
       const stream = await archiveStream(proc, maxBytes, (exit) => {
         if (exit.failure === 'too-large') {
           return new ModgateError(

@@ -141,6 +141,7 @@ export class GitFetcher {
   }
 
   private async fetch(args: string[]): Promise<void> {
+    this.repo.grown = true; // (a failed fetch may leave objects too)
     // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
     await this.runner.run(
       ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...args],

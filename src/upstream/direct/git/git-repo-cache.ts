@@ -4,6 +4,7 @@ import { BoundedCache } from '../../../cache/index.js';
 import { isNotFound } from '../../../errors/index.js';
 import type { CodeHostContext } from '../code-host.js';
 import { BareRepo } from './bare-repo.js';
+import { GitCacheBound, type GitCacheLog, type GitCacheStats } from './git-cache-bound.js';
 import { GitCodeHost } from './git-code-host.js';
 import { DEFAULT_GIT_SCHEMES, SCP_LIKE, parseGitRemote } from './git-remote.js';
 import type { GitRefs } from './git-refs.js';
@@ -22,6 +23,21 @@ export interface GitRepoCacheOptions extends Omit<GitRunnerOptions, 'allowedProt
   probeNegativeTtlMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /** Bound on the repositories' bytes on disk (direct.git_cache_max_size); 0 or unset = none. */
+  maxBytes?: number;
+  /** Repositories unused for longer are evicted (direct.git_cache_max_age); 0 or unset = never. */
+  maxAgeMs?: number;
+  /** Where evictions and the cache's size are logged. */
+  log?: GitCacheLog;
+}
+
+/** GitCacheStats, and the git commands run by outcome. */
+export interface GitRepoCacheStats extends GitCacheStats {
+  /**
+   * Git commands finished, by `"<class> <outcome>"`: class ls-remote, fetch, local or archive;
+   * outcome `ok` or the failure (exit, timeout, aborted, too-large, spawn).
+   */
+  commands: Record<string, number>;
 }
 
 /**
@@ -34,7 +50,9 @@ const MISSING_MAX_BYTES = 2 * 1024 * 1024;
  * The git side of direct fetching: one bare repository per remote under `dir`
  * (`<sha256 of the URL>.git`), shared by every module and version in it, fetched
  * incrementally; one GitCodeHost per remote URL (so its refs cache and fetch state are shared
- * by all requests); one GitRunner (environment, credentials, limits, timeouts) for all.
+ * by all requests); one GitRunner (environment, credentials, limits, timeouts) for all. The
+ * repositories are kept within `maxBytes` and `maxAgeMs` by evicting the least recently used
+ * between requests (git-cache-bound.ts); `stats()` says how big the cache is and what git ran.
  */
 export class GitRepoCache {
   private readonly runner: GitRunner;
@@ -43,17 +61,42 @@ export class GitRepoCache {
   private readonly probing = new Map<string, Promise<GitRefs>>();
   private readonly schemes: readonly string[];
   private readonly now: () => number;
+  private readonly bound: GitCacheBound;
+  private readonly repos = new Map<string, BareRepo>();
+  private readonly commands: Record<string, number> = {};
+  private readonly ageTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: GitRepoCacheOptions) {
     this.schemes = options.allowedSchemes ?? DEFAULT_GIT_SCHEMES;
     this.now = options.now ?? Date.now;
+    const maxAgeMs = options.maxAgeMs ?? 0;
+    this.bound = new GitCacheBound({
+      dir: options.dir,
+      maxBytes: options.maxBytes ?? 0,
+      maxAgeMs,
+      now: this.now,
+      repoFor: (dir) => this.repos.get(dir),
+      ...(options.log !== undefined ? { log: options.log } : {}),
+    });
+    if (maxAgeMs > 0) {
+      // Repositories nobody asks for also age out (a sweep otherwise follows a use).
+      const every = Math.min(Math.max(maxAgeMs / 8, 1000), 10 * 60_000);
+      this.ageTimer = setInterval(() => this.bound.sweep(), every);
+      this.ageTimer.unref();
+    }
     this.missing = new BoundedCache({
       maxBytes: MISSING_MAX_BYTES,
       sizeOf: () => 0,
       now: this.now,
     });
+    const observer = options.observer;
     this.runner = new GitRunner({
       ...options,
+      observer: (e) => {
+        const key = `${e.class} ${e.failure ?? 'ok'}`;
+        this.commands[key] = (this.commands[key] ?? 0) + 1;
+        observer?.(e);
+      },
       allowedProtocols: [
         ...new Set(this.schemes.map((s) => (s === 'git+ssh' || s === SCP_LIKE ? 'ssh' : s))),
       ],
@@ -66,7 +109,13 @@ export class GitRepoCache {
     if (host === undefined) {
       const remote = parseGitRemote(url, this.schemes);
       const dir = join(this.options.dir, `${createHash('sha256').update(url).digest('hex')}.git`);
-      host = new GitCodeHost(remote, new BareRepo(dir, url, this.runner), this.runner, {
+      const repo = new BareRepo(dir, url, this.runner, {
+        gate: (d) => this.bound.gate(d),
+        busy: (r) => this.bound.busy(r),
+        idle: (r) => this.bound.idle(r),
+      });
+      this.repos.set(dir, repo);
+      host = new GitCodeHost(remote, repo, this.runner, {
         ...(this.options.refsTtlMs !== undefined ? { refsTtlMs: this.options.refsTtlMs } : {}),
         now: this.now,
       });
@@ -107,8 +156,22 @@ export class GitRepoCache {
     }
   }
 
+  /**
+   * The cache's size, evictions and git commands, for /metrics: a snapshot, cheap to take
+   * (sizes are measured between requests, not here).
+   */
+  stats(): GitRepoCacheStats {
+    return { ...this.bound.stats(), commands: { ...this.commands } };
+  }
+
+  /** Resolves once no sweep or eviction is running (tests). */
+  settled(): Promise<void> {
+    return this.bound.settled();
+  }
+
   /** Kills running git processes; the cache is unusable afterwards. */
   close(): void {
+    if (this.ageTimer !== undefined) clearInterval(this.ageTimer);
     this.runner.close();
   }
 }

@@ -20,7 +20,12 @@
  *   batch mode, with strict (or accept-new) host key checking against a known_hosts file;
  *   hosts without one keep the user's ssh set-up.
  */
-export { GitRepoCache, type GitRepoCacheOptions } from './git-repo-cache.js';
+export {
+  GitRepoCache,
+  type GitRepoCacheOptions,
+  type GitRepoCacheStats,
+} from './git-repo-cache.js';
+export type { GitCacheLog, GitCacheStats } from './git-cache-bound.js';
 export { GitCodeHost, type GitCodeHostOptions } from './git-code-host.js';
 export type { GitCommandEvent, GitCommandClass } from './git-runner.js';
 export type { GitCredential, CredentialLookup, HostCredentials } from './git-credentials.js';

@@ -27,6 +27,11 @@ export class RwLock {
     return holding(this.write(signal), fn);
   }
 
+  /** Whether nobody holds or waits for the lock (the git cache evicts only idle repositories). */
+  get isIdle(): boolean {
+    return !this.writing && this.readers === 0 && this.queue.length === 0;
+  }
+
   /** Whether a writer holds the lock (for tests). */
   get isWriteLocked(): boolean {
     return this.writing;

@@ -52,6 +52,11 @@ export class SharedAnswers<T> {
     return entry.promise;
   }
 
+  /** Forgets every answer (pending ones stay with whoever waits for them). */
+  clear(): void {
+    this.answers.clear();
+  }
+
   /** Takes an answer obtained elsewhere (fresh now), unless one is pending for `key`. */
   prime(key: string, value: T): void {
     if (this.answers.get(key)?.pending === true) return;
