@@ -33,21 +33,50 @@ export const RouteIndex = Object.freeze({
 
 export type RouteIndex = (typeof RouteIndex)[keyof typeof RouteIndex];
 
-/** The route of a raw request target (query allowed); cheap: a few suffix tests. */
+/**
+ * The route of a raw request target (query allowed). Runs once per request on the cached
+ * path, so it tests character codes and fixed suffixes at known offsets instead of slicing
+ * or searching the whole string.
+ */
 export function requestRoute(target: string | undefined): RouteIndex {
   if (target === undefined) return RouteIndex.Other;
-  const q = target.indexOf('?');
-  const path = q >= 0 ? target.slice(0, q) : target;
-  if (path.startsWith('/sumdb/')) return RouteIndex.Sumdb;
-  if (path.endsWith('/@v/list')) return RouteIndex.List;
-  if (path.endsWith('/@latest')) return RouteIndex.Latest;
-  if (path.includes('/@v/')) {
-    if (path.endsWith('.info')) return RouteIndex.Info;
-    if (path.endsWith('.mod')) return RouteIndex.Mod;
-    if (path.endsWith('.zip')) return RouteIndex.Zip;
-    return RouteIndex.Other;
+  let end = target.indexOf('?');
+  if (end < 0) end = target.length;
+  if (target.startsWith('/sumdb/')) return RouteIndex.Sumdb;
+  switch (target.charCodeAt(end - 1)) {
+    case 0x74: // t
+      if (endsAt(target, end, '/@v/list')) return RouteIndex.List;
+      if (endsAt(target, end, '/@latest')) return RouteIndex.Latest;
+      break;
+    case 0x6f: // o
+      if (endsAt(target, end, '.info') && inVersions(target, end)) return RouteIndex.Info;
+      break;
+    case 0x64: // d
+      if (endsAt(target, end, '.mod') && inVersions(target, end)) return RouteIndex.Mod;
+      break;
+    case 0x70: // p
+      if (endsAt(target, end, '.zip') && inVersions(target, end)) return RouteIndex.Zip;
+      break;
+    case 0x7a: // z
+      if (end === 8 && (endsAt(target, end, '/healthz') || endsAt(target, end, '/readyz'))) {
+        return RouteIndex.Health;
+      }
+      if (end === 7 && endsAt(target, end, '/readyz')) return RouteIndex.Health;
+      break;
+    case 0x73: // s
+      if (end === 8 && endsAt(target, end, '/metrics')) return RouteIndex.Metrics;
+      break;
   }
-  if (path === '/healthz' || path === '/readyz') return RouteIndex.Health;
-  if (path === '/metrics') return RouteIndex.Metrics;
   return RouteIndex.Other;
+}
+
+/** Whether `target` has `suffix` ending at `end`. */
+function endsAt(target: string, end: number, suffix: string): boolean {
+  return end >= suffix.length && target.startsWith(suffix, end - suffix.length);
+}
+
+/** Whether the last path element before `end` is under `/@v/` (a version's file). */
+function inVersions(target: string, end: number): boolean {
+  const slash = target.lastIndexOf('/', end - 1);
+  return slash >= 3 && target.startsWith('/@v', slash - 3);
 }
