@@ -32,6 +32,10 @@ const DEFAULTS: Settings = {
   cache: { not_found_ttl: '0s' },
   log: { level: 'info', format: 'json' },
   server: { shutdown_grace: '2s' },
+  // No circuit breaker: the fault suites play many independent faults against one server, and
+  // consecutive faults of different cases would open it (their 504s and fall-throughs would
+  // become "breaker open" 502s depending on the order). serve-resilience sets its own.
+  resilience: { breaker_failures: 0 },
 };
 
 /**
