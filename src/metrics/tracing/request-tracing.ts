@@ -7,7 +7,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { ROOT_CONTEXT, activeTracing } from './active-tracing.js';
-import { routeKind } from './route-kind.js';
+import { ROUTES, requestRoute } from '../request-route.js';
 
 /** What the end of a request tells its span, and where the span's ids go (its access line). */
 export interface EndedRequest {
@@ -44,7 +44,7 @@ export class RequestTracing {
       const q = target.indexOf('?');
       const path = q >= 0 ? target.slice(0, q) : target;
       const method = req.method ?? 'GET';
-      const kind = routeKind(path);
+      const kind = ROUTES[requestRoute(path)];
       const span = t.tracer.startSpan(
         `${method} ${kind}`,
         {
