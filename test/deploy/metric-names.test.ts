@@ -1,41 +1,34 @@
 // Every PromQL expression shipped in deploy/ (the alert and recording rules, the Grafana
-// dashboard's panels and template variables) names only metrics modgate has: the metric
-// list of docs/operations.md, a recording rule of the rules file, or Prometheus' own `up`.
-// A histogram's _bucket/_sum/_count series count as the histogram. So a renamed metric
-// breaks this test instead of silently emptying a panel or disarming an alert.
+// dashboard's panels and template variables) selects only metrics modgate has — the metric
+// list of docs/operations.md, a recording rule of the rules file, or Prometheus' own `up` —
+// with labels those metrics carry and label values they can take. A histogram's
+// _bucket/_sum/_count series count as the histogram. That list is what a real modgate
+// exposes (live-metrics.test.ts). So a renamed metric, label or value breaks a test instead
+// of silently emptying a panel or disarming an alert.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { metricNames } from './promql-metric-names.js';
+import { documentedCatalogue, type Catalogue, type Family } from './metric-catalogue.js';
+import { metricNames, selectors, type Selector } from './promql-selectors.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+const documented = documentedCatalogue(read('docs/operations.md'));
 
-/** A metric family's name → its type, e.g. modgate_http_requests_total → counter. */
-type Families = Map<string, string>;
-
-/** The metric list of docs/operations.md: its table rows "| `modgate_…` | type | …". */
-function documentedFamilies(): Families {
-  const out: Families = new Map();
-  for (const m of read('docs/operations.md').matchAll(
-    /^\|\s*`(modgate_[a-z0-9_]+)`\s*\|\s*(counter|gauge|histogram|summary)\s*\|/gm,
-  ))
-    out.set(m[1]!, m[2]!);
-  return out;
+interface RuleFile {
+  groups: { rules: { alert?: string; record?: string; expr: string }[] }[];
 }
+const rules = (parse(read('deploy/prometheus/modgate-rules.yaml')) as RuleFile).groups.flatMap(
+  (g) => g.rules,
+);
+const recorded = new Set(rules.flatMap((r) => (r.record ? [r.record] : [])));
 
 /** Every expression in the shipped rules and dashboard, with where it comes from. */
 function shippedExpressions(): { where: string; expr: string }[] {
-  const out: { where: string; expr: string }[] = [];
-  const rules = parse(read('deploy/prometheus/modgate-rules.yaml')) as {
-    groups: { rules: { alert?: string; record?: string; expr: string }[] }[];
-  };
-  for (const r of rules.groups.flatMap((g) => g.rules))
-    out.push({ where: `rules: ${r.alert ?? r.record}`, expr: r.expr });
-
+  const out = rules.map((r) => ({ where: `rules: ${r.alert ?? r.record}`, expr: r.expr }));
   interface Panel {
     title: string;
     targets?: { expr?: string }[];
@@ -58,46 +51,57 @@ function shippedExpressions(): { where: string; expr: string }[] {
   return out;
 }
 
-const recorded = new Set(
-  (
-    parse(read('deploy/prometheus/modgate-rules.yaml')) as {
-      groups: { rules: { record?: string }[] }[];
-    }
-  ).groups
-    .flatMap((g) => g.rules)
-    .flatMap((r) => (r.record ? [r.record] : [])),
-);
+/** Labels every scraped series has, added by Prometheus from the scrape configuration. */
+const TARGET_LABELS = new Set(['job', 'instance']);
 
-/** Why `name` is not a metric of `families` (a message), or undefined when it is one. */
-function unknown(name: string, families: Families): string | undefined {
-  if (name === 'up' || recorded.has(name) || families.has(name)) return undefined;
-  const m = /^(.*)_(bucket|sum|count)$/.exec(name);
-  const type = m ? families.get(m[1]!) : undefined;
-  if (type === 'histogram' || (type === 'summary' && m?.[2] !== 'bucket')) return undefined;
-  return name.includes(':') ? `${name} is not a recording rule` : `${name} is not a metric`;
-}
-
-function assertOnlyKnownMetrics(families: Families): void {
-  const problems: string[] = [];
-  let names = 0;
-  for (const { where, expr } of shippedExpressions()) {
-    for (const name of metricNames(expr)) {
-      names++;
-      const why = unknown(name, families);
-      if (why) problems.push(`${where}: ${why}`);
-    }
+/** What is wrong with one selector against the catalogue (empty: nothing). */
+function problemsOf(s: Selector, catalogue: Catalogue): string[] {
+  if (s.name === '') return ['a selector without a metric name'];
+  if (recorded.has(s.name)) return [];
+  if (s.name.includes(':')) return [`${s.name} is not a recording rule`];
+  const up: Family = { type: 'gauge', labels: new Map() };
+  let family = s.name === 'up' ? up : catalogue.get(s.name);
+  let extra: string[] = [];
+  const m = /^(.*)_(bucket|sum|count)$/.exec(s.name);
+  if (family === undefined && m) {
+    const base = catalogue.get(m[1]!);
+    if (base?.type === 'histogram') family = base;
+    if (base?.type === 'histogram' && m[2] === 'bucket') extra = ['le'];
   }
-  assert.ok(names > 50, `only ${names} metric names found: is the tokenizer reading the files?`);
-  assert.deepEqual(problems, []);
+  if (family === undefined) return [`${s.name} is not a metric`];
+  const problems: string[] = [];
+  for (const { label, op, value } of s.matchers) {
+    if (TARGET_LABELS.has(label) || extra.includes(label)) continue;
+    if (!family.labels.has(label)) {
+      problems.push(`${s.name} has no label ${label}`);
+      continue;
+    }
+    const allowed = family.labels.get(label);
+    if (allowed === undefined || value.includes('$')) continue; // open values, or a variable
+    const wanted = op === '=' || op === '!=' ? [value] : value.split('|');
+    if (op.endsWith('~') && !wanted.every((w) => /^[A-Za-z0-9_.-]+$/.test(w)))
+      problems.push(`${s.name}{${label}${op}"${value}"}: write value alternatives plainly`);
+    else
+      for (const w of wanted.filter((w) => !allowed.includes(w)))
+        problems.push(`${s.name}{${label}${op}"${value}"}: ${label} is never "${w}"`);
+  }
+  return problems;
 }
 
-test('the rules and the dashboard use only metrics of the documented list', () => {
-  const documented = documentedFamilies();
+test('the rules and the dashboard select only documented metrics, labels and values', () => {
   assert.ok(documented.size > 30, 'the metric tables of docs/operations.md were not found');
-  assertOnlyKnownMetrics(documented);
+  const problems: string[] = [];
+  let count = 0;
+  for (const { where, expr } of shippedExpressions())
+    for (const s of selectors(expr)) {
+      count++;
+      problems.push(...problemsOf(s, documented).map((p) => `${where}: ${p}`));
+    }
+  assert.ok(count > 50, `only ${count} selectors found: is the tokenizer reading the files?`);
+  assert.deepEqual(problems, []);
 });
 
-test('every metric of the documented list is used by the dashboard or the rules', () => {
+test('every documented metric is used by the dashboard or the rules', () => {
   // Not a rule of Prometheus, a check on this dashboard: a metric nobody can see is either
   // missing from the dashboard or should not exist. Node's internals are exempt.
   const used = new Set(
@@ -105,7 +109,7 @@ test('every metric of the documented list is used by the dashboard or the rules'
       metricNames(expr).map((n) => n.replace(/_(bucket|sum|count)$/, '')),
     ),
   );
-  const unseen = [...documentedFamilies().keys()].filter(
+  const unseen = [...documented.keys()].filter(
     (n) => !used.has(n) && !/^modgate_(process|nodejs)_/.test(n),
   );
   assert.deepEqual(unseen, []);

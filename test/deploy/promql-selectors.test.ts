@@ -1,8 +1,8 @@
-// The tokenizer that finds metric names in PromQL (promql-metric-names.ts), on the shapes the
+// The tokenizer that finds series selectors in PromQL (promql-selectors.ts), on the shapes the
 // shipped rules and dashboard use and on the traps around them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { metricNames } from './promql-metric-names.js';
+import { metricNames, selectors } from './promql-selectors.js';
 
 const cases: [string, string[]][] = [
   ['up', ['up']],
@@ -54,8 +54,39 @@ test('metricNames finds exactly the metrics an expression selects', () => {
   for (const [expr, want] of cases) assert.deepEqual(metricNames(expr), want, expr);
 });
 
+test('selectors pairs each metric with its label matchers', () => {
+  assert.deepEqual(
+    selectors(
+      'sum by (le) (rate(h_bucket{route!~"zip|health", instance=~"$instance"}[5m])) / on (job) b{ x = \'it\\\'s\' ,y!=`C:\\`, } > bool c',
+    ),
+    [
+      {
+        name: 'h_bucket',
+        matchers: [
+          { label: 'route', op: '!~', value: 'zip|health' },
+          { label: 'instance', op: '=~', value: '$instance' },
+        ],
+      },
+      {
+        name: 'b',
+        matchers: [
+          { label: 'x', op: '=', value: "it's" },
+          { label: 'y', op: '!=', value: 'C:\\' },
+        ],
+      },
+      { name: 'c', matchers: [] },
+    ],
+  );
+  assert.deepEqual(selectors('{__name__="a", job="x"} or {job="y"}'), [
+    { name: 'a', matchers: [{ label: 'job', op: '=', value: 'x' }] },
+    { name: '', matchers: [{ label: 'job', op: '=', value: 'y' }] },
+  ]);
+});
+
 test('metricNames refuses what it cannot read whole', () => {
   assert.throws(() => metricNames('a{job="x}'), /unterminated/);
   assert.throws(() => metricNames('rate(a[5m)'), /unterminated/);
   assert.throws(() => metricNames('a{job="x"'), /unterminated/);
+  assert.throws(() => metricNames('a{job~"x"}'), /unreadable label matchers/);
+  assert.throws(() => metricNames('a{job="x" route="y"}'), /unreadable label matchers/);
 });

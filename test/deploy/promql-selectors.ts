@@ -1,9 +1,24 @@
-// The metric names a PromQL expression selects, for checking that the shipped rules and
-// dashboard use only metrics modgate exposes. A small tokenizer, not a parser: it knows what
-// in PromQL is not a metric name (function and aggregation names, label matchers, the label
-// lists of by/without/on/ignoring/group_left/group_right, keywords, durations, numbers,
-// strings) and takes every other identifier for one. Grafana's template variables ($x, ${x},
-// [$__rate_interval]) are skipped too. https://prometheus.io/docs/prometheus/latest/querying/basics/
+// The series selectors of a PromQL expression — metric names and label matchers — for checking
+// that the shipped rules and dashboard use only metrics, labels and label values modgate
+// exposes. A small tokenizer, not a parser: it knows what in PromQL is not a metric name
+// (function and aggregation names, the label lists of by/without/on/ignoring/group_left/
+// group_right, keywords, durations, numbers, strings) and takes every other identifier for
+// one; a `{…}` right after a name holds that name's matchers, a `{…}` alone is a selector of
+// its own. Grafana's template variables ($x, ${x}, [$__rate_interval]) are skipped.
+// https://prometheus.io/docs/prometheus/latest/querying/basics/
+
+/** One label matcher: `route=~"info|mod"` is { label: 'route', op: '=~', value: 'info|mod' }. */
+export interface Matcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** One series selector: a metric name ('' when only matchers select) and its matchers. */
+export interface Selector {
+  name: string;
+  matchers: Matcher[];
+}
 
 /** Keywords that take a parenthesised list of label names, which are not metric names. */
 const LABEL_LIST_KEYWORDS = new Set([
@@ -39,16 +54,18 @@ const AGGREGATIONS = new Set([
 const IDENT_START = /[A-Za-z_:]/;
 const IDENT = /[A-Za-z0-9_:]/;
 
-/**
- * The metric names selected in `expr`, each once, in order of appearance. Throws on input it
- * cannot have tokenized right (an unterminated string, bracket or brace), so a test never
- * passes by reading less than the whole expression.
- */
+/** The metric names selected in `expr`, each once, in order of appearance. */
 export function metricNames(expr: string): string[] {
-  const names: string[] = [];
-  const add = (n: string): void => {
-    if (!names.includes(n)) names.push(n);
-  };
+  return [...new Set(selectors(expr).map((s) => s.name))].filter((n) => n !== '');
+}
+
+/**
+ * The series selectors of `expr`, in order of appearance. A `__name__="x"` matcher names the
+ * metric. Throws on input it cannot have tokenized right (an unterminated string, bracket or
+ * brace), so a test never passes by reading less than the whole expression.
+ */
+export function selectors(expr: string): Selector[] {
+  const out: Selector[] = [];
   let i = 0;
   const at = (k: number): string => expr[k] ?? '';
   const skipSpace = (k: number): number => {
@@ -83,10 +100,33 @@ export function metricNames(expr: string): string[] {
     }
     throw new Error(`unterminated ${open} in ${JSON.stringify(expr)}`);
   };
-  /** A selector's label matchers: only a `__name__="…"` matcher names a metric. */
-  const matchers = (from: number, to: number): void => {
-    const m = /__name__\s*=\s*(["'`])([A-Za-z_:][A-Za-z0-9_:]*)\1/.exec(expr.slice(from, to));
-    if (m?.[2] !== undefined) add(m[2]);
+  /** The matchers of the `{…}` from `from` to `to` (braces included). */
+  const matchers = (from: number, to: number): Matcher[] => {
+    const list: Matcher[] = [];
+    const inner = expr.slice(from + 1, to - 1);
+    const re =
+      /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)\s*(?:,|$)/y;
+    let k = 0;
+    while (k < inner.length && !/^\s*$/.test(inner.slice(k))) {
+      re.lastIndex = k;
+      const m = re.exec(inner);
+      if (m === null)
+        throw new Error(`unreadable label matchers in ${JSON.stringify(expr.slice(from, to))}`);
+      const quoted = m[3]!;
+      const body = quoted.slice(1, -1);
+      const value = quoted.startsWith('`') ? body : body.replace(/\\(.)/g, '$1');
+      list.push({ label: m[1]!, op: m[2] as Matcher['op'], value });
+      k = re.lastIndex;
+    }
+    return list;
+  };
+  /** A selector from a name (maybe '') and its matchers; `__name__="x"` names it. */
+  const add = (name: string, list: Matcher[]): void => {
+    const byName = list.find((m) => m.label === '__name__' && m.op === '=');
+    out.push({
+      name: byName?.value ?? name,
+      matchers: list.filter((m) => m.label !== '__name__'),
+    });
   };
 
   while (i < expr.length) {
@@ -97,7 +137,7 @@ export function metricNames(expr: string): string[] {
       i = skipString(i);
     } else if (c === '{') {
       const end = skipGroup(i, '{', '}');
-      matchers(i, end);
+      add('', matchers(i, end));
       i = end;
     } else if (c === '[') {
       i = skipGroup(i, '[', ']'); // a range or subquery: durations and Grafana's $__rate_interval
@@ -127,13 +167,17 @@ export function metricNames(expr: string): string[] {
         if (at(i) === '-') i++;
       } else if (KEYWORDS.has(lower) || AGGREGATIONS.has(lower) || at(next) === '(') {
         i = j; // a keyword, an aggregation, or a function call
+      } else if (at(next) === '{') {
+        const end = skipGroup(next, '{', '}');
+        add(word, matchers(next, end));
+        i = end;
       } else {
-        add(word);
+        add(word, []);
         i = j;
       }
     } else {
       i++; // operators, parentheses, commas, @
     }
   }
-  return names;
+  return out;
 }
