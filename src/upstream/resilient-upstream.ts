@@ -143,7 +143,10 @@ export class ResilientUpstream implements Upstream {
   }
   zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
     return this.call('zip', ctx, (c) => this.inner.zip(modulePath, version, c), {
-      hold: (source, release) => releaseWhenRead(source, release),
+      hold: (source, release) => {
+        if (release) releaseWhenRead(source, release);
+        this.watchBody(source, ctx);
+      },
       discard: (source) => source.stream.destroy(),
     });
   }
@@ -225,14 +228,14 @@ export class ResilientUpstream implements Upstream {
       const release = this.bulkhead ? await this.bulkhead.acquire(ctx.signal) : undefined;
       const started = this.now();
       let held = false;
+      let value: T;
       try {
-        const value = await fn(ctx);
+        value = await fn(ctx);
         this.report(operation, 'ok', started);
-        if (zip && release) {
+        if (zip) {
           zip.hold(value, release);
           held = true;
         }
-        return { value };
       } catch (err) {
         if (isNotFound(err)) {
           this.report(operation, 'not_found', started);
@@ -244,15 +247,36 @@ export class ResilientUpstream implements Upstream {
       } finally {
         if (!held) release?.();
       }
+      // A zip's outcome for the breaker is its body's (watchBody): its answer starting is
+      // neither a success nor a failure there, so it leaves the breaker as an error the
+      // breaker does not count and is turned back into the value below.
+      if (zip) throw new ZipStarted(value);
+      return { value };
     };
     try {
       return this.breaker ? await this.breaker.run(once) : await once();
     } catch (err) {
+      if (err instanceof ZipStarted) return { value: err.value as T };
       if (err instanceof BreakerOpenError || errorKind(err) === 'unavailable') {
         this.observer.attempt(this.label, operation, 'rejected', 0);
       }
       throw err;
     }
+  }
+
+  /**
+   * A zip counts for the breaker once its body is read: a success when it ends, a failure when
+   * it fails transiently (a reset, a deadline, silence) — no longer one the call can retry (the
+   * consumer has the stream: ZipSource.fallback moves on to the next `|` entry). A body the
+   * consumer drops, or refuses (checksum, size), counts as nothing.
+   */
+  private watchBody(source: ZipSource, ctx: FetchContext): void {
+    const breaker = this.breaker;
+    if (breaker === undefined) return;
+    source.stream.once('end', () => breaker.recordSuccess());
+    source.stream.once('error', (err: unknown) => {
+      if (isTransientFailure(err) && !(ctx.signal?.aborted ?? false)) breaker.recordFailure(err);
+    });
   }
 
   private report(operation: UpstreamOperation, outcome: AttemptOutcome, started: number): void {
@@ -264,9 +288,19 @@ export class ResilientUpstream implements Upstream {
   }
 }
 
+/** A zip whose answer started, carried out of the breaker (see attempt). */
+class ZipStarted extends Error {
+  constructor(readonly value: unknown) {
+    super('zip answer started');
+  }
+}
+
 interface ZipHooks<T> {
-  /** Keeps the bulkhead slot until the value is done with (a zip's body read or dropped). */
-  hold: (value: T, release: () => void) => void;
+  /**
+   * Takes a successful value over: its bulkhead slot (when there is one) until it is done with
+   * (a zip's body read or dropped), and what happens to its body.
+   */
+  hold: (value: T, release: (() => void) | undefined) => void;
   /** Drops a value that arrived after the caller gave up. */
   discard: (value: T) => void;
 }

@@ -94,6 +94,21 @@ export class UpstreamBreaker {
     }
   }
 
+  /**
+   * Counts a failure seen after a call succeeded (a zip's body cut short): like a failed call
+   * while the breaker is closed; nothing when it is open or probing (the probe decides).
+   */
+  recordFailure(err: unknown): void {
+    if (this.policy.state !== CircuitState.Closed) return;
+    this.policy.execute(() => Promise.reject(err as Error)).catch(() => undefined);
+  }
+
+  /** Counts a success seen after the call (a zip's body read whole) while closed. */
+  recordSuccess(): void {
+    if (this.policy.state !== CircuitState.Closed) return;
+    this.policy.execute(() => Promise.resolve()).catch(() => undefined);
+  }
+
   private openError(then: string): BreakerOpenError {
     const last = this.lastFailure === undefined ? '' : ` (last: ${this.lastFailure})`;
     return new BreakerOpenError(

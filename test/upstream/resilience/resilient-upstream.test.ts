@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { ModgateError, errorKind } from '../../../src/errors/index.js';
 import { statusForError } from '../../../src/http/status-for-error.js';
@@ -306,4 +307,34 @@ test('in a chain: an open breaker sends `|` on at once and answers `,` with 502'
   );
   assert.equal(dead.calls, 1);
   assert.equal(good.calls, 1);
+});
+
+test("a zip body cut short counts for the breaker; a refused one (or the caller's abort) does not", async () => {
+  const { inner, up } = build(['ok'], { breakerFailures: 2, maxConcurrentFetches: 1 });
+  const cut = (): Readable =>
+    new Readable({
+      read() {
+        this.push(Buffer.from('zip b'));
+        this.destroy(reset());
+      },
+    });
+  const drain = async (stream: Readable): Promise<void> => {
+    for await (const chunk of stream as AsyncIterable<Buffer>) void chunk;
+  };
+  inner.zipBody = cut;
+  await assert.rejects(drain((await up.zip('m', 'v1.0.0', {})).stream), /ECONNRESET/);
+  assert.equal(up.health().state, 'closed');
+  inner.zipBody = () =>
+    new Readable({
+      read() {
+        this.destroy(new ModgateError('checksum', 'm@v1.0.0: checksum mismatch'));
+      },
+    });
+  await assert.rejects(drain((await up.zip('m', 'v1.0.0', {})).stream), /checksum/);
+  assert.equal(up.health().state, 'closed', 'content refused is not an upstream failure');
+  inner.zipBody = cut;
+  await assert.rejects(drain((await up.zip('m', 'v1.0.0', {})).stream), /ECONNRESET/);
+  assert.equal(up.health().state, 'open', 'the second body cut short in a row opens it');
+  assert.match(up.health().lastError ?? '', /ECONNRESET/);
+  await assert.rejects(up.zip('m', 'v1.0.0', {}), /circuit breaker open/);
 });

@@ -24,6 +24,8 @@ export class ScriptedUpstream implements Upstream {
   readonly signals: (AbortSignal | undefined)[] = [];
   /** Runs before every step (tests move their clock here: the call "took" that long). */
   onCall: () => void = () => undefined;
+  /** The body of each zip answered. */
+  zipBody: () => Readable = () => Readable.from([Buffer.from('zip bytes')]);
 
   constructor(
     private readonly script: Step[],
@@ -70,7 +72,7 @@ export class ScriptedUpstream implements Upstream {
   }
   async zip(_m: string, _v: string, ctx: FetchContext): Promise<ZipSource> {
     await this.step(ctx);
-    return { stream: Readable.from([Buffer.from('zip bytes')]), size: 9 };
+    return { stream: this.zipBody(), size: 9 };
   }
 }
 
