@@ -51,6 +51,7 @@ import { AppMetrics, meteredStorage } from './app-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { SumdbHealthRegistry } from './sumdb-health.js';
 import { versionJson } from './version-info.js';
+import { sourceCommit } from './source-commit.js';
 import { RateLimiter } from '../http/rate-limit.js';
 
 /**
@@ -176,7 +177,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     metrics: metrics?.metrics,
     metricsRoute: metrics?.onMainListener,
     health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
-    version: versionJson(config, 'unknown'),
+    version: versionJson(config, sourceCommit()),
     rateLimit,
     sumdb:
       sumdbs.length === 0 && hosted.length === 0

@@ -66,10 +66,12 @@ test('a dead first upstream in `|`: its breaker opens, is skipped, and /readyz s
     assert.equal(version.status, 200);
     const v = JSON.parse(version.body.toString()) as {
       version: string;
+      commit: string;
       node: string;
       config: { storage: string; upstream: string[]; privatePatterns: number; features: object };
     };
     assert.equal(v.version, PKG.version);
+    assert.match(v.commit, /^([0-9a-f]{40}|unknown)$/);
     assert.equal(v.node, process.version);
     assert.equal(v.config.storage, 'disk');
     assert.equal(v.config.privatePatterns, 2);
