@@ -158,7 +158,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   // node:http, and so without the limiter: it is off while limiting.
   const rateLimit =
     config.rateLimit.requestsPerSecond > 0 ? new RateLimiter({ ...config.rateLimit }) : undefined;
-  const tracing = startTracing(config.tracing);
+  const tracing = startTracing({ ...config.tracing, logger });
   if (tracing !== undefined) setLogMixin(logger, traceLogFields);
   const server = new ProxyServer({
     service,

@@ -1,5 +1,9 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  W3CTraceContextPropagator,
+  loggingErrorHandler,
+  setGlobalErrorHandler,
+} from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -11,6 +15,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ModgateError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
+import { RateLimitedWarning } from '../../log/rate-limited-warning.js';
+import { redactUrl } from '../../protocol/redact-url.js';
 import { activeTracing, setActiveTracing } from './active-tracing.js';
 import { RequestTracing } from './request-tracing.js';
 
@@ -24,6 +31,14 @@ export interface TracingOptions {
   readonly sampleRatio: number;
   /** Replaces the OTLP exporter (tests). */
   readonly exporter?: SpanExporter;
+  /** Where failed exports are reported (a warning at most once a minute, with a count). */
+  readonly logger?: Logger;
+  /**
+   * How long one batch may take to export, retries included (the exporter retries refused
+   * connections and 429/5xx answers until then); also bounds how long stopping waits for the
+   * last spans. Default 10 s.
+   */
+  readonly exportTimeoutMs?: number;
 }
 
 /** Tracing while it is on; see startTracing. */
@@ -56,9 +71,23 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
       'tracing: another server in this process is already tracing; one per process',
     );
   }
+  const timeoutMillis = options.exportTimeoutMs ?? 10_000;
   const exporter =
-    options.exporter ?? new OTLPTraceExporter({ url: options.otlpEndpoint, timeoutMillis: 10_000 });
-  const processor = new BatchSpanProcessor(exporter);
+    options.exporter ?? new OTLPTraceExporter({ url: options.otlpEndpoint, timeoutMillis });
+  const processor = new BatchSpanProcessor(exporter, { exportTimeoutMillis: timeoutMillis });
+  // The SDK reports failed exports to OpenTelemetry's process-wide error handler, silent by
+  // default: an operator whose collector is unreachable must see it in modgate's log.
+  const warning =
+    options.logger === undefined
+      ? undefined
+      : new RateLimitedWarning(
+          options.logger,
+          'tracing: spans could not be exported to tracing.otlp_endpoint',
+          'failures',
+          60_000,
+        );
+  const failed = (err: unknown) => warning?.note({ error: describeError(err) });
+  setGlobalErrorHandler(failed);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
@@ -77,9 +106,18 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
       if (activeTracing() === tracing) setActiveTracing(undefined);
       try {
         await provider.shutdown();
+      } catch (err) {
+        failed(err); // the last spans are lost; stopping goes on
       } finally {
         contexts.disable();
+        warning?.close();
+        setGlobalErrorHandler(loggingErrorHandler());
       }
     },
   };
+}
+
+/** An export failure for the log: its message, any URL in it without user information. */
+function describeError(err: unknown): string {
+  return redactUrl(err instanceof Error ? err.message : String(err));
 }

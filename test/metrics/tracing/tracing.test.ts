@@ -237,6 +237,34 @@ describe('tracing on', () => {
     );
   });
 
+  test('an unreachable collector is a warning in the log; stopping still succeeds', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const logger = createLogger({ level: 'info', format: 'json' }, out);
+    const t = startTracing({
+      otlpEndpoint: `http://user:secret@127.0.0.1:${port}/v1/traces`,
+      serviceName: 'x',
+      sampleRatio: 1,
+      logger,
+      exportTimeoutMs: 300,
+    });
+    await inSpan('lost', {}, () => Promise.resolve());
+    await t?.shutdown();
+    const warnings = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'tracing: spans could not be exported to tracing.otlp_endpoint');
+    assert.equal(warnings.length, 1, text);
+    assert.equal(warnings[0]?.failures, 1);
+    assert.ok(!text.includes('secret'), text);
+  });
+
   test('log lines written inside a span carry its ids (pino mixin), the access line too', async () => {
     on();
     const out = new PassThrough();
