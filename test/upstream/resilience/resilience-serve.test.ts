@@ -108,3 +108,33 @@ test('a dead upstream followed by `,`: 502 at once once its breaker is open, say
     await good.close();
   }
 });
+
+test('an open breaker keeps stale lists and @latest served', async () => {
+  const good = await FixtureProxy.create([{ path: 'example.com/m', version: 'v1.0.0' }]);
+  const flaky = await FaultUpstream.start(good.root);
+  const modgate = await startModgate({
+    upstream: flaky.url,
+    listTtl: '0s',
+    settings: { 'resilience.retries': 0, 'resilience.breaker_failures': 2 },
+  });
+  try {
+    for (const path of ['/example.com/m/@v/list', '/example.com/m/@latest']) {
+      assert.equal((await rawRequest(modgate.url, path)).status, 200, path);
+    }
+    flaky.set(/.*/, { kind: 'status', status: 503 });
+    for (let i = 0; i < 4; i++) {
+      for (const path of ['/example.com/m/@v/list', '/example.com/m/@latest']) {
+        const res = await rawRequest(modgate.url, path);
+        assert.equal(res.status, 200, path);
+        assert.equal(res.headers['x-modgate-cache'], 'stale', path);
+      }
+    }
+    assert.equal(flaky.requests.length, 2 + 2, 'two refreshes failed, then the breaker opened');
+    const ready = JSON.parse((await rawRequest(modgate.url, '/readyz')).body.toString()) as Readyz;
+    assert.equal(ready.upstreams[0]?.state, 'open');
+  } finally {
+    await modgate.stop();
+    await flaky.close();
+    await good.close();
+  }
+});
