@@ -170,7 +170,9 @@ export class ResilientUpstream implements Upstream {
       attempts++;
       if (attempts === 1) return this.attempt(operation, ctx, fn, zip);
       const left = remaining();
-      if (left <= 0) throw lastFailure;
+      // The caller gave up during the backoff delay (it was answered then: untilAborted), or
+      // the deadline passed: no attempt more.
+      if (left <= 0 || ctx.signal?.aborted === true) throw lastFailure;
       // Later attempts end at the deadline (the first has the upstream's own timeout).
       const bounded = deadlineSignal(ctx.signal, left, this.label);
       deadlineError = bounded.reason;
