@@ -3,8 +3,10 @@ import { ModgateError, notFound } from '../../../errors/index.js';
 import { compare } from '../../../semver/index.js';
 import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo } from '../code-host.js';
 import type { BareRepo } from './bare-repo.js';
-import { archiveStream } from './archive-stream.js';
-import { DEEPEN_STEPS, GitFetcher } from './git-fetcher.js';
+import { gitArchive } from './git-archive.js';
+import { CatFileBatch } from './cat-file-batch.js';
+import { GitFetcher } from './git-fetcher.js';
+import { deepenUntil, type DeepenOutcome } from './deepen-until.js';
 import { GitCommandError } from './git-process.js';
 import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
@@ -28,6 +30,9 @@ export interface GitCodeHostOptions {
  * and hashes asked for within `refsTtlMs` fit many times over.
  */
 const STAT_ANSWERS_MAX_BYTES = 1024 * 1024;
+
+/** Bound on one file read through the batch reader (as the local command timeout). */
+const READ_TIMEOUT_MS = 60_000;
 
 /**
  * The CodeHost for one git remote, driven through the system `git` binary over a shared bare
@@ -53,6 +58,8 @@ export class GitCodeHost implements CodeHost {
   private readonly statAnswers: SharedAnswers<RevInfoVcs>;
   private readonly fetcher: GitFetcher;
   private readonly resolver: RevisionResolver;
+  /** File reads (go.mod, LICENSE): one `git cat-file --batch` for the repository. */
+  private readonly objects: CatFileBatch;
 
   constructor(
     readonly remote: GitRemote,
@@ -74,8 +81,12 @@ export class GitCodeHost implements CodeHost {
       maxBytes: STAT_ANSWERS_MAX_BYTES,
       now,
     });
-    // An evicted repository's resolved revisions are gone with it.
-    repo.onReset(() => this.statAnswers.clear());
+    this.objects = new CatFileBatch(runner, repo.dir, { timeoutMs: READ_TIMEOUT_MS });
+    // An evicted repository's resolved revisions and reader are gone with it.
+    repo.onReset(() => {
+      this.statAnswers.clear();
+      this.objects.close();
+    });
     this.resolver = new RevisionResolver(this.description, repo, runner, this.fetcher, () =>
       this.refs(),
     );
@@ -143,26 +154,22 @@ export class GitCodeHost implements CodeHost {
     ctx: CodeHostContext,
   ): Promise<Buffer | null> {
     const info = await this.statIn(hash, ctx);
-    return this.repo.lock.withRead(async () => {
+    const object = await this.repo.lock.withRead(async () => {
       try {
-        const out = await this.git(['cat-file', 'blob', `${info.name}:${file}`], {
-          class: 'local',
-          maxStdout: maxBytes,
-          ...signalOf(ctx),
-        });
-        return out.stdout;
+        return await withSignal(this.objects.read(`${info.name}:${file}`, maxBytes), ctx.signal);
       } catch (err) {
-        // cmd/go: any failure of cat-file means the file does not exist at that commit.
-        if (err instanceof GitCommandError && err.failure === 'exit') return null;
-        if (err instanceof GitCommandError && err.failure === 'too-large') {
-          throw new ModgateError(
-            'too-large',
-            `${this.description}: ${file} at ${info.short} is larger than ${maxBytes} bytes`,
-          );
-        }
         throw this.fail(err, 'git cat-file');
       }
     }, ctx.signal);
+    // cmd/go: any failure of `git cat-file blob` means the file does not exist at that commit.
+    if (object === null || object.type !== 'blob') return null;
+    if (object.data === null) {
+      throw new ModgateError(
+        'too-large',
+        `${this.description}: ${file} at ${info.short} is larger than ${maxBytes} bytes`,
+      );
+    }
+    return object.data;
   }
 
   async recentTag(
@@ -284,43 +291,14 @@ export class GitCodeHost implements CodeHost {
   ): Promise<Readable> {
     const info = await this.statIn(hash, ctx);
     await withSignal(this.repo.open(), ctx.signal);
-    const release = await this.repo.lock.read(ctx.signal);
     try {
-      // Incredibly (cmd/go's words), git's archives depend on the platform's line-ending
-      // settings: autocrlf=input and eol=lf make blobs come out exactly as committed.
-      const args = ['-c', 'core.autocrlf=input', '-c', 'core.eol=lf', 'archive', '--format=zip'];
-      args.push(info.name, ...(subdir !== '' ? ['--', subdir] : []));
-      const proc = await this.runner.start(args, {
-        class: 'archive',
-        gitDir: this.repo.dir,
-        // A subdirectory is a path, never pathspec magic.
-        env: { GIT_LITERAL_PATHSPECS: '1' },
+      return await gitArchive(this.runner, this.repo, info, subdir, maxBytes, {
+        description: this.description,
+        done,
+        fail: (err) => this.fail(err, 'git archive'),
         ...signalOf(ctx),
       });
-      void proc.exited.then(() => {
-        release();
-        done();
-      });
-      const stream = await archiveStream(proc, maxBytes, (exit) => {
-        if (exit.failure === 'too-large') {
-          return new ModgateError(
-            'too-large',
-            `${this.description}: archive of ${info.short} is larger than ${maxBytes} bytes`,
-          );
-        }
-        if (exit.failure === 'exit' && exit.stderr.includes('did not match any files')) {
-          return notFound(`${this.description}: no directory ${subdir} at ${info.short}`);
-        }
-        const err = new GitCommandError(exit.failure ?? 'exit', args, exit.exitCode, exit.stderr);
-        return this.fail(err, 'git archive');
-      });
-      // git has resolved the commit and its tree once output flows; the rest only reads
-      // immutable objects, so a slow consumer must not hold up fetches (and the readers
-      // queued behind them).
-      release();
-      return stream;
     } catch (err) {
-      release();
       throw this.fail(err, 'git archive');
     }
   }
@@ -336,42 +314,16 @@ export class GitCodeHost implements CodeHost {
     }
   }
 
-  /**
-   * Deepens the history behind the local commit `hash` step by step (DEEPEN_STEPS) until
-   * `settled()` says what is local answers the question: `settled`, `whole` when the history
-   * behind `hash` is all local (the local answer is final), `exhausted` when the steps ran out
-   * or git refused (the caller goes on to the complete fetch).
-   */
+  /** deepenUntil (deepen-until.ts) for this repository, failures mapped. */
   private async deepenUntil(
     hash: string,
     ctx: CodeHostContext,
     settled: () => Promise<boolean>,
-  ): Promise<'settled' | 'whole' | 'exhausted'> {
-    await withSignal(this.repo.open(), ctx.signal);
-    // Fetched in full: only the complete fetch (for refs that changed since) can add anything.
-    if (this.repo.complete) return 'exhausted';
-    for (const depth of DEEPEN_STEPS) {
-      const job = this.repo.lock.withWrite(async () => {
-        if (await this.fetcher.historyComplete(hash)) return 'whole' as const;
-        return (await this.fetcher.deepen(hash, depth))
-          ? ('deeper' as const)
-          : ('refused' as const);
-      });
-      let step;
-      try {
-        step = await withSignal(job, ctx.signal);
-      } catch (err) {
-        throw this.fail(err, 'git fetch');
-      }
-      if (step === 'whole') return 'whole';
-      if (step === 'refused') return 'exhausted';
-      if (await settled()) return 'settled';
-    }
-    const whole = this.repo.lock.withRead(() => this.fetcher.historyComplete(hash));
+  ): Promise<DeepenOutcome> {
     try {
-      return (await withSignal(whole, ctx.signal)) ? 'whole' : 'exhausted';
+      return await deepenUntil(this.repo, this.fetcher, hash, ctx.signal, settled);
     } catch (err) {
-      throw this.fail(err, 'git rev-list');
+      throw this.fail(err, 'git fetch');
     }
   }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Why a git command did not succeed. `exit` is a non-zero exit status; the rest are ours. */
 export type GitFailure = 'exit' | 'timeout' | 'aborted' | 'too-large' | 'spawn';
@@ -40,6 +40,8 @@ export interface GitProcessOptions {
   signal?: AbortSignal;
   /** Applied to stderr before it is kept (credential scrubbing). */
   scrub?: (text: string) => string;
+  /** Give the process a stdin pipe (`GitProcess.stdin`); else stdin is /dev/null. */
+  stdin?: boolean;
 }
 
 export interface GitExit {
@@ -68,6 +70,8 @@ const MAX_STDERR = 64 << 10;
  */
 export class GitProcess {
   readonly stdout: Readable;
+  /** Set when started with `stdin: true`. */
+  readonly stdin: Writable | undefined;
   readonly exited: Promise<GitExit>;
   private readonly child: ChildProcess;
   private failure: GitFailure | undefined;
@@ -82,10 +86,13 @@ export class GitProcess {
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     const child = this.child;
     this.stdout = child.stdout as Readable;
+    this.stdin = child.stdin ?? undefined;
+    // A process killed while we write: the EPIPE is the exit's business, not an exception.
+    this.stdin?.on('error', () => undefined);
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {

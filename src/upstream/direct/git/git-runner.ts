@@ -149,13 +149,36 @@ export class GitRunner {
     }
   }
 
+  /**
+   * Starts a long-lived helper process (`git cat-file --batch`) with a stdin pipe. It takes no
+   * concurrency slot (it runs as long as its owner keeps it) and has no timeout of its own: its
+   * owner bounds each request and kills it when idle. `close()` kills it too.
+   */
+  async startService(args: readonly string[], opts: { gitDir: string }): Promise<GitProcess> {
+    const { processOptions, release } = await this.prepare(
+      { class: 'local', gitDir: opts.gitDir },
+      false,
+    );
+    release();
+    const proc = new GitProcess(args, {
+      ...processOptions,
+      timeoutMs: 2 ** 31 - 1,
+      stdin: true,
+    });
+    this.track(proc, { class: 'local', gitDir: opts.gitDir });
+    return proc;
+  }
+
   /** Kills every running git process; later commands fail. */
   close(): void {
     this.closed = true;
     for (const p of this.live) p.kill('aborted');
   }
 
-  private async prepare(opts: GitRunOptions): Promise<{
+  private async prepare(
+    opts: GitRunOptions,
+    limited = true,
+  ): Promise<{
     processOptions: ConstructorParameters<typeof GitProcess>[1];
     release: () => void;
     ssh: SshSetup | undefined;
@@ -167,7 +190,9 @@ export class GitRunner {
       for (const r of releases.reverse()) r();
     };
     try {
-      if (opts.class === 'ls-remote' || opts.class === 'fetch') {
+      if (!limited) {
+        // a service process: no slot
+      } else if (opts.class === 'ls-remote' || opts.class === 'fetch') {
         const host = opts.host ?? '';
         let sem = this.perHost.get(host);
         if (sem === undefined) {

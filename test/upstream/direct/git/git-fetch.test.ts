@@ -310,3 +310,40 @@ test('the bare repository lives under <dir>/<sha256 of URL>.git, with attributes
   const text = await readFile(join(cacheDir, name, 'info', 'attributes'), 'utf8');
   assert.ok(text.endsWith('\n* -export-subst -export-ignore\n'));
 });
+
+test('file reads share one git cat-file --batch, which sees what later fetches bring', async () => {
+  const dir = await fx.newRepo('reads');
+  const c1 = await fx.commit(
+    dir,
+    { 'go.mod': 'module example.com/reads\n', LICENSE: 'license\n', 'sub/go.mod': 'x\n' },
+    'one',
+    '2020-01-01T00:00:00Z',
+  );
+  await fx.git(dir, ['tag', 'v1.0.0']);
+  const rec = recorder();
+  const cache = fx.cache({ refsTtlMs: 0, observer: (e) => rec.events.push(e) });
+  const host = cache.codeHost(await fx.url('reads'));
+  await host.stat('v1.0.0', ctx);
+  const reads = await Promise.all([
+    host.readFile(c1, 'go.mod', 1000, ctx),
+    host.readFile(c1, 'LICENSE', 1000, ctx),
+    host.readFile(c1, 'nothing', 1000, ctx),
+    host.readFile(c1, 'sub', 1000, ctx),
+    host.readFile(c1, 'sub/go.mod', 1000, ctx),
+  ]);
+  assert.deepEqual(
+    reads.map((b) => b?.toString() ?? null),
+    ['module example.com/reads\n', 'license\n', null, null, 'x\n'],
+  );
+  await assert.rejects(host.readFile(c1, 'go.mod', 10, ctx), { kind: 'too-large' });
+  // A later version, fetched while the reader runs: its objects are found by the same reader.
+  const c2 = await fx.commit(dir, { 'new.txt': 'new\n' }, 'two', '2020-01-02T00:00:00Z');
+  await fx.git(dir, ['tag', 'v1.1.0']);
+  await host.stat('v1.1.0', ctx);
+  assert.equal((await host.readFile(c2, 'new.txt', 1000, ctx))?.toString(), 'new\n');
+  cache.close();
+  const catFiles = (): string[] =>
+    rec.events.filter((e) => e.args.includes('cat-file')).map((e) => e.args.join(' '));
+  for (let i = 0; i < 200 && catFiles().length === 0; i++) await sleep(10);
+  assert.deepEqual(catFiles(), ['cat-file --batch'], 'one process for every read');
+});
