@@ -54,6 +54,27 @@ export interface CodeHost {
    * given. At most `maxBytes`.
    */
   archive(hash: string, subdir: string, maxBytes: number, ctx: CodeHostContext): Promise<Readable>;
+
+  /**
+   * The files `archive` would hold, listed without building a zip, their content read on
+   * demand (a module zip is then built from the object stream, with no archive spooled to
+   * disk). Optional; null when the code host prefers `archive` for this tree (a file too big
+   * to read into memory). Paths are from the repository root.
+   */
+  treeFiles?(hash: string, subdir: string, ctx: CodeHostContext): Promise<TreeFile[] | null>;
+}
+
+/** How a tree entry is archived: a file (its blob), a symlink, or a directory (a submodule). */
+export type TreeFileMode = 'file' | 'symlink' | 'dir';
+
+/** One file of CodeHost.treeFiles. */
+export interface TreeFile {
+  /** The path from the repository root, as stored (bytes). */
+  rawName: Buffer;
+  mode: TreeFileMode;
+  size: number;
+  /** The content (exactly `size` bytes). */
+  open(): Promise<Buffer>;
 }
 
 export interface CodeHostContext {

@@ -31,6 +31,7 @@ import {
   ByteLimit,
   MAX_ZIP_FILE,
   ModuleFilesError,
+  type FileContent,
   type FileMode,
   type ZipSourceFile,
 } from '../../zip/index.js';
@@ -59,6 +60,11 @@ export async function moduleZip(
   options: ModuleZipOptions,
 ): Promise<Readable> {
   const label = `${modulePath}@${version}`;
+  // From the object stream when the code host lists trees: no archive, nothing on disk.
+  const tree = await treeOf(found, session, label);
+  if (tree !== null) {
+    return writeZip(modulePath, version, await moduleFiles(tree, found, session), async () => {});
+  }
   const spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'modgate-archive-'));
   let reader: ModuleZipReader | undefined;
   const cleanup = async (): Promise<void> => {
@@ -73,13 +79,26 @@ export async function moduleZip(
       label: `archive of ${label}`,
       maxEntries: DEFAULT_MAX_ZIP_ENTRIES,
     });
-    files = await moduleFiles(reader, found, session);
+    files = await moduleFiles(archiveEntries(reader), found, session);
   } catch (err) {
     await cleanup();
     throw err;
   }
   // From here on the spool lives until createZip is done with it, however that ends (the
   // consumer destroying the stream ends it too).
+  return writeZip(modulePath, version, files, cleanup);
+}
+
+/**
+ * createZip over `files` as a stream, resolved once the zip is known to be valid; `cleanup`
+ * runs once createZip is done, however that ends.
+ */
+async function writeZip(
+  modulePath: string,
+  version: string,
+  files: ZipSourceFile[],
+  cleanup: () => Promise<void>,
+): Promise<Readable> {
   const out = new FirstChunk();
   const done = createZip(modulePath, version, files, out);
   const cleaned = done.then(cleanup, cleanup);
@@ -144,26 +163,63 @@ async function spoolArchive(
   }
 }
 
-/** The archive's files under the module directory, plus the root LICENSE when needed. */
+/** A file of the commit's tree, from the archive or from the code host's tree listing. */
+interface SourceEntry {
+  rawName: Buffer;
+  mode: FileMode;
+  size: number;
+  open: () => FileContent | Promise<FileContent>;
+}
+
+/**
+ * The tree's files (CodeHost.treeFiles) when the code host lists them and the whole listing
+ * is within MAX_ZIP_FILE (else the archive decides, as cmd/go's download bound does); null
+ * to go through the archive.
+ */
+async function treeOf(
+  found: FoundDir,
+  session: CodeRepoSession,
+  label: string,
+): Promise<SourceEntry[] | null> {
+  if (session.code.treeFiles === undefined) return null;
+  let tree;
+  try {
+    tree = await session.code.treeFiles(found.commit.name, found.dir, session.ctx);
+  } catch (err) {
+    throw new ModgateError(codeHostKind(err), `${label}: ${errorText(err)}`, { cause: err });
+  }
+  if (tree === null || tree.reduce((n, f) => n + f.size, 0) > MAX_ZIP_FILE) return null;
+  // Submodules: git archive writes them as directory entries, which a module zip drops.
+  return tree.filter((f) => f.mode !== 'dir');
+}
+
+/** The archive's entries, their modes as archive/zip reads them. */
+async function* archiveEntries(reader: ModuleZipReader): AsyncIterable<SourceEntry> {
+  for await (const entry of reader.entries()) {
+    yield {
+      rawName: entry.rawName,
+      mode: entryMode(entry.rawName, entry.entry),
+      size: entry.uncompressedSize,
+      open: () => entryContent(reader, entry),
+    };
+  }
+}
+
+/** The tree's files under the module directory, plus the root LICENSE when needed. */
 async function moduleFiles(
-  reader: ModuleZipReader,
+  entries: Iterable<SourceEntry> | AsyncIterable<SourceEntry>,
   found: FoundDir,
   session: CodeRepoSession,
 ): Promise<ZipSourceFile[]> {
   const prefix = found.dir === '' ? '' : found.dir + '/';
   const files: ZipSourceFile[] = [];
   let haveLicense = false;
-  for await (const entry of reader.entries()) {
+  for await (const entry of entries) {
     let name = decodeGoString(entry.rawName);
     if (!name.startsWith(prefix)) continue;
     name = name.slice(prefix.length);
     if (name === '' || name.endsWith('/')) continue;
-    files.push({
-      path: name,
-      mode: entryMode(entry.rawName, entry.entry),
-      size: entry.uncompressedSize,
-      open: () => entryContent(reader, entry),
-    });
+    files.push({ path: name, mode: entry.mode, size: entry.size, open: entry.open });
     if (name === 'LICENSE') haveLicense = true;
   }
   if (!haveLicense && found.dir !== '') {

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import { ModgateError, notFound } from '../../../errors/index.js';
-import { compare } from '../../../semver/index.js';
-import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo } from '../code-host.js';
+import type { CodeHost, CodeHostContext, RevInfoVcs, TagInfo, TreeFile } from '../code-host.js';
 import type { BareRepo } from './bare-repo.js';
 import { gitArchive } from './git-archive.js';
-import { CatFileBatch } from './cat-file-batch.js';
+import { listTree, treeFiles } from './git-tree-files.js';
+import { highestTag } from './highest-tag.js';
+import { CatFileBatch, type GitObject } from './cat-file-batch.js';
 import { GitFetcher } from './git-fetcher.js';
 import { deepenUntil, type DeepenOutcome } from './deepen-until.js';
 import { GitCommandError } from './git-process.js';
@@ -199,16 +200,7 @@ export class GitCodeHost implements CodeHost {
           throw this.fail(err, 'git for-each-ref');
         }
       }, ctx.signal);
-      let highest = '';
-      for (const raw of out.stdout.toString('utf8').split('\n')) {
-        const line = raw.trim();
-        if (!line.startsWith('refs/tags/')) continue;
-        const tag = line.slice('refs/tags/'.length);
-        if (!tag.startsWith(prefix) || !allowed(tag)) continue;
-        const semtag = tag.slice(prefix.length);
-        if (compare(semtag, highest) > 0) highest = semtag;
-      }
-      return highest === '' ? '' : prefix + highest;
+      return highestTag(out.stdout.toString('utf8'), prefix, allowed);
     };
 
     const tag = await describe();
@@ -217,15 +209,15 @@ export class GitCodeHost implements CodeHost {
     // bring more history: step by step while the highest of them is not found, then all.
     const plausible = await this.tags(prefix + 'v', ctx);
     if (plausible.length === 0) return null;
-    let best = '';
-    for (const t of plausible) {
-      const semtag = t.name.slice(prefix.length);
-      if (allowed(t.name) && compare(semtag, best) > 0) best = semtag;
-    }
+    const best = highestTag(
+      plausible.map((t) => `refs/tags/${t.name}`).join('\n'),
+      prefix,
+      allowed,
+    );
     let found = tag;
     const outcome = await this.deepenUntil(info.name, ctx, async () => {
       found = await describe();
-      return found !== '' && found === prefix + best;
+      return found !== '' && found === best;
     });
     if (outcome !== 'exhausted') return found === '' ? null : found;
     await this.ensureFullFetch(ctx);
@@ -301,6 +293,23 @@ export class GitCodeHost implements CodeHost {
     } catch (err) {
       throw this.fail(err, 'git archive');
     }
+  }
+
+  async treeFiles(hash: string, subdir: string, ctx: CodeHostContext): Promise<TreeFile[] | null> {
+    return this.repo.use(async () => {
+      const info = await this.statIn(hash, ctx);
+      const entries = await this.repo.lock.withRead(() =>
+        listTree(this.runner, this.repo.dir, info.name, subdir, this.description).catch(
+          (err: unknown) => {
+            throw this.fail(err, 'git ls-tree');
+          },
+        ),
+      );
+      // A blob, read under the repository's read lock (kept in use meanwhile).
+      const read = (oid: string, max: number): Promise<GitObject | null> =>
+        this.repo.use(() => this.repo.lock.withRead(() => this.objects.read(oid, max)));
+      return treeFiles(entries, read, this.description);
+    });
   }
 
   // --- resolution -------------------------------------------------------------------------
