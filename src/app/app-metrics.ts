@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { MetricsServer } from '../http/metrics-server.js';
 import {
   createMetrics,
+  type GitCacheTotals,
   type GitCommand,
   type GitOutcome,
   type ModgateMetrics,
@@ -73,8 +74,16 @@ export class AppMetrics {
     if (event.failure === 'aborted') return;
     const outcome: GitOutcome =
       event.failure === undefined ? 'ok' : event.failure === 'timeout' ? 'timeout' : 'error';
-    this.metrics.git.command(gitCommand(event), outcome, event.durationMs / 1000);
+    // A long-running `cat-file --batch` serves many reads: its lifetime is no command latency.
+    const batch = event.args.some((a) => a.startsWith('--batch'));
+    const seconds = batch ? undefined : event.durationMs / 1000;
+    this.metrics.git.command(gitCommand(event), outcome, seconds);
   };
+
+  /** Serves the git cache gauges from the direct upstream's running totals, at scrape time. */
+  watchGitCache(stats: () => GitCacheTotals): void {
+    this.metrics.git.cache(stats);
+  }
 
   /** What the resilience decorators report, recorded as the modgate_upstream_* metrics. */
   get upstreamObserver(): UpstreamObserver {

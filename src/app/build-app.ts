@@ -95,6 +95,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const resilience = new UpstreamResilience(config, metrics?.upstreamObserver);
   const directUpstream = resilience.direct(direct.upstream);
   const upstream = buildUpstream(config, client, directUpstream, resilience);
+  metrics?.watchGitCache(direct.gitStats);
 
   // One client per database, shared by the /sumdb/ proxy and the checksum gate (one
   // remembered tree head, one cache). The gate verifies against the first database: the one

@@ -38,16 +38,17 @@ export class GitMetrics {
     });
     this.durations = new Histogram({
       name: 'modgate_git_command_duration_seconds',
-      help: 'Duration of git commands run by the direct upstream.',
+      help: 'Duration of git commands run by the direct upstream (long-running cat-file --batch processes excluded).',
       labelNames: ['command'],
       buckets: [...OPERATION_BUCKETS],
       registers: [registry],
     });
   }
 
-  command(command: GitCommand, outcome: GitOutcome, seconds: number): void {
+  /** One git process ended; `seconds` undefined: not a command latency (a long-running batch). */
+  command(command: GitCommand, outcome: GitOutcome, seconds: number | undefined): void {
     this.commands.inc({ command, outcome });
-    this.durations.observe({ command }, seconds);
+    if (seconds !== undefined) this.durations.observe({ command }, seconds);
   }
 
   /** Serves the git cache gauges and evictions from `read`, at scrape time. */

@@ -11,6 +11,6 @@ export { StorageMetrics, STORAGE_OPERATIONS, STORAGE_OUTCOMES } from './storage-
 export type { FilesystemSpace, StorageOperation, StorageOutcome } from './storage-metrics.js';
 export { UpstreamMetrics } from './upstream-metrics.js';
 export { GitMetrics, GIT_COMMANDS } from './git-metrics.js';
-export type { GitCommand, GitOutcome } from './git-metrics.js';
+export type { GitCacheTotals, GitCommand, GitOutcome } from './git-metrics.js';
 export { ServiceMetrics } from './service-metrics.js';
 export type { VerificationTotals } from './service-metrics.js';

@@ -6,6 +6,7 @@ import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
+import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 import { parseExposition, sumOf, type Sample } from '../metrics/exposition.js';
 
 const MODULES: FixtureModule[] = [
@@ -93,6 +94,72 @@ describe('/metrics while the real go command downloads through modgate', () => {
     // Module paths and versions never become label values.
     const text = (await rawRequest(modgate.url, '/metrics')).body.toString();
     for (const needle of ['alpha', 'Beta', '!beta', 'v1.0.0', 'v0.2.0', 'v9.0.0']) {
+      assert.ok(!text.includes(needle), `/metrics mentions ${needle}`);
+    }
+  });
+});
+
+describe('/metrics of git commands and the git cache (direct fetching)', () => {
+  let git: GitFixture;
+  let fixture: FixtureProxy;
+  let modgate: ModgateInstance;
+
+  before(async () => {
+    git = await GitFixture.create();
+    const repo = await git.newRepo('greeter');
+    await git.commit(
+      repo,
+      {
+        'go.mod': 'module git.corp.example/greeter\n\ngo 1.16\n',
+        'greeter.go': 'package greeter\n\nfunc Hello() string { return "hello" }\n',
+      },
+      'v1',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(repo, ['tag', 'v1.0.0']);
+    const port = await git.startDaemon();
+    fixture = await FixtureProxy.create([]);
+    modgate = await startModgate({
+      upstream: fixture.url,
+      private: 'git.corp.example',
+      settings: {
+        'direct.rewrites': `git.corp.example/*=git://127.0.0.1:${port}/*`,
+        'direct.insecure': 'git.corp.example',
+      },
+    });
+  });
+  after(async () => {
+    await modgate.stop();
+    await fixture.close();
+    await git.close();
+  });
+
+  test('git commands by command and outcome, the cache size, direct upstream attempts', async () => {
+    for (const file of ['list', 'v1.0.0.info', 'v1.0.0.mod', 'v1.0.0.zip']) {
+      const res = await rawRequest(modgate.url, `/git.corp.example/greeter/@v/${file}`);
+      assert.equal(res.status, 200, `${file}: ${res.body.toString()}`);
+    }
+    const samples = await scrapeUntil(
+      modgate.url,
+      (s) =>
+        sumOf(s, 'modgate_git_cache_repositories') >= 1 && sumOf(s, 'modgate_git_cache_bytes') > 0,
+    );
+    const commands = (labels: Record<string, string>) =>
+      sumOf(samples, 'modgate_git_commands_total', labels);
+    assert.ok(commands({ command: 'ls-remote', outcome: 'ok' }) >= 1);
+    assert.ok(commands({ command: 'fetch', outcome: 'ok' }) >= 1);
+    assert.equal(commands({ outcome: 'timeout' }), 0);
+    assert.ok(
+      sumOf(samples, 'modgate_git_command_duration_seconds_count', { command: 'fetch' }) >= 1,
+    );
+    assert.equal(sumOf(samples, 'modgate_git_cache_repositories'), 1);
+    assert.ok(sumOf(samples, 'modgate_git_cache_bytes') > 0);
+    assert.equal(sumOf(samples, 'modgate_git_cache_evictions_total'), 0);
+    assert.ok(
+      sumOf(samples, 'modgate_upstream_requests_total', { upstream: 'direct', outcome: 'ok' }) >= 3,
+    );
+    const text = (await rawRequest(modgate.url, '/metrics')).body.toString();
+    for (const needle of ['greeter', 'corp.example']) {
       assert.ok(!text.includes(needle), `/metrics mentions ${needle}`);
     }
   });

@@ -14,7 +14,7 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-test('git commands: class, cat-file among local commands, outcome; aborted ones not counted', async () => {
+test('git commands: class, cat-file among local commands, outcome; aborted ones not counted; batch processes have no duration', async () => {
   const config = loadConfig({ flags: { 'log.level': 'silent', 'storage.backend': 'memory' } });
   const app = AppMetrics.create(config, createLogger(config.log));
   assert.ok(app !== undefined);
@@ -46,7 +46,9 @@ test('git commands: class, cat-file among local commands, outcome; aborted ones 
   assert.equal(n('cat-file', 'ok'), 1);
   assert.equal(n('other', 'ok'), 1);
   assert.equal(sumOf(s, 'modgate_git_commands_total', { command: 'archive' }), 0);
-  assert.equal(sumOf(s, 'modgate_git_command_duration_seconds_sum', { command: 'cat-file' }), 0.04);
+  // The long-running cat-file --batch counts as a command, not as a latency.
+  assert.equal(sumOf(s, 'modgate_git_command_duration_seconds_count', { command: 'cat-file' }), 1);
+  assert.equal(sumOf(s, 'modgate_git_command_duration_seconds_sum', { command: 'cat-file' }), 0.02);
 });
 
 test('sourceCommit: HEAD of the checkout from .git files, else unknown', async () => {
