@@ -1,7 +1,9 @@
 import { handleWhen, retry } from 'cockatiel';
 import { ModgateError, errorKind, isNotFound } from '../errors/index.js';
+import { deadlineSignal } from './deadline-signal.js';
 import { fullJitterBackoff } from './full-jitter-backoff.js';
 import { isTransientFailure } from './transient-failure.js';
+import { untilAborted } from './until-aborted.js';
 import { BreakerOpenError, UpstreamBreaker } from './upstream-breaker.js';
 import { UpstreamBulkhead } from './upstream-bulkhead.js';
 import {
@@ -210,7 +212,9 @@ export class ResilientUpstream implements Upstream {
     };
     let outcome: Outcome<T>;
     try {
-      outcome = await untilAborted(run(), ctx.signal, zip?.discard);
+      outcome = await untilAborted(run(), ctx.signal, (late) => {
+        if ('value' in late) zip?.discard(late.value);
+      });
     } catch (err) {
       const failure = err === deadlineError && lastFailure !== undefined ? lastFailure : err;
       throw attempts > 1 ? withAttempts(failure, attempts) : failure;
@@ -319,73 +323,6 @@ function releaseWhenRead(source: ZipSource, release: () => void): void {
   stream.once('end', once);
   stream.once('error', once);
   stream.once('close', once);
-}
-
-/**
- * An AbortSignal that fires when `outer` does or after `ms`, with a ModgateError of kind
- * `timeout` as the reason (ProxyUpstream's transportError passes such a reason on as is).
- * A plain timer: dispose clears it.
- */
-function deadlineSignal(
-  outer: AbortSignal | undefined,
-  ms: number,
-  label: string,
-): { signal: AbortSignal; reason: ModgateError; dispose: () => void } {
-  const controller = new AbortController();
-  const reason = new ModgateError(
-    'timeout',
-    `upstream ${label}: retries stopped at the request's deadline`,
-  );
-  const timer = setTimeout(() => controller.abort(reason), Math.max(0, ms));
-  const onAbort = (): void => controller.abort(outer?.reason);
-  if (outer?.aborted) onAbort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    reason,
-    dispose: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-/**
- * `work`, or a rejection as soon as `signal` aborts: a backoff delay (cockatiel's, which knows
- * no signal) never keeps a caller who gave up waiting. A value that arrives afterwards is
- * discarded.
- */
-function untilAborted<T>(
-  work: Promise<Outcome<T>>,
-  signal: AbortSignal | undefined,
-  discard: ((value: T) => void) | undefined,
-): Promise<Outcome<T>> {
-  if (signal === undefined) return work;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const onAbort = (): void => {
-      settled = true;
-      const reason: unknown = signal.reason;
-      reject(
-        reason instanceof ModgateError
-          ? reason
-          : new ModgateError('timeout', 'upstream request aborted', { cause: reason }),
-      );
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (outcome) => {
-        signal.removeEventListener('abort', onAbort);
-        if (!settled) resolve(outcome);
-        else if ('value' in outcome) discard?.(outcome.value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (!settled) reject(err as Error);
-      },
-    );
-  });
 }
 
 /** The last failure, saying how many attempts were made. */

@@ -1,0 +1,30 @@
+import { ModgateError } from '../errors/index.js';
+
+/**
+ * An AbortSignal that fires when `outer` does or after `ms`, with a ModgateError of kind
+ * `timeout` as the reason (ProxyUpstream's transportError passes such a reason on as is).
+ * A plain timer: dispose clears it.
+ */
+export function deadlineSignal(
+  outer: AbortSignal | undefined,
+  ms: number,
+  label: string,
+): { signal: AbortSignal; reason: ModgateError; dispose: () => void } {
+  const controller = new AbortController();
+  const reason = new ModgateError(
+    'timeout',
+    `upstream ${label}: retries stopped at the request's deadline`,
+  );
+  const timer = setTimeout(() => controller.abort(reason), Math.max(0, ms));
+  const onAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reason,
+    dispose: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
