@@ -5,6 +5,7 @@ import { FaultUpstream } from '../../support/fault-upstream.js';
 import { FixtureProxy } from '../../support/fixture-proxy.js';
 import { startModgate } from '../../support/modgate-instance.js';
 import { rawRequest } from '../../support/raw-request.js';
+import { TestSumdb } from '../../support/test-sumdb.js';
 
 interface Readyz {
   ready: boolean;
@@ -135,6 +136,37 @@ test('an open breaker keeps stale lists and @latest served', async () => {
   } finally {
     await modgate.stop();
     await flaky.close();
+    await good.close();
+  }
+});
+
+test('/readyz shows how the last request to each checksum database went, without failing', async () => {
+  const good = await FixtureProxy.create([{ path: 'example.com/m', version: 'v1.0.0' }]);
+  const sumdb = await TestSumdb.create();
+  const modgate = await startModgate({
+    upstream: good.url,
+    settings: { 'sumdb.databases': `${sumdb.verifierKey} ${sumdb.url}`, 'sumdb.proxy': true },
+  });
+  const health = async (): Promise<Readyz['sumdb']> => {
+    const res = await rawRequest(modgate.url, '/readyz');
+    assert.equal(res.status, 200);
+    return (JSON.parse(res.body.toString()) as Readyz).sumdb;
+  };
+  try {
+    assert.deepEqual(await health(), [{ name: sumdb.name, ok: true }], 'not asked yet: ok');
+    const lookup = '/lookup/example.com/m@v1.0.0';
+    sumdb.overrides.set(lookup, { status: 500, body: 'database down' });
+    const failed = await rawRequest(modgate.url, `/sumdb/${sumdb.name}${lookup}`);
+    assert.ok(failed.status >= 500, String(failed.status));
+    const [down] = await health();
+    assert.equal(down?.ok, false);
+    assert.match(down?.lastError ?? '', /500/);
+    sumdb.overrides.delete(lookup);
+    assert.equal((await rawRequest(modgate.url, `/sumdb/${sumdb.name}/latest`)).status, 200);
+    assert.deepEqual(await health(), [{ name: sumdb.name, ok: true }], 'answered again: ok');
+  } finally {
+    await modgate.stop();
+    await sumdb.close();
     await good.close();
   }
 });
