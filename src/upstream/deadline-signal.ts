@@ -1,5 +1,7 @@
 import { ModgateError } from '../errors/index.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * An AbortSignal that fires when `outer` does or after `ms`, with a ModgateError of kind
  * `timeout` as the reason (ProxyUpstream's transportError passes such a reason on as is).
@@ -15,7 +17,8 @@ export function deadlineSignal(
     'timeout',
     `upstream ${label}: retries stopped at the request's deadline`,
   );
-  const timer = setTimeout(() => controller.abort(reason), Math.max(0, ms));
+  // setTimeout takes at most 2^31-1 ms (a larger delay, Infinity included, fires at once).
+  const timer = setTimeout(() => controller.abort(reason), Math.min(MAX_TIMER_MS, Math.max(0, ms)));
   const onAbort = (): void => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });

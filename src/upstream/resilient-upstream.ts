@@ -175,6 +175,7 @@ export class ResilientUpstream implements Upstream {
       // The caller gave up during the backoff delay (it was answered then: untilAborted), or
       // the deadline passed: no attempt more.
       if (left <= 0 || ctx.signal?.aborted === true) throw lastFailure;
+      if (deadline === undefined) return this.attempt(operation, ctx, fn, zip);
       // Later attempts end at the deadline (the first has the upstream's own timeout).
       const bounded = deadlineSignal(ctx.signal, left, this.label);
       deadlineError = bounded.reason;

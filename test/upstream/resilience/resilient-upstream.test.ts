@@ -96,6 +96,10 @@ test('timeouts are retried only within a known deadline, which bounds every retr
   const direct = build([timedOut(), 'ok'], { retries: 2 });
   await assert.rejects(direct.up.list('m', {}), /timed out/);
   assert.equal(direct.inner.calls, 1);
+  // ... while other transient failures are, with the caller's own context (no deadline of ours).
+  const directReset = build([reset(), 'ok'], { retries: 2 });
+  assert.deepEqual(await directReset.up.list('m', {}), ['v1.0.0']);
+  assert.deepEqual(directReset.inner.signals, [undefined, undefined]);
 
   // A 30 s deadline: the first attempt took 10 s, the retry gets the 20 s left.
   const clock = new ManualClock();
