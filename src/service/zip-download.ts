@@ -139,53 +139,66 @@ export class ZipDownload {
   createReader(): Readable {
     this.readers++;
     let position = 0;
+    // The pump runs while the stream wants bytes. `wanted`: read() was called since the last
+    // push — also from within a push (Readable calls read() again synchronously when a chunk
+    // went straight to a flowing consumer): the pump then goes on even if that push said the
+    // buffer is full, as a read() ignored while the pump runs is never repeated and the stream
+    // would stall. `reading` is cleared as the pump returns, synchronously, not a microtask
+    // later: a read() in between would be ignored the same way (a reader started after the
+    // whole zip was in memory stalled after its first chunk).
     let reading = false;
+    let wanted = false;
+    const push = (chunk: Buffer): boolean => {
+      wanted = false;
+      return reader.push(chunk) || wanted;
+    };
+    const pump = async (): Promise<void> => {
+      try {
+        for (;;) {
+          if (this.state === 'failed' && !this.verified) {
+            reader.destroy(asError(this.failure));
+            return;
+          }
+          const limit = this.releasable();
+          const memory = this.memory;
+          if (position < limit && memory !== undefined) {
+            // A view, not a copy: bytes released are never written again (a fallback source
+            // is compared with them, see receive).
+            const end = Math.min(limit, position + MEMORY_CHUNK);
+            this.reserved = Math.max(this.reserved, end);
+            const chunk = memory.subarray(position, end);
+            position = end;
+            if (!push(chunk)) return;
+            continue;
+          }
+          if (position < limit) {
+            const fd = this.fd;
+            if (!fd) throw new ModgateError('internal', 'zip spool is not open');
+            const length = Math.min(READ_CHUNK, limit - position);
+            this.reserved = Math.max(this.reserved, position + length);
+            const buf = Buffer.allocUnsafe(length);
+            const { bytesRead } = await fd.read(buf, 0, length, position);
+            position += bytesRead;
+            if (!push(bytesRead === length ? buf : buf.subarray(0, bytesRead))) return;
+            continue;
+          }
+          if (this.verified) {
+            reader.push(null);
+            return;
+          }
+          await this.changed();
+        }
+      } finally {
+        reading = false;
+      }
+    };
     const reader = new Readable({
       highWaterMark: READ_CHUNK,
       read: () => {
+        wanted = true;
         if (reading) return;
         reading = true;
-        const pump = async (): Promise<void> => {
-          for (;;) {
-            if (this.state === 'failed' && !this.verified) {
-              reader.destroy(asError(this.failure));
-              return;
-            }
-            const limit = this.releasable();
-            const memory = this.memory;
-            if (position < limit && memory !== undefined) {
-              // A view, not a copy: bytes released are never written again (a fallback source
-              // is compared with them, see receive).
-              const end = Math.min(limit, position + MEMORY_CHUNK);
-              this.reserved = Math.max(this.reserved, end);
-              const chunk = memory.subarray(position, end);
-              position = end;
-              if (!reader.push(chunk)) return;
-              continue;
-            }
-            if (position < limit) {
-              const fd = this.fd;
-              if (!fd) throw new ModgateError('internal', 'zip spool is not open');
-              const length = Math.min(READ_CHUNK, limit - position);
-              this.reserved = Math.max(this.reserved, position + length);
-              const buf = Buffer.allocUnsafe(length);
-              const { bytesRead } = await fd.read(buf, 0, length, position);
-              position += bytesRead;
-              if (!reader.push(bytesRead === length ? buf : buf.subarray(0, bytesRead))) return;
-              continue;
-            }
-            if (this.verified) {
-              reader.push(null);
-              return;
-            }
-            await this.changed();
-          }
-        };
-        pump()
-          .catch((err: unknown) => reader.destroy(asError(err)))
-          .finally(() => {
-            reading = false;
-          });
+        pump().catch((err: unknown) => reader.destroy(asError(err)));
       },
       destroy: (err, cb) => {
         this.readers--;

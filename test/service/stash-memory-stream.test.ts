@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
 import { ModgateError } from '../../src/errors/index.js';
 import type { ChecksumGate } from '../../src/service/checksum-gate.js';
 import { Stash, type StashTarget } from '../../src/service/stash.js';
-import { HOLDBACK_BYTES } from '../../src/service/zip-download.js';
+import { HOLDBACK_BYTES, ZipDownload } from '../../src/service/zip-download.js';
 import { MEMORY_ZIP_BYTES } from '../../src/service/zip-in-memory.js';
 import { MemoryStorage } from '../../src/storage/index.js';
 import type { ZipSource } from '../../src/upstream/upstream.js';
@@ -175,4 +176,46 @@ test('memoryStreamBytes 0 keeps such a zip spooled to a file', async () => {
   assert.deepEqual(data, zip);
   await got.download.finished;
   assert.equal(storage.putFileCalls, 1);
+});
+
+test('a reader started once the whole zip is in memory and verified gets every byte', async () => {
+  // Regression: the reader's pump ran synchronously inside read(), and a read() Readable made
+  // while the pump was returning was ignored: the stream stalled after its first chunk.
+  const data = randomBytes(3 * 1024 * 1024 + 17);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += 65536) chunks.push(data.subarray(i, i + 65536));
+  for (const slow of [false, true]) {
+    const download = new ZipDownload(
+      { stream: Readable.from(chunks), size: data.length },
+      {
+        spoolDir,
+        verify: () => Promise.resolve(),
+        commit: () => Promise.reject(new Error('not a spooled download')),
+        commitBytes: () => Promise.resolve(),
+      },
+    );
+    await download.finished;
+    const reader = download.createReader();
+    let got = 0;
+    const parts: Buffer[] = [];
+    const sink = new Writable({
+      highWaterMark: 16384,
+      write(chunk: Buffer, _enc, cb) {
+        got += chunk.length;
+        parts.push(chunk);
+        if (slow) setImmediate(cb);
+        else cb();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`stalled after ${got} bytes`)), 20_000);
+    });
+    try {
+      await Promise.race([pipeline(reader, sink), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.deepEqual(Buffer.concat(parts), data, slow ? 'slow consumer' : 'fast consumer');
+  }
 });
