@@ -1,0 +1,87 @@
+// The metric list of docs/operations.md is what a running modgate exposes at /metrics:
+// the same metric names and types, each metric with the documented labels, and every label
+// value seen among the documented ones. Together with metric-names.test.ts (the rules and the
+// dashboard select only documented metrics, labels and values) nothing shipped in deploy/ can
+// name a metric modgate does not produce.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { FixtureProxy } from '../support/fixture-proxy.js';
+import { startModgate } from '../support/modgate-instance.js';
+import { TestSumdb } from '../support/test-sumdb.js';
+import { documentedCatalogue, scrapedCatalogue, type Catalogue } from './metric-catalogue.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const documented = documentedCatalogue(readFileSync(join(root, 'docs/operations.md'), 'utf8'));
+
+/**
+ * A /metrics scrape of a running modgate after a few requests, with every optional part
+ * switched on: checksum verification (its module exempted, so downloads succeed with the gate
+ * in place) and its own checksum database.
+ */
+async function scrape(): Promise<string> {
+  const fixture = await FixtureProxy.create([
+    { path: 'example.com/metrics', version: 'v1.0.0', files: { 'm.go': 'package metrics\n' } },
+  ]);
+  const db = await TestSumdb.create();
+  try {
+    const modgate = await startModgate({
+      upstream: fixture.url,
+      settings: {
+        'sumdb.databases': `${db.verifierKey} ${db.url}`,
+        'sumdb.verify': true,
+        'sumdb.no_verify': 'example.com',
+        'sumdb.server.enabled': true,
+      },
+    });
+    try {
+      const m = 'example.com/metrics/@v/';
+      for (const path of [
+        `${m}list`,
+        `${m}v1.0.0.info`,
+        `${m}v1.0.0.mod`,
+        `${m}v1.0.0.zip`,
+        `${m}v1.0.0.info`,
+        'example.com/metrics/@latest',
+        'example.com/missing/@v/list',
+        'healthz',
+        'readyz',
+      ]) {
+        const r = await fetch(`${modgate.url}/${path}`);
+        await r.arrayBuffer();
+      }
+      const r = await fetch(`${modgate.url}/metrics`);
+      const text = await r.text();
+      assert.equal(r.status, 200, text);
+      return text;
+    } finally {
+      await modgate.stop();
+    }
+  } finally {
+    await db.close();
+    await fixture.close();
+  }
+}
+
+test('the documented list is what a running modgate exposes', async () => {
+  const live = scrapedCatalogue(await scrape());
+  const kinds = (c: Catalogue): string[] => [...c].map(([n, f]) => `${n} ${f.type}`).sort();
+  assert.deepEqual(kinds(documented), kinds(live));
+  const problems: string[] = [];
+  for (const [name, seen] of live) {
+    const doc = documented.get(name);
+    if (doc === undefined || seen.labels.size === 0) continue; // no series to compare
+    const names = (c: Map<string, unknown>): string => [...c.keys()].sort().join(', ');
+    if (names(seen.labels) !== names(doc.labels))
+      problems.push(`${name}: labels ${names(seen.labels)}, documented ${names(doc.labels)}`);
+    for (const [label, values] of seen.labels) {
+      const allowed = doc.labels.get(label);
+      if (allowed === undefined) continue; // open values
+      for (const v of values ?? [])
+        if (!allowed.includes(v)) problems.push(`${name}{${label}="${v}"} is not documented`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
