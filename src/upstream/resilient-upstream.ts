@@ -84,6 +84,8 @@ export class ResilientUpstream implements Upstream {
   private readonly now: () => number;
   private readonly breaker: UpstreamBreaker | undefined;
   private readonly bulkhead: UpstreamBulkhead | undefined;
+  /** The last transient failure's message, until an answer comes (/readyz). */
+  private lastFailure: string | undefined;
   /** Failures that are not the upstream's (the caller aborted): not counted by the breaker. */
   private readonly neutral = new WeakSet<object>();
 
@@ -123,7 +125,7 @@ export class ResilientUpstream implements Upstream {
 
   /** The breaker's state and the last failure (closed and none without a breaker). */
   health(): UpstreamHealth {
-    const lastError = this.breaker?.lastError;
+    const lastError = this.lastFailure;
     return {
       upstream: this.label,
       state: this.breaker?.state ?? 'closed',
@@ -239,6 +241,7 @@ export class ResilientUpstream implements Upstream {
       try {
         value = await fn(ctx);
         this.report(operation, 'ok', started);
+        this.lastFailure = undefined;
         if (zip) {
           zip.hold(value, release);
           held = true;
@@ -246,10 +249,12 @@ export class ResilientUpstream implements Upstream {
       } catch (err) {
         if (isNotFound(err)) {
           this.report(operation, 'not_found', started);
+          this.lastFailure = undefined;
           return { notFound: err };
         }
         this.report(operation, errorKind(err) === 'timeout' ? 'timeout' : 'error', started);
         if (ctx.signal?.aborted && typeof err === 'object' && err !== null) this.neutral.add(err);
+        else if (isTransientFailure(err)) this.lastFailure = messageOf(err);
         throw err;
       } finally {
         if (!held) release?.();
@@ -279,10 +284,11 @@ export class ResilientUpstream implements Upstream {
    */
   private watchBody(source: ZipSource, ctx: FetchContext): void {
     const breaker = this.breaker;
-    if (breaker === undefined) return;
-    source.stream.once('end', () => breaker.recordSuccess());
+    if (breaker !== undefined) source.stream.once('end', () => breaker.recordSuccess());
     source.stream.once('error', (err: unknown) => {
-      if (isTransientFailure(err) && !(ctx.signal?.aborted ?? false)) breaker.recordFailure(err);
+      if (!isTransientFailure(err) || (ctx.signal?.aborted ?? false)) return;
+      this.lastFailure = messageOf(err);
+      breaker?.recordFailure(err);
     });
   }
 
@@ -330,4 +336,8 @@ function releaseWhenRead(source: ZipSource, release: () => void): void {
 function withAttempts(err: unknown, attempts: number): unknown {
   if (!(err instanceof ModgateError) || isNotFound(err)) return err;
   return new ModgateError(err.kind, `${err.message} (${attempts} attempts)`, { cause: err });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -75,11 +75,6 @@ export class UpstreamBreaker {
     return stateName(this.policy.state);
   }
 
-  /** The last failure's message while failures are being counted or the breaker is open. */
-  get lastError(): string | undefined {
-    return this.lastFailure;
-  }
-
   /** Runs `fn` through the breaker; rejects at once with a BreakerOpenError while open. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.policy.state === CircuitState.HalfOpen) throw this.openError('a probe is in flight');

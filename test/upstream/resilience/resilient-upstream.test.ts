@@ -342,3 +342,16 @@ test("a zip body cut short counts for the breaker; a refused one (or the caller'
   assert.match(up.health().lastError ?? '', /ECONNRESET/);
   await assert.rejects(up.zip('m', 'v1.0.0', {}), /circuit breaker open/);
 });
+
+test('health: the last transient failure until an answer, with or without a breaker', async () => {
+  const { up } = build([http503(), notFound(), reset(), 'ok'], {});
+  assert.deepEqual(up.health(), { upstream: 'https://a.example', state: 'closed' });
+  await assert.rejects(up.list('m', {}));
+  assert.match(up.health().lastError ?? '', /503/);
+  await assert.rejects(up.list('m', {}));
+  assert.equal(up.health().lastError, undefined, 'not found is an answer');
+  await assert.rejects(up.list('m', {}));
+  assert.match(up.health().lastError ?? '', /ECONNRESET/);
+  await up.list('m', {});
+  assert.equal(up.health().lastError, undefined);
+});
