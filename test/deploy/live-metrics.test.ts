@@ -50,7 +50,9 @@ async function scrape(): Promise<string> {
         'readyz',
       ]) {
         const r = await fetch(`${modgate.url}/${path}`);
-        await r.arrayBuffer();
+        const body = Buffer.from(await r.arrayBuffer()).toString();
+        // Answered as a go command would be, so the labelled series below are real ones.
+        assert.equal(r.status, path.includes('missing') ? 404 : 200, `${path}: ${body}`);
       }
       const r = await fetch(`${modgate.url}/metrics`);
       const text = await r.text();
