@@ -19,17 +19,23 @@ const documented = documentedCatalogue(readFileSync(join(root, 'docs/operations.
 /**
  * A /metrics scrape of a running modgate after a few requests, with every optional part
  * switched on: checksum verification (its module exempted, so downloads succeed with the gate
- * in place) and its own checksum database.
+ * in place) and its own checksum database; and a first upstream that is down, so that the
+ * upstream metrics have failures, retries and a breaker that opened.
  */
 async function scrape(): Promise<string> {
   const fixture = await FixtureProxy.create([
     { path: 'example.com/metrics', version: 'v1.0.0', files: { 'm.go': 'package metrics\n' } },
   ]);
+  const down = await FixtureProxy.create([]);
+  down.setDown(true);
   const db = await TestSumdb.create();
   try {
     const modgate = await startModgate({
-      upstream: fixture.url,
+      upstream: `${down.url}|${fixture.url}`,
       settings: {
+        'resilience.retries': 1,
+        'resilience.retry_initial_delay': '1ms',
+        'resilience.breaker_failures': 2,
         'sumdb.databases': `${db.verifierKey} ${db.url}`,
         'sumdb.verify': true,
         'sumdb.no_verify': 'example.com',
@@ -51,8 +57,9 @@ async function scrape(): Promise<string> {
       ]) {
         const r = await fetch(`${modgate.url}/${path}`);
         const body = Buffer.from(await r.arrayBuffer()).toString();
-        // Answered as a go command would be, so the labelled series below are real ones.
-        assert.equal(r.status, path.includes('missing') ? 404 : 200, `${path}: ${body}`);
+        // Answered, so the labelled series below are real ones (the missing module: 502, as
+        // the chain reports the first upstream's failure rather than the second's 404).
+        assert.equal(r.status, path.includes('missing') ? 502 : 200, `${path}: ${body}`);
       }
       const r = await fetch(`${modgate.url}/metrics`);
       const text = await r.text();
@@ -63,6 +70,7 @@ async function scrape(): Promise<string> {
     }
   } finally {
     await db.close();
+    await down.close();
     await fixture.close();
   }
 }
