@@ -136,6 +136,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       spoolDir,
       checksumGates: gates,
       maxZipBytes: config.limits.maxZipBytes,
+      onJoin: metrics?.onCoalesced, // zip requests joining a download
       // A verified file stored behind its answer that could not be stored (issue 9 item 6).
       onStoreError: (key, err) =>
         logger.error(

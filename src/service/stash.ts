@@ -44,6 +44,8 @@ export interface StashOptions {
    * is stored, and the next request for the file fetches it again.
    */
   onStoreError?: ((key: string, err: unknown) => void) | undefined;
+  /** Called each time a zip request joins a download already in flight (metrics). */
+  onJoin?: (() => void) | undefined;
   /** When stores behind answers run (tests shorten or lengthen the defaults). */
   storeQueue?: Pick<StoreQueueOptions, 'quietMs' | 'maxDelayMs' | 'maxPendingBytes'> | undefined;
 }
@@ -93,7 +95,7 @@ export interface StashTarget {
  */
 export class Stash {
   private readonly downloads = new Map<string, ZipDownload>();
-  private readonly starts = new Singleflight<ZipDownload | Buffer>();
+  private readonly starts = new Singleflight<ZipDownload | Buffer>(() => this.options.onJoin?.());
   private readonly lifetime = new AbortController();
   /** Files answered and not stored yet (stored when the service is quiet, see StoreQueue). */
   private readonly stores: StoreQueue;
@@ -183,13 +185,16 @@ export class Stash {
     const running = this.downloads.get(key);
     // A download being committed is joined too: its zip is verified and whole in the spool,
     // and storage does not have it yet.
-    const started =
+    const joined =
       running &&
       (running.status === 'downloading' ||
         running.status === 'verifying' ||
         running.status === 'committing')
         ? running
-        : await this.starts.do(key, async () => this.start(target, await open()));
+        : undefined;
+    if (joined !== undefined) this.options.onJoin?.();
+    const started =
+      joined ?? (await this.starts.do(key, async () => this.start(target, await open())));
     if (started instanceof ZipDownload)
       return { download: started, reader: started.createReader() };
     return { body: started };

@@ -128,9 +128,23 @@ describe('/metrics of a running modgate', () => {
       [200, 200, 200, 200],
     );
     assert.equal(fixture.requestsFor(`${escapePath(SLOW)}/@v/v1.0.0.mod`).length, 1);
+    // And a zip's concurrent misses join one download.
+    const coalescedBefore = sumOf(
+      parseExposition((await rawRequest(modgate.url, '/metrics')).body.toString()),
+      'modgate_coalesced_waiters_total',
+    );
+    assert.ok(coalescedBefore >= 1, 'the .mod requests joined');
+    fixture.overrides.set(`${escapePath(SLOW)}/@v/v1.0.0.zip`, { delayMs: 1500 });
+    const zip = `/${escapePath(SLOW)}/@v/v1.0.0.zip`;
+    const zips = await Promise.all([1, 2, 3, 4].map(() => rawRequest(modgate.url, zip)));
+    assert.deepEqual(
+      zips.map((r) => r.status),
+      [200, 200, 200, 200],
+    );
+    assert.equal(fixture.requestsFor(`${escapePath(SLOW)}/@v/v1.0.0.zip`).length, 1);
     assert.equal((await rawRequest(modgate.url, '/readyz')).status, 200);
     const { samples, text } = await scrapeUntil(modgate.url, (s) => has(s, 'modgate_ready'));
-    assert.ok(sumOf(samples, 'modgate_coalesced_waiters_total') >= 1);
+    assert.ok(sumOf(samples, 'modgate_coalesced_waiters_total') > coalescedBefore);
     assert.equal(sumOf(samples, 'modgate_ready'), 1);
     assert.ok(sumOf(samples, 'modgate_answer_cache_entries') >= 3);
     assert.ok(sumOf(samples, 'modgate_answer_cache_bytes') > 0);
