@@ -16,6 +16,7 @@ import { FixtureProxy, escapePath, type FixtureModule } from '../support/fixture
 import { GoSandbox } from '../support/go-sandbox.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { TestSumdb, type TestSumdbRecord } from '../support/test-sumdb.js';
+import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 
 // Issue 11 item 3, "done means": the spans of one `go mod download` through modgate, received
 // by an OTLP/HTTP receiver inside the test, form the tree request → upstream attempt → HTTP
@@ -153,6 +154,7 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
   let receiver: OtlpReceiver;
   let modgate: ModgateInstance;
   let go: GoSandbox;
+  let git: GitFixture;
   let log = '';
 
   before(async () => {
@@ -169,10 +171,24 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
     dbRelay = new HeaderRecorder(db.url);
     receiver = new OtlpReceiver();
     await Promise.all([proxyRelay.start(), dbRelay.start(), receiver.start()]);
+    // A private module, fetched from git (git daemon on 127.0.0.1).
+    git = await GitFixture.create();
+    const repo = await git.newRepo('greeter');
+    await git.commit(
+      repo,
+      { 'go.mod': 'module git.corp.example/greeter\n\ngo 1.16\n', 'g.go': 'package greeter\n' },
+      'v1',
+      '2024-03-01T10:00:00Z',
+    );
+    await git.git(repo, ['tag', 'v1.0.0']);
+    const gitPort = await git.startDaemon();
     modgate = await startModgate({
       upstream: proxyRelay.url,
+      private: 'git.corp.example',
       captureLog: true,
       settings: {
+        'direct.rewrites': `git.corp.example/*=git://127.0.0.1:${gitPort}/*`,
+        'direct.insecure': 'git.corp.example',
         'sumdb.databases': `${db.verifierKey} ${dbRelay.url}`,
         'sumdb.verify': true,
         'sumdb.no_verify': other.path,
@@ -198,6 +214,8 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
       headers: { traceparent: `00-${CLIENT_TRACE}-zzzz-01` },
     });
     assert.equal(malformed.status, 200, await malformed.text());
+    const fromGit = await fetch(`${modgate.url}/git.corp.example/greeter/@v/v1.0.0.info`);
+    assert.equal(fromGit.status, 200, await fromGit.text());
     // Stopping flushes the spans still batched.
     await modgate.settle();
     log = modgate.log();
@@ -207,6 +225,7 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
   after(async () => {
     await Promise.all([proxyRelay.close(), dbRelay.close(), receiver.close()]);
     await db.close();
+    await git.close();
     await fixture.close();
     await go.cleanup();
   });
@@ -295,6 +314,30 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
     const req = serverSpan(`/${other.path}/@v/v1.0.0.mod`);
     assert.notEqual(req.traceId, CLIENT_TRACE);
     assert.equal(req.parentSpanId ?? '', '');
+  });
+
+  test('a private module from git: request → upstream attempt → git command spans', () => {
+    const req = serverSpan('/git.corp.example/greeter/@v/v1.0.0.info');
+    const attempt = children(req).find((s) => s.name === 'upstream info');
+    assert.ok(
+      attempt,
+      descendants(req)
+        .map((s) => s.name)
+        .join(', '),
+    );
+    assert.equal(attempt.attributes['modgate.upstream'], 'direct');
+    const commands = descendants(attempt).filter((s) => s.name.startsWith('git '));
+    assert.ok(
+      commands.length > 0,
+      descendants(attempt)
+        .map((s) => s.name)
+        .join(', '),
+    );
+    assert.ok(commands.every((s) => s.traceId === req.traceId));
+    assert.ok(
+      commands.some((s) => s.attributes['modgate.git.class'] === 'ls-remote'),
+      commands.map((s) => s.name).join(', '),
+    );
   });
 
   test('log lines of a request carry its trace and span ids, the access line too', () => {
