@@ -24,6 +24,7 @@ export interface Exposition {
  * record through the typed handles; `exposition()` is what /metrics answers.
  */
 export interface ModgateMetrics {
+  /** This instance's own metrics (the process metrics are added by `exposition`). */
   readonly registry: Registry;
   readonly requests: RequestMetrics;
   readonly storage: StorageMetrics;
@@ -33,10 +34,27 @@ export interface ModgateMetrics {
   exposition(): Promise<Exposition>;
 }
 
+/** Node's process metrics (prom-client's defaults), made once per process; see processMetrics. */
+let processRegistry: Registry | undefined;
+
+/**
+ * The process metrics, on a registry of their own made at the first call: they describe the
+ * process, which every instance in it shares, and prom-client's collectors install a GC
+ * observer and an event-loop delay monitor that nothing can remove — one set per process, not
+ * one more per instance a test starts.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'modgate_' });
+  }
+  return processRegistry;
+}
+
 /** Creates the metrics of one instance: the catalogue's, plus Node's process metrics. */
 export function createMetrics(options: MetricsOptions): ModgateMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'modgate_' });
+  const shared = processMetrics();
   new Gauge({
     name: 'modgate_build_info',
     help: 'Always 1; the labels say which modgate is running.',
@@ -51,7 +69,8 @@ export function createMetrics(options: MetricsOptions): ModgateMetrics {
     git: new GitMetrics(registry),
     service: new ServiceMetrics(registry),
     async exposition() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      const [own, processText] = await Promise.all([registry.metrics(), shared.metrics()]);
+      return { contentType: registry.contentType, body: own + processText };
     },
   };
 }
