@@ -89,6 +89,26 @@ describe('metrics.listen and metrics.enabled', () => {
     await assert.rejects(rawRequest(metricsUrl, '/metrics'), /ECONNREFUSED/);
   });
 
+  test('requests refused by the rate limiter are counted', async () => {
+    const { url, metricsUrl } = await start({
+      'metrics.listen': '127.0.0.1:0',
+      'rate_limit.requests_per_second': 1,
+      'rate_limit.burst': 1,
+    });
+    assert.ok(metricsUrl !== undefined);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await rawRequest(url, '/healthz')).status);
+    const refused = statuses.filter((s) => s === 429).length;
+    assert.ok(refused >= 1, `statuses ${statuses.join(' ')}`);
+    let samples = parseExposition((await rawRequest(metricsUrl, '/metrics')).body.toString());
+    for (let i = 0; i < 200 && sumOf(samples, 'modgate_http_rate_limited_total') < refused; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      samples = parseExposition((await rawRequest(metricsUrl, '/metrics')).body.toString());
+    }
+    assert.equal(sumOf(samples, 'modgate_http_rate_limited_total'), refused);
+    assert.equal(sumOf(samples, 'modgate_http_requests_total', { code_class: '4xx' }), refused);
+  });
+
   test('metrics.enabled false: no metrics object at all, /metrics is 404', async () => {
     const config = configFor(dataDir, fixture.url, { 'metrics.enabled': false });
     assert.equal(AppMetrics.create(config, createLogger(config.log)), undefined);
