@@ -31,7 +31,12 @@ import {
   type GitCommandEvent,
 } from '../upstream/direct/git/index.js';
 import type { App } from './app.js';
-import { startTracing, traceGitCommand, traceLogFields } from '../metrics/tracing/index.js';
+import {
+  RequestTracing,
+  startTracing,
+  traceGitCommand,
+  traceLogFields,
+} from '../metrics/tracing/index.js';
 import { setLogMixin } from '../log/index.js';
 import { TracedStorage } from './traced-storage.js';
 import { TracedUpstream } from './traced-upstream.js';
@@ -174,7 +179,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     // A traced request goes through node:http (the fast path makes no spans).
     fastPath: config.server.fastPath && tracing === undefined && rateLimit === undefined,
-    tracing: tracing?.requests,
+    // Off: no spans, but a client's traceparent is passed on to the upstreams.
+    tracing: tracing?.requests ?? new RequestTracing(),
     clientConfig: () => clientConfigJson,
     metrics: metrics?.metrics,
     metricsRoute: metrics?.onMainListener,

@@ -102,7 +102,11 @@ function plain(v: OtlpValue): string | number | boolean {
  * `traceparent` of every request it forwards.
  */
 class HeaderRecorder {
-  readonly seen: { path: string; traceparent: string | undefined }[] = [];
+  readonly seen: {
+    path: string;
+    traceparent: string | undefined;
+    tracestate: string | undefined;
+  }[] = [];
   url = '';
   private server: Server | undefined;
 
@@ -110,8 +114,12 @@ class HeaderRecorder {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      const tp = req.headers.traceparent;
-      this.seen.push({ path: req.url ?? '', traceparent: typeof tp === 'string' ? tp : undefined });
+      const { traceparent, tracestate } = req.headers;
+      this.seen.push({
+        path: req.url ?? '',
+        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+        tracestate: typeof tracestate === 'string' ? tracestate : undefined,
+      });
       const headers = { ...req.headers };
       delete headers.host;
       const out = httpRequest(`${this.target}${req.url ?? '/'}`, { headers }, (up) => {
@@ -360,5 +368,42 @@ describe('tracing: the spans of a go mod download reach an OTLP/HTTP receiver', 
     for (const line of lines.filter((l) => l.trace_id !== undefined)) {
       assert.ok(traces.has(String(line.trace_id)), JSON.stringify(line));
     }
+  });
+});
+
+describe("tracing off: a client's traceparent is passed on to the upstream unchanged", () => {
+  let fixture: FixtureProxy;
+  let relay: HeaderRecorder;
+  let modgate: ModgateInstance;
+  before(async () => {
+    fixture = await FixtureProxy.create([traced, other]);
+    relay = new HeaderRecorder(fixture.url);
+    await relay.start();
+    // The default configuration: tracing off, cached hits on the fast path.
+    modgate = await startModgate({ upstream: relay.url });
+  });
+  after(async () => {
+    await modgate.stop();
+    await relay.close();
+    await fixture.close();
+  });
+
+  const get = async (path: string, headers: Record<string, string>) => {
+    const res = await fetch(`${modgate.url}${path}`, { headers });
+    assert.equal(res.status, 200, await res.text());
+  };
+
+  test('a valid traceparent (and its tracestate) reaches the upstream as sent', async () => {
+    const traceparent = `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`;
+    await get(`/${traced.path}/@v/v1.0.0.info`, { traceparent, tracestate: 'vendor=abc' });
+    assert.equal(relay.traceparentOf(`/${traced.path}/@v/v1.0.0.info`), traceparent);
+    assert.equal(relay.seen.at(-1)?.tracestate, 'vendor=abc');
+  });
+
+  test('no traceparent, or a malformed one: none is sent', async () => {
+    await get(`/${other.path}/@v/v1.0.0.info`, {});
+    await get(`/${other.path}/@v/v1.0.0.mod`, { traceparent: `00-${CLIENT_TRACE}-zz-01` });
+    assert.equal(relay.traceparentOf(`/${other.path}/@v/v1.0.0.info`), undefined);
+    assert.equal(relay.traceparentOf(`/${other.path}/@v/v1.0.0.mod`), undefined);
   });
 });

@@ -12,7 +12,8 @@
  * - exactly one `Host`; at most one `Connection`, whose value is `keep-alive` or `close`;
  * - none of the fields that frame a body or change the exchange: `Content-Length`,
  *   `Transfer-Encoding`, `Expect`, `Upgrade`, `TE`, `Trailer`, nor the ones that make the
- *   answer conditional or partial: `Range`, `If-*`;
+ *   answer conditional or partial: `Range`, `If-*`; nor `traceparent`, which node:http's path
+ *   passes on to the upstreams a miss reaches (metrics/tracing/carried-trace.ts);
  * - the head, blank line included, fits in MAX_FAST_HEAD bytes and has at most
  *   MAX_FAST_FIELDS field lines (node:http's own limits are larger: whatever is cut here is
  *   node:http's to accept or refuse with 431).
@@ -93,6 +94,8 @@ function refusedName(buf: Buffer, from: number, to: number): boolean {
       return lowerEquals(buf, from, to, 'expect');
     case 7:
       return lowerEquals(buf, from, to, 'upgrade') || lowerEquals(buf, from, to, 'trailer');
+    case 11:
+      return lowerEquals(buf, from, to, 'traceparent');
     case 14:
       return lowerEquals(buf, from, to, 'content-length');
     case 17:

@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { ROOT_CONTEXT, activeTracing } from './active-tracing.js';
 import { ROUTES, requestRoute } from '../request-route.js';
+import { carriedTraceOf, withCarriedTrace } from './carried-trace.js';
 
 /** What the end of a request tells its span, and where the span's ids go (its access line). */
 export interface EndedRequest {
@@ -29,6 +30,8 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * - `end(req, finished)` ends it with the status and cache result the access line reports,
  *   and writes its trace and span ids into that line.
  *
+ * With tracing off, `wrap` only passes a client's valid `traceparent` on (carried-trace.ts).
+ *
  * Named `GET <route kind>` (`GET zip`, `HEAD info`, `GET sumdb`): module paths are in
  * `url.path` only, never in the name.
  */
@@ -38,7 +41,12 @@ export class RequestTracing {
   wrap(listener: Listener): Listener {
     return (req, res) => {
       const t = activeTracing();
-      if (t === undefined) return listener(req, res);
+      if (t === undefined) {
+        // Off: a client's trace context is passed on to the upstreams unchanged.
+        const carried = carriedTraceOf(req);
+        if (carried === undefined) return listener(req, res);
+        return withCarriedTrace(carried, listener, req, res);
+      }
       const parent = t.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
       const target = req.url ?? '/';
       const q = target.indexOf('?');
@@ -59,6 +67,7 @@ export class RequestTracing {
   }
 
   end(req: IncomingMessage, finished: EndedRequest): void {
+    if (activeTracing() === undefined) return;
     const span = this.spans.get(req);
     if (span === undefined) return;
     this.spans.delete(req);

@@ -6,6 +6,7 @@ import {
   type Attributes,
 } from '@opentelemetry/api';
 import { activeTracing, startChildSpan } from './active-tracing.js';
+import { carriedTrace } from './carried-trace.js';
 import { endFailed } from './in-span.js';
 
 /** What traceOutbound needs of an outbound request's options: its headers. */
@@ -23,7 +24,9 @@ export interface OutboundResponse {
  * One outbound HTTP exchange (redirects included) to an upstream proxy or a checksum
  * database, in a client span from the request until its body is over, with the W3C
  * `traceparent` (and `tracestate`) of that span sent along, so that a traced upstream links
- * its work to this request. With tracing off it is a plain call of `send(opts)`.
+ * its work to this request. With tracing off it is a plain call of `send(opts)`, with the
+ * client's own `traceparent` and `tracestate` added when its request carried them
+ * (carried-trace.ts).
  *
  * The span's URL is scheme, host and path: no user information, no query.
  */
@@ -33,7 +36,11 @@ export function traceOutbound<O extends OutboundOptions, R extends OutboundRespo
   send: (opts: O) => Promise<R>,
 ): Promise<R> {
   const t = activeTracing();
-  if (t === undefined) return send(opts);
+  if (t === undefined) {
+    const carried = carriedTrace();
+    if (carried === undefined) return send(opts);
+    return send({ ...opts, headers: { ...opts.headers, ...carried } });
+  }
   const attributes: Attributes = {
     'http.request.method': 'GET',
     'url.full': `${url.protocol}//${url.host}${url.pathname}`,

@@ -59,16 +59,16 @@ afterEach(async () => {
 
 /** One request through `wrap` on a real node:http server; resolves with its ended record. */
 async function serve(
-  t: Tracing,
+  requests: RequestTracing,
   headers: Record<string, string>,
   handler: () => Promise<void> = () => Promise.resolve(),
 ): Promise<EndedRequest> {
   let ended: EndedRequest | undefined;
   const server: Server = createServer(
-    t.requests.wrap((req, res) => {
+    requests.wrap((req, res) => {
       res.on('close', () => {
         ended = { reqId: 'r1', status: res.statusCode, cache: 'hit' };
-        t.requests.end(req, ended);
+        requests.end(req, ended);
       });
       void handler().then(() => res.end('ok'));
     }),
@@ -115,12 +115,40 @@ describe('tracing off (the default)', () => {
     wrapped.end({} as IncomingMessage, ended);
     assert.equal(ended.traceId, undefined);
   });
+
+  test("a client's valid traceparent and tracestate are passed on unchanged, nothing else", async () => {
+    const requests = new RequestTracing();
+    const outbound = async () => {
+      const opts = { headers: { accept: '*/*' } };
+      let sent: Record<string, string> | undefined;
+      await traceOutbound(new URL('http://127.0.0.1/x'), opts, (o) => {
+        sent = o === opts ? undefined : o.headers;
+        return Promise.resolve({ status: 200, body: Readable.from([]) });
+      });
+      return sent;
+    };
+    const traceparent = `00-${TRACE}-${PARENT}-01`;
+    let sent: Record<string, string> | undefined;
+    const ended = await serve(requests, { traceparent, tracestate: 'vendor=1' }, async () => {
+      sent = await outbound();
+    });
+    assert.deepEqual(sent, { accept: '*/*', traceparent, tracestate: 'vendor=1' });
+    assert.equal(ended.traceId, undefined, 'no span, no ids');
+    const others: Record<string, string>[] = [{ traceparent: `00-${TRACE}-zz-01` }, {}];
+    for (const headers of others) {
+      sent = { marker: 'unchanged' };
+      await serve(requests, headers, async () => {
+        sent = await outbound();
+      });
+      assert.equal(sent, undefined, `the same options object for ${JSON.stringify(headers)}`);
+    }
+  });
 });
 
 describe('tracing on', () => {
   test("a request's span: its name, attributes, the client's parent, ids for the access line", async () => {
     const t = on();
-    const ended = await serve(t, { traceparent: `00-${TRACE}-${PARENT}-01` }, () =>
+    const ended = await serve(t.requests, { traceparent: `00-${TRACE}-${PARENT}-01` }, () =>
       inSpan('child', {}, () => {
         traceAnswerCacheLookup(undefined);
         return Promise.resolve();
@@ -145,9 +173,9 @@ describe('tracing on', () => {
 
   test('sampling: the ratio decides new traces, a client traceparent decides its own', async () => {
     const t = on(0);
-    const unsampled = await serve(t, {});
-    const sampled = await serve(t, { traceparent: `00-${TRACE}-${PARENT}-01` });
-    const notSampled = await serve(t, { traceparent: `00-${TRACE}-${PARENT}-00` });
+    const unsampled = await serve(t.requests, {});
+    const sampled = await serve(t.requests, { traceparent: `00-${TRACE}-${PARENT}-01` });
+    const notSampled = await serve(t.requests, { traceparent: `00-${TRACE}-${PARENT}-00` });
     const spans = await finished();
     assert.deepEqual(
       spans.map((s) => s.spanContext().spanId),
@@ -161,7 +189,7 @@ describe('tracing on', () => {
     const t = on();
     let sent: Record<string, string> | undefined;
     const body = new PassThrough();
-    await serve(t, {}, async () => {
+    await serve(t.requests, {}, async () => {
       const res = await traceOutbound(
         new URL('http://user:secret@127.0.0.1:8080/example.com/a/@v/list?token=x'),
         { headers: { accept: '*/*' } },
