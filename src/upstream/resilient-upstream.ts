@@ -5,7 +5,7 @@ import { fullJitterBackoff } from './full-jitter-backoff.js';
 import { isTransientFailure } from './transient-failure.js';
 import { untilAborted } from './until-aborted.js';
 import { BreakerOpenError, UpstreamBreaker } from './upstream-breaker.js';
-import { UpstreamBulkhead } from './upstream-bulkhead.js';
+import { BulkheadFullError, UpstreamBulkhead } from './upstream-bulkhead.js';
 import {
   NO_UPSTREAM_OBSERVER,
   type AttemptOutcome,
@@ -269,7 +269,7 @@ export class ResilientUpstream implements Upstream {
       return this.breaker ? await this.breaker.run(once) : await once();
     } catch (err) {
       if (err instanceof ZipStarted) return { value: err.value as T };
-      if (err instanceof BreakerOpenError || errorKind(err) === 'unavailable') {
+      if (err instanceof BreakerOpenError || err instanceof BulkheadFullError) {
         this.observer.attempt(this.label, operation, 'rejected', 0);
       }
       throw err;

@@ -355,3 +355,13 @@ test('health: the last transient failure until an answer, with or without a brea
   await up.list('m', {});
   assert.equal(up.health().lastError, undefined);
 });
+
+test('an attempt cut by shutdown is one failed attempt, not also a rejected one', async () => {
+  const shutdown = new ModgateError('unavailable', 'modgate is shutting down');
+  const { up, observer } = build([shutdown], { maxConcurrentFetches: 2, breakerFailures: 3 });
+  await assert.rejects(up.list('m', {}), /shutting down/);
+  assert.deepEqual(
+    observer.events.filter((e) => e.startsWith('attempt')),
+    ['attempt https://a.example list error'],
+  );
+});
