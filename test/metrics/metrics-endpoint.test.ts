@@ -181,6 +181,24 @@ describe('/metrics of a running modgate', () => {
     );
   });
 
+  test('requests in flight: a miss waiting for a slow upstream, and the scrape itself', async () => {
+    const list = `${escapePath(SLOW)}/@v/list`; // not asked for before: a miss
+    fixture.overrides.set(list, { delayMs: 4000 });
+    const waiting = rawRequest(modgate.url, `/${list}`);
+    // The fast path waits for the service's answer; node:http answers the scrape.
+    const { samples } = await scrapeUntil(
+      modgate.url,
+      (s) => sumOf(s, 'modgate_http_requests_in_flight') >= 2,
+    );
+    assert.equal(sumOf(samples, 'modgate_http_requests_in_flight'), 2);
+    assert.equal((await waiting).status, 200);
+    const after = await scrapeUntil(
+      modgate.url,
+      (s) => sumOf(s, 'modgate_http_requests_in_flight') === 1,
+    );
+    assert.equal(sumOf(after.samples, 'modgate_http_requests_in_flight'), 1, 'the scrape only');
+  });
+
   test('/metrics is answered by node:http, never cached', async () => {
     const a = await rawRequest(modgate.url, '/metrics');
     assert.equal(a.headers['cache-control'], 'no-store');
