@@ -53,6 +53,7 @@ export class AppMetrics {
   storage(inner: Storage): Storage {
     const storage = new InstrumentedStorage(inner, this.metrics.storage);
     storage.countStored().catch((err: unknown) => {
+      if (storage.closed) return; // stopped before the count ended
       this.logger.warn(
         { err: err instanceof Error ? err.message : String(err) },
         'metrics: counting the stored files failed; modgate_storage_stored_* stay absent',

@@ -22,6 +22,8 @@ export class InstrumentedStorage implements Storage {
   /** While counting: the latest size of each key written or deleted meanwhile (null: gone). */
   private changedWhileCounting: Map<string, number | null> | undefined;
   private counted = false;
+  /** Set by close(): a count cut short by it is no failure worth reporting. */
+  closed = false;
 
   constructor(
     private readonly inner: Storage,
@@ -151,6 +153,7 @@ export class InstrumentedStorage implements Storage {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.inner.close();
   }
 

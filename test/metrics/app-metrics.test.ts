@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { AppMetrics } from '../../src/app/app-metrics.js';
 import { sourceCommit } from '../../src/app/source-commit.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/index.js';
+import { MemoryStorage } from '../../src/storage/index.js';
 import { parseExposition, sumOf } from './exposition.js';
 
 const dirs: string[] = [];
@@ -76,4 +78,35 @@ test('sourceCommit: HEAD of the checkout from .git files, else unknown', async (
   await writeFile(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
   await writeFile(join(gitDir, 'commondir'), '../..\n');
   assert.equal(sourceCommit(wt), hash);
+});
+
+test('a start-up count cut short by stop is not reported as a failure; a real failure is', async () => {
+  const config = loadConfig({
+    flags: { 'log.level': 'warn', 'log.format': 'json', 'storage.backend': 'memory' },
+  });
+  let out = '';
+  const sink = new PassThrough();
+  sink.on('data', (d: Buffer) => (out += d.toString()));
+  const app = AppMetrics.create(config, createLogger(config.log, sink));
+  assert.ok(app !== undefined);
+  // A backend whose listing fails once it is closed (as a disk's would), or on demand.
+  const failingList = (inner: MemoryStorage, gate: Promise<void>): MemoryStorage => {
+    inner.list = async () => {
+      await gate;
+      throw new Error('listing failed');
+    };
+    return inner;
+  };
+  let release = (): void => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const stopped = app.storage(failingList(new MemoryStorage(), gate));
+  await stopped.close();
+  release();
+  const broken = app.storage(failingList(new MemoryStorage(), Promise.resolve()));
+  for (let i = 0; i < 200 && !out.includes('counting the stored files failed'); i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const warnings = out.split('\n').filter((l) => l.includes('counting the stored files failed'));
+  assert.equal(warnings.length, 1, out);
+  await broken.close();
 });
