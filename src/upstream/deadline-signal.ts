@@ -5,13 +5,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * An AbortSignal that fires when `outer` does or after `ms`, with a ModgateError of kind
  * `timeout` as the reason (ProxyUpstream's transportError passes such a reason on as is).
- * A plain timer: dispose clears it.
+ * A plain timer: `stopTimer` clears it (the deadline no longer applies: a zip's answer started
+ * in time), `dispose` clears it and stops following `outer` (nothing uses the signal any more).
  */
 export function deadlineSignal(
   outer: AbortSignal | undefined,
   ms: number,
   label: string,
-): { signal: AbortSignal; reason: ModgateError; dispose: () => void } {
+): { signal: AbortSignal; reason: ModgateError; stopTimer: () => void; dispose: () => void } {
   const controller = new AbortController();
   const reason = new ModgateError(
     'timeout',
@@ -25,6 +26,7 @@ export function deadlineSignal(
   return {
     signal: controller.signal,
     reason,
+    stopTimer: () => clearTimeout(timer),
     dispose: () => {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);

@@ -148,9 +148,10 @@ export class ResilientUpstream implements Upstream {
   zip(modulePath: string, version: string, ctx: FetchContext): Promise<ZipSource> {
     return this.call('zip', ctx, (c) => this.inner.zip(modulePath, version, c), {
       hold: (source, release) => {
-        if (release) releaseWhenRead(source, release);
+        if (release) whenBodyDone(source, release);
         this.watchBody(source, ctx);
       },
+      whenDone: whenBodyDone,
       discard: (source) => source.stream.destroy(),
     });
   }
@@ -181,10 +182,18 @@ export class ResilientUpstream implements Upstream {
       // Later attempts end at the deadline (the first has the upstream's own timeout).
       const bounded = deadlineSignal(ctx.signal, left, this.label);
       deadlineError = bounded.reason;
+      let outcome: Outcome<T> | undefined;
       try {
-        return await this.attempt(operation, { ...ctx, signal: bounded.signal }, fn, zip);
+        outcome = await this.attempt(operation, { ...ctx, signal: bounded.signal }, fn, zip);
+        return outcome;
       } finally {
-        bounded.dispose();
+        // A zip's body is still to be read with this signal: the caller's abort must reach
+        // it until the body is done (the deadline itself was for the answer to start).
+        const source = outcome !== undefined && 'value' in outcome ? outcome.value : undefined;
+        if (zip && source !== undefined) {
+          bounded.stopTimer();
+          zip.whenDone(source, bounded.dispose);
+        } else bounded.dispose();
       }
     };
     const retryable = (err: unknown): boolean =>
@@ -314,11 +323,13 @@ interface ZipHooks<T> {
    * (a zip's body read or dropped), and what happens to its body.
    */
   hold: (value: T, release: (() => void) | undefined) => void;
+  /** Calls `done` once the value is done with (a zip's body ended, failed or was dropped). */
+  whenDone: (value: T, done: () => void) => void;
   /** Drops a value that arrived after the caller gave up. */
   discard: (value: T) => void;
 }
 
-function releaseWhenRead(source: ZipSource, release: () => void): void {
+function whenBodyDone(source: ZipSource, release: () => void): void {
   const { stream } = source;
   if (stream.destroyed || stream.readableEnded) return release();
   let done = false;

@@ -365,3 +365,20 @@ test('an attempt cut by shutdown is one failed attempt, not also a rejected one'
     ['attempt https://a.example list error'],
   );
 });
+
+test("a retried zip's body still follows the caller's signal after its answer started", async () => {
+  const clock = new ManualClock();
+  const { inner, up } = build(
+    [reset(), 'ok'],
+    { retries: 1 },
+    { now: clock.now, deadlineMs: () => 30_000 },
+  );
+  const controller = new AbortController();
+  const source = await up.zip('m', 'v1.0.0', { signal: controller.signal });
+  const used = inner.signals[1];
+  assert.ok(used instanceof AbortSignal);
+  assert.equal(used.aborted, false);
+  controller.abort(new ModgateError('unavailable', 'modgate is shutting down'));
+  assert.equal(used.aborted, true, 'the abort reaches the body being read');
+  source.stream.destroy();
+});
