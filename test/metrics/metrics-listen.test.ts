@@ -109,6 +109,22 @@ describe('metrics.listen and metrics.enabled', () => {
     assert.equal(sumOf(samples, 'modgate_http_requests_total', { code_class: '4xx' }), refused);
   });
 
+  test('credentials of an upstream URL never reach the upstream label', async () => {
+    const withSecret = fixture.url.replace('http://', 'http://gouser:s3cret-t0ken@');
+    const config = configFor(dataDir, withSecret, {});
+    const app = await buildApp(config, createLogger(config.log));
+    apps.push(app);
+    const { url } = await app.start();
+    assert.equal((await rawRequest(url, `/${escapePath(HELLO)}/@v/v1.0.0.info`)).status, 200);
+    const text = (await rawRequest(url, '/metrics')).body.toString();
+    const samples = parseExposition(text);
+    assert.ok(sumOf(samples, 'modgate_upstream_requests_total', { upstream: fixture.url }) >= 1);
+    assert.ok(
+      !text.includes('s3cret-t0ken') && !text.includes('gouser'),
+      'credentials in /metrics',
+    );
+  });
+
   test('metrics.enabled false: no metrics object at all, /metrics is 404', async () => {
     const config = configFor(dataDir, fixture.url, { 'metrics.enabled': false });
     assert.equal(AppMetrics.create(config, createLogger(config.log)), undefined);
