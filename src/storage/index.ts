@@ -30,3 +30,4 @@ export {
 export { resolveRange } from './resolve-range.js';
 export { MemoryStorage } from './memory/memory-storage.js';
 export { DiskStorage } from './disk/disk-storage.js';
+export { S3Storage, type S3StorageOptions } from './s3/s3-storage.js';
