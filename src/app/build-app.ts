@@ -7,7 +7,7 @@ import { ProxyServer } from '../http/proxy-server.js';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { ModuleService } from '../service/module-service.js';
 import { compilePolicy, type Policy } from '../policy/index.js';
-import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
+import { DiskStorage, MemoryStorage, S3Storage, type Storage } from '../storage/index.js';
 import { InstanceDir } from '../storage/disk/instance-dir.js';
 import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
@@ -257,6 +257,8 @@ export async function buildStorage(config: Config): Promise<Storage> {
       return new MemoryStorage();
     case 'disk':
       return DiskStorage.open(config.dataDir);
+    case 's3':
+      return new S3Storage(config.storage.s3);
   }
 }
 

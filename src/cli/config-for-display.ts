@@ -7,7 +7,19 @@ export function configForDisplay(c: Config): Record<string, unknown> {
   return {
     listen: hostPort(c.listen),
     data_dir: c.dataDir,
-    storage: { backend: c.storage.backend },
+    storage: {
+      backend: c.storage.backend,
+      s3: {
+        bucket: c.storage.s3.bucket,
+        prefix: c.storage.s3.prefix,
+        region: c.storage.s3.region,
+        endpoint: c.storage.s3.endpoint,
+        force_path_style: c.storage.s3.forcePathStyle,
+        access_key_id: c.storage.s3.accessKeyId,
+        secret_access_key: c.storage.s3.secretAccessKey === '' ? '' : '[redacted]',
+        part_size: formatSize(c.storage.s3.partSizeBytes),
+      },
+    },
     upstream: redactUrl(c.upstream),
     private: c.private,
     cache: {

@@ -3,7 +3,24 @@ export interface Config {
   readonly listen: { readonly host: string; readonly port: number };
   /** Absolute. */
   readonly dataDir: string;
-  readonly storage: { readonly backend: 'disk' | 'memory' };
+  readonly storage: {
+    readonly backend: 'disk' | 'memory' | 's3';
+    /**
+     * For backend `s3`: the bucket and key prefix ('' or ending in `/`), region and endpoint
+     * ('' = the SDK's defaults), path-style addressing, static credentials ('' = the SDK's
+     * default chain: environment, shared files, instance roles), the multipart part size.
+     */
+    readonly s3: {
+      readonly bucket: string;
+      readonly prefix: string;
+      readonly region: string;
+      readonly endpoint: string;
+      readonly forcePathStyle: boolean;
+      readonly accessKeyId: string;
+      readonly secretAccessKey: string;
+      readonly partSizeBytes: number;
+    };
+  };
   /** GOPROXY syntax, validated. */
   readonly upstream: string;
   /** GOPRIVATE syntax. */

@@ -145,7 +145,23 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
   return {
     listen: p.listen,
     dataDir: isAbsolute(p.data_dir) ? p.data_dir : resolve(cwd, p.data_dir),
-    storage: { backend: p.storage.backend },
+    storage: {
+      backend: p.storage.backend,
+      s3: {
+        bucket: p.storage.s3.bucket,
+        // A prefix is a folder: 'goproxy' and 'goproxy/' both mean keys under goproxy/.
+        prefix:
+          p.storage.s3.prefix === ''
+            ? ''
+            : p.storage.s3.prefix.replace(/\/*$/, '/').replace(/^\/+/, ''),
+        region: p.storage.s3.region,
+        endpoint: p.storage.s3.endpoint.replace(/\/+$/, ''),
+        forcePathStyle: p.storage.s3.force_path_style,
+        accessKeyId: p.storage.s3.access_key_id,
+        secretAccessKey: p.storage.s3.secret_access_key,
+        partSizeBytes: p.storage.s3.part_size,
+      },
+    },
     upstream: p.upstream.trim(),
     private: p.private.trim(),
     cache: { listTtlMs: p.cache.list_ttl, notFoundTtlMs: p.cache.not_found_ttl },

@@ -161,7 +161,36 @@ export const configSchema = z
     listen: hostPort.prefault('127.0.0.1:3000'),
     data_dir: z.string().min(1).prefault('./modgate-data'),
     storage: z
-      .object({ backend: z.enum(['disk', 'memory']).prefault('disk') })
+      .object({
+        backend: z.enum(['disk', 'memory', 's3']).prefault('disk'),
+        s3: z
+          .object({
+            bucket: z.string().trim().prefault(''),
+            prefix: z
+              .string()
+              .trim()
+              .prefault('')
+              .refine((p) => p === '' || /^[A-Za-z0-9!\-_.*'()/]+$/.test(p), {
+                message:
+                  "may hold only letters, digits and !-_.*'()/ (S3's safe key characters), e.g. goproxy/",
+              }),
+            region: z.string().trim().prefault(''),
+            endpoint: z
+              .string()
+              .trim()
+              .prefault('')
+              .refine((u) => u === '' || /^https?:\/\/[^/?#\s]+\/?$/.test(u), {
+                message:
+                  "must be '' (AWS) or an http:// or https:// URL with no path, e.g. http://127.0.0.1:7301",
+              }),
+            force_path_style: boolean.prefault(false),
+            access_key_id: z.string().trim().prefault(''),
+            secret_access_key: z.string().trim().prefault(''),
+            part_size: size(5 * 1024 ** 3).prefault('16MiB'),
+          })
+          .strict()
+          .prefault({}),
+      })
       .strict()
       .prefault({}),
     upstream: z.string().prefault('https://proxy.golang.org'),

@@ -70,6 +70,7 @@ export function validateSemantics(config: Config): ConfigProblem[] {
   }
   problems.push(...sumdbServerProblems(config));
   problems.push(...perUpstreamProblems(config));
+  problems.push(...storageProblems(config));
   return problems;
 }
 
@@ -179,6 +180,27 @@ function patternProblems(key: string, syntax: string, patterns: string): ConfigP
         message: `"${raw.trim()}" is not a module path pattern (${syntax} syntax: comma-separated path prefixes with globs, e.g. "git.corp.example,github.com/acme/*")`,
       });
     }
+  }
+  return problems;
+}
+
+/** S3 needs a bucket; static credentials come in pairs; S3 allows 5 MiB parts at least. */
+function storageProblems(config: Config): ConfigProblem[] {
+  const s3 = config.storage.s3;
+  const problems: ConfigProblem[] = [];
+  if (config.storage.backend !== 's3') return problems;
+  if (s3.bucket === '') {
+    problems.push({ key: 'storage.s3.bucket', message: 'storage.backend s3 needs a bucket' });
+  }
+  if ((s3.accessKeyId === '') !== (s3.secretAccessKey === '')) {
+    problems.push({
+      key: 'storage.s3.access_key_id',
+      message:
+        "give both access_key_id and secret_access_key, or neither (the SDK's default credential chain)",
+    });
+  }
+  if (s3.partSizeBytes < 5 * 1024 * 1024) {
+    problems.push({ key: 'storage.s3.part_size', message: 'S3 parts are at least 5MiB' });
   }
   return problems;
 }

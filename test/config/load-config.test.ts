@@ -123,7 +123,7 @@ describe('loadConfig', () => {
   test('every key has an environment variable', () => {
     for (const key of CONFIG_KEYS) {
       const name = envNameFor(key);
-      assert.match(name, /^MODGATE_[A-Z_]+$/);
+      assert.match(name, /^MODGATE_[A-Z0-9_]+$/);
       assert.doesNotThrow(() => loadConfig({ env: { [name]: undefined } }));
     }
     assert.equal(envNameFor('cache.list_ttl'), 'MODGATE_CACHE_LIST_TTL');
