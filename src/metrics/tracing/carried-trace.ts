@@ -19,12 +19,25 @@ export interface CarriedTrace {
  */
 const carried = new AsyncLocalStorage<CarriedTrace>();
 
+/**
+ * What is passed on: a version-00 `traceparent` exactly (the version this code knows; later
+ * versions may append fields, which are not passed on blind) and a `tracestate` of printable
+ * ASCII of at most 512 characters (the length W3C Trace Context asks every vendor to pass
+ * on). A header the upstream's HTTP stack could refuse would fail the fetch, which other
+ * requests may share (coalescing): nothing else gets through.
+ */
+const TRACEPARENT_00 = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
 /** The trace context `req` carries, if its `traceparent` is valid; else undefined. */
 export function carriedTraceOf(req: IncomingMessage): CarriedTrace | undefined {
   const traceparent = req.headers.traceparent;
-  if (typeof traceparent !== 'string' || parseTraceParent(traceparent) === null) return undefined;
+  if (typeof traceparent !== 'string' || !TRACEPARENT_00.test(traceparent)) return undefined;
+  if (parseTraceParent(traceparent) === null) return undefined; // e.g. an all-zero id
   const tracestate = req.headers.tracestate;
-  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
+  return typeof tracestate === 'string' && TRACESTATE.test(tracestate)
+    ? { traceparent, tracestate }
+    : { traceparent };
 }
 
 /** Runs `fn` with `trace` as the context its outbound requests pass on. */

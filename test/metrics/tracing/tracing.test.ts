@@ -134,7 +134,16 @@ describe('tracing off (the default)', () => {
     });
     assert.deepEqual(sent, { accept: '*/*', traceparent, tracestate: 'vendor=1' });
     assert.equal(ended.traceId, undefined, 'no span, no ids');
-    const others: Record<string, string>[] = [{ traceparent: `00-${TRACE}-zz-01` }, {}];
+    await serve(requests, { traceparent, tracestate: 'v=\u00e9' }, async () => {
+      sent = await outbound();
+    });
+    assert.deepEqual(sent, { accept: '*/*', traceparent }, 'a tracestate that is not ASCII');
+    const others: Record<string, string>[] = [
+      { traceparent: `00-${TRACE}-zz-01` },
+      { traceparent: `cc-${TRACE}-${PARENT}-01-later-fields` },
+      { traceparent: `00-${'0'.repeat(32)}-${PARENT}-01` },
+      {},
+    ];
     for (const headers of others) {
       sent = { marker: 'unchanged' };
       await serve(requests, headers, async () => {
