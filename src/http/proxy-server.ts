@@ -57,7 +57,10 @@ export interface ProxyServerOptions {
   metrics?: ModgateMetrics | undefined;
   /** Whether this listener answers /metrics (metrics on and no `metrics.listen`). */
   metricsRoute?: boolean | undefined;
-  /** A span per request while tracing is on (app then turns the fast path off). */
+  /**
+   * A span per request while tracing is on (app then turns the fast path off); off, a client's
+   * traceparent passed on to the upstreams (metrics/tracing/carried-trace.ts).
+   */
   tracing?: RequestTracing | undefined;
   /** /readyz's upstream and checksum database states; the JSON of /version (issue 11). */
   health?: ReadinessSources | undefined;
