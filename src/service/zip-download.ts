@@ -139,13 +139,11 @@ export class ZipDownload {
   createReader(): Readable {
     this.readers++;
     let position = 0;
-    // The pump runs while the stream wants bytes. `wanted`: read() was called since the last
-    // push — also from within a push (Readable calls read() again synchronously when a chunk
-    // went straight to a flowing consumer): the pump then goes on even if that push said the
-    // buffer is full, as a read() ignored while the pump runs is never repeated and the stream
-    // would stall. `reading` is cleared as the pump returns, synchronously, not a microtask
-    // later: a read() in between would be ignored the same way (a reader started after the
-    // whole zip was in memory stalled after its first chunk).
+    // The pump runs while the stream wants bytes. A read() while it runs is not repeated by
+    // Readable, so none may be lost: `wanted` (read() came during a push, e.g. synchronously
+    // from a flowing consumer) keeps the pump going even if the push said the buffer is full,
+    // and `reading` is cleared as the pump returns, not a microtask later (a reader started
+    // once the whole zip was in memory stalled after its first chunk).
     let reading = false;
     let wanted = false;
     const push = (chunk: Buffer): boolean => {
@@ -318,10 +316,7 @@ export class ZipDownload {
     for await (const chunk of source.stream as AsyncIterable<Buffer>) {
       const at = this.written;
       if (at + chunk.length > memory.length) {
-        throw new ModgateError(
-          'upstream',
-          `zip was more than ${memory.length} bytes, the size the upstream announced`,
-        );
+        throw new ModgateError('upstream', `zip was over the ${memory.length} bytes announced`);
       }
       const same = Math.max(0, Math.min(chunk.length, this.reserved - at));
       if (same > 0 && !chunk.subarray(0, same).equals(memory.subarray(at, at + same))) {
@@ -341,10 +336,8 @@ export class ZipDownload {
       );
     }
     if (this.written !== memory.length) {
-      throw new ModgateError(
-        'upstream',
-        `zip was ${this.written} bytes, but the upstream announced ${memory.length}`,
-      );
+      const got = `${this.written} bytes, but the upstream announced ${memory.length}`;
+      throw new ModgateError('upstream', `zip was ${got}`);
     }
   }
 
