@@ -117,10 +117,14 @@ export const LAYERS = {
   // modgate doctor: diagnoses a developer machine as the go command sees it (its own probes of
   // DNS, TCP, proxies, TLS, git and the go command; it shares no state with serve).
   doctor: { may: [...LEAVES, ...CORE, 'log'] },
+  // modgate warm / mirror: reads go.mod/go.sum/go.work files, computes the module set the go
+  // command would fetch (MVS with graph pruning), fetches it through any GOPROXY server or
+  // into storage, and moves verified module sets in and out as bundles.
+  mirror: { may: [...LEAVES, ...CORE, 'log', 'storage', 'upstream', 'zip/files', 'sumdb/client'] },
   // The composition root: wires everything (only cli imports it).
   app: { may: 'all-but:cli' },
   // Thin commands: parse flags, load the configuration, build the app, call it.
-  cli: { may: [...LEAVES, ...CORE, 'log', 'config', 'app', 'doctor'] },
+  cli: { may: [...LEAVES, ...CORE, 'log', 'config', 'app', 'doctor', 'mirror'] },
 };
 
 /**

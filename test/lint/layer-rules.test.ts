@@ -245,7 +245,12 @@ const wrong: [string, string, string][] = [
   ],
   ['src/http/x.ts', "export type S = import('../storage/storage.js').Storage;", 'import type'],
   // A folder no layer names.
-  ['src/mirror/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  ['src/dashboard/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  [
+    'src/mirror/x.ts',
+    "import { X } from '../http/proxy-server.js';",
+    'mirror must not import http',
+  ],
   // Metrics and tracing are recorded into, not a way round the layers.
   [
     'src/metrics/x.ts',
