@@ -159,6 +159,15 @@ describe('S3Storage (radosgw): multipart, layout, errors', () => {
     );
   });
 
+  test('a key too long for S3 with the prefix is invalid, touching nothing', async () => {
+    const key = `${'abcdefgh/'.repeat(113)}abcdefg`; // 1024 bytes: a storage key
+    await assert.rejects(
+      s.putBytes(key, Buffer.from('x')),
+      (err: unknown) => err instanceof ModgateError && err.kind === 'invalid',
+    );
+    assert.equal((await s.list('')).includes(key), false);
+  });
+
   test('a missing bucket is unavailable, named, without the secret', async () => {
     const other = new S3Storage(storageOptions(f.service, `${f.bucket}-missing`, ''));
     try {

@@ -45,6 +45,9 @@ export interface S3StorageOptions {
 /** User metadata naming one write: each stored value's etag, so a rewrite of the same bytes changes it. */
 const WRITE_ID = 'modgate-write';
 
+/** Connections to the store at most (per protocol). */
+const MAX_SOCKETS = 512;
+
 /** Where the readiness probe writes (a dot-element: outside the URL space, never listed). */
 const PROBE_DIR = '.modgate-ready/';
 
@@ -77,6 +80,14 @@ export class S3Storage implements Storage {
       // without aws-chunked trailers (Ceph radosgw 16) refuse the SDK's default otherwise.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // Every zip being streamed to a client holds a connection until it is read: the SDK's
+      // 50 would queue the 51st request behind slow clients. A store that does not answer a
+      // connect within 10 s is unavailable rather than a request hung for minutes.
+      requestHandler: {
+        connectionTimeout: 10_000,
+        httpAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+        httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+      },
     };
     if (options.region !== '') config.region = options.region;
     if (options.endpoint !== '') config.endpoint = options.endpoint;
