@@ -6,6 +6,7 @@ import {
   trace,
   type Span,
 } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { ROOT_CONTEXT, activeTracing } from './active-tracing.js';
 import { ROUTES, requestRoute } from '../request-route.js';
 import { carriedTraceOf, withCarriedTrace } from './carried-trace.js';
@@ -20,6 +21,9 @@ export interface EndedRequest {
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The context of a request whose new trace was not sampled. */
+const UNSAMPLED = suppressTracing(ROOT_CONTEXT);
 
 /**
  * The server span of each request, for the HTTP front (http/proxy-server.ts):
@@ -38,6 +42,9 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 export class RequestTracing {
   private readonly spans = new WeakMap<IncomingMessage, Span>();
 
+  /** `sampleRatio`: the share of new traces recorded (tracing.sample_ratio). */
+  constructor(private readonly sampleRatio = 1) {}
+
   wrap(listener: Listener): Listener {
     return (req, res) => {
       const t = activeTracing();
@@ -48,6 +55,11 @@ export class RequestTracing {
         return withCarriedTrace(carried, listener, req, res);
       }
       const parent = t.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+      if (trace.getSpanContext(parent) === undefined && !(Math.random() < this.sampleRatio)) {
+        // A new trace not sampled: no span at all, and none below it (suppressed), so no
+        // traceparent goes upstream and no ids into its log lines.
+        return t.contexts.with(UNSAMPLED, listener, undefined, req, res);
+      }
       const target = req.url ?? '/';
       const q = target.indexOf('?');
       const path = q >= 0 ? target.slice(0, q) : target;

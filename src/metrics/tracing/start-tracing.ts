@@ -10,7 +10,6 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
-  TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -19,6 +18,7 @@ import type { Logger } from '../../log/index.js';
 import { RateLimitedWarning } from '../../log/rate-limited-warning.js';
 import { redactUrl } from '../../protocol/redact-url.js';
 import { activeTracing, setActiveTracing } from './active-tracing.js';
+import { RequestSampler } from './request-sampler.js';
 import { RequestTracing } from './request-tracing.js';
 
 /** The configuration's `tracing` section, as plain options (metrics does not read config). */
@@ -56,8 +56,8 @@ export interface Tracing {
  * On: a BasicTracerProvider whose spans are batched (BatchSpanProcessor: exported every 5 s
  * or per 512 spans, off the request path) to the OTLP/HTTP exporter, which posts JSON
  * (`application/json`, the OTLP/HTTP JSON encoding) to the endpoint; resource `service.name`;
- * sampled ParentBased(TraceIdRatioBased(sampleRatio)) — a client's `traceparent` decides for
- * its request, new traces are kept at the ratio; the active span carried by an
+ * sampled ParentBased — a client's `traceparent` decides for its request, new traces are kept
+ * at the ratio (drawn by RequestTracing before any span work; RequestSampler); the active span carried by an
  * AsyncLocalStorage context manager; W3C trace-context propagation in and out.
  *
  * One server per process may trace (the instrumentation points reach it through this
@@ -90,7 +90,7 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
   setGlobalErrorHandler(failed);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
+    sampler: new ParentBasedSampler({ root: new RequestSampler(options.sampleRatio) }),
     spanProcessors: [processor],
   });
   const contexts = new AsyncLocalStorageContextManager().enable();
@@ -101,7 +101,7 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
   };
   setActiveTracing(tracing);
   return {
-    requests: new RequestTracing(),
+    requests: new RequestTracing(options.sampleRatio),
     async shutdown() {
       if (activeTracing() === tracing) setActiveTracing(undefined);
       try {

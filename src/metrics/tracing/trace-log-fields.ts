@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { activeTracing } from './active-tracing.js';
 
 /**
@@ -13,5 +13,6 @@ export function traceLogFields(): Record<string, string> {
   const span = trace.getSpan(t.contexts.active());
   if (span === undefined) return {};
   const ids = span.spanContext();
+  if (!isSpanContextValid(ids)) return {}; // under an unsampled request (suppressed)
   return { trace_id: ids.traceId, span_id: ids.spanId };
 }

@@ -182,7 +182,16 @@ describe('tracing on', () => {
 
   test('sampling: the ratio decides new traces, a client traceparent decides its own', async () => {
     const t = on(0);
-    const unsampled = await serve(t.requests, {});
+    let below: { sent?: Record<string, string>; fields?: Record<string, string> } = {};
+    const unsampled = await serve(t.requests, {}, () =>
+      inSpan('child', {}, async () => {
+        below = { fields: traceLogFields() };
+        await traceOutbound(new URL('http://127.0.0.1/x'), { headers: {} }, (o) => {
+          below.sent = o.headers;
+          return Promise.resolve({ status: 200, body: Readable.from([]) });
+        });
+      }),
+    );
     const sampled = await serve(t.requests, { traceparent: `00-${TRACE}-${PARENT}-01` });
     const notSampled = await serve(t.requests, { traceparent: `00-${TRACE}-${PARENT}-00` });
     const spans = await finished();
@@ -190,7 +199,8 @@ describe('tracing on', () => {
       spans.map((s) => s.spanContext().spanId),
       [sampled.spanId],
     );
-    assert.notEqual(unsampled.traceId, TRACE, 'ids still reach the access line');
+    assert.equal(unsampled.traceId, undefined, 'an unsampled new trace: no span, no ids');
+    assert.deepEqual(below, { fields: {}, sent: {} }, 'nor below it, nor a traceparent upstream');
     assert.equal(notSampled.traceId, TRACE);
   });
 
