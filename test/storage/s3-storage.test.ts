@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ModgateError } from '../../src/errors/index.js';
@@ -180,6 +181,31 @@ describe('S3Storage (radosgw): multipart, layout, errors', () => {
           return true;
         });
       }
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a multipart upload the store refuses stops reading the stream', async () => {
+    const other = new S3Storage(storageOptions(f.service, `${f.bucket}-missing`, '', PART));
+    const size = 8 * PART;
+    let read = 0;
+    const source = new Readable({
+      read() {
+        if (read >= size) return void this.push(null);
+        read += 256 * 1024;
+        this.push(Buffer.alloc(256 * 1024, 1));
+      },
+    });
+    try {
+      await assert.rejects(other.putStream(ZIP, source, size), (err: unknown) => {
+        assert.ok(err instanceof ModgateError, String(err));
+        assert.equal(err.kind, 'unavailable', err.message);
+        assert.match(err.message, /NoSuchBucket/);
+        return true;
+      });
+      assert.ok(read < size / 2, `read ${read} of ${size} bytes after the upload failed`);
+      assert.ok(source.destroyed);
     } finally {
       await other.close();
     }

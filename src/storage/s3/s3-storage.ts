@@ -342,11 +342,18 @@ export class S3Storage implements Storage {
     });
     const uploaded = upload.done();
     // Settles `uploaded` here too, so its rejection is never unhandled while the drain runs.
-    const outcome = uploaded.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    let settled = false;
+    const outcome = uploaded
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      )
+      .finally(() => (settled = true));
+    // An upload that failed before the stream ended (the store went away) stops the drain:
+    // otherwise the rest of the stream would pile up in `source`, which nobody reads any more.
+    const uploadEnded = new Error(`${what}: the upload ended before the stream`);
     const feed = async (chunk: Buffer): Promise<void> => {
+      if (settled) throw uploadEnded;
       if (!source.write(chunk)) {
         await Promise.race([once(source, 'drain'), outcome.then(() => undefined)]);
       }
@@ -355,7 +362,8 @@ export class S3Storage implements Storage {
       await drainExactly(what, stream, size, feed, signal);
     } catch (err) {
       source.destroy(new Error(`${what}: source failed`));
-      await outcome;
+      const failure = await outcome;
+      if (err === uploadEnded) throw s3Error(op, key, failure ?? err);
       throw err;
     }
     source.end();
