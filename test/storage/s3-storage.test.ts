@@ -229,6 +229,16 @@ describe('S3Storage (radosgw): multipart, layout, errors', () => {
     }
   });
 
+  test('describes itself by endpoint, bucket and prefix, never with credentials', async () => {
+    assert.equal(s.description, `s3:${f.service.endpoint} ${f.bucket}/${prefix}`);
+    const other = new S3Storage({
+      ...storageOptions(f.service, f.bucket, 'p/'),
+      endpoint: 'http://user:pa55word@127.0.0.1:9',
+    });
+    assert.equal(other.description, `s3:http://127.0.0.1:9 ${f.bucket}/p/`);
+    await other.close();
+  });
+
   test('an unreachable store is unavailable', async () => {
     const other = new S3Storage({
       ...storageOptions(f.service, f.bucket, ''),

@@ -98,7 +98,8 @@ export class S3Storage implements Storage {
       };
     }
     this.client = new S3Client(config);
-    const where = options.endpoint === '' ? '' : `${options.endpoint} `;
+    // The endpoint without any user:password@ (credentials never go into logs).
+    const where = options.endpoint === '' ? '' : `${options.endpoint.replace(/\/\/[^/]*@/, '//')} `;
     this.description = `s3:${where}${options.bucket}/${options.prefix}`;
     this.probeKey = `${options.prefix}${PROBE_DIR}${randomUUID()}`;
   }
