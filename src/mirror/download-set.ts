@@ -1,0 +1,160 @@
+/**
+ * The module files `go mod download` (no arguments, in a module, Go 1.19 semantics) fetches
+ * for a main module: every `.mod` it reads while loading the module graph, and the `.zip`
+ * (with its `.mod` and `.info`) of each module it downloads. Follows cmd/go:
+ *
+ * - modcmd/download.go: a main module at `go` ≥ 1.17 downloads the selected versions of the
+ *   modules its go.mod requires directly (after loading the whole module graph); below 1.17
+ *   it downloads "all", i.e. the whole build list; no requirements → nothing;
+ * - modload.LoadModFile: a main go.mod with no `go` directive gets one (the toolchain's
+ *   version, so pruned) after its graph was loaded unpruned: the whole graph is read, but
+ *   only the direct requirements are downloaded;
+ * - modload/buildlist.go readModGraph: from a pruned main module only the roots' go.mod are
+ *   read, plus the full transitive graph below any root (or dependency reached that way)
+ *   whose own go.mod is below go 1.17 (unpruned); from an unpruned main module the full
+ *   transitive graph is read;
+ * - mvs.Graph: the selected version of a path is the highest version any read go.mod (or the
+ *   main module) requires; the main module's own path always resolves to the main module;
+ * - modload/modfile.go goModSummary: requirements on versions the main module `exclude`s are
+ *   dropped; `replace` (a version-specific one before a path-wide one) redirects both the
+ *   go.mod read and the download, and a local-directory replacement is read from disk and
+ *   never fetched;
+ * - modload.expandGraph: a pruned main module whose roots are not their selected versions is
+ *   brought up to them and the graph loaded again (go.mod files read on the way still count).
+ */
+import { compareGoVersions, parseGoMod } from '../modfile/index.js';
+import { compare } from '../semver/index.js';
+import { versionKey, type MainModule, type ModuleVersion } from './main-module.js';
+
+/** Where go.mod files come from: a GOPROXY (`.mod`) and the local disk (`replace => ./dir`). */
+export interface GoModSource {
+  /** The `.mod` of a module version (any failure is the caller's error to report). */
+  goMod(m: ModuleVersion): Promise<Buffer | string>;
+  /** The go.mod in a replacement directory, as written in the replace directive. */
+  localGoMod(dir: string): Promise<Buffer | string>;
+}
+
+export interface DownloadSet {
+  /** Every module version whose `.mod` is fetched, sorted by path then semver. */
+  readonly mods: readonly ModuleVersion[];
+  /** Every module version whose `.zip` (and `.info`) is fetched, sorted the same way. */
+  readonly zips: readonly ModuleVersion[];
+}
+
+interface Summary {
+  readonly require: readonly ModuleVersion[];
+  readonly pruned: boolean;
+}
+
+const pruningGo = (go: string | undefined): boolean =>
+  go !== undefined && compareGoVersions(`go${go}`, 'go1.17') >= 0;
+
+/** Computes the download set; go.mod read errors propagate (the go command fails too). */
+export async function computeDownloadSet(
+  main: MainModule,
+  source: GoModSource,
+): Promise<DownloadSet> {
+  const fetched = new Map<string, ModuleVersion>();
+  const summaries = new Map<string, Promise<Summary>>();
+  const replacementOf = (m: ModuleVersion): ModuleVersion => {
+    const exact = main.replace.find((r) => r.old.path === m.path && r.old.version === m.version);
+    const wide = main.replace.find((r) => r.old.path === m.path && r.old.version === undefined);
+    return (exact ?? wide)?.new ?? m;
+  };
+  const summary = (m: ModuleVersion): Promise<Summary> => {
+    const key = versionKey(m);
+    let s = summaries.get(key);
+    if (s === undefined) {
+      s = readSummary(m);
+      summaries.set(key, s);
+    }
+    return s;
+  };
+  const readSummary = async (m: ModuleVersion): Promise<Summary> => {
+    const actual = replacementOf(m);
+    let data: Buffer | string;
+    if (actual.version === '') {
+      data = await source.localGoMod(actual.path);
+    } else {
+      fetched.set(versionKey(actual), actual);
+      data = await source.goMod(actual);
+    }
+    const f = parseGoMod(data, `${versionKey(actual)}/go.mod`);
+    return {
+      require: f.require
+        .map(({ path, version }) => ({ path, version }))
+        .filter((r) => !main.exclude.has(versionKey(r))),
+      pruned: pruningGo(f.go),
+    };
+  };
+
+  const mainPruned = pruningGo(main.go);
+  let roots = main.require.filter((r) => r.path !== main.path);
+  let selected = await loadGraph(main.path, roots, mainPruned, summary);
+  if (mainPruned) {
+    // expandGraph: roots that are not selected are raised to their selected versions.
+    for (;;) {
+      const raised = roots.map((r) => ({ path: r.path, version: selected.get(r.path) ?? '' }));
+      if (raised.every((r, i) => r.version === roots[i]?.version)) break;
+      roots = raised;
+      selected = await loadGraph(main.path, roots, true, summary);
+    }
+  }
+
+  let listed: ModuleVersion[];
+  if (main.require.length === 0) listed = [];
+  else if (mainPruned || main.go === undefined) {
+    const paths = [...new Set(main.require.map((r) => r.path))];
+    listed = paths.map((path) => ({ path, version: selected.get(path) ?? '' }));
+  } else {
+    listed = [...selected].map(([path, version]) => ({ path, version }));
+  }
+  const zips = new Map<string, ModuleVersion>();
+  for (const m of listed) {
+    if (m.path === main.path || m.version === '') continue;
+    const actual = replacementOf(m);
+    if (actual.version === '') continue; // a local directory: nothing to download
+    zips.set(versionKey(actual), actual);
+    fetched.set(versionKey(actual), actual);
+  }
+  return { mods: sorted(fetched.values()), zips: sorted(zips.values()) };
+}
+
+/**
+ * readModGraph: loads go.mod files from the roots and returns the selected version of every
+ * path reached (the main module's path excluded).
+ */
+async function loadGraph(
+  mainPath: string,
+  roots: readonly ModuleVersion[],
+  mainPruned: boolean,
+  summary: (m: ModuleVersion) => Promise<Summary>,
+): Promise<Map<string, string>> {
+  const selected = new Map<string, string>();
+  const select = (m: ModuleVersion): void => {
+    if (m.path === mainPath) return;
+    const cur = selected.get(m.path);
+    if (cur === undefined || compare(cur, m.version) < 0) selected.set(m.path, m.version);
+  };
+  roots.forEach(select);
+  const loadingUnpruned = new Set<string>();
+  const loadedPruned = new Set<string>();
+  const enqueue = async (m: ModuleVersion, pruned: boolean): Promise<void> => {
+    if (m.version === 'none') return;
+    const seen = pruned ? loadedPruned : loadingUnpruned;
+    if (seen.has(versionKey(m))) return;
+    seen.add(versionKey(m));
+    const s = await summary(m);
+    s.require.forEach(select);
+    // Below an unpruned module (or from an unpruned main module) everything is loaded.
+    if (!pruned || !s.pruned) await Promise.all(s.require.map((r) => enqueue(r, false)));
+  };
+  await Promise.all(roots.map((r) => enqueue(r, mainPruned)));
+  return selected;
+}
+
+function sorted(list: Iterable<ModuleVersion>): ModuleVersion[] {
+  return [...list].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : compare(a.version, b.version),
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * modgate warm / mirror: which module files the go command would fetch for a set of go.mod
+ * files (`computeDownloadSet`), and fetching them.
+ */
+export {
+  parseMainModule,
+  versionKey,
+  type MainModule,
+  type ModuleVersion,
+  type Replacement,
+} from './main-module.js';
+export { computeDownloadSet, type DownloadSet, type GoModSource } from './download-set.js';
