@@ -24,6 +24,8 @@ export class GoDirect {
   constructor(
     private readonly root: string,
     private readonly daemonPort: number,
+    /** Added to the go command's environment (e.g. GIT_TRACE2_EVENT to count git processes). */
+    private readonly extraEnv: NodeJS.ProcessEnv = {},
   ) {}
 
   async setUp(): Promise<void> {
@@ -55,6 +57,7 @@ export class GoDirect {
       GIT_CONFIG_GLOBAL: join(this.root, 'gitconfig'),
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_ALLOW_PROTOCOL: 'git',
+      ...this.extraEnv,
     };
   }
 

@@ -157,11 +157,10 @@ async function main(): Promise<void> {
   const loadBefore = (await readFile('/proc/loadavg', 'utf8')).trim();
   try {
     // The go command: download every target, then list (two processes, both timed).
-    const go = new GoDirect(join(scratch, 'go'), relay.port);
-    await go.setUp();
     const goTrace = join(scratch, 'go-trace2');
     await mkdir(goTrace);
-    process.env.GIT_TRACE2_EVENT = goTrace;
+    const go = new GoDirect(join(scratch, 'go'), relay.port, { GIT_TRACE2_EVENT: goTrace });
+    await go.setUp();
     relay.reset();
     t = performance.now();
     const goDl = await go.download(targets, 'direct');
@@ -171,7 +170,6 @@ async function main(): Promise<void> {
       bytes: relay.bytes(),
       gitProcesses: await countFiles(goTrace),
     };
-    delete process.env.GIT_TRACE2_EVENT;
     log(
       `go: ${(goSide.ms / 1000).toFixed(1)} s, ${(goSide.bytes / 1e6).toFixed(1)} MB, ${goSide.gitProcesses} git processes`,
     );
