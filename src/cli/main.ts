@@ -7,6 +7,7 @@ import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
 import { printSumdbKey } from './sumdb-key.js';
 import { addDoctorCommand } from './doctor-command.js';
+import { addWarmCommand } from './warm.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -102,6 +103,7 @@ withConfigOptions(
 });
 
 addDoctorCommand(program);
+addWarmCommand(program);
 
 try {
   await program.parseAsync(process.argv);

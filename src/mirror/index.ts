@@ -10,3 +10,11 @@ export {
   type Replacement,
 } from './main-module.js';
 export { computeDownloadSet, type DownloadSet, type GoModSource } from './download-set.js';
+export { collectWarmInputs, type WarmInput, type WarmInputKind } from './warm-inputs.js';
+export {
+  warm,
+  type WarmFailure,
+  type WarmOptions,
+  type WarmProgress,
+  type WarmReport,
+} from './warm.js';

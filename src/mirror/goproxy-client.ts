@@ -1,0 +1,61 @@
+/**
+ * Plain GOPROXY requests (https://go.dev/ref/mod#goproxy-protocol) to any module proxy, as
+ * the go command makes them: `GET $base/<escaped path>/@v/<escaped version>.<ext>`.
+ *
+ * Credentials in the base URL (`https://user:token@host/`) are sent as basic authentication
+ * and never appear in errors: failures name only the request path.
+ */
+import { request } from 'undici';
+import { escapePath, escapeVersion } from '../module/index.js';
+import type { ModuleVersion } from './main-module.js';
+
+export type GoproxyFile = 'info' | 'mod' | 'zip';
+
+export class GoproxyClient {
+  private readonly base: string;
+  private readonly headers: Record<string, string> = {};
+
+  constructor(server: string) {
+    const url = new URL(server);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`--server must be an http(s) URL, not ${url.protocol}`);
+    }
+    if (url.username !== '' || url.password !== '') {
+      const user = decodeURIComponent(url.username);
+      const pass = decodeURIComponent(url.password);
+      this.headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      url.username = '';
+      url.password = '';
+    }
+    this.base = url.href.replace(/\/+$/, '');
+  }
+
+  /** The request path of a module file, e.g. `/github.com/!foo/bar/@v/v1.0.0.zip`. */
+  static filePath(m: ModuleVersion, ext: GoproxyFile): string {
+    return `/${escapePath(m.path)}/@v/${escapeVersion(m.version)}.${ext}`;
+  }
+
+  /**
+   * Fetches one file. `.mod` and `.info` bodies are returned; a `.zip` body is read to the
+   * end (so the server stores it whole) and dropped. Throws an Error naming the request path
+   * and the status or network failure.
+   */
+  async get(m: ModuleVersion, ext: GoproxyFile): Promise<Buffer> {
+    const path = GoproxyClient.filePath(m, ext);
+    let res;
+    try {
+      res = await request(this.base + path, { method: 'GET', headers: this.headers });
+    } catch (err) {
+      throw new Error(`GET ${path}: ${(err as Error).message}`);
+    }
+    if (res.statusCode !== 200) {
+      const text = (await res.body.text().catch(() => '')).split('\n')[0]?.slice(0, 200) ?? '';
+      throw new Error(`GET ${path}: HTTP ${res.statusCode}${text === '' ? '' : `: ${text}`}`);
+    }
+    if (ext === 'zip') {
+      for await (const chunk of res.body) void chunk;
+      return Buffer.alloc(0);
+    }
+    return Buffer.from(await res.body.arrayBuffer());
+  }
+}
