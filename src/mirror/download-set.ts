@@ -22,17 +22,17 @@
  * - modload.expandGraph: a pruned main module whose roots are not their selected versions is
  *   brought up to them and the graph loaded again (go.mod files read on the way still count).
  */
-import { compareGoVersions, parseGoMod } from '../modfile/index.js';
 import { compare } from '../semver/index.js';
+import {
+  GoModSummaries,
+  pruningGo,
+  sortModuleVersions,
+  type GoModSource,
+  type Summary,
+} from './go-mod-summaries.js';
 import { versionKey, type MainModule, type ModuleVersion } from './main-module.js';
 
-/** Where go.mod files come from: a GOPROXY (`.mod`) and the local disk (`replace => ./dir`). */
-export interface GoModSource {
-  /** The `.mod` of a module version (any failure is the caller's error to report). */
-  goMod(m: ModuleVersion): Promise<Buffer | string>;
-  /** The go.mod in a replacement directory, as written in the replace directive. */
-  localGoMod(dir: string): Promise<Buffer | string>;
-}
+export type { GoModSource } from './go-mod-summaries.js';
 
 export interface DownloadSet {
   /** Every module version whose `.mod` is fetched, sorted by path then semver. */
@@ -41,55 +41,17 @@ export interface DownloadSet {
   readonly zips: readonly ModuleVersion[];
 }
 
-interface Summary {
-  readonly require: readonly ModuleVersion[];
-  readonly pruned: boolean;
-}
-
-const pruningGo = (go: string | undefined): boolean =>
-  go !== undefined && compareGoVersions(`go${go}`, 'go1.17') >= 0;
-
 /** Computes the download set; go.mod read errors propagate (the go command fails too). */
 export async function computeDownloadSet(
   main: MainModule,
   source: GoModSource,
 ): Promise<DownloadSet> {
-  const fetched = new Map<string, ModuleVersion>();
-  const summaries = new Map<string, Promise<Summary>>();
-  const replacementOf = (m: ModuleVersion): ModuleVersion => {
-    const exact = main.replace.find((r) => r.old.path === m.path && r.old.version === m.version);
-    const wide = main.replace.find((r) => r.old.path === m.path && r.old.version === undefined);
-    return (exact ?? wide)?.new ?? m;
-  };
-  const summary = (m: ModuleVersion): Promise<Summary> => {
-    const key = versionKey(m);
-    let s = summaries.get(key);
-    if (s === undefined) {
-      s = readSummary(m);
-      summaries.set(key, s);
-    }
-    return s;
-  };
-  const readSummary = async (m: ModuleVersion): Promise<Summary> => {
-    const actual = replacementOf(m);
-    let data: Buffer | string;
-    if (actual.version === '') {
-      data = await source.localGoMod(actual.path);
-    } else {
-      fetched.set(versionKey(actual), actual);
-      data = await source.goMod(actual);
-    }
-    const f = parseGoMod(data, `${versionKey(actual)}/go.mod`);
-    return {
-      require: f.require
-        .map(({ path, version }) => ({ path, version }))
-        .filter((r) => !main.exclude.has(versionKey(r))),
-      pruned: pruningGo(f.go),
-    };
-  };
+  const summaries = new GoModSummaries(main.replace, main.exclude, source);
+  const summary = (m: ModuleVersion): Promise<Summary> => summaries.summary(m);
 
   const mainPruned = pruningGo(main.go);
-  let roots = main.require.filter((r) => r.path !== main.path);
+  // requirementsFromModFiles: requirements on excluded versions are dropped.
+  let roots = main.require.filter((r) => r.path !== main.path && !summaries.isExcluded(r));
   let selected = await loadGraph(main.path, roots, mainPruned, summary);
   if (mainPruned) {
     // expandGraph: roots that are not selected are raised to their selected versions.
@@ -112,12 +74,15 @@ export async function computeDownloadSet(
   const zips = new Map<string, ModuleVersion>();
   for (const m of listed) {
     if (m.path === main.path || m.version === '') continue;
-    const actual = replacementOf(m);
+    const actual = summaries.replacementOf(m);
     if (actual.version === '') continue; // a local directory: nothing to download
     zips.set(versionKey(actual), actual);
-    fetched.set(versionKey(actual), actual);
+    summaries.fetched.set(versionKey(actual), actual);
   }
-  return { mods: sorted(fetched.values()), zips: sorted(zips.values()) };
+  return {
+    mods: sortModuleVersions(summaries.fetched.values()),
+    zips: sortModuleVersions(zips.values()),
+  };
 }
 
 /**
@@ -151,10 +116,4 @@ async function loadGraph(
   };
   await Promise.all(roots.map((r) => enqueue(r, mainPruned)));
   return selected;
-}
-
-function sorted(list: Iterable<ModuleVersion>): ModuleVersion[] {
-  return [...list].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : compare(a.version, b.version),
-  );
 }

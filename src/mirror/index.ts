@@ -9,7 +9,8 @@ export {
   type ModuleVersion,
   type Replacement,
 } from './main-module.js';
-export { computeDownloadSet, type DownloadSet, type GoModSource } from './download-set.js';
+export { computeDownloadSet, type DownloadSet } from './download-set.js';
+export { type GoModSource } from './go-mod-summaries.js';
 export { collectWarmInputs, type WarmInput, type WarmInputKind } from './warm-inputs.js';
 export {
   warm,

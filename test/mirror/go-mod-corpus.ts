@@ -83,13 +83,19 @@ export function mainCases(count: number, corpus: readonly FixtureModule[], seed 
   const cases: MainCase[] = [];
   for (let c = 0; c < count; c++) {
     const kind = c % 6;
-    const goLine = kind === 5 ? 'go 1.19\n' : pick(GO_LINES);
+    // An excluded main requirement is dropped; only below go 1.17 (which lists "all", not
+    // the direct requirements) does the go command then succeed.
+    const goLine = kind === 5 ? 'go 1.19\n' : c % 12 === 7 ? 'go 1.16\n' : pick(GO_LINES);
     const reqs = new Map<string, string>();
     const n = 1 + Math.floor(rnd() * 4);
     for (let k = 0; k < n; k++) reqs.set(dep(Math.floor(rnd() * DEPS)), pick(VERSIONS));
     let extra = '';
     const files: Record<string, string> = {};
-    if (kind === 1) {
+    if (kind === 1 && c % 12 === 7) {
+      // exclude a version the main module itself requires: the go command drops the requirement.
+      const [path, v] = [...reqs][0] ?? ['', ''];
+      extra += `exclude ${path} ${v}\n`;
+    } else if (kind === 1) {
       // exclude a version a dependency requires, never one the main module requires.
       const [path, v] = [...reqs][0] ?? ['', ''];
       const [xp, xv] = pick([...requirementsOf(corpus, path, v), [dep(0), 'v1.1.0']]);
