@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,8 +25,15 @@ export interface S3Service {
   region: string;
 }
 
-/** Compiled to dist/test/storage/: the repository is three levels up, `shared/` beside it. */
-const S3_UP = fileURLToPath(new URL('../../../../shared/services/s3-up', import.meta.url));
+/**
+ * Compiled to dist/test/storage/: the repository is three levels up, `shared/` beside it; a
+ * clone made elsewhere finds it at /work/shared, where these machines keep it.
+ */
+const S3_UP_CANDIDATES = [
+  fileURLToPath(new URL('../../../../shared/services/s3-up', import.meta.url)),
+  '/work/shared/services/s3-up',
+];
+const S3_UP = S3_UP_CANDIDATES.find((p) => existsSync(p)) ?? S3_UP_CANDIDATES[0] ?? '';
 
 let started: Promise<S3Service> | undefined;
 
