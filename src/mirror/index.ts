@@ -19,3 +19,4 @@ export {
   type WarmProgress,
   type WarmReport,
 } from './warm.js';
+export { computeWorkspaceDownloadSet } from './workspace-download-set.js';

@@ -62,6 +62,19 @@ export function corpusModules(seed = 13): FixtureModule[] {
       },
     });
   }
+  // A pruned chain for workspaces: p3 requires p1 above what a workspace module does, and only
+  // that higher p1 requires p2 (reached only when the upgraded p1 is loaded).
+  const pruned = (path: string, version: string, require = ''): FixtureModule => ({
+    path,
+    version,
+    files: { 'go.mod': `module ${path}\n\ngo 1.17\n${require}`, 'x.go': 'package x\n' },
+  });
+  out.push(
+    pruned('example.com/p1', 'v1.0.0'),
+    pruned('example.com/p1', 'v1.1.0', 'require example.com/p2 v1.0.0\n'),
+    pruned('example.com/p2', 'v1.0.0'),
+    pruned('example.com/p3', 'v1.0.0', 'require example.com/p1 v1.1.0\n'),
+  );
   return out;
 }
 
@@ -129,5 +142,44 @@ export function mainCases(count: number, corpus: readonly FixtureModule[], seed 
       files,
     });
   }
+  return cases;
+}
+
+export interface WorkspaceCase {
+  readonly name: string;
+  readonly goWork: string;
+  /** Workspace module directories (relative) and their go.mod files. */
+  readonly modules: Record<string, string>;
+}
+
+/** `count` go.work workspaces of two or three main modules (no replacements) over the corpus. */
+export function workspaceCases(count: number, corpus: readonly FixtureModule[]): WorkspaceCase[] {
+  const plain = mainCases(count * 9, corpus, 11).filter((c) => !c.goMod.includes('replace'));
+  const cases: WorkspaceCase[] = [];
+  for (let w = 0; w < count; w++) {
+    const size = 2 + (w % 2);
+    // One member whose roots sit below versions its dependencies require (kind 5), so the
+    // workspace loader must load upgraded dependencies.
+    const inconsistent = plain.filter((c) => Number(c.name.slice(4)) % 6 === 5);
+    const others = plain.filter((c) => Number(c.name.slice(4)) % 6 !== 5);
+    const members = [
+      ...inconsistent.slice(w, w + 1),
+      ...others.slice(w * (size - 1), (w + 1) * (size - 1)),
+    ];
+    const modules: Record<string, string> = {};
+    for (const m of members) modules[m.name] = m.goMod;
+    const use = Object.keys(modules)
+      .map((d) => `\t./${d}\n`)
+      .join('');
+    cases.push({ name: `work${w}`, goWork: `go 1.18\n\nuse (\n${use})\n`, modules });
+  }
+  cases.push({
+    name: 'work-upgrade',
+    goWork: 'go 1.18\n\nuse ./a\nuse ./b\n',
+    modules: {
+      a: 'module example.com/wa\n\ngo 1.19\n\nrequire example.com/p1 v1.0.0\nrequire example.com/p3 v1.0.0\n',
+      b: 'module example.com/wb\n\ngo 1.16\n\nrequire example.com/d3 v1.0.0\n',
+    },
+  });
   return cases;
 }
