@@ -5,8 +5,9 @@
  * bounded concurrency, so the server holds them before CI jobs ask.
  *
  * A GOPROXY server cannot say whether it already held a file, so each file is reported as
- * fetched or failed, never "already present". A go.work is warmed as the union of its
- * modules' sets, not by the workspace's joint version selection.
+ * fetched or failed, never "already present". A go.work is warmed by the workspace's own
+ * version selection (`computeWorkspaceDownloadSet`; its `replace` directives are not read);
+ * its modules' go.mod files, when also given or found, are warmed on their own as well.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { computeDownloadSet } from './download-set.js';
 import { GoproxyClient, type GoproxyFile } from './goproxy-client.js';
 import { Limiter } from './limiter.js';
 import { parseMainModule, versionKey, type ModuleVersion } from './main-module.js';
+import { computeWorkspaceDownloadSet } from './workspace-download-set.js';
 import type { WarmInput } from './warm-inputs.js';
 
 export interface WarmProgress {
@@ -103,6 +105,29 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
       failures.push({ file: name, reason: (err as Error).message });
     }
   };
+  /** A go.work: its modules' go.mod files, then the workspace's own version selection. */
+  const workInput = async (input: WarmInput): Promise<void> => {
+    const mains = [];
+    for (const use of workUses(input.text)) {
+      try {
+        const file = join(input.dir, use, 'go.mod');
+        mains.push(parseMainModule(await readFile(file, 'utf8'), file));
+      } catch (err) {
+        failures.push({ file: input.name, reason: `use ${use}: ${(err as Error).message}` });
+        return;
+      }
+    }
+    try {
+      const set = await computeWorkspaceDownloadSet(mains, {
+        goMod: (m) => get(m, 'mod'),
+        // In workspace mode relative replacement directories are relative to the go.work.
+        localGoMod: (d) => readFile(join(input.dir, d, 'go.mod')),
+      });
+      addSet(set.mods, set.zips);
+    } catch (err) {
+      failures.push({ file: input.name, reason: (err as Error).message });
+    }
+  };
   for (const input of inputs) {
     if (input.kind === 'go.mod') {
       await goModInput(input.name, input.text, input.dir);
@@ -110,14 +135,7 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
       const s = goSumSet(input.text);
       addSet(s.mods, s.zips);
     } else {
-      for (const use of workUses(input.text)) {
-        const file = join(input.dir, use, 'go.mod');
-        const text = await readFile(file, 'utf8').catch((err: Error) => {
-          failures.push({ file: input.name, reason: `use ${use}: ${err.message}` });
-          return undefined;
-        });
-        if (text !== undefined) await goModInput(file, text, join(input.dir, use));
-      }
+      await workInput(input);
     }
   }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { corpusModules, mainCases } from '../mirror/go-mod-corpus.js';
+import { corpusModules, mainCases, workspaceCases } from '../mirror/go-mod-corpus.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
@@ -108,6 +108,51 @@ describe('modgate warm', () => {
     } finally {
       fixture.setDown(false);
     }
+  });
+
+  test('warming a go.work lets go mod download work in the workspace with the upstream down', async () => {
+    const ws = workspaceCases(1, corpus).find((c) => c.name === 'work-upgrade');
+    assert.ok(ws);
+    const dir = join(work, 'ws');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'go.work'), ws.goWork);
+    for (const [sub, goMod] of Object.entries(ws.modules)) {
+      await mkdir(join(dir, sub), { recursive: true });
+      await writeFile(join(dir, sub, 'go.mod'), goMod);
+    }
+    const r = await modgate(['warm', 'ws/go.work', '--server', server.url], work);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /failed: 0/);
+    await server.settle();
+    fixture.setDown(true);
+    try {
+      await go.clearModCache();
+      const res = await go.run(['mod', 'download'], { proxy: server.url, cwd: dir });
+      assert.equal(res.code, 0, res.stderr);
+    } finally {
+      fixture.setDown(false);
+    }
+  });
+
+  test('the progress line shows on a terminal', async () => {
+    // script(1) runs modgate on a pseudo-terminal; its output is what the terminal showed.
+    const cmd = [process.execPath, bin, 'warm', 'repo', '--server', server.url]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const r = await new Promise<Result>((resolve, reject) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: work });
+      let stdout = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr: '' });
+      });
+    });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /\rmodgate warm: \d+\/\d+ files/);
+    assert.match(r.stdout, /failed: 0/);
   });
 
   test('--key is stable, reads stdin, and changes with the dependency set', async () => {
