@@ -46,7 +46,7 @@ export async function computeDownloadSet(
   main: MainModule,
   source: GoModSource,
 ): Promise<DownloadSet> {
-  const summaries = new GoModSummaries(main.replace, main.exclude, source);
+  const summaries = new GoModSummaries([main.replace], main.exclude, source);
   const summary = (m: ModuleVersion): Promise<Summary> => summaries.summary(m);
 
   const mainPruned = pruningGo(main.go);

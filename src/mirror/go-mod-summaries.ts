@@ -31,17 +31,25 @@ export class GoModSummaries {
   readonly fetched = new Map<string, ModuleVersion>();
   private readonly cache = new Map<string, Promise<Summary>>();
 
+  /**
+   * `replace` lists are tried in order (a go.work's before its modules'); within one, a
+   * version-specific replacement wins over a path-wide one.
+   */
   constructor(
-    private readonly replace: readonly Replacement[],
+    private readonly replace: readonly (readonly Replacement[])[],
     private readonly exclude: ReadonlySet<string>,
     private readonly source: GoModSource,
   ) {}
 
   /** The module version (or local directory, version ``) that stands for `m`. */
   replacementOf(m: ModuleVersion): ModuleVersion {
-    const exact = this.replace.find((r) => r.old.path === m.path && r.old.version === m.version);
-    const wide = this.replace.find((r) => r.old.path === m.path && r.old.version === undefined);
-    return (exact ?? wide)?.new ?? m;
+    for (const list of this.replace) {
+      const exact = list.find((r) => r.old.path === m.path && r.old.version === m.version);
+      const wide = list.find((r) => r.old.path === m.path && r.old.version === undefined);
+      const found = (exact ?? wide)?.new;
+      if (found !== undefined) return found;
+    }
+    return m;
   }
 
   isExcluded(m: ModuleVersion): boolean {

@@ -3,6 +3,7 @@
  * files (`computeDownloadSet`), and fetching them.
  */
 export {
+  parseExcludeReplace,
   parseMainModule,
   versionKey,
   type MainModule,

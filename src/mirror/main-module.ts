@@ -40,6 +40,24 @@ export function parseMainModule(data: Buffer | string, filename = 'go.mod'): Mai
   if (base.module === undefined || base.module.path === '') {
     throw invalid(`${filename}: no module directive`);
   }
+  const { exclude, replace } = parseExcludeReplace(text, filename);
+  return {
+    path: base.module.path,
+    ...(base.go === undefined ? {} : { go: base.go }),
+    require: base.require.map(({ path, version }) => ({ path, version })),
+    exclude,
+    replace,
+  };
+}
+
+/**
+ * The `exclude` and `replace` directives of a go.mod or go.work (a go.work has no exclude);
+ * throws invalid (with file:line) on malformed ones.
+ */
+export function parseExcludeReplace(
+  text: string,
+  filename: string,
+): { exclude: Set<string>; replace: Replacement[] } {
   const exclude = new Set<string>();
   const replace: Replacement[] = [];
   const errors: string[] = [];
@@ -68,13 +86,7 @@ export function parseMainModule(data: Buffer | string, filename = 'go.mod'): Mai
     }
   }
   if (errors.length > 0) throw invalid(errors.join('\n'));
-  return {
-    path: base.module.path,
-    ...(base.go === undefined ? {} : { go: base.go }),
-    require: base.require.map(({ path, version }) => ({ path, version })),
-    exclude,
-    replace,
-  };
+  return { exclude, replace };
 }
 
 /** A local directory, as modfile.IsDirectoryPath decides: rooted, or starting with ./ or ../. */

@@ -6,18 +6,25 @@
  *
  * A GOPROXY server cannot say whether it already held a file, so each file is reported as
  * fetched or failed, never "already present". A go.work is warmed by the workspace's own
- * version selection (`computeWorkspaceDownloadSet`; its `replace` directives are not read);
+ * version selection (`computeWorkspaceDownloadSet`, with its `replace` directives);
  * its modules' go.mod files, when also given or found, are warmed on their own as well.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseGoModSyntax } from '../modfile/go-mod-syntax.js';
 import { goUnquote } from '../modfile/go-unquote.js';
 import { computeDownloadSet } from './download-set.js';
 import { GoproxyClient, type GoproxyFile } from './goproxy-client.js';
 import { Limiter } from './limiter.js';
-import { parseMainModule, versionKey, type ModuleVersion } from './main-module.js';
+import {
+  parseExcludeReplace,
+  parseMainModule,
+  versionKey,
+  type MainModule,
+  type ModuleVersion,
+  type Replacement,
+} from './main-module.js';
 import { computeWorkspaceDownloadSet } from './workspace-download-set.js';
 import type { WarmInput } from './warm-inputs.js';
 
@@ -107,22 +114,27 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
   };
   /** A go.work: its modules' go.mod files, then the workspace's own version selection. */
   const workInput = async (input: WarmInput): Promise<void> => {
-    const mains = [];
+    const mains: MainModule[] = [];
     for (const use of workUses(input.text)) {
       try {
         const file = join(input.dir, use, 'go.mod');
-        mains.push(parseMainModule(await readFile(file, 'utf8'), file));
+        const main = parseMainModule(await readFile(file, 'utf8'), file);
+        mains.push({ ...main, replace: absoluteDirs(main.replace, join(input.dir, use)) });
       } catch (err) {
         failures.push({ file: input.name, reason: `use ${use}: ${(err as Error).message}` });
         return;
       }
     }
     try {
-      const set = await computeWorkspaceDownloadSet(mains, {
-        goMod: (m) => get(m, 'mod'),
-        // In workspace mode relative replacement directories are relative to the go.work.
-        localGoMod: (d) => readFile(join(input.dir, d, 'go.mod')),
-      });
+      const workReplace = absoluteDirs(
+        parseExcludeReplace(input.text, input.name).replace,
+        input.dir,
+      );
+      const set = await computeWorkspaceDownloadSet(
+        mains,
+        { goMod: (m) => get(m, 'mod'), localGoMod: (d) => readFile(join(d, 'go.mod')) },
+        workReplace,
+      );
       addSet(set.mods, set.zips);
     } catch (err) {
       failures.push({ file: input.name, reason: (err as Error).message });
@@ -173,6 +185,13 @@ function goSumSet(text: string): { mods: ModuleVersion[]; zips: ModuleVersion[] 
     else zips.push({ path, version });
   }
   return { mods, zips };
+}
+
+/** Local-directory replacements made absolute against `dir` (the file that declares them). */
+function absoluteDirs(list: readonly Replacement[], dir: string): Replacement[] {
+  return list.map((r) =>
+    r.new.version === '' ? { ...r, new: { path: resolve(dir, r.new.path), version: '' } } : r,
+  );
 }
 
 /** The directories a go.work `use`s (line or block form). */

@@ -9,8 +9,8 @@
  *   the workspace graph requires is loaded at its selected version, with its requirements;
  * - the whole build list (workspace modules aside) is downloaded.
  *
- * Exclusions of every workspace module apply; replacements are those given (the caller
- * passes the go.work's and the modules' own).
+ * Exclusions of every workspace module apply; the go.work's replacements win over the
+ * modules' own (modload.Replacement).
  */
 import { compare } from '../semver/index.js';
 import type { DownloadSet } from './download-set.js';
@@ -21,17 +21,28 @@ import {
   type GoModSource,
   type Summary,
 } from './go-mod-summaries.js';
-import { versionKey, type MainModule, type ModuleVersion } from './main-module.js';
+import {
+  versionKey,
+  type MainModule,
+  type ModuleVersion,
+  type Replacement,
+} from './main-module.js';
 
 type Pruning = 'pruned' | 'unpruned' | 'workspace';
 
+/**
+ * `workReplace` are the go.work's `replace` directives, which win over the modules' own (the
+ * caller resolves relative directories: a go.work's against its directory, a module's against
+ * the module's).
+ */
 export async function computeWorkspaceDownloadSet(
   mains: readonly MainModule[],
   source: GoModSource,
+  workReplace: readonly Replacement[] = [],
 ): Promise<DownloadSet> {
   const exclude = new Set(mains.flatMap((m) => [...m.exclude]));
   const summaries = new GoModSummaries(
-    mains.flatMap((m) => m.replace),
+    [workReplace, mains.flatMap((m) => m.replace)],
     exclude,
     source,
   );

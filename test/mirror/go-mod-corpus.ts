@@ -150,6 +150,8 @@ export interface WorkspaceCase {
   readonly goWork: string;
   /** Workspace module directories (relative) and their go.mod files. */
   readonly modules: Record<string, string>;
+  /** Other files (local replacement directories), relative to the go.work. */
+  readonly files?: Record<string, string>;
 }
 
 /** `count` go.work workspaces of two or three main modules (no replacements) over the corpus. */
@@ -179,6 +181,33 @@ export function workspaceCases(count: number, corpus: readonly FixtureModule[]):
     modules: {
       a: 'module example.com/wa\n\ngo 1.19\n\nrequire example.com/p1 v1.0.0\nrequire example.com/p3 v1.0.0\n',
       b: 'module example.com/wb\n\ngo 1.16\n\nrequire example.com/d3 v1.0.0\n',
+    },
+  });
+  cases.push({
+    name: 'work-replace',
+    goWork: [
+      'go 1.18',
+      'use ./a',
+      'use ./b',
+      'replace example.com/d3 => example.com/alt v1.5.0',
+      'replace example.com/d5 v1.2.0 => ./local5',
+      '',
+    ].join('\n'),
+    modules: {
+      a: [
+        'module example.com/wa',
+        'go 1.19',
+        'require example.com/d3 v1.0.0',
+        'require example.com/d1 v1.1.0',
+        'replace example.com/d3 => example.com/alt v1.0.0',
+        'replace example.com/d1 => ./ld1',
+        '',
+      ].join('\n'),
+      b: 'module example.com/wb\n\ngo 1.16\n\nrequire example.com/d5 v1.2.0\n',
+    },
+    files: {
+      'local5/go.mod': 'module example.com/d5\n\ngo 1.17\n\nrequire example.com/d2 v1.1.0\n',
+      'a/ld1/go.mod': 'module example.com/d1\n\ngo 1.17\n\nrequire example.com/d0 v1.2.0\n',
     },
   });
   return cases;

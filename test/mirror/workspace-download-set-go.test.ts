@@ -3,10 +3,12 @@
 // it requests must be exactly the set computed.
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  collectWarmInputs,
   computeWorkspaceDownloadSet,
+  warm,
   parseMainModule,
   versionKey,
   type ModuleVersion,
@@ -49,6 +51,10 @@ describe('computeWorkspaceDownloadSet against go mod download', () => {
         await mkdir(join(dir, sub), { recursive: true });
         await writeFile(join(dir, sub, 'go.mod'), goMod);
       }
+      for (const [rel, text] of Object.entries(c.files ?? {})) {
+        await mkdir(dirname(join(dir, rel)), { recursive: true });
+        await writeFile(join(dir, rel), text);
+      }
       await go.clearModCache();
       fixture.requests.length = 0;
       const r = await go.run(['mod', 'download'], { proxy: fixture.url, cwd: dir });
@@ -58,12 +64,24 @@ describe('computeWorkspaceDownloadSet against go mod download', () => {
         mods: requested(fixture.requests, 'mod'),
         zips: requested(fixture.requests, 'zip'),
       };
-      const mains = Object.values(c.modules).map((t) => parseMainModule(t));
-      const set = await computeWorkspaceDownloadSet(mains, {
-        goMod: (m) => readFile(join(fixture.root, m.path, '@v', `${m.version}.mod`)),
-        localGoMod: () => Promise.reject(new Error('no local replacements here')),
-      });
-      assert.deepEqual({ mods: keys(set.mods), zips: keys(set.zips) }, want, all);
+      if (c.files === undefined) {
+        const mains = Object.values(c.modules).map((t) => parseMainModule(t));
+        const set = await computeWorkspaceDownloadSet(mains, {
+          goMod: (m) => readFile(join(fixture.root, m.path, '@v', `${m.version}.mod`)),
+          localGoMod: () => Promise.reject(new Error('no local replacements here')),
+        });
+        assert.deepEqual({ mods: keys(set.mods), zips: keys(set.zips) }, want, all);
+      }
+      // warm itself, from the go.work file (replace directives and relative directories too).
+      const inputs = await collectWarmInputs([join(dir, 'go.work')], () => Promise.resolve(''));
+      const report = await warm(inputs, { server: fixture.url, concurrency: 4, keyOnly: true });
+      assert.deepEqual(report.failures, []);
+      const zipSet = new Set(want.zips);
+      const expected = [
+        ...want.zips,
+        ...want.mods.filter((m) => !zipSet.has(m)).map((m) => `${m}/go.mod`),
+      ].sort();
+      assert.deepEqual(report.set, expected, all);
     });
   }
 });
