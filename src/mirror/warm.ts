@@ -105,7 +105,7 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
     try {
       const set = await computeDownloadSet(parseMainModule(text, name), {
         goMod: (m) => get(m, 'mod'),
-        localGoMod: (d) => readFile(join(dir, d, 'go.mod')),
+        localGoMod: (d) => readFile(join(resolve(dir, d), 'go.mod')),
       });
       addSet(set.mods, set.zips);
     } catch (err) {

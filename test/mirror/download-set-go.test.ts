@@ -6,7 +6,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  collectWarmInputs,
   computeDownloadSet,
+  warm,
   parseMainModule,
   versionKey,
   type ModuleVersion,
@@ -67,6 +69,18 @@ describe('computeDownloadSet against go mod download', () => {
         localGoMod: (d) => readFile(join(dir, d, 'go.mod')),
       });
       assert.deepEqual({ mods: keys(set.mods), zips: keys(set.zips) }, want, c.goMod);
+      // warm itself, from the go.mod file on disk (as it was before the go command edited it,
+      // adding a missing go directive): the same set.
+      await writeFile(join(dir, 'go.mod'), c.goMod);
+      const inputs = await collectWarmInputs([join(dir, 'go.mod')], () => Promise.resolve(''));
+      const report = await warm(inputs, { server: fixture.url, concurrency: 4, keyOnly: true });
+      assert.deepEqual(report.failures, []);
+      const zipSet = new Set(want.zips);
+      const expected = [
+        ...want.zips,
+        ...want.mods.filter((m) => !zipSet.has(m)).map((m) => `${m}/go.mod`),
+      ].sort();
+      assert.deepEqual(report.set, expected, c.goMod);
       // The go command asks for the .info of each module it downloads, as warm does.
       assert.deepEqual(requested(fixture.requests, 'info'), want.zips);
     });
