@@ -43,20 +43,29 @@ export class InstrumentedStorage implements Storage {
     const changed = new Map<string, number | null>();
     this.changedWhileCounting = changed;
     try {
-      const keys = await this.inner.list('', signal);
       let bytes = 0;
       let objects = 0;
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < keys.length) {
-          const key = keys[next++] as string;
-          const stat = await this.inner.stat(key, signal);
-          if (changed.has(key) || stat === null) continue;
-          bytes += stat.size;
+      if (this.inner.listSizes !== undefined) {
+        // One listing carries the sizes (S3): no request per object.
+        for (const { key, size } of await this.inner.listSizes('', signal)) {
+          if (changed.has(key)) continue;
+          bytes += size;
           objects++;
         }
-      };
-      await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
+      } else {
+        const keys = await this.inner.list('', signal);
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < keys.length) {
+            const key = keys[next++] as string;
+            const stat = await this.inner.stat(key, signal);
+            if (changed.has(key) || stat === null) continue;
+            bytes += stat.size;
+            objects++;
+          }
+        };
+        await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
+      }
       for (const size of changed.values()) {
         if (size === null) continue;
         bytes += size;

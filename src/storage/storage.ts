@@ -101,6 +101,13 @@ export interface Storage {
    */
   list(prefix: string, signal?: AbortSignal): Promise<string[]>;
 
+  /**
+   * Optional: like `list`, with each file's size, for backends whose listing carries sizes
+   * (S3's ListObjectsV2) — where a `stat` per key would be a request per object. Callers fall
+   * back to `list` + `stat` when it is absent.
+   */
+  listSizes?(prefix: string, signal?: AbortSignal): Promise<{ key: string; size: number }[]>;
+
   /** Readiness: resolves when the backend can be read and written, throws otherwise. */
   checkReady(signal?: AbortSignal): Promise<void>;
 

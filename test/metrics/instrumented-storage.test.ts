@@ -50,6 +50,31 @@ describe('InstrumentedStorage', () => {
     assert.equal(sumOf(s, 'modgate_storage_operation_duration_seconds_count'), 8);
   });
 
+  test('a backend whose listing carries sizes (S3) is counted without a stat per file', async () => {
+    const inner = new MemoryStorage();
+    await inner.putBytes('a/@v/list', Buffer.from('v1.0.0\n'));
+    await inner.putBytes('a/@v/v1.0.0.info', Buffer.from('{}'));
+    let stats = 0;
+    const sized: Storage = Object.assign(Object.create(inner) as Storage, {
+      stat: (key: string, signal?: AbortSignal) => {
+        stats++;
+        return inner.stat(key, signal);
+      },
+      listSizes: async (prefix: string, signal?: AbortSignal) => {
+        const keys = await inner.list(prefix, signal);
+        return Promise.all(
+          keys.map(async (key) => ({ key, size: (await inner.stat(key, signal))?.size ?? 0 })),
+        );
+      },
+    });
+    const { storage, scrape } = setUp(sized);
+    await storage.countStored();
+    const s = await scrape();
+    assert.equal(sumOf(s, 'modgate_storage_stored_objects'), 2);
+    assert.equal(sumOf(s, 'modgate_storage_stored_bytes'), 9);
+    assert.equal(stats, 0, 'no stat per file');
+  });
+
   test('writes made while counting win over what the count saw', async () => {
     const inner = new MemoryStorage();
     for (let i = 0; i < 50; i++) await inner.putBytes(`m${i}/@v/list`, Buffer.alloc(10));

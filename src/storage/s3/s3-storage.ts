@@ -218,9 +218,14 @@ export class S3Storage implements Storage {
   }
 
   async list(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    return (await this.listSizes(prefix, signal)).map((entry) => entry.key);
+  }
+
+  /** Every key under a prefix with its size, from the listing itself (no request per object). */
+  async listSizes(prefix: string, signal?: AbortSignal): Promise<{ key: string; size: number }[]> {
     checkStoragePrefix(prefix);
     signal?.throwIfAborted();
-    const keys: string[] = [];
+    const keys: { key: string; size: number }[] = [];
     let token: string | undefined;
     try {
       do {
@@ -235,7 +240,7 @@ export class S3Storage implements Storage {
         for (const object of page.Contents ?? []) {
           const key = object.Key?.slice(this.options.prefix.length);
           // Objects outside the URL space (the readiness probe, others' files) are not keys.
-          if (key !== undefined && isStorageKey(key)) keys.push(key);
+          if (key !== undefined && isStorageKey(key)) keys.push({ key, size: object.Size ?? 0 });
         }
         token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
       } while (token !== undefined);
@@ -243,7 +248,7 @@ export class S3Storage implements Storage {
       if (signal?.aborted) throw signal.reason;
       throw s3Error('list', prefix, err);
     }
-    return keys.sort(compareStorageKeys);
+    return keys.sort((a, b) => compareStorageKeys(a.key, b.key));
   }
 
   /** Writes and deletes a tiny object of its own: the bucket exists and takes writes. */
