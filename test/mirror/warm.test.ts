@@ -81,3 +81,33 @@ test('--key: the same set gives the same key, without fetching zips', async () =
   assert.match(a.key, /^[0-9a-f]{64}$/);
   assert.ok(!seen.some((s) => s.includes('.zip')));
 });
+
+test('warm keeps at most --concurrency requests in flight', async () => {
+  let inFlight = 0;
+  let peak = 0;
+  // Answers are held until three requests wait (or 10 ms pass, so the bounded client still gets
+  // answers): an unbounded client piles a third one up meanwhile. The bound holds regardless.
+  const held: (() => void)[] = [];
+  const releaseAll = (): void => held.splice(0).forEach((answer) => answer());
+  const busy = createServer((req, res) => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    held.push(() => {
+      inFlight--;
+      res.writeHead(200).end(req.url?.endsWith('.mod') ? 'module x\n' : '{}');
+    });
+    if (held.length > 2) releaseAll();
+    else setTimeout(releaseAll, 10);
+  });
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  try {
+    const lines = Array.from({ length: 12 }, (_, i) => `example.com/m${i} v1.0.0 h1:x=`);
+    const input: WarmInput = { name: 'go.sum', kind: 'go.sum', text: lines.join('\n'), dir: '/' };
+    const port = (busy.address() as AddressInfo).port;
+    const r = await warm([input], { server: `http://127.0.0.1:${port}`, concurrency: 2 });
+    assert.equal(r.fetched, 36);
+    assert.ok(peak <= 2, `peak ${peak}`);
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
+  }
+});
