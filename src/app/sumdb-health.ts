@@ -1,12 +1,9 @@
 import type { Storage } from '../storage/index.js';
 import type { SumdbDatabase } from '../sumdb/gosumdb-config.js';
 import {
-  DEFAULT_SUMDB_HTTP_OPTIONS,
-  HttpSumdbTransport,
-  StorageSumdbCache,
-  StorageSumdbState,
-  SumdbClient,
+  createSumdbClient,
   type CreateSumdbClientOptions,
+  type SumdbClient,
   type SumdbTransport,
 } from '../sumdb/client/index.js';
 import { isNotFound } from '../errors/index.js';
@@ -21,8 +18,8 @@ export interface SumdbHealth {
 }
 
 /**
- * The checksum databases' health for /readyz: builds the clients as createSumdbClient does,
- * with a transport that remembers how the last request to each database went. A database
+ * The checksum databases' health for /readyz: builds the clients with createSumdbClient, with
+ * a transport wrapped to remember how the last request to each database went. A database
  * never asked yet is ok.
  */
 export class SumdbHealthRegistry {
@@ -34,14 +31,9 @@ export class SumdbHealthRegistry {
     http: HttpClient,
     options: CreateSumdbClientOptions = {},
   ): SumdbClient {
-    const { timeoutMs, ...rest } = options;
     const state = { name: db.name, lastError: undefined as string | undefined };
     this.states.push(state);
-    const inner = new HttpSumdbTransport(db.url, http, {
-      ...DEFAULT_SUMDB_HTTP_OPTIONS,
-      timeoutMs: timeoutMs ?? DEFAULT_SUMDB_HTTP_OPTIONS.timeoutMs,
-    });
-    const transport: SumdbTransport = {
+    const remember = (inner: SumdbTransport): SumdbTransport => ({
       get: async (path) => {
         try {
           const body = await inner.get(path);
@@ -56,15 +48,8 @@ export class SumdbHealthRegistry {
           throw err;
         }
       },
-    };
-    return new SumdbClient({
-      ...rest,
-      name: db.name,
-      verifier: db.verifier,
-      transport,
-      state: new StorageSumdbState(storage, db.name),
-      cache: new StorageSumdbCache(storage, db.name),
     });
+    return createSumdbClient(db, storage, http, { ...options, wrapTransport: remember });
   }
 
   health(): SumdbHealth[] {

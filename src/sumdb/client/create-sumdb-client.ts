@@ -5,6 +5,7 @@ import { DEFAULT_SUMDB_HTTP_OPTIONS, HttpSumdbTransport } from './http-transport
 import { StorageSumdbCache } from './storage-sumdb-cache.js';
 import { StorageSumdbState } from './storage-sumdb-state.js';
 import { SumdbClient, type SumdbClientOptions } from './sumdb-client.js';
+import type { SumdbTransport } from './sumdb-transport.js';
 
 export interface CreateSumdbClientOptions extends Pick<
   SumdbClientOptions,
@@ -12,6 +13,8 @@ export interface CreateSumdbClientOptions extends Pick<
 > {
   /** Deadline for one request to the database (default 30 s). */
   timeoutMs?: number;
+  /** Wraps the HTTP transport, e.g. to remember how the last request went (/readyz). */
+  wrapTransport?: (transport: SumdbTransport) => SumdbTransport;
 }
 
 /**
@@ -24,15 +27,16 @@ export function createSumdbClient(
   http: HttpClient,
   options: CreateSumdbClientOptions = {},
 ): SumdbClient {
-  const { timeoutMs, ...rest } = options;
+  const { timeoutMs, wrapTransport, ...rest } = options;
+  const transport = new HttpSumdbTransport(db.url, http, {
+    ...DEFAULT_SUMDB_HTTP_OPTIONS,
+    timeoutMs: timeoutMs ?? DEFAULT_SUMDB_HTTP_OPTIONS.timeoutMs,
+  });
   return new SumdbClient({
     ...rest,
     name: db.name,
     verifier: db.verifier,
-    transport: new HttpSumdbTransport(db.url, http, {
-      ...DEFAULT_SUMDB_HTTP_OPTIONS,
-      timeoutMs: timeoutMs ?? DEFAULT_SUMDB_HTTP_OPTIONS.timeoutMs,
-    }),
+    transport: wrapTransport === undefined ? transport : wrapTransport(transport),
     state: new StorageSumdbState(storage, db.name),
     cache: new StorageSumdbCache(storage, db.name),
   });
