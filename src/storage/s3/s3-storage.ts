@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat as fsStat } from 'node:fs/promises';
-import { PassThrough, Readable, addAbortSignal } from 'node:stream';
-import { once } from 'node:events';
+import { Readable, addAbortSignal } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -12,7 +11,6 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { ModgateError } from '../../errors/index.js';
 import { checkSize, drainExactly } from '../drain-exactly.js';
 import { resolveRange } from '../resolve-range.js';
@@ -25,6 +23,8 @@ import {
 } from '../storage-key.js';
 import type { ByteRange, Storage, StoredStat } from '../storage.js';
 import { isS3InvalidRange, isS3Missing, s3Error } from './s3-error.js';
+import { uploadMultipart } from './s3-multipart.js';
+import { WRITE_ID, toStat, totalSize } from './s3-stat.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -41,9 +41,6 @@ export interface S3StorageOptions {
   /** Streams larger than this go up as multipart uploads of parts this size (≥ 5 MiB). */
   partSizeBytes: number;
 }
-
-/** User metadata naming one write: each stored value's etag, so a rewrite of the same bytes changes it. */
-const WRITE_ID = 'modgate-write';
 
 /** Connections to the store at most (per protocol). */
 const MAX_SOCKETS = 512;
@@ -334,50 +331,18 @@ export class S3Storage implements Storage {
       await this.putObject(op, key, Buffer.concat(chunks, size), signal);
       return;
     }
-    const source = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const upload = new Upload({
+    await uploadMultipart({
       client: this.client,
-      partSize: this.options.partSizeBytes,
-      queueSize: 2,
-      params: {
-        Bucket: this.options.bucket,
-        Key: this.objectKey(key),
-        Body: source,
-        Metadata: { [WRITE_ID]: randomUUID() },
-      },
+      bucket: this.options.bucket,
+      objectKey: this.objectKey(key),
+      partSizeBytes: this.options.partSizeBytes,
+      writeId: { [WRITE_ID]: randomUUID() },
+      op,
+      key,
+      stream,
+      size,
+      signal,
     });
-    const uploaded = upload.done();
-    // Settles `uploaded` here too, so its rejection is never unhandled while the drain runs.
-    let settled = false;
-    const outcome = uploaded
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      )
-      .finally(() => (settled = true));
-    // An upload that failed before the stream ended (the store went away) stops the drain:
-    // otherwise the rest of the stream would pile up in `source`, which nobody reads any more.
-    const uploadEnded = new Error(`${what}: the upload ended before the stream`);
-    const feed = async (chunk: Buffer): Promise<void> => {
-      if (settled) throw uploadEnded;
-      if (!source.write(chunk)) {
-        await Promise.race([once(source, 'drain'), outcome.then(() => undefined)]);
-      }
-    };
-    try {
-      await drainExactly(what, stream, size, feed, signal);
-    } catch (err) {
-      source.destroy(new Error(`${what}: source failed`));
-      const failure = await outcome;
-      if (err === uploadEnded) throw s3Error(op, key, failure ?? err);
-      throw err;
-    }
-    source.end();
-    const failure = await outcome;
-    if (failure !== undefined) {
-      if (signal?.aborted) throw signal.reason;
-      throw s3Error(op, key, failure);
-    }
     signal?.throwIfAborted();
   }
 
@@ -423,24 +388,4 @@ export class S3Storage implements Storage {
       signal?.removeEventListener('abort', forward);
     }
   }
-}
-
-/** The whole object's size from `Content-Range: bytes a-b/total`, else the length sent. */
-function totalSize(contentRange: string | undefined, length: number | undefined): number {
-  const total = contentRange?.match(/\/(\d+)$/)?.[1];
-  return total !== undefined ? Number(total) : (length ?? 0);
-}
-
-function toStat(
-  size: number,
-  answer: { LastModified?: Date; ETag?: string; Metadata?: Record<string, string> },
-): StoredStat {
-  const writeId = answer.Metadata?.[WRITE_ID];
-  const modified = answer.LastModified ?? new Date(0);
-  // An object modgate did not write: S3's ETag with the time, which changes on a rewrite.
-  const etag =
-    writeId !== undefined
-      ? `"${writeId}"`
-      : `"${(answer.ETag ?? '').replace(/"/g, '')}-${modified.getTime().toString(16)}"`;
-  return { size, modified, etag };
 }
