@@ -173,18 +173,24 @@ export class ResilientUpstream implements Upstream {
     let deadlineError: unknown;
     const attempt = async (): Promise<Outcome<T>> => {
       attempts++;
-      if (attempts === 1) return this.attempt(operation, ctx, fn, zip);
+      if (attempts === 1) return this.attempt(operation, ctx, fn, zip, ctx.signal);
       const left = remaining();
       // The caller gave up during the backoff delay (it was answered then: untilAborted), or
       // the deadline passed: no attempt more.
       if (left <= 0 || ctx.signal?.aborted === true) throw lastFailure;
-      if (deadline === undefined) return this.attempt(operation, ctx, fn, zip);
+      if (deadline === undefined) return this.attempt(operation, ctx, fn, zip, ctx.signal);
       // Later attempts end at the deadline (the first has the upstream's own timeout).
       const bounded = deadlineSignal(ctx.signal, left, this.label);
       deadlineError = bounded.reason;
       let outcome: Outcome<T> | undefined;
       try {
-        outcome = await this.attempt(operation, { ...ctx, signal: bounded.signal }, fn, zip);
+        outcome = await this.attempt(
+          operation,
+          { ...ctx, signal: bounded.signal },
+          fn,
+          zip,
+          ctx.signal,
+        );
         return outcome;
       } finally {
         // A zip's body is still to be read with this signal: the caller's abort must reach
@@ -235,12 +241,18 @@ export class ResilientUpstream implements Upstream {
     return outcome.value;
   }
 
-  /** One attempt: through the breaker, then a bulkhead slot, then the upstream. */
+  /**
+   * One attempt: through the breaker, then a bulkhead slot, then the upstream. `caller` is
+   * the caller's own signal (`ctx.signal` may also carry the retry deadline): an attempt the
+   * caller gave up on is reported to the observer as no outcome at all — neither a timeout
+   * nor an error of the upstream's.
+   */
   private async attempt<T>(
     operation: UpstreamOperation,
     ctx: FetchContext,
     fn: (ctx: FetchContext) => Promise<T>,
-    zip?: ZipHooks<T>,
+    zip: ZipHooks<T> | undefined,
+    caller: AbortSignal | undefined,
   ): Promise<Outcome<T>> {
     const once = async (): Promise<Outcome<T>> => {
       const release = this.bulkhead ? await this.bulkhead.acquire(ctx.signal) : undefined;
@@ -261,7 +273,9 @@ export class ResilientUpstream implements Upstream {
           this.lastFailure = undefined;
           return { notFound: err };
         }
-        this.report(operation, errorKind(err) === 'timeout' ? 'timeout' : 'error', started);
+        if (caller?.aborted !== true) {
+          this.report(operation, errorKind(err) === 'timeout' ? 'timeout' : 'error', started);
+        }
         if (ctx.signal?.aborted && typeof err === 'object' && err !== null) this.neutral.add(err);
         else if (isTransientFailure(err)) this.lastFailure = messageOf(err);
         throw err;

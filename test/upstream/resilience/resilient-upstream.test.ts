@@ -244,6 +244,13 @@ test('not-found is a success for the breaker; refused content and aborts count a
     'closed',
     "the caller's abort is not the upstream's failure",
   );
+  await new Promise((resolve) => setImmediate(resolve)); // the abandoned attempt settles
+  assert.equal(aborted.inner.calls, 1);
+  assert.deepEqual(
+    aborted.observer.events.filter((e) => e.startsWith('attempt')),
+    [],
+    'nor is it reported as a timeout or error of the upstream (modgate_upstream_requests_total)',
+  );
 });
 
 test('retries stop once the breaker opens', async () => {
