@@ -6,6 +6,9 @@
  *   at once, so a failure is never cached (caching answers is the caller's business).
  * - untilAborted: a caller waiting on shared work can give up when its own signal aborts
  *   without cancelling the work for the others.
+ * - Semaphore: at most N holders at once, first come first served (git processes, warm's
+ *   concurrent fetches).
  */
 export { Singleflight } from './singleflight.js';
 export { untilAborted } from './until-aborted.js';
+export { Semaphore } from './semaphore.js';

@@ -23,13 +23,7 @@
  *   brought up to them and the graph loaded again (go.mod files read on the way still count).
  */
 import { compare } from '../semver/index.js';
-import {
-  GoModSummaries,
-  pruningGo,
-  sortModuleVersions,
-  type GoModSource,
-  type Summary,
-} from './go-mod-summaries.js';
+import { GoModSummaries, pruningGo, type GoModSource, type Summary } from './go-mod-summaries.js';
 import { versionKey, type MainModule, type ModuleVersion } from './main-module.js';
 
 export type { GoModSource } from './go-mod-summaries.js';
@@ -71,18 +65,7 @@ export async function computeDownloadSet(
   } else {
     listed = [...selected].map(([path, version]) => ({ path, version }));
   }
-  const zips = new Map<string, ModuleVersion>();
-  for (const m of listed) {
-    if (m.path === main.path || m.version === '') continue;
-    const actual = summaries.replacementOf(m);
-    if (actual.version === '') continue; // a local directory: nothing to download
-    zips.set(versionKey(actual), actual);
-    summaries.fetched.set(versionKey(actual), actual);
-  }
-  return {
-    mods: sortModuleVersions(summaries.fetched.values()),
-    zips: sortModuleVersions(zips.values()),
-  };
+  return summaries.downloadSetOf(listed.filter((m) => m.path !== main.path && m.version !== ''));
 }
 
 /**

@@ -83,6 +83,28 @@ export class GoModSummaries {
       pruned: pruningGo(f.go),
     };
   }
+
+  /**
+   * What `go mod download` fetches for the modules it downloads (`downloaded`, as required,
+   * before replacement): each one's `.zip` (and `.info`) and `.mod` — after `replace`, local
+   * directories skipped — besides every `.mod` read on the way.
+   */
+  downloadSetOf(downloaded: Iterable<ModuleVersion>): {
+    mods: ModuleVersion[];
+    zips: ModuleVersion[];
+  } {
+    const zips = new Map<string, ModuleVersion>();
+    for (const m of downloaded) {
+      const actual = this.replacementOf(m);
+      if (actual.version === '') continue; // a local directory: nothing to download
+      zips.set(versionKey(actual), actual);
+      this.fetched.set(versionKey(actual), actual);
+    }
+    return {
+      mods: sortModuleVersions(this.fetched.values()),
+      zips: sortModuleVersions(zips.values()),
+    };
+  }
 }
 
 /** By path, then semver. */

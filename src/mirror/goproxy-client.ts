@@ -7,6 +7,7 @@
  */
 import { request } from 'undici';
 import { escapePath, escapeVersion } from '../module/index.js';
+import { urlCredentials } from '../protocol/basic-auth.js';
 import type { ModuleVersion } from './main-module.js';
 
 export type GoproxyFile = 'info' | 'mod' | 'zip';
@@ -16,17 +17,11 @@ export class GoproxyClient {
   private readonly headers: Record<string, string> = {};
 
   constructor(server: string) {
-    const url = new URL(server);
+    const { url, authorization } = urlCredentials(server);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`--server must be an http(s) URL, not ${url.protocol}`);
     }
-    if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const pass = decodeURIComponent(url.password);
-      this.headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-      url.username = '';
-      url.password = '';
-    }
+    if (authorization !== undefined) this.headers.authorization = authorization;
     this.base = url.href.replace(/\/+$/, '');
   }
 

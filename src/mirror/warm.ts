@@ -12,11 +12,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Semaphore } from '../async/index.js';
 import { parseGoModSyntax } from '../modfile/go-mod-syntax.js';
 import { goUnquote } from '../modfile/go-unquote.js';
 import { computeDownloadSet } from './download-set.js';
 import { GoproxyClient, type GoproxyFile } from './goproxy-client.js';
-import { Limiter } from './limiter.js';
 import {
   parseExcludeReplace,
   parseMainModule,
@@ -63,7 +63,7 @@ export interface WarmReport {
 
 export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Promise<WarmReport> {
   const client = new GoproxyClient(opts.server);
-  const limiter = new Limiter(opts.concurrency);
+  const limiter = new Semaphore(opts.concurrency);
   const results = new Map<string, Promise<Buffer>>();
   const failures: WarmFailure[] = [];
   let done = 0;

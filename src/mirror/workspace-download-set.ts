@@ -14,13 +14,7 @@
  */
 import { compare } from '../semver/index.js';
 import type { DownloadSet } from './download-set.js';
-import {
-  GoModSummaries,
-  pruningGo,
-  sortModuleVersions,
-  type GoModSource,
-  type Summary,
-} from './go-mod-summaries.js';
+import { GoModSummaries, pruningGo, type GoModSource, type Summary } from './go-mod-summaries.js';
 import {
   versionKey,
   type MainModule,
@@ -106,15 +100,5 @@ export async function computeWorkspaceDownloadSet(
     }
   }
 
-  const zips = new Map<string, ModuleVersion>();
-  for (const [path, version] of selected) {
-    const actual = summaries.replacementOf({ path, version });
-    if (actual.version === '') continue; // a local directory: nothing to download
-    zips.set(versionKey(actual), actual);
-    summaries.fetched.set(versionKey(actual), actual);
-  }
-  return {
-    mods: sortModuleVersions(summaries.fetched.values()),
-    zips: sortModuleVersions(zips.values()),
-  };
+  return summaries.downloadSetOf([...selected].map(([path, version]) => ({ path, version })));
 }

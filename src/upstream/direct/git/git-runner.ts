@@ -10,7 +10,7 @@ import {
 } from './git-credentials.js';
 import { gitEnvironment } from './git-environment.js';
 import { GitCommandError, GitProcess, runGit, type GitOutput } from './git-process.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../../../async/index.js';
 import type { SshIdentities, SshSetup } from './ssh-identities.js';
 import { redactUrl } from '../../../protocol/redact-url.js';
 

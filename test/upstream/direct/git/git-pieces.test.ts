@@ -21,7 +21,7 @@ import {
 } from '../../../../src/upstream/direct/git/git-rev.js';
 import { mapGitError } from '../../../../src/upstream/direct/git/map-git-error.js';
 import { RwLock } from '../../../../src/upstream/direct/git/rw-lock.js';
-import { Semaphore } from '../../../../src/upstream/direct/git/semaphore.js';
+import { Semaphore } from '../../../../src/async/index.js';
 import { parseLogLine } from '../../../../src/upstream/direct/git/stat-local.js';
 
 const where = { host: 'git.example.com', what: 'git ls-remote https://git.example.com/r' };

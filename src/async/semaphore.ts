@@ -33,6 +33,16 @@ export class Semaphore {
     return this.releaser();
   }
 
+  /** Runs `task` holding a slot, released however it ends. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.acquire(signal);
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+
   /** Holders right now (for tests and metrics). */
   get holders(): number {
     return this.active;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Limiter } from '../../src/mirror/limiter.js';
+import { Semaphore } from '../../src/async/index.js';
 
-test('Limiter runs at most `limit` tasks at once, all of them, failures included', async () => {
-  const limiter = new Limiter(3);
+test('Semaphore.run runs at most `limit` tasks at once, all of them, failures included, each releasing its slot', async () => {
+  const semaphore = new Semaphore(3);
   let running = 0;
   let peak = 0;
   const gates: (() => void)[] = [];
@@ -15,7 +15,7 @@ test('Limiter runs at most `limit` tasks at once, all of them, failures included
     if (i === 4) throw new Error('task 4 failed');
     return i;
   };
-  const settled = Promise.allSettled(Array.from({ length: 10 }, (_, i) => limiter.run(task(i))));
+  const settled = Promise.allSettled(Array.from({ length: 10 }, (_, i) => semaphore.run(task(i))));
   // Release the gates one by one as tasks arrive; each release lets one waiter start.
   let released = 0;
   while (released < 10) {
@@ -33,5 +33,5 @@ test('Limiter runs at most `limit` tasks at once, all of them, failures included
     results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed')),
     [0, 1, 2, 3, 'failed', 5, 6, 7, 8, 9],
   );
-  assert.throws(() => new Limiter(0), RangeError);
+  assert.throws(() => new Semaphore(0), RangeError);
 });
