@@ -43,6 +43,8 @@ if (args.has('--test')) {
   if (!existsSync('/usr/sbin/sshd')) debs.push('openssh-server');
   // promtool checks and unit-tests the shipped alert rules (deploy/prometheus).
   if (!have('promtool')) debs.push('prometheus');
+  // The multi-replica tests coordinate replicas through a real Redis (issue 12).
+  if (!have('redis-server')) debs.push('redis-server');
 }
 if (args.has('--bench')) {
   if (!existsSync('/usr/sbin/nginx')) debs.push('nginx-light');
