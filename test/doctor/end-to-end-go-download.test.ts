@@ -6,7 +6,7 @@ import { gitLsRemoteCheck } from '../../src/doctor/checks/credentials/git-ls-rem
 import { classifyGoError } from '../../src/doctor/checks/end-to-end/classify-go-error.js';
 import { goDownloadCheck } from '../../src/doctor/checks/end-to-end/go-download-check.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
-import { freePort } from '../support/net.js';
+import { refusedPort } from '../support/net.js';
 import { applyFix, PRIVATE_MODULE, PrivateGitHost } from './credentials-fixture.js';
 import { DoctorSandbox, oneFinding } from './doctor-sandbox.js';
 
@@ -94,7 +94,7 @@ describe('doctor end to end: go mod download of a public and a private module', 
   });
 
   test('a GOPROXY that refuses connections: the public download names the network layer', async () => {
-    const closed = `http://127.0.0.1:${await freePort()}`;
+    const closed = `http://127.0.0.1:${await refusedPort()}`;
     const ctx = await box.context(dir, { ...env, GOPROXY: closed }, { probeTimeoutMs: 20_000 });
     const pub = await oneFinding(goDownloadCheck, ctx, `${PUBLIC}@v1.0.0`);
     assert.equal(pub.status, 'fail');

@@ -7,7 +7,7 @@ import { httpCheck } from '../../src/doctor/checks/network/http-check.js';
 import { tcpCheck } from '../../src/doctor/checks/network/tcp-check.js';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
-import { freePort } from '../support/net.js';
+import { refusedPort } from '../support/net.js';
 import { networkContext, oneFinding } from './network-support.js';
 
 const MODULE = { path: 'example.com/hello', version: 'v1.0.0', noProxy: false, noSumdb: false };
@@ -26,7 +26,7 @@ after(async () => {
 });
 
 test('a GOPROXY that refuses connections: tcp fails (refused, nothing listening), http skips pointing at tcp; go fails too', async () => {
-  const port = await freePort();
+  const port = await refusedPort();
   const url = `http://127.0.0.1:${port}`;
   const ctx = networkContext({ goproxy: `${url},off`, fetched: [MODULE] });
   const tcp = await oneFinding(tcpCheck, ctx, url);

@@ -9,7 +9,7 @@ import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
-import { freePort } from '../support/net.js';
+import { refusedPort } from '../support/net.js';
 import { GitFixture } from '../upstream/direct/git/git-fixture.js';
 
 /**
@@ -67,7 +67,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
     git = await GitFixture.create();
     const port = await git.startDaemon();
     daemonPort = port;
-    deadPort = await freePort(); // nothing listens there
+    deadPort = await refusedPort(); // nothing listens there
     fixture = await FixtureProxy.create([]);
     modgate = await startModgate({
       upstream: fixture.url,

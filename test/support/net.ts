@@ -24,3 +24,18 @@ export function canConnect(port: number): Promise<boolean> {
     sock.once('error', () => resolve(false));
   });
 }
+
+/**
+ * A TCP port on 127.0.0.1 that refuses connections for the whole test: a privileged port
+ * (below 1024) nothing listens on. `freePort()` is no good for "nothing listens there": the
+ * system hands the same ephemeral port to the next `listen(0)` of any test running
+ * concurrently, and a connection meant to be refused then reaches that test's server (a
+ * conformance run once got a 404 from another test's server instead of "connection refused").
+ * Port-0 binds never pick a port below 1024, and the tests bind none.
+ */
+export async function refusedPort(): Promise<number> {
+  for (const port of [9, 1, 3, 5, 7, 11, 13, 17, 19]) {
+    if (!(await canConnect(port))) return port;
+  }
+  throw new Error('refusedPort: every candidate port below 1024 accepts connections');
+}

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { refusedPort } from '../../../support/net.js';
 
 /** One page the fixture serves, keyed by the URL discovery means (`https://host/path`). */
 export interface GoGetPageSpec {
@@ -52,11 +53,9 @@ export class GoGetServer {
 
   static async start(): Promise<GoGetServer> {
     const s = new GoGetServer();
-    // A port nothing listens on: bind, note it, close.
-    const tmp = createServer();
-    await new Promise<void>((resolve) => tmp.listen(0, '127.0.0.1', resolve));
-    s.closedPort = (tmp.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => tmp.close(() => resolve()));
+    // A port nothing listens on for the whole test (not a closed ephemeral port: another
+    // test's server may be handed it, and "HTTPS down" would become that server's 404).
+    s.closedPort = await refusedPort();
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const u = new URL(req.url ?? '/', 'http://x');
       const authorization = req.headers.authorization;

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { ModgateError } from '../../../../src/errors/index.js';
 import type { GitCommandEvent } from '../../../../src/upstream/direct/git/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../support/net.js';
+import { refusedPort } from '../../../support/net.js';
 import { GitFixture } from './git-fixture.js';
 
 // Fetch policy, caching and failure modes against git daemon.
@@ -136,7 +136,7 @@ test('a repository that disappears is not-found', async () => {
 });
 
 test('an unreachable host: upstream error naming the host; probe throws, not "no"', async () => {
-  const port = await freePort(); // nothing listens there
+  const port = await refusedPort(); // nothing listens there
   const cache = fx.cache();
   const url = `git://127.0.0.1:${port}/repo`;
   const check = (err: unknown): true => {
