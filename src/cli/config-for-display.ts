@@ -20,6 +20,12 @@ export function configForDisplay(c: Config): Record<string, unknown> {
         part_size: formatSize(c.storage.s3.partSizeBytes),
       },
     },
+    coordination: {
+      redis_url: redactUrl(c.coordination.redisUrl),
+      lock_ttl: formatDuration(c.coordination.lockTtlMs),
+      wait_timeout: formatDuration(c.coordination.waitTimeoutMs),
+      key_prefix: c.coordination.keyPrefix,
+    },
     upstream: redactUrl(c.upstream),
     private: c.private,
     cache: {

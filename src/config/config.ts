@@ -21,6 +21,18 @@ export interface Config {
       readonly partSizeBytes: number;
     };
   };
+  /**
+   * Coordination across replicas (docs/replicas.md): Redis at `redisUrl` ('' = in-process
+   * only; a secret: its password is never logged or printed), how long a lock lives unless
+   * renewed, how long a replica waits for another's fetch before fetching itself, and the
+   * prefix of every Redis key modgate uses.
+   */
+  readonly coordination: {
+    readonly redisUrl: string;
+    readonly lockTtlMs: number;
+    readonly waitTimeoutMs: number;
+    readonly keyPrefix: string;
+  };
   /** GOPROXY syntax, validated. */
   readonly upstream: string;
   /** GOPRIVATE syntax. */

@@ -162,6 +162,12 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
         partSizeBytes: p.storage.s3.part_size,
       },
     },
+    coordination: {
+      redisUrl: p.coordination.redis_url,
+      lockTtlMs: p.coordination.lock_ttl,
+      waitTimeoutMs: p.coordination.wait_timeout,
+      keyPrefix: p.coordination.key_prefix,
+    },
     upstream: p.upstream.trim(),
     private: p.private.trim(),
     cache: { listTtlMs: p.cache.list_ttl, notFoundTtlMs: p.cache.not_found_ttl },

@@ -193,6 +193,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    coordination: z
+      .object({
+        // The URL is checked in validate-semantics (its messages must never show a password).
+        redis_url: z.string().trim().prefault(''),
+        lock_ttl: duration.prefault('30s'),
+        wait_timeout: duration.prefault('60s'),
+        key_prefix: z
+          .string()
+          .prefault('modgate:')
+          .refine((p) => !/[\s*?[\]]/.test(p), {
+            message: 'may not hold white space or the glob characters *?[]',
+          }),
+      })
+      .strict()
+      .prefault({}),
     upstream: z.string().prefault('https://proxy.golang.org'),
     private: z.string().prefault(''),
     cache: z

@@ -71,6 +71,7 @@ export function validateSemantics(config: Config): ConfigProblem[] {
   problems.push(...sumdbServerProblems(config));
   problems.push(...perUpstreamProblems(config));
   problems.push(...storageProblems(config));
+  problems.push(...coordinationProblems(config));
   return problems;
 }
 
@@ -201,6 +202,44 @@ function storageProblems(config: Config): ConfigProblem[] {
   }
   if (s3.partSizeBytes < 5 * 1024 * 1024) {
     problems.push({ key: 'storage.s3.part_size', message: 'S3 parts are at least 5MiB' });
+  }
+  return problems;
+}
+
+/**
+ * A Redis URL (`redis://` or `rediss://`, host, optional port and database number), shown
+ * redacted in messages; a lock lives long enough to be renewed (every third of its TTL) and a
+ * wait is bounded but not shorter than a second.
+ */
+function coordinationProblems(config: Config): ConfigProblem[] {
+  const c = config.coordination;
+  const problems: ConfigProblem[] = [];
+  if (c.redisUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(c.redisUrl);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ||
+      url.hostname === '' ||
+      !/^\/?(\d+)?$/.test(url.pathname) ||
+      url.search !== '' ||
+      url.hash !== ''
+    ) {
+      problems.push({
+        key: 'coordination.redis_url',
+        message: `expected '' (no Redis) or redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS), got ${JSON.stringify(redactUrl(c.redisUrl))}`,
+      });
+    }
+  }
+  if (c.lockTtlMs < 1000) {
+    problems.push({ key: 'coordination.lock_ttl', message: 'must be at least 1s' });
+  }
+  if (c.waitTimeoutMs < 1000) {
+    problems.push({ key: 'coordination.wait_timeout', message: 'must be at least 1s' });
   }
   return problems;
 }
