@@ -109,7 +109,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const databases = config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []);
   const sumdbClients = (
     config.sumdb.proxy ? databases : databases.slice(0, config.sumdb.verify ? 1 : 0)
-  ).map((db) => sumdbHealth.client(db, storage, client, { policy }));
+  ).map((db) => sumdbHealth.client(db, storage, client, { policy, offline: config.sumdb.offline }));
   const sumdbs = config.sumdb.proxy ? sumdbClients : [];
   const verifyAgainst = config.sumdb.verify ? sumdbClients[0] : undefined;
   const checksumGate =

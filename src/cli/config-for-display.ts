@@ -63,6 +63,7 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       verify: c.sumdb.verify,
       no_verify: c.sumdb.noVerify,
       on_unreachable: c.sumdb.onUnreachable,
+      offline: c.sumdb.offline,
       server: {
         enabled: c.sumdbServer.enabled,
         name: c.sumdbServer.name,

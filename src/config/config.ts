@@ -103,6 +103,11 @@ export interface Config {
     readonly verify: boolean;
     readonly noVerify: string;
     readonly onUnreachable: 'refuse' | 'allow';
+    /**
+     * Air-gapped: never contact the databases; /sumdb/ answers only from what storage holds
+     * (imported bundles), a missing record or tile is a 404 (docs/mirror.md).
+     */
+    readonly offline: boolean;
   };
   /**
    * modgate's own checksum database (YAML `sumdb.server.*`): served under /sumdb/<name>/ when

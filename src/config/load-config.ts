@@ -222,6 +222,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       verify: p.sumdb.verify,
       noVerify: p.sumdb.no_verify.trim(),
       onUnreachable: p.sumdb.on_unreachable,
+      offline: p.sumdb.offline,
     },
     sumdbServer: {
       enabled: p.sumdb.server.enabled,

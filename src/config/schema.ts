@@ -260,6 +260,7 @@ export const configSchema = z
         verify: boolean.prefault(true),
         no_verify: z.string().prefault(''),
         on_unreachable: z.enum(['refuse', 'allow']).prefault('refuse'),
+        offline: boolean.prefault(false),
         server: z
           .object({
             enabled: boolean.prefault(false),

@@ -39,6 +39,7 @@ describe('sumdb settings', () => {
       verify: true,
       noVerify: '',
       onUnreachable: 'refuse',
+      offline: false,
     });
   });
 
@@ -55,14 +56,17 @@ describe('sumdb settings', () => {
       verify: false,
       noVerify: 'example.com/legacy,github.com/acme/*',
       onUnreachable: 'allow',
+      offline: false,
     });
     const fromEnv = loadConfig({
       env: {
         MODGATE_SUMDB_VERIFY: 'false',
         MODGATE_SUMDB_NO_VERIFY: 'example.com/x',
         MODGATE_SUMDB_ON_UNREACHABLE: 'allow',
+        MODGATE_SUMDB_OFFLINE: 'true',
       },
     });
+    assert.equal(fromEnv.sumdb.offline, true);
     assert.equal(fromEnv.sumdb.verify, false);
     assert.equal(fromEnv.sumdb.noVerify, 'example.com/x');
     assert.equal(fromEnv.sumdb.onUnreachable, 'allow');

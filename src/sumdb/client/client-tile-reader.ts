@@ -23,7 +23,8 @@ export interface ClientTileReaderOptions {
  *
  * Tiles fetched from the database are suspect: they are only kept once the tileHashReader has
  * authenticated them and calls saveTiles. Full tiles then go to the persistent cache (they never
- * change); partial ones, superseded as the log grows, only to memory.
+ * change); partial ones, superseded as the log grows, only to memory — the persistent cache
+ * holds partial tiles only when a bundle import put them there (they are read like full ones).
  */
 export class ClientTileReader implements TileReader {
   private readonly reads = new Singleflight<Buffer>();
@@ -115,7 +116,8 @@ export class ClientTileReader implements TileReader {
   }
 
   private async fromCache(tile: Tile): Promise<Buffer | undefined> {
-    if (!isFull(tile)) return undefined; // only full tiles are persisted
+    // Full tiles are persisted as they are authenticated; partial ones only by a bundle import
+    // (mirror import), for air-gapped sites. A partial tile of a given width never changes.
     const file = tilePath(tile);
     let data: Buffer | null;
     try {
@@ -129,7 +131,7 @@ export class ClientTileReader implements TileReader {
       this.options.onCacheError(file, new Error(`cached tile has ${data.length} bytes`));
       return undefined;
     }
-    this.persisted.set(file, true);
+    if (isFull(tile)) this.persisted.set(file, true);
     this.memory.set(file, data);
     return data;
   }

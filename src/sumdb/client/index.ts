@@ -35,6 +35,7 @@ export { type SumdbState } from './sumdb-state.js';
 export { type SumdbCache } from './sumdb-cache.js';
 export { StorageSumdbState, sumdbLatestKey } from './storage-sumdb-state.js';
 export { StorageSumdbCache } from './storage-sumdb-cache.js';
+export { OfflineSumdbTransport } from './offline-transport.js';
 export {
   HttpSumdbTransport,
   DEFAULT_SUMDB_HTTP_OPTIONS,

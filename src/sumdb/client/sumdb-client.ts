@@ -44,6 +44,12 @@ export interface SumdbClientOptions {
   policy?: Pick<Policy, 'forModule'>;
   /** The clock, for tests. */
   now?: () => number;
+  /**
+   * Air-gapped: the transport never reaches the database (OfflineSumdbTransport), so
+   * `latest()` answers the remembered head — the one imported bundles proved — instead of
+   * asking; `not-found` when none was imported.
+   */
+  offline?: boolean;
 }
 
 /** What verifyModule compares: the h1 hashes modgate computed. */
@@ -86,6 +92,7 @@ export class SumdbClient {
   private readonly now: () => number;
   private readonly onCacheError: (file: string, err: unknown) => void;
   private readonly policy: Pick<Policy, 'forModule'> | undefined;
+  private readonly offline: boolean;
   private fetched: { at: number; latest: SignedTree } | undefined;
 
   constructor(options: SumdbClientOptions) {
@@ -97,6 +104,7 @@ export class SumdbClient {
     this.now = options.now ?? Date.now;
     this.onCacheError = options.onCacheError ?? (() => undefined);
     this.policy = options.policy;
+    this.offline = options.offline ?? false;
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
       onCacheError: this.onCacheError,
@@ -211,6 +219,14 @@ export class SumdbClient {
    * again once older than `maxAgeMs` (default: the client's latestMaxAgeMs).
    */
   async latest(maxAgeMs = this.latestMaxAgeMs): Promise<Buffer> {
+    if (this.offline) {
+      const note = await this.remembered();
+      if (note.length > 0) return note;
+      throw new ModgateError(
+        'not-found',
+        `checksum database ${this.name} is offline (sumdb.offline): no signed tree head has been imported yet (modgate mirror import)`,
+      );
+    }
     const f = this.fetched;
     if (f !== undefined && this.now() - f.at < maxAgeMs) return f.latest.note;
     return (await this.fetchLatest()).note;
