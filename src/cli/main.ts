@@ -8,6 +8,7 @@ import { configForDisplay } from './config-for-display.js';
 import { printSumdbKey } from './sumdb-key.js';
 import { addDoctorCommand } from './doctor-command.js';
 import { addWarmCommand } from './warm.js';
+import { addMirrorCommand } from './mirror.js';
 
 /** Options shared by every command that needs a configuration. */
 function withConfigOptions(cmd: Command): Command {
@@ -104,6 +105,7 @@ withConfigOptions(
 
 addDoctorCommand(program);
 addWarmCommand(program);
+addMirrorCommand(program);
 
 try {
   await program.parseAsync(process.argv);
