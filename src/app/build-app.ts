@@ -58,6 +58,8 @@ import { SumdbHealthRegistry } from './sumdb-health.js';
 import { versionJson } from './version-info.js';
 import { sourceCommit } from './source-commit.js';
 import { RateLimiter } from '../http/rate-limit.js';
+import { recordStoreTimes } from './store-times.js';
+import { StoreTimeLog } from '../service/store-time-log.js';
 
 /**
  * The composition root: the one place where configuration becomes objects. Features are
@@ -71,7 +73,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const traced = config.tracing.otlpEndpoint !== '';
   const metrics = AppMetrics.create(config, logger); // undefined when metrics.enabled is false
   const built = meteredStorage(metrics, await buildStorage(config));
-  const storage = traced ? new TracedStorage(built) : built;
+  // Every zip stored for the first time is recorded with its time (for GET /index, issue 13).
+  const storeTimes = new StoreTimeLog(traced ? new TracedStorage(built) : built);
+  const storage = recordStoreTimes(storeTimes, logger);
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
     maxConnections: config.upstreamHttp.maxConnections,
@@ -187,6 +191,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
     version: versionJson(config, sourceCommit()),
     rateLimit,
+    // Private modules are left out of the feed: it has no authenticated clients to show them to.
+    indexFeed: { log: storeTimes, visible: (_req, path) => !policy.forModule(path).private },
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined

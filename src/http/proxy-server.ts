@@ -25,6 +25,7 @@ import type { SimpleHead } from './fast-path/request-head.js';
 import type { ModgateMetrics, RequestMetrics } from '../metrics/index.js';
 import { sendMetrics } from './send-metrics.js';
 import type { RequestTracing } from '../metrics/tracing/index.js';
+import { sendIndexFeed, type IndexFeedRoute } from './index-feed-handler.js';
 
 export interface ProxyServerOptions {
   service: ModuleService;
@@ -67,6 +68,8 @@ export interface ProxyServerOptions {
   version?: string | undefined;
   /** Per-client rate limiting (429 with Retry-After); undefined: off. */
   rateLimit?: RateLimiter | undefined;
+  /** GET /index, the feed of versions stored (issue 13); undefined: not served. */
+  indexFeed?: IndexFeedRoute | undefined;
 }
 
 const HEAD_ONLY = Object.freeze({ head: true });
@@ -349,6 +352,9 @@ export class ProxyServer {
       const metrics = this.options.metricsRoute === true ? this.options.metrics : undefined;
       if (path === '/metrics' && metrics !== undefined) return await sendMetrics(res, req, metrics);
       if (path === '/') return sendText(res, req, 200, USAGE);
+      if (path === '/index' && this.options.indexFeed !== undefined) {
+        return await sendIndexFeed(req, res, rawUrl, this.options.indexFeed);
+      }
       const clientConfig = path === CLIENT_CONFIG ? this.options.clientConfig?.() : undefined;
       if (clientConfig !== undefined) return sendText(res, req, 200, clientConfig, 'json');
       if (path.startsWith('/sumdb/') && this.options.sumdb) {
