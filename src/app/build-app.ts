@@ -97,6 +97,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     noVerify: config.sumdb.noVerify,
     insecure: config.direct.insecure,
     vcsPolicy: config.direct.vcsPolicy,
+    access: config.access,
   });
   const direct = await buildDirect(config, client, spoolDir, policy, logger, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,

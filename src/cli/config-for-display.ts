@@ -93,6 +93,15 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       requests_per_second: c.rateLimit.requestsPerSecond,
       burst: c.rateLimit.burst,
     },
+    auth: { users_file: c.auth.usersFile },
+    access: {
+      rules: [...c.access.rules],
+      default_read: c.access.defaultRead,
+      default_publish: c.access.defaultPublish,
+    },
+    audit: { enabled: c.audit.enabled, file: c.audit.file },
+    tls: { cert: c.tls.cert, key: c.tls.key },
+    trusted_proxies: [...c.trustedProxies],
   };
 }
 

@@ -141,6 +141,26 @@ export interface Config {
   };
   /** Requests per second each client (address) may make, with a burst; 0: no limit. */
   readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
+  /**
+   * Client authentication (issue 14; docs/security.md): the users file (absolute; '' = no
+   * authentication, every request anonymous).
+   */
+  readonly auth: { readonly usersFile: string };
+  /**
+   * Access rules (`PATTERNS read=WHO publish=WHO`, policy/access-rules.ts) and the WHO lists
+   * for paths no rule decides.
+   */
+  readonly access: {
+    readonly rules: readonly string[];
+    readonly defaultRead: string;
+    readonly defaultPublish: string;
+  };
+  /** One audit line per module request; to `file` (absolute), or stdout when ''. */
+  readonly audit: { readonly enabled: boolean; readonly file: string };
+  /** HTTPS on `listen` with these PEM files (absolute; both '' = plain HTTP). */
+  readonly tls: { readonly cert: string; readonly key: string };
+  /** Addresses / CIDRs whose X-Forwarded-For is believed (client address for logs, audit, limits). */
+  readonly trustedProxies: readonly string[];
 }
 
 /** How calls to one upstream are retried, broken and bounded. */

@@ -248,6 +248,15 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       requestsPerSecond: p.rate_limit.requests_per_second,
       burst: p.rate_limit.burst,
     },
+    auth: { usersFile: filePath(cwd, p.auth.users_file) },
+    access: {
+      rules: p.access.rules,
+      defaultRead: p.access.default_read,
+      defaultPublish: p.access.default_publish,
+    },
+    audit: { enabled: p.audit.enabled, file: filePath(cwd, p.audit.file) },
+    tls: { cert: filePath(cwd, p.tls.cert), key: filePath(cwd, p.tls.key) },
+    trustedProxies: p.trusted_proxies,
   };
 }
 

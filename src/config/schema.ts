@@ -318,6 +318,28 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    // Client authentication, access rules, audit, TLS (issue 14; docs/security.md).
+    auth: z
+      .object({ users_file: z.string().trim().prefault('') })
+      .strict()
+      .prefault({}),
+    access: z
+      .object({
+        rules: stringList.prefault([]),
+        default_read: z.string().trim().prefault('anonymous'),
+        default_publish: z.string().trim().prefault('none'),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({ enabled: boolean.prefault(false), file: z.string().trim().prefault('') })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({ cert: z.string().trim().prefault(''), key: z.string().trim().prefault('') })
+      .strict()
+      .prefault({}),
+    trusted_proxies: stringList.prefault([]),
     server: z
       .object({
         shutdown_grace: duration.prefault('30s'),

@@ -11,6 +11,7 @@ import {
   sshPathProblem,
 } from '../policy/index.js';
 import type { Config } from './config.js';
+import { securityProblems } from './validate-security.js';
 
 export interface ConfigProblem {
   /** The snake_case key path the problem is about. */
@@ -72,6 +73,7 @@ export function validateSemantics(config: Config): ConfigProblem[] {
   problems.push(...perUpstreamProblems(config));
   problems.push(...storageProblems(config));
   problems.push(...coordinationProblems(config));
+  problems.push(...securityProblems(config));
   return problems;
 }
 

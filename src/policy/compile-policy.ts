@@ -18,6 +18,7 @@ import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/in
 import { ModgateError } from '../errors/index.js';
 import { matchPrefixPatterns } from '../module/index.js';
 import type { ModulePolicy, Policy } from './module-policy.js';
+import { OPEN_ACCESS, compileAccess, type AccessSettings } from './access-rules.js';
 import { DEFAULT_VCS_POLICY, decideVcsPolicy, parseVcsPolicy } from './parse-vcs-policy.js';
 
 export interface PolicyPatterns {
@@ -29,6 +30,8 @@ export interface PolicyPatterns {
   insecure: string;
   /** GOVCS-syntax rules (`direct.vcs_policy`), before the defaults. */
   vcsPolicy: string;
+  /** Access rules (`access.*`, access-rules.ts); absent: anyone reads, nobody publishes. */
+  access?: AccessSettings | undefined;
 }
 
 export interface CompilePolicyOptions {
@@ -82,8 +85,12 @@ export function compilePolicy(
     return decision;
   };
 
+  const access = compileAccess(patterns.access ?? OPEN_ACCESS);
+
   return {
     forModule,
+    may: (principal, action, modulePath) => access.may(principal, action, modulePath),
+    anonymousReadsAll: access.anonymousReadsAll,
     checkVcs(vcs: string, root: string): void {
       if (vcs === 'mod') return;
       const isPrivate = forModule(root).private;

@@ -12,10 +12,23 @@
  * - url-rewrites: operator-configured module path prefix → repository URL templates, matched
  *   before the static table and `?go-get=1` discovery; scp-like-url: git's `host:path` form.
  * - ssh-host-pattern, ssh-path-problem: the syntax of `direct.ssh_keys` entries.
+ * - access-principal, access-rules: who may read or publish which module paths (`access.*`,
+ *   issue 14): a Principal (user and groups, or anonymous) and the first matching rule.
  *
  * Everything here is pure: no I/O, so configuration validation can use it too.
  */
 export type { ModulePolicy, Policy } from './module-policy.js';
+export { ANONYMOUS, type AccessAction, type Principal } from './access-principal.js';
+export {
+  OPEN_ACCESS,
+  compileAccess,
+  parseAccessRule,
+  parseGrant,
+  type AccessControl,
+  type AccessRule,
+  type AccessSettings,
+  type Grant,
+} from './access-rules.js';
 export {
   DEFAULT_POLICY_CACHE_BYTES,
   compilePolicy,

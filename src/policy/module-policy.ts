@@ -8,6 +8,8 @@
  * `go help private`, `go help vcs`): comma-separated globs matched against leading path
  * elements (module/match-prefix-patterns.ts).
  */
+import type { AccessAction, Principal } from './access-principal.js';
+
 export interface ModulePolicy {
   /** The module path decided on. */
   readonly modulePath: string;
@@ -28,6 +30,13 @@ export interface ModulePolicy {
 /** The compiled policy: one decision per module path. */
 export interface Policy {
   forModule(modulePath: string): ModulePolicy;
+  /**
+   * Whether `principal` may `read` (any route revealing the module) or `publish` the module
+   * path, by the access rules (access-rules.ts; issue 14). Asked before anything is read.
+   */
+  may(principal: Principal, action: AccessAction, modulePath: string): boolean;
+  /** True when no access rule restricts reading: anonymous clients read every path. */
+  readonly anonymousReadsAll: boolean;
   /**
    * Throws ModgateError `forbidden`, naming the deciding rule, when `vcs` may not be used for
    * the repository whose root import path is `root` (GOVCS; `mod` is always allowed).

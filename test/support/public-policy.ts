@@ -4,4 +4,6 @@ import type { Policy } from '../../src/policy/module-policy.js';
 export const publicPolicy: Policy = {
   forModule: (modulePath) => ({ modulePath, private: false, verify: true, insecure: false }),
   checkVcs: () => undefined,
+  may: () => true,
+  anonymousReadsAll: true,
 };
