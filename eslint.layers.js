@@ -87,11 +87,17 @@ export const LAYERS = {
   // layers, which record what they do through it; it takes options, not the configuration.
   metrics: { may: [...LEAVES, ...CORE, 'log'] },
   storage: { may: [...LEAVES, ...CORE, 'log', 'metrics'] },
+  // How replicas agree (DESIGN §3 "Lock / coalescer"): distributed singleflight, shared
+  // not-found memory and list freshness, exclusive locks — in-process, or through Redis. A layer
+  // of its own beside storage rather than a port of the service: its two users (the service and
+  // sumdb/server, which may not import each other) both need it, and it knows neither of them
+  // (work comes in as callbacks), so nothing needs inverting.
+  coordination: { may: [...LEAVES, ...CORE, 'log', 'metrics'] },
   upstream: { may: [...LEAVES, ...CORE, 'log', 'metrics', 'zip/files'] },
   // The client keeps its tiles and signed tree head in storage (DESIGN §3 "sumdb client ops")
   // and reaches the database through upstream's one outbound HTTP stack (proxy, guards).
   'sumdb/client': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'storage', 'upstream'] },
-  'sumdb/server': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'storage'] },
+  'sumdb/server': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'storage', 'coordination'] },
   // The checksum gate that verifies downloads against a checksum database.
   'sumdb/verify': { may: [...LEAVES, ...CORE, 'log', 'metrics', 'sumdb/client'] },
   // Answers the /sumdb/ routes, the service of those routes: relays through the clients, and
@@ -105,6 +111,7 @@ export const LAYERS = {
       'log',
       'metrics',
       'storage',
+      'coordination',
       'upstream',
       'zip/files',
       'sumdb/client',

@@ -251,6 +251,27 @@ const wrong: [string, string, string][] = [
     "import { X } from '../http/proxy-server.js';",
     'mirror must not import http',
   ],
+  // Coordination knows neither of its users, nor storage: work comes in as callbacks.
+  [
+    'src/coordination/x.ts',
+    "import type { Storage } from '../storage/storage.js';",
+    'coordination must not import storage',
+  ],
+  [
+    'src/coordination/x.ts',
+    "import { X } from '../service/answer.js';",
+    'coordination must not import service',
+  ],
+  [
+    'src/storage/x.ts',
+    "import type { Coordinator } from '../coordination/index.js';",
+    'storage must not import coordination',
+  ],
+  [
+    'src/http/x.ts',
+    "import type { Coordinator } from '../coordination/index.js';",
+    'http must not import coordination',
+  ],
   // Metrics and tracing are recorded into, not a way round the layers.
   [
     'src/metrics/x.ts',
@@ -266,6 +287,12 @@ const wrong: [string, string, string][] = [
 
 /** [file, code]: arrows the diagram allows. */
 const right: [string, string][] = [
+  [
+    'src/coordination/x.ts',
+    "import { Redis } from 'ioredis';\nimport type { Logger } from '../log/index.js';\nimport { ModgateError } from '../errors/index.js';\nimport { redactUrl } from '../protocol/redact-url.js';",
+  ],
+  ['src/service/x.ts', "import type { Coordinator } from '../coordination/index.js';"],
+  ['src/sumdb/server/x.ts', "import type { LockGuard } from '../../coordination/index.js';"],
   [
     'src/cli/x.ts',
     "import { buildApp } from '../app/build-app.js';\nimport { loadConfig } from '../config/index.js';\nimport { createLogger } from '../log/index.js';\nimport { Command } from 'commander';",
