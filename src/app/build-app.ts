@@ -98,6 +98,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     insecure: config.direct.insecure,
     vcsPolicy: config.direct.vcsPolicy,
     access: config.access,
+    deny: config.deny,
+    hosted: config.publish.modules,
   });
   const direct = await buildDirect(config, client, spoolDir, policy, logger, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,

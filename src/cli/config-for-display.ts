@@ -102,6 +102,14 @@ export function configForDisplay(c: Config): Record<string, unknown> {
     audit: { enabled: c.audit.enabled, file: c.audit.file },
     tls: { cert: c.tls.cert, key: c.tls.key },
     trusted_proxies: [...c.trustedProxies],
+    deny: c.deny.map((r) => ({ ...r })),
+    validator: {
+      url: redactUrl(c.validator.url),
+      timeout: formatDuration(c.validator.timeoutMs),
+      fail_open: c.validator.failOpen,
+      private_service: c.validator.privateService,
+    },
+    publish: { enabled: c.publish.enabled, modules: c.publish.modules },
   };
 }
 

@@ -139,6 +139,28 @@ export interface Config {
       readonly settings: UpstreamResilience;
     }[];
   };
+  /**
+   * Block lists (`deny`): module pattern (GOPRIVATE syntax), Go semver range, reason; refused
+   * with 403 and the reason (docs/block-lists.md).
+   */
+  readonly deny: readonly {
+    readonly module: string;
+    readonly versions: string;
+    readonly reason: string;
+  }[];
+  /**
+   * The validator hook (`validator.*`): an HTTP endpoint asked before a new version is stored
+   * ('' = none); its time bound; whether an unreachable or slow validator lets versions in;
+   * whether private module paths may be sent to it (the company's own service).
+   */
+  readonly validator: {
+    readonly url: string;
+    readonly timeoutMs: number;
+    readonly failOpen: boolean;
+    readonly privateService: boolean;
+  };
+  /** Hosted modules (`publish.*`): publishing on or off, and the GOPRIVATE-syntax paths hosted. */
+  readonly publish: { readonly enabled: boolean; readonly modules: string };
   /** Requests per second each client (address) may make, with a burst; 0: no limit. */
   readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /**

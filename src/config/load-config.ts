@@ -244,6 +244,18 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
         ),
       })),
     },
+    deny: p.deny.map((r) => ({
+      module: r.module.trim(),
+      versions: r.versions.trim(),
+      reason: r.reason.trim(),
+    })),
+    validator: {
+      url: p.validator.url,
+      timeoutMs: p.validator.timeout,
+      failOpen: p.validator.fail_open,
+      privateService: p.validator.private_service,
+    },
+    publish: { enabled: p.publish.enabled, modules: p.publish.modules.trim() },
     rateLimit: {
       requestsPerSecond: p.rate_limit.requests_per_second,
       burst: p.rate_limit.burst,

@@ -151,6 +151,38 @@ const perUpstream = stringList.transform((entries, ctx) => {
 });
 
 /**
+ * `deny`: block-list rules, a YAML sequence of `{module, versions, reason}` mappings, or the
+ * same as JSON text (environment, flags). Their patterns and ranges are checked when the
+ * policy is compiled (validate-semantics names the bad rule).
+ */
+const denyRule = z
+  .object({
+    module: z.string(),
+    versions: z.union([z.string(), z.number()]).transform(String).prefault(''),
+    reason: z.string().prefault(''),
+  })
+  .strict();
+const denyList = z
+  .union([z.string(), z.array(z.unknown())])
+  .transform((v, ctx) => {
+    if (Array.isArray(v)) return v;
+    if (v.trim() === '') return [];
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (Array.isArray(parsed)) return parsed as unknown[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected a list of {module, versions, reason} (as JSON text in an environment variable or flag)',
+    });
+    return z.NEVER;
+  })
+  .pipe(z.array(denyRule));
+
+/**
  * THE configuration schema: every key, its default and its validation, as written in YAML
  * (snake_case). Environment variables and flags are derived from the key paths
  * (`cache.list_ttl` ↔ `MODGATE_CACHE_LIST_TTL`). Adding a setting means adding it here (and
@@ -340,6 +372,28 @@ export const configSchema = z
       .strict()
       .prefault({}),
     trusted_proxies: stringList.prefault([]),
+    // Block lists, the validator hook and hosted modules (issue 14 items 3 and 6; see
+    // docs/block-lists.md and docs/hosted-modules.md).
+    deny: denyList.prefault([]),
+    validator: z
+      .object({
+        url: z
+          .string()
+          .trim()
+          .prefault('')
+          .refine((u) => u === '' || /^https?:\/\/[^/?#\s]+(\/[^\s]*)?$/.test(u), {
+            message: "must be '' (no validator) or an http:// or https:// URL",
+          }),
+        timeout: connectionTimeout.prefault('10s'),
+        fail_open: boolean.prefault(false),
+        private_service: boolean.prefault(false),
+      })
+      .strict()
+      .prefault({}),
+    publish: z
+      .object({ enabled: boolean.prefault(false), modules: z.string().prefault('') })
+      .strict()
+      .prefault({}),
     server: z
       .object({
         shutdown_grace: duration.prefault('30s'),

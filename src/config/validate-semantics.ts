@@ -5,6 +5,7 @@ import { redactUrl } from '../protocol/redact-url.js';
 import { parseGosumdb, sumdbNameProblem } from '../sumdb/gosumdb-config.js';
 import { isValidKeyName } from '../sumdb/note/index.js';
 import {
+  compileDenyRules,
   compileRewrites,
   parseSshHostPattern,
   parseVcsPolicy,
@@ -74,6 +75,7 @@ export function validateSemantics(config: Config): ConfigProblem[] {
   problems.push(...storageProblems(config));
   problems.push(...coordinationProblems(config));
   problems.push(...securityProblems(config));
+  problems.push(...hostingProblems(config));
   return problems;
 }
 
@@ -242,6 +244,29 @@ function coordinationProblems(config: Config): ConfigProblem[] {
   }
   if (c.waitTimeoutMs < 1000) {
     problems.push({ key: 'coordination.wait_timeout', message: 'must be at least 1s' });
+  }
+  return problems;
+}
+
+/**
+ * Block lists and hosted modules (issue 14): each `deny` rule's pattern and range (the
+ * message names the rule), `publish.modules` syntax, and publishing needing hosted paths.
+ */
+function hostingProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  try {
+    compileDenyRules(config.deny);
+  } catch (err) {
+    if (errorKind(err) !== 'invalid') throw err;
+    problems.push({ key: 'deny', message: (err as Error).message });
+  }
+  problems.push(...patternProblems('publish.modules', 'GOPRIVATE', config.publish.modules));
+  if (config.publish.enabled && config.publish.modules === '') {
+    problems.push({
+      key: 'publish.enabled',
+      message:
+        'publishing needs publish.modules: the module path patterns modgate hosts (also listed in private), e.g. "corp.example/hosted/*"',
+    });
   }
   return problems;
 }

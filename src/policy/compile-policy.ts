@@ -17,6 +17,7 @@
 import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/index.js';
 import { ModgateError } from '../errors/index.js';
 import { matchPrefixPatterns } from '../module/index.js';
+import { compileDenyRules, denyRulesFor, type DenyRuleInput } from './deny-rules.js';
 import type { ModulePolicy, Policy } from './module-policy.js';
 import { OPEN_ACCESS, compileAccess, type AccessSettings } from './access-rules.js';
 import { DEFAULT_VCS_POLICY, decideVcsPolicy, parseVcsPolicy } from './parse-vcs-policy.js';
@@ -32,6 +33,10 @@ export interface PolicyPatterns {
   vcsPolicy: string;
   /** Access rules (`access.*`, access-rules.ts); absent: anyone reads, nobody publishes. */
   access?: AccessSettings | undefined;
+  /** Block-list rules (`deny`, deny-rules.ts); none if absent. */
+  deny?: readonly DenyRuleInput[] | undefined;
+  /** GOPRIVATE-syntax patterns of modules hosted by modgate (`publish.modules`). */
+  hosted?: string | undefined;
 }
 
 export interface CompilePolicyOptions {
@@ -44,12 +49,12 @@ export const DEFAULT_POLICY_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** What one remembered decision keeps alive besides its key: the object and its path. */
 function decisionBytes(decision: ModulePolicy): number {
-  return objectBytes(4) + stringBytes(decision.modulePath);
+  return objectBytes(6) + stringBytes(decision.modulePath);
 }
 
 /**
  * Compiles the patterns into a Policy. Throws ModgateError `invalid` (Go's messages) for a
- * malformed GOVCS value; the glob patterns never throw (a malformed glob matches nothing, as
+ * malformed GOVCS value, and naming the rule for a malformed `deny` rule; the glob patterns never throw (a malformed glob matches nothing, as
  * in the go command — config validation reports them).
  */
 export function compilePolicy(
@@ -60,6 +65,8 @@ export function compilePolicy(
   const noVerify = patterns.noVerify.trim();
   const insecure = patterns.insecure.trim();
   const vcsRules = [...parseVcsPolicy(patterns.vcsPolicy), ...DEFAULT_VCS_POLICY];
+  const denyRules = compileDenyRules(patterns.deny ?? []);
+  const hosted = (patterns.hosted ?? '').trim();
   const decisions = new BoundedCache<ModulePolicy>({
     maxBytes: options.cacheBytes ?? DEFAULT_POLICY_CACHE_BYTES,
     sizeOf: decisionBytes,
@@ -73,6 +80,8 @@ export function compilePolicy(
       private: isPrivate,
       verify: !isPrivate && !(noVerify !== '' && matchPrefixPatterns(noVerify, modulePath)),
       insecure: insecure !== '' && matchPrefixPatterns(insecure, modulePath),
+      hosted: hosted !== '' && matchPrefixPatterns(hosted, modulePath),
+      deny: denyRulesFor(denyRules, modulePath),
     });
   };
 

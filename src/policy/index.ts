@@ -14,6 +14,7 @@
  * - ssh-host-pattern, ssh-path-problem: the syntax of `direct.ssh_keys` entries.
  * - access-principal, access-rules: who may read or publish which module paths (`access.*`,
  *   issue 14): a Principal (user and groups, or anonymous) and the first matching rule.
+ * - deny-rules: block lists (`deny`): module pattern + Go semver range + reason, per path.
  *
  * Everything here is pure: no I/O, so configuration validation can use it too.
  */
@@ -49,6 +50,15 @@ export {
   type RewriteMatch,
   type RewriteRule,
 } from './url-rewrites.js';
+export {
+  MAX_DENY_REASON,
+  blockedError,
+  blockingRule,
+  compileDenyRules,
+  denyRulesFor,
+  type DenyRule,
+  type DenyRuleInput,
+} from './deny-rules.js';
 export { parseScpLike, type ScpLikeUrl } from './scp-like-url.js';
 export { parseSshHostPattern, type SshHostPattern } from './ssh-host-pattern.js';
 export { sshPathProblem } from './ssh-path-problem.js';

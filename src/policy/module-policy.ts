@@ -1,3 +1,5 @@
+import type { DenyRule } from './deny-rules.js';
+
 /**
  * The per-module decision the rest of modgate asks for, compiled once from the configuration
  * (see compile-policy.ts). One object answers every "what may modgate do with this module
@@ -25,6 +27,13 @@ export interface ModulePolicy {
   readonly verify: boolean;
   /** Matches `direct.insecure` (GOINSECURE): plain HTTP and unverified TLS allowed. */
   readonly insecure: boolean;
+  /**
+   * Matches `publish.modules`: hosted by modgate itself (`modgate publish`), served from
+   * storage only and never looked up upstream or in version control (issue 14 item 6).
+   */
+  readonly hosted: boolean;
+  /** The block-list rules (`deny`) matching this path, in order; empty for most paths. */
+  readonly deny: readonly DenyRule[];
 }
 
 /** The compiled policy: one decision per module path. */

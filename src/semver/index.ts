@@ -13,3 +13,4 @@
  * versions, pseudo-versions) live in `src/module/`.
  */
 export * from './semver.js';
+export * from './version-range.js';

@@ -39,7 +39,7 @@ test('compilePolicy: private, verify and insecure per module path', () => {
     const policy = compilePolicy({ ...none, ...patterns });
     assert.deepEqual(
       { ...policy.forModule(path) },
-      { modulePath: path, private: isPrivate, verify, insecure },
+      { modulePath: path, private: isPrivate, verify, insecure, hosted: false, deny: [] },
       `${JSON.stringify(patterns)} ${path}`,
     );
     // The remembered answer is the same.
