@@ -48,6 +48,7 @@ function serialise(a: Answer): string[] {
     h.push('warning', '111 modgate "Revalidation Failed"');
     if (a.staleReason) h.push('x-modgate-stale-reason', headerSafe(a.staleReason));
   }
+  if (a.offline !== undefined) h.push('x-modgate-offline', a.offline);
   if (a.status === 206 && a.range !== undefined) {
     h.push('content-range', `bytes ${a.range.start}-${a.range.end}/${a.total ?? '*'}`);
   } else if (a.status === 416) {

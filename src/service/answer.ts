@@ -41,6 +41,11 @@ export interface Answer {
   readonly cache: CacheState;
   /** Set when `cache` is `stale`: why the refresh failed. */
   readonly staleReason?: string | undefined;
+  /**
+   * A list / @latest made from the versions held because no upstream answered (the
+   * X-Modgate-Offline header; service/stored-versions.ts).
+   */
+  readonly offline?: 'stored-versions' | undefined;
   /** Cache-Control max-age in seconds; IMMUTABLE_MAX_AGE with `immutable`. */
   readonly maxAge: number;
   readonly immutable: boolean;

@@ -13,6 +13,8 @@ import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
+import { listFallback } from './list-fallback.js';
+import { StoredVersions } from './stored-versions.js';
 import { Stash, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
 import { storageKey } from './storage-key-of.js';
@@ -70,6 +72,7 @@ export class ModuleService {
   private readonly flights = new Singleflight<Answer>(() => this.options.onCoalesced?.());
   private readonly stash: Stash;
   private readonly zips: StoredZips;
+  private readonly held: StoredVersions;
   private readonly lifetime = new AbortController();
   private readonly now: () => number;
   private readonly storage: Storage;
@@ -87,6 +90,7 @@ export class ModuleService {
     this.notFound = new NotFoundMemory({ now: this.now });
     this.stash = new Stash(options.storage, options.stash);
     this.zips = new StoredZips(options.storage, this.cache);
+    this.held = new StoredVersions(options.storage);
   }
 
   /**
@@ -198,22 +202,7 @@ export class ModuleService {
         immutable: false,
       };
     } catch (err) {
-      // A stored copy is served (saying so) whenever the refresh fails — an outage, or an
-      // upstream that no longer answers at all (`off`, an air-gapped site): modules this
-      // proxy has served must stay resolvable. Only a policy refusal is passed on.
-      if (stored && !(err instanceof ModgateError && err.kind === 'forbidden')) {
-        return {
-          status: 200,
-          kind: req.kind,
-          body: stored.body,
-          size: stored.body.length,
-          cache: 'stale',
-          staleReason: err instanceof Error ? err.message : String(err),
-          maxAge: 0,
-          immutable: false,
-        };
-      }
-      throw err;
+      return listFallback(req, err, stored, this.held); // held versions, else stale (issue 13)
     }
   }
 
