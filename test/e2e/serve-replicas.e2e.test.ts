@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import {
+  ExpirationStatus,
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+} from '@aws-sdk/client-s3';
 import { bigModuleZip } from '../support/big-zip.js';
 import { describeOutcome, fetchOutcome } from '../support/fetch-outcome.js';
 import { FixtureProxy, escapePath, type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
-import { ReplicaSet } from '../support/replicas.js';
+import { REPLICA_PREFIX, ReplicaSet } from '../support/replicas.js';
 
 // Issue 12's multi-replica suite, the part that needs no Redis: three `modgate serve`
 // processes on one bucket of a real S3 server (Ceph radosgw), through a TCP relay of the
@@ -204,6 +209,24 @@ describe('three replicas on one S3 bucket (radosgw)', () => {
       [zipKey],
       'the killed upload is left incomplete (invisible), for the lifecycle rule',
     );
+    // The rule docs/deployment.md tells operators to add for such leftovers is one the store
+    // takes (radosgw stores lifecycle rules; the test server never runs them).
+    const rule = {
+      ID: 'abort-incomplete-uploads',
+      Status: ExpirationStatus.Enabled,
+      Filter: { Prefix: REPLICA_PREFIX },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    };
+    await set.client.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: set.bucket,
+        LifecycleConfiguration: { Rules: [rule] },
+      }),
+    );
+    const rules = await set.client.send(
+      new GetBucketLifecycleConfigurationCommand({ Bucket: set.bucket }),
+    );
+    assert.deepEqual(rules.Rules?.[0]?.AbortIncompleteMultipartUpload, { DaysAfterInitiation: 1 });
 
     const next = set.replicas[1];
     assert.ok(next);
