@@ -122,9 +122,17 @@ describe('three replicas on one S3 bucket (radosgw)', () => {
   /** The fixture's copy of a tree path. */
   const fixtureFile = (rel: string): Promise<Buffer> => readFile(join(fixture.root, rel));
 
-  /** Every object in the bucket is byte for byte the fixture's file (nothing half, nothing else). */
+  /**
+   * Every module file in the bucket (a key with `/@v/`) is byte for byte the fixture's:
+   * nothing half, nothing else; the other keys are modgate's own records (the index feed's).
+   * Returns the module files' keys.
+   */
   async function assertBucketHoldsFixtureFiles(): Promise<string[]> {
-    const keys = await set.keys();
+    const all = await set.keys();
+    const keys = all.filter((k) => k.includes('/@v/'));
+    for (const other of all.filter((k) => !keys.includes(k))) {
+      assert.match(other, /^index\//, `the bucket holds ${other}`);
+    }
     for (const key of keys) {
       const want = await fixtureFile(key).catch(() => undefined);
       assert.ok(want !== undefined, `the bucket holds ${key}, which the fixture does not have`);
