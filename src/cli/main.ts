@@ -1,7 +1,8 @@
 import { MODGATE_VERSION } from '../app/version.js';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
+import { configFrom, withConfigOptions, type ConfigFlags } from './config-options.js';
 import { ModgateError } from '../errors/index.js';
 import { serve } from './serve.js';
 import { configForDisplay } from './config-for-display.js';
@@ -9,64 +10,6 @@ import { printSumdbKey } from './sumdb-key.js';
 import { addDoctorCommand } from './doctor-command.js';
 import { addWarmCommand } from './warm.js';
 import { addMirrorCommand } from './mirror.js';
-
-/** Options shared by every command that needs a configuration. */
-function withConfigOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'YAML configuration file')
-    .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:3000)')
-    .option('--data-dir <dir>', 'where modules are stored (default ./modgate-data)')
-    .option(
-      '--upstream <list>',
-      'upstream proxies in GOPROXY syntax (default https://proxy.golang.org)',
-    )
-    .option('--private <patterns>', 'private module path patterns in GOPRIVATE syntax')
-    .option(
-      '--sumdb <gosumdb>',
-      'a checksum database in GOSUMDB syntax, "name+key [url]" (repeatable; replaces sumdb.databases; the first is verified against)',
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log level').choices([
-        'trace',
-        'debug',
-        'info',
-        'warn',
-        'error',
-        'silent',
-      ]),
-    )
-    .addOption(
-      new Option('--log-format <format>', 'log format').choices(['auto', 'json', 'pretty']),
-    );
-}
-
-interface ConfigFlags {
-  config?: string;
-  listen?: string;
-  dataDir?: string;
-  upstream?: string;
-  private?: string;
-  sumdb?: string[];
-  logLevel?: string;
-  logFormat?: string;
-}
-
-function configFrom(flags: ConfigFlags): Config {
-  return loadConfig({
-    ...(flags.config === undefined ? {} : { file: flags.config }),
-    env: process.env,
-    flags: {
-      listen: flags.listen,
-      data_dir: flags.dataDir,
-      upstream: flags.upstream,
-      private: flags.private,
-      'sumdb.databases': flags.sumdb,
-      'log.level': flags.logLevel,
-      'log.format': flags.logFormat,
-    },
-  });
-}
 
 const program = new Command('modgate')
   .description('modgate: a Go module proxy and toolkit')
