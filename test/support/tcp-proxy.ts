@@ -14,6 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   to hold an upload in progress long enough to kill its sender mid-way.
  *
  * `uploadedBytes` counts the client → server bytes relayed.
+ *
+ * Given several targets, each new connection goes to the next one in turn: a layer-4 load
+ * balancer like a Kubernetes Service (bench/replicas.ts puts one in front of replicas).
  */
 export class TcpProxy {
   uploadBytesPerSecond = 0;
@@ -21,24 +24,33 @@ export class TcpProxy {
   url = '';
   private isCut = false;
   private readonly pairs = new Set<[Socket, Socket]>();
+  private next = 0;
 
   private constructor(
     private readonly server: Server,
-    private readonly target: { host: string; port: number },
+    private readonly targets: { host: string; port: number }[],
   ) {}
 
-  /** A relay to `targetUrl`'s host and port (an http:// URL); `url` is the relay's, same scheme. */
-  static async start(targetUrl: string): Promise<TcpProxy> {
-    const target = new URL(targetUrl);
+  /**
+   * A relay to the host and port of `targetUrl` (an http:// URL), or of each of several in
+   * turn; `url` is the relay's, with the (first) target's scheme.
+   */
+  static async start(targetUrl: string | string[]): Promise<TcpProxy> {
+    const urls = (Array.isArray(targetUrl) ? targetUrl : [targetUrl]).map((u) => new URL(u));
+    const [first] = urls;
+    if (first === undefined) throw new Error('TcpProxy: no target');
     const server = createServer();
-    const proxy = new TcpProxy(server, {
-      host: target.hostname,
-      port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
-    });
+    const proxy = new TcpProxy(
+      server,
+      urls.map((u) => ({
+        host: u.hostname,
+        port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+      })),
+    );
     server.on('connection', (client) => proxy.relay(client));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    proxy.url = `${target.protocol}//127.0.0.1:${port}`;
+    proxy.url = `${first.protocol}//127.0.0.1:${port}`;
     return proxy;
   }
 
@@ -67,7 +79,9 @@ export class TcpProxy {
       client.resetAndDestroy();
       return;
     }
-    const upstream = createConnection(this.target);
+    const target = this.targets[this.next++ % this.targets.length];
+    if (target === undefined) return;
+    const upstream = createConnection(target);
     upstream.on('error', () => client.destroy());
     const pair: [Socket, Socket] = [client, upstream];
     this.pairs.add(pair);
