@@ -107,6 +107,11 @@ export class AnswerCache {
     return Math.max(0, Math.floor((this.listTtlMs - age) / 1000));
   }
 
+  /** Drops the answer for `key` (a list or @latest a publish changed). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Keeps a list / @latest fetched at `fetchedAt`; returns its (hit) answer if still fresh. */
   putList(
     key: string,

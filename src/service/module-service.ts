@@ -1,14 +1,12 @@
 import { Singleflight } from '../async/index.js';
 import { ModgateError, isNotFound } from '../errors/index.js';
-import { check, escapePath, escapeVersion } from '../module/index.js';
 import type { Policy } from '../policy/module-policy.js';
 import { infoOriginHash } from '../protocol/info-json.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import { formatVersionList } from '../protocol/version-list.js';
-import { infoKey, zipKey } from '../storage/module-keys.js';
+import { infoKey, latestKey, listKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
-import { hashGoMod } from '../zip/index.js';
 import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
@@ -19,6 +17,10 @@ import { Stash, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
 import { storageKey } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
+import { storedHashesOf } from './stored-hashes.js';
+import { checkVersionForPath } from './check-version-for-path.js';
+import { BlockedVersions } from './blocked-versions.js';
+import { HostedUpstream } from './hosted-upstream.js';
 
 type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
@@ -78,6 +80,9 @@ export class ModuleService {
   private readonly storage: Storage;
   private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
   private readonly prefetches = new Set<Promise<unknown>>();
+  /** Block lists (`deny`) and the storage-only upstream of hosted modules (issue 14). */
+  private readonly blocked: BlockedVersions;
+  private readonly hosted: Upstream;
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.storage = options.storage;
@@ -91,6 +96,8 @@ export class ModuleService {
     this.stash = new Stash(options.storage, options.stash);
     this.zips = new StoredZips(options.storage, this.cache);
     this.held = new StoredVersions(options.storage);
+    this.hosted = new HostedUpstream(options.storage);
+    this.blocked = new BlockedVersions(options.policy, (r) => this.answer(r));
   }
 
   /**
@@ -105,6 +112,9 @@ export class ModuleService {
     // conditions or HEAD take the zip path with their cached answer.
     const hot = traceAnswerCacheLookup(this.cache.fresh(key));
     if (hot !== undefined && opts === undefined) return hot;
+    // Cached answers passed this check when they were made (blocked-versions.ts).
+    if (req.kind !== 'list' && req.kind !== 'latest' && (req.kind !== 'info' || req.canonical))
+      this.blocked.check(req.modulePath, req.version);
     this.stash.noteActivity();
     switch (req.kind) {
       case 'list':
@@ -177,20 +187,24 @@ export class ModuleService {
     if (stored === undefined) {
       const [body, stat] = await Promise.all([this.storage.getBytes(key), this.storage.stat(key)]);
       if (body && stat) {
-        stored = { body, fetchedAt: stat.modified.getTime() };
-        const fresh = this.cache.putList(key, req.kind, body, stored.fetchedAt);
+        stored = {
+          body: await this.blocked.allowed(req, body),
+          fetchedAt: stat.modified.getTime(),
+        };
+        const fresh = this.cache.putList(key, req.kind, stored.body, stored.fetchedAt);
         if (fresh !== undefined) return fresh;
       }
     }
     try {
-      const body = await this.fromUpstream(req, key, async (upstream, ctx) => {
+      const raw = await this.fromUpstream(req, key, async (upstream, ctx) => {
         if (req.kind === 'list') return formatVersionList(await upstream.list(req.modulePath, ctx));
         const info = await upstream.latest(req.modulePath, ctx);
-        this.checkVersionForPath(req.modulePath, info.version);
+        checkVersionForPath(req.modulePath, info.version);
         return info.raw;
       });
       const fetchedAt = this.now();
-      await this.storage.putBytes(key, body);
+      await this.storage.putBytes(key, raw);
+      const body = await this.blocked.allowed(req, raw);
       this.cache.putList(key, req.kind, body, fetchedAt);
       return {
         status: 200,
@@ -202,7 +216,8 @@ export class ModuleService {
         immutable: false,
       };
     } catch (err) {
-      return listFallback(req, err, stored, this.held); // held versions, else stale (issue 13)
+      // Held versions, else stale (issue 13); the held ones not filtered yet.
+      return this.blocked.allowedAnswer(req, await listFallback(req, err, stored, this.held));
     }
   }
 
@@ -212,7 +227,8 @@ export class ModuleService {
       const info = await this.fromUpstream(req, key, (upstream, ctx) =>
         upstream.info(req.modulePath, req.version, ctx),
       );
-      this.checkVersionForPath(req.modulePath, info.version);
+      checkVersionForPath(req.modulePath, info.version);
+      this.blocked.check(req.modulePath, info.version);
       return {
         status: 200,
         kind: 'info',
@@ -261,26 +277,16 @@ export class ModuleService {
    * hashes of the stored bytes. For modgate's own checksum database, which logs exactly what it
    * serves. The caller has checked that `version` is canonical for `modulePath`.
    */
-  async storedHashes(
-    modulePath: string,
-    version: string,
-  ): Promise<{ modHash: string; zipHash: string }> {
-    const file = {
-      modulePath,
-      escapedPath: escapePath(modulePath),
-      version,
-      escapedVersion: escapeVersion(version),
-    };
-    const mod = await this.answer({ kind: 'mod', ...file });
-    const key = zipKey(file.escapedPath, file.escapedVersion);
-    if ((await this.storage.stat(key)) === null) {
-      const zip = await this.answer({ kind: 'zip', ...file }, { head: true });
-      zip.stream?.destroy();
-      // A zip verified in memory is answered before it is stored.
-      await this.stash.committed(key);
+  storedHashes(modulePath: string, version: string): Promise<{ modHash: string; zipHash: string }> {
+    return storedHashesOf(this, this.storage, this.stash, modulePath, version);
+  }
+
+  /** A version of `req`'s module was published: its list and @latest are asked again. */
+  published(req: { escapedPath: string }): void {
+    for (const key of [listKey(req.escapedPath), latestKey(req.escapedPath)]) {
+      this.cache.forget(key);
+      this.notFound.forget(key);
     }
-    if (mod.body === undefined) throw new ModgateError('internal', `${key}: go.mod has no bytes`);
-    return { modHash: hashGoMod(mod.body), zipHash: await this.stash.storedZipHash(key) };
   }
 
   /** The storage's description, for /readyz and logs. */
@@ -341,7 +347,9 @@ export class ModuleService {
    */
   private async fromUpstream<T>(req: ProxyRequest, key: string, fetch: Fetch<T>): Promise<T> {
     let upstream = this.options.upstreams.chain;
-    if (this.options.policy.forModule(req.modulePath).private) {
+    const policy = this.options.policy.forModule(req.modulePath);
+    if (policy.hosted) upstream = this.hosted;
+    else if (policy.private) {
       const direct = this.options.upstreams.private;
       if (direct === undefined) {
         throw new ModgateError(
@@ -373,17 +381,5 @@ export class ModuleService {
       this.cache.bytesOf(key) ?? this.stash.pendingBytes(key) ?? (await this.storage.getBytes(key));
     const hash = data ? infoOriginHash(data) : undefined;
     return hash === undefined ? ctx : { ...ctx, originHash: hash };
-  }
-
-  private checkVersionForPath(modulePath: string, version: string): void {
-    try {
-      check(modulePath, version);
-    } catch (err) {
-      throw new ModgateError(
-        'upstream',
-        `upstream answered version ${version}, which is not valid for ${modulePath}`,
-        { cause: err },
-      );
-    }
   }
 }

@@ -59,6 +59,11 @@ export class NotFoundMemory {
     );
   }
 
+  /** Forgets what was remembered for `key` (a module version was published there). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** How many remembered answers there are, the bytes they account for, and the bound. */
   get usage(): CacheUsage {
     return this.entries.usage;
