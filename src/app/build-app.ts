@@ -58,6 +58,7 @@ import { SumdbHealthRegistry } from './sumdb-health.js';
 import { versionJson } from './version-info.js';
 import { sourceCommit } from './source-commit.js';
 import { RateLimiter } from '../http/rate-limit.js';
+import { buildValidator } from './validator.js';
 import { recordStoreTimes } from './store-times.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 
@@ -133,9 +134,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const own = config.sumdbServer.enabled
     ? await openOwnSumdb(storage, config.sumdbServer.name)
     : undefined;
+  // The validator hook (issue 14 item 3): the last gate, asked about each new zip.
+  const validator = buildValidator(config, logger, () => service);
   const gates = [
     ...(checksumGate === undefined ? [] : [checksumGate]),
     ...(own === undefined ? [] : [new LoggedChecksumGate(own.log)]),
+    ...(validator === undefined ? [] : [validator]),
   ];
   const service = new ModuleService({
     storage,
