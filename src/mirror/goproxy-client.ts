@@ -36,6 +36,14 @@ export class GoproxyClient {
    * and the status or network failure.
    */
   async get(m: ModuleVersion, ext: GoproxyFile): Promise<Buffer> {
+    return (await this.fetch(m, ext)).body;
+  }
+
+  /**
+   * Like `get`, also telling whether the server had the file already: a modgate says so with
+   * `X-Modgate-Cache: hit` (answered from memory or storage); other servers never do.
+   */
+  async fetch(m: ModuleVersion, ext: GoproxyFile): Promise<{ body: Buffer; present: boolean }> {
     const path = GoproxyClient.filePath(m, ext);
     let res;
     try {
@@ -47,10 +55,11 @@ export class GoproxyClient {
       const text = (await res.body.text().catch(() => '')).split('\n')[0]?.slice(0, 200) ?? '';
       throw new Error(`GET ${path}: HTTP ${res.statusCode}${text === '' ? '' : `: ${text}`}`);
     }
+    const present = res.headers['x-modgate-cache'] === 'hit';
     if (ext === 'zip') {
       for await (const chunk of res.body) void chunk;
-      return Buffer.alloc(0);
+      return { body: Buffer.alloc(0), present };
     }
-    return Buffer.from(await res.body.arrayBuffer());
+    return { body: Buffer.from(await res.body.arrayBuffer()), present };
   }
 }

@@ -4,8 +4,9 @@
  * go.mod of each module a go.work uses) and fetches them through a GOPROXY server with
  * bounded concurrency, so the server holds them before CI jobs ask.
  *
- * A GOPROXY server cannot say whether it already held a file, so each file is reported as
- * fetched or failed, never "already present". A go.work is warmed by the workspace's own
+ * A file a modgate answers from its storage (`X-Modgate-Cache: hit`) is counted as already
+ * present as well as fetched; other GOPROXY servers cannot say, so there every file is
+ * fetched or failed. A go.work is warmed by the workspace's own
  * version selection (`computeWorkspaceDownloadSet`, with its `replace` directives);
  * its modules' go.mod files, when also given or found, are warmed on their own as well.
  */
@@ -57,6 +58,8 @@ export interface WarmReport {
   /** sha256 (hex) of `set` joined by newlines: a cache key for the dependency set. */
   readonly key: string;
   readonly fetched: number;
+  /** Of the files fetched, those the server already held (a modgate's X-Modgate-Cache: hit). */
+  readonly present: number;
   readonly failed: number;
   readonly failures: readonly WarmFailure[];
 }
@@ -68,6 +71,8 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
   const failures: WarmFailure[] = [];
   let done = 0;
   let total = 0;
+  let present = 0;
+  let requestFailures = 0;
   const progress = (): void => opts.onProgress?.({ done, total });
   /** Each file is requested once; failures are recorded, and rethrown to the caller. */
   const get = (m: ModuleVersion, ext: GoproxyFile): Promise<Buffer> => {
@@ -76,7 +81,11 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
     if (p === undefined) {
       total++;
       progress();
-      p = limiter.run(() => client.get(m, ext));
+      p = limiter.run(async () => {
+        const got = await client.fetch(m, ext);
+        if (got.present) present++;
+        return got.body;
+      });
       p.then(
         () => {
           done++;
@@ -84,6 +93,7 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
         },
         (err: Error) => {
           done++;
+          requestFailures++;
           // The client names the request path; the report already does.
           const reason = err.message.replace(`GET ${path}: `, '');
           failures.push({ file: path, reason });
@@ -168,7 +178,9 @@ export async function warm(inputs: readonly WarmInput[], opts: WarmOptions): Pro
     modules: zips.size,
     set,
     key,
-    fetched: done - failures.filter((f) => f.file.startsWith('/')).length,
+    // Input failures are named by file name (absolute too): counted apart from requests.
+    fetched: done - requestFailures,
+    present,
     failed: failures.length,
     failures,
   };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Singleflight } from '../async/index.js';
 import { ModgateError, isNotFound } from '../errors/index.js';
 import type { Policy } from '../policy/module-policy.js';
@@ -86,6 +87,8 @@ export class ModuleService {
 
   constructor(private readonly options: ModuleServiceOptions) {
     this.storage = options.storage;
+    // Every upstream call and store in flight listens to this one signal: no listener cap.
+    setMaxListeners(0, this.lifetime.signal);
     this.now = options.cache.now ?? Date.now;
     this.cache = new AnswerCache({
       maxBytes: options.cache.maxBytes,

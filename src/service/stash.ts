@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -106,6 +107,8 @@ export class Stash {
     private readonly storage: Storage,
     private readonly options: StashOptions,
   ) {
+    // Every upstream call and store in flight listens to this one signal: no listener cap.
+    setMaxListeners(0, this.lifetime.signal);
     this.stores = new StoreQueue({
       put: (key, body) => storage.putBytes(key, body),
       onError: options.onStoreError,
