@@ -94,6 +94,7 @@ describe('mirror bundles: heads and offline serving', () => {
       assert.equal(head.n, env.db.size);
       // A verifying client accepts both modules from the offline side.
       const client = verifyingClient(env, offlineDeps(env, storage));
+      await client.lookup(second.path, second.version);
       for (const m of [first, second]) {
         const lines = await client.lookup(m.path, m.version);
         assert.equal(lines.length, 2, `${m.path}: ${lines.join('|')}`);
@@ -120,6 +121,17 @@ describe('mirror bundles: heads and offline serving', () => {
     const requestsBefore = env.db.requests.length;
     await verifyingClient(env, deps).lookup(first.path, first.version);
     assert.equal(env.db.requests.length, requestsBefore);
+  });
+
+  test('a running offline modgate serves the head an import moved forward', async () => {
+    const storage = new MemoryStorage();
+    await env.import(older, storage);
+    const deps = offlineDeps(env, storage);
+    const latest = async () =>
+      parseTree((await handleSumdbRequest(`/sumdb/${env.db.name}/latest`, deps)).body).n;
+    assert.equal(await latest(), olderSize);
+    await env.import(linked, storage);
+    assert.equal(await latest(), env.db.size);
   });
 
   test('a bundle from a forked history is refused', async () => {

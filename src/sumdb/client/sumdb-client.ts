@@ -46,8 +46,8 @@ export interface SumdbClientOptions {
   now?: () => number;
   /**
    * Air-gapped: the transport never reaches the database (OfflineSumdbTransport), so
-   * `latest()` answers the remembered head — the one imported bundles proved — instead of
-   * asking; `not-found` when none was imported.
+   * `latest()` answers the stored head — the one imported bundles proved, read from the state
+   * store each time — instead of asking; `not-found` when none was imported.
    */
   offline?: boolean;
 }
@@ -93,6 +93,7 @@ export class SumdbClient {
   private readonly onCacheError: (file: string, err: unknown) => void;
   private readonly policy: Pick<Policy, 'forModule'> | undefined;
   private readonly offline: boolean;
+  private readonly state: SumdbState;
   private fetched: { at: number; latest: SignedTree } | undefined;
 
   constructor(options: SumdbClientOptions) {
@@ -105,6 +106,7 @@ export class SumdbClient {
     this.onCacheError = options.onCacheError ?? (() => undefined);
     this.policy = options.policy;
     this.offline = options.offline ?? false;
+    this.state = options.state;
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
       onCacheError: this.onCacheError,
@@ -220,7 +222,9 @@ export class SumdbClient {
    */
   async latest(maxAgeMs = this.latestMaxAgeMs): Promise<Buffer> {
     if (this.offline) {
-      const note = await this.remembered();
+      // Read from the store each time: `mirror import` may have moved it on meanwhile (it is
+      // verified and proved consistent before it is stored).
+      const note = await this.state.readLatest();
       if (note.length > 0) return note;
       throw new ModgateError(
         'not-found',
