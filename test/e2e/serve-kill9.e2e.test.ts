@@ -13,8 +13,8 @@ import { assertStoredAsFixture } from '../support/stored-files.js';
 
 // kill -9 in the middle of downloads, three times on one data directory: whatever a killed
 // modgate left, the directory (outside modgate's dot-directories) holds only whole, good files,
-// a restarted modgate serves every module correctly, and the spool and staging files of the
-// killed processes go once they are stale.
+// a replica running beside it on the same directory and a restarted modgate serve every module
+// correctly, and the spool and staging files of the killed processes go once they are stale.
 //
 // Each round has its own versions (fresh misses): 4 zips of 16-40 MiB, each asked for by two
 // clients at once (8 downloads, coalesced into 4 upstream fetches), streamed by the upstream at
@@ -64,8 +64,10 @@ describe('kill -9 mid-download, restart on the same data directory', () => {
   });
 
   for (const [r, round] of ROUNDS.entries()) {
-    test(`round ${r + 1}: killed at ${round.killAt * 100}% of the bytes, the restart serves good files only`, async () => {
+    test(`round ${r + 1}: killed at ${round.killAt * 100}% of the bytes, a replica beside it and the restart serve good files only`, async () => {
       upstream.zipBytesPerSecond = round.pace;
+      // A replica beside the victim on the same data directory, running through the kill.
+      const peer = await ModgateProcess.start({ upstream: upstream.url, dataDir });
       const victim = await ModgateProcess.start({ upstream: upstream.url, dataDir });
       const total = SIZES.reduce((a, b) => a + b, 0);
       const sentBefore = upstream.bodyBytesSent;
@@ -97,6 +99,21 @@ describe('kill -9 mid-download, restart on the same data directory', () => {
       }
 
       upstream.zipBytesPerSecond = 0;
+      // The replica that lived through the kill is not confused by what the victim left: it
+      // serves every zip of the round whole (fetching what was not stored), stores only good
+      // files, and the victim's scratch directories are still there for the sweep below.
+      try {
+        await peer.assertAlive(`after the kill in round ${r + 1}`);
+        for (let i = 0; i < SIZES.length; i++) {
+          const res = await fetchOutcome(peer.url, `/${file(i, r, 'zip')}`);
+          assert.equal(res.status, 200, describeOutcome(res));
+          const want = await readFile(join(fixture.root, file(i, r, 'zip')));
+          assert.ok(res.complete && res.body.equals(want), `peer: ${file(i, r, 'zip')} differs`);
+        }
+      } finally {
+        await peer.stop();
+      }
+      await assertStoredAsFixture(dataDir, fixture.root);
       const restarted = await ModgateProcess.start({ upstream: upstream.url, dataDir });
       try {
         await assertStoredAsFixture(dataDir, fixture.root);

@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STORE_TIME_PREFIX } from '../../src/service/store-time-log.js';
 import { listFiles } from './list-files.js';
 
 /**
  * The data directory holds nothing but good copies: every file in it (outside modgate's own
- * dot-directories such as .spool and .staging) is byte-for-byte the fixture tree's file at the
- * same path, and none of `absent` (tree paths of refused files) is there. Returns the stored
- * paths.
+ * dot-directories such as .spool and .staging, and its store-time record under `index/`, which
+ * is no module path) is byte-for-byte the fixture tree's file at the same path, and none of
+ * `absent` (tree paths of refused files) is there. Returns the stored module paths.
  */
 export async function assertStoredAsFixture(
   dataDir: string,
   fixtureRoot: string,
   absent: readonly string[] = [],
 ): Promise<string[]> {
-  const stored = await listFiles(dataDir);
+  const stored = (await listFiles(dataDir)).filter((rel) => !rel.startsWith(STORE_TIME_PREFIX));
   for (const rel of stored) {
     const [have, want] = await Promise.all([
       readFile(join(dataDir, rel)),
