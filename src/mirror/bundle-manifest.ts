@@ -84,8 +84,12 @@ export function parseManifest(data: Buffer): BundleManifest {
   if (!Array.isArray(o.modules) || !Array.isArray(o.entries)) {
     throw bad('modules and entries must be lists');
   }
+  const versions = new Set<string>();
   for (const mod of o.modules as unknown[]) {
     const x = mod as Record<string, unknown>;
+    const mv = `${String(x.path)}@${String(x.version)}`;
+    if (versions.has(mv)) throw bad(`module ${mv} listed twice`);
+    versions.add(mv);
     const files = x.files;
     if (
       typeof x.path !== 'string' ||

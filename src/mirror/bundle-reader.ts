@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { checkStorageKey } from '../storage/index.js';
+import { MAX_ZIP_FILE } from '../zip/index.js';
 import { BundleError } from './bundle-error.js';
 import { MANIFEST_NAME, parseManifest, type BundleManifest } from './bundle-manifest.js';
 
@@ -17,6 +18,12 @@ export interface SpooledBundle {
 
 /** At most this many entries (a bundle of every module on proxy.golang.org would need more). */
 const MAX_ENTRIES = 1_000_000;
+
+/**
+ * The largest entry other than a zip (whose limits the zip rules enforce): `.mod` files are
+ * at most 16 MiB for the go command, and records, heads, tiles and `.info` files far smaller.
+ */
+const MAX_SMALL_ENTRY = 16 << 20;
 
 /**
  * Reads a bundle (a tar stream) into `dir`, checking as it goes: the first entry is the
@@ -70,6 +77,18 @@ export async function spoolBundle(input: Readable, dir: string): Promise<Spooled
         throw new BundleError(name, 'tar', `more than ${MAX_ENTRIES} entries`, { kind: 'invalid' });
       }
       const want = listed!.get(name);
+      const limit = name.endsWith('.zip') ? MAX_ZIP_FILE : MAX_SMALL_ENTRY;
+      if (want !== undefined && want.size > limit) {
+        entry.resume();
+        throw new BundleError(
+          name,
+          'tar',
+          `${want.size} bytes: over the ${limit >> 20} MiB limit`,
+          {
+            kind: 'invalid',
+          },
+        );
+      }
       try {
         checkStorageKey(name);
       } catch (err) {

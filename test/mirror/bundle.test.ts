@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BundleError } from '../../src/mirror/index.js';
+import {
+  BundleError,
+  exportBundle,
+  itemsStoredSince,
+  StorageExportSource,
+} from '../../src/mirror/index.js';
+import { createSumdbClient } from '../../src/sumdb/client/index.js';
+import { HttpClient } from '../../src/upstream/http-client.js';
 import { MemoryStorage } from '../../src/storage/index.js';
 import { generateKey, newSigner, sign } from '../../src/sumdb/note/index.js';
 import { formatTree, parseTree } from '../../src/sumdb/tlog/index.js';
 import type { FixtureModule } from '../support/fixture-proxy.js';
-import { BundleEnv, flipByte, readTar, tamper } from './bundle-env.js';
+import { BundleEnv, flipByte, readTar, tamper, writeTar } from './bundle-env.js';
+
+const http = new HttpClient({ connectTimeoutMs: 1000, maxConnections: 2, userAgent: 'test' });
 
 // mirror export / import: a bundle carries module files with the checksum-database evidence
 // that verifies them; an import checks every piece before it stores anything.
@@ -198,7 +207,6 @@ describe('mirror bundles', () => {
     const storage = new MemoryStorage();
     const entries = await readTar(bundle);
     entries.push({ name: 'example.com/evil/@v/v1.0.0.mod', data: Buffer.from('module evil\n') });
-    const { writeTar } = await import('./bundle-env.js');
     await writeTar(`${env.dir}/extra.bundle`, entries);
     await refused(env.import(`${env.dir}/extra.bundle`, storage), /evil/, 'manifest');
     assert.deepEqual(await keys(storage), []);
@@ -229,5 +237,50 @@ describe('mirror bundles', () => {
     const file = await env.export(items, 'skipped.bundle', { isPrivate, skipPrivate: true });
     const names = (await readTar(file)).map((e) => e.name);
     assert.ok(!names.some((n) => n.includes('modonly')));
+  });
+
+  test('an oversized entry or a module listed twice is refused before any content check', async () => {
+    const storage = new MemoryStorage();
+    const entries = await readTar(bundle);
+    const manifest = JSON.parse(entries[0]!.data.toString('utf8')) as {
+      modules: unknown[];
+      entries: { name: string; size: number }[];
+    };
+    const twice = { ...manifest, modules: [...manifest.modules, manifest.modules[0]] };
+    await writeTar(`${env.dir}/twice.bundle`, [
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(twice)) },
+      ...entries.slice(1),
+    ]);
+    await refused(env.import(`${env.dir}/twice.bundle`, storage), /manifest/, 'manifest', /twice/);
+    const mod = manifest.entries.find((e) => e.name.endsWith('.mod'))!;
+    mod.size = 64 << 20;
+    await writeTar(`${env.dir}/big.bundle`, [
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+      ...entries.slice(1),
+    ]);
+    await refused(env.import(`${env.dir}/big.bundle`, storage), /\.mod$/, 'tar', /16 MiB/);
+    assert.deepEqual(await keys(storage), []);
+  });
+
+  test('export from storage (an offline site relaying what it imported), --since', async () => {
+    const site = new MemoryStorage();
+    await env.import(bundle, site);
+    const client = createSumdbClient(env.database, site, http, { offline: true });
+    const since = await itemsStoredSince(site, new Date(Date.now() - 60_000));
+    assert.deepEqual(
+      since.map((i) => `${i.path}@${i.version} ${i.zip}`).sort(),
+      items.map((i) => `${i.path}@${i.version} ${i.zip}`).sort(),
+    );
+    assert.deepEqual(await itemsStoredSince(site, new Date(Date.now() + 60_000)), []);
+    const out = `${env.dir}/relay.bundle`;
+    await exportBundle(since, {
+      source: new StorageExportSource(site, client),
+      database: env.database,
+      out,
+    });
+    const next = new MemoryStorage();
+    const report = await env.import(out, next);
+    assert.equal(report.head.after, env.db.size);
+    assert.deepEqual(await keys(next), await keys(site));
   });
 });
