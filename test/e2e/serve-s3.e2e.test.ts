@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { STORE_TIME_PREFIX } from '../../src/service/store-time-log.js';
 import { FixtureProxy, type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
@@ -141,17 +142,22 @@ describe('modgate serve on S3 (radosgw) with the real go command', () => {
       assert.ok(s3Zips[i]?.equals(await readFile(d.Zip ?? '')), `${d.Path} zip bytes`);
     }
 
-    // The bucket holds the disk data directory's tree, key for key, under the prefix.
+    // The bucket holds the disk data directory's tree, key for key, under the prefix; beside
+    // it, each server's store-time record (index/<day>/<hour>/<writer>: named per process).
     const bigZip = 'example.com/big/@v/v1.0.0.zip';
-    const diskFiles = await eventually(
+    const isRecord = (k: string): boolean => k.startsWith(STORE_TIME_PREFIX);
+    const allDiskFiles = await eventually(
       () => listFiles(onDisk.dataDir),
-      (files) => files.includes(bigZip),
+      (files) => files.includes(bigZip) && files.some(isRecord),
     );
-    const s3Keys = await eventually(
+    const diskFiles = allDiskFiles.filter((k) => !isRecord(k));
+    const allS3Keys = await eventually(
       async () => (await rawKeys(client, bucket, PREFIX)).map((k) => k.slice(PREFIX.length)),
-      (keys) => keys.length >= diskFiles.length,
+      (keys) => keys.some(isRecord) && keys.filter((k) => !isRecord(k)).length >= diskFiles.length,
     );
+    const s3Keys = allS3Keys.filter((k) => !isRecord(k));
     assert.deepEqual([...s3Keys].sort(), diskFiles);
+    assert.ok(allS3Keys.some(isRecord) && allDiskFiles.some(isRecord), 'store-time records');
     assert.ok(s3Keys.includes('example.com/!upper/!case/@v/v0.3.0.zip'));
     assert.ok(
       (await rawKeys(client, bucket, '')).every((k) => k.startsWith(PREFIX)),
