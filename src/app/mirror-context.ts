@@ -8,6 +8,16 @@ import { HttpClient } from '../upstream/http-client.js';
 import { outboundProxyFromEnv } from '../upstream/outbound-proxy.js';
 import { buildStorage } from './build-app.js';
 import { MODGATE_VERSION } from './version.js';
+import { StoreTimeLog } from '../service/store-time-log.js';
+import { StoreTimeRecording } from '../service/store-time-recording.js';
+
+function recordingStoreTimes(storage: Storage): Storage {
+  return new StoreTimeRecording(storage, new StoreTimeLog(storage), (key, err) =>
+    process.stderr.write(
+      `modgate: ${key}: store time not recorded (the index feed misses it): ${err instanceof Error ? err.message : String(err)}\n`,
+    ),
+  );
+}
 
 /** What `modgate mirror` needs from the configuration, built the way `serve` builds it. */
 export interface MirrorContext {
@@ -47,7 +57,8 @@ export function openMirrorContext(config: Config): MirrorContext {
     proxy: outboundProxyFromEnv(process.env),
   });
   return {
-    storage: () => (opened ??= buildStorage(config)),
+    // Zips stored (import, sync) are recorded for the index feed, as `serve` records them.
+    storage: () => (opened ??= buildStorage(config).then(recordingStoreTimes)),
     databases: config.sumdb.databases.flatMap((entry) => parseGosumdb(entry) ?? []),
     isPrivate: (path) => !policy.forModule(path).verify,
     sumdbClient: (db, storage) =>

@@ -10,6 +10,7 @@ import { printSumdbKey } from './sumdb-key.js';
 import { addDoctorCommand } from './doctor-command.js';
 import { addWarmCommand } from './warm.js';
 import { addMirrorCommand } from './mirror.js';
+import { addMirrorSyncCommand } from './mirror-sync.js';
 
 const program = new Command('modgate')
   .description('modgate: a Go module proxy and toolkit')
@@ -48,7 +49,7 @@ withConfigOptions(
 
 addDoctorCommand(program);
 addWarmCommand(program);
-addMirrorCommand(program);
+addMirrorSyncCommand(addMirrorCommand(program));
 
 try {
   await program.parseAsync(process.argv);

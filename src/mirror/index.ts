@@ -62,3 +62,5 @@ export {
   parseExportItem,
   parseExportList,
 } from './export-selection.js';
+export { syncFrom, type SyncOptions, type SyncReport } from './sync.js';
+export { IndexFeedClient } from './index-feed-client.js';
