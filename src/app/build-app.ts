@@ -59,6 +59,7 @@ import { versionJson } from './version-info.js';
 import { sourceCommit } from './source-commit.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { buildValidator } from './validator.js';
+import { buildPublishing } from './publishing.js';
 import { recordStoreTimes } from './store-times.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 
@@ -165,6 +166,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   });
   metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
+  // `modgate publish` (issue 14 item 6): served when publish.enabled.
+  const publishDeps = { storage, policy, spoolDir, validator, logger };
+  const ownDb = own && hosted[0] && { log: own.log, hosted: hosted[0] };
+  const publish = buildPublishing(config, service, { ...publishDeps, own: ownDb });
   if (own !== undefined && config.storage.backend === 'memory') {
     logger.warn(
       `checksum database ${own.log.name}: storage is memory, so its key and log die with this process; clients must change GOSUMDB after every restart`,
@@ -198,6 +203,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
     version: versionJson(config, sourceCommit()),
     rateLimit,
+    publish,
     // Private modules are left out of the feed: it has no authenticated clients to show them to.
     indexFeed: { log: storeTimes, visible: (_req, path) => !policy.forModule(path).private },
     sumdb:

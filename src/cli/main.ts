@@ -11,10 +11,13 @@ import { addDoctorCommand } from './doctor-command.js';
 import { addWarmCommand } from './warm.js';
 import { addMirrorCommand } from './mirror.js';
 import { addMirrorSyncCommand } from './mirror-sync.js';
+import { addPublishCommand } from './publish.js';
 
 const program = new Command('modgate')
   .description('modgate: a Go module proxy and toolkit')
   .version(MODGATE_VERSION, '-v, --version')
+  // Program options only before a command: `modgate publish --version vX.Y.Z` is publish's.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 withConfigOptions(program.command('serve').description('run the GOPROXY server')).action(
@@ -50,6 +53,7 @@ withConfigOptions(
 addDoctorCommand(program);
 addWarmCommand(program);
 addMirrorSyncCommand(addMirrorCommand(program));
+addPublishCommand(program);
 
 try {
   await program.parseAsync(process.argv);

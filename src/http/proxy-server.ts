@@ -24,6 +24,7 @@ import { FastPath } from './fast-path/fast-path.js';
 import type { SimpleHead } from './fast-path/request-head.js';
 import type { ModgateMetrics, RequestMetrics } from '../metrics/index.js';
 import { sendMetrics } from './send-metrics.js';
+import { PUBLISH_PREFIX, handlePublish, type PublishRouteOptions } from './publish-route.js';
 import type { RequestTracing } from '../metrics/tracing/index.js';
 import { sendIndexFeed, type IndexFeedRoute } from './index-feed-handler.js';
 
@@ -66,6 +67,8 @@ export interface ProxyServerOptions {
   /** /readyz's upstream and checksum database states; the JSON of /version (issue 11). */
   health?: ReadinessSources | undefined;
   version?: string | undefined;
+  /** The publish API (`PUT /-/api/publish/...`, issue 14 item 6); undefined: not served. */
+  publish?: PublishRouteOptions | undefined;
   /** Per-client rate limiting (429 with Retry-After); undefined: off. */
   rateLimit?: RateLimiter | undefined;
   /** GET /index, the feed of versions stored (issue 13); undefined: not served. */
@@ -236,6 +239,11 @@ export class ProxyServer {
       if (this.active === 0) this.idle?.();
     });
     if (this.options.rateLimit?.refuse(req, res) === true) return;
+    // `modgate publish` uploads (issue 14 item 6), when publishing is configured.
+    if (this.options.publish !== undefined && req.url?.startsWith(PUBLISH_PREFIX) === true) {
+      void handlePublish(req, res, req.url.split('?')[0] ?? '', this.options.publish, id);
+      return;
+    }
     const method = req.method;
     if (method === 'GET' || method === 'HEAD') {
       const target = req.url ?? '/';

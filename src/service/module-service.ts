@@ -284,11 +284,12 @@ export class ModuleService {
     return storedHashesOf(this, this.storage, this.stash, modulePath, version);
   }
 
-  /** A version of `req`'s module was published: its list and @latest are asked again. */
-  published(req: { escapedPath: string }): void {
+  /** A version of `req`'s module was published: its list and @latest are made again. */
+  async published(req: { escapedPath: string }): Promise<void> {
     for (const key of [listKey(req.escapedPath), latestKey(req.escapedPath)]) {
       this.cache.forget(key);
       this.notFound.forget(key);
+      await this.storage.delete(key);
     }
   }
 
