@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { errorKind } from '../errors/index.js';
 import { compileAccess } from '../policy/index.js';
 import type { Config } from './config.js';
-import type { ConfigProblem } from './validate-semantics.js';
+import type { ConfigProblem } from './config-problem.js';
 
 /**
  * The issue-14 settings beyond one value's shape: access rules and WHO lists parse, TLS files

@@ -12,13 +12,10 @@ import {
   sshPathProblem,
 } from '../policy/index.js';
 import type { Config } from './config.js';
+import type { ConfigProblem } from './config-problem.js';
 import { securityProblems } from './validate-security.js';
 
-export interface ConfigProblem {
-  /** The snake_case key path the problem is about. */
-  key: string;
-  message: string;
-}
+export type { ConfigProblem } from './config-problem.js';
 
 /**
  * Checks that go beyond one value's shape: GOPROXY and GOPRIVATE syntax. Returns the problems
