@@ -28,7 +28,7 @@ export function addWarmCommand(program: Command): void {
   program
     .command('warm [paths...]')
     .description(
-      'fetch through a GOPROXY server what `go mod download` needs for go.mod/go.sum/go.work files (directories walked; - for stdin)',
+      'fetch what `go mod download` needs for go.mod/go.sum/go.work files (directories walked; - for stdin) through a GOPROXY server, or straight into a data directory or the configured storage',
     )
     .option('--server <url>', 'the GOPROXY server to warm (or MODGATE_SERVER)')
     .option(

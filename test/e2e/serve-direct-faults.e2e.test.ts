@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
-import { listFiles } from '../support/list-files.js';
+import { listFiles, listModuleFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { rawRequest } from '../support/raw-request.js';
 import { refusedPort } from '../support/net.js';
@@ -102,7 +102,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
     assert.equal(first.code, 0, first.stderr);
 
     await rm(dir, { recursive: true, force: true });
-    const stored = await listFiles(modgate.dataDir);
+    const stored = await listModuleFiles(modgate.dataDir);
 
     const again = await download('git.corp.example/vanishing@v1.0.0');
     assert.equal(again.code, 0, again.stderr);
@@ -117,7 +117,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
     assert.match(gone.json.Error ?? gone.stderr, /127\.0\.0\.1:\d+/, 'names the git host');
     const res = await rawRequest(modgate.url, '/git.corp.example/vanishing/@v/v1.1.0.info');
     assert.ok([404, 410, 502].includes(res.status), `${res.status} ${res.body.toString()}`);
-    assert.deepEqual(await listFiles(modgate.dataDir), stored, 'nothing new stored');
+    assert.deepEqual(await listModuleFiles(modgate.dataDir), stored, 'nothing new stored');
   });
 
   test('a tag moved to another commit: the stored version keeps its content and h1', async () => {
@@ -241,7 +241,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
       '2024-03-01T10:00:00Z',
     );
     await git.git(dir, ['tag', 'v1.0.0']);
-    const before = await listFiles(modgate.dataDir);
+    const before = await listModuleFiles(modgate.dataDir);
     const r = await download('git.corp.example/huge@v1.0.0');
     assert.notEqual(r.code, 0);
     const message = r.json.Error ?? r.stderr;
@@ -250,7 +250,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
     const res = await rawRequest(modgate.url, '/git.corp.example/huge/@v/v1.0.0.zip');
     assert.ok(res.status >= 400, String(res.status));
     assert.match(res.body.toString(), /limits\.max_zip_size|1048576|1 ?MiB/);
-    const after = await listFiles(modgate.dataDir);
+    const after = await listModuleFiles(modgate.dataDir);
     assert.deepEqual(
       after.filter((f) => f.endsWith('.zip') && !before.includes(f)),
       [],
@@ -270,12 +270,12 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
       '2024-03-01T10:00:00Z',
     );
     await git.git(dir, ['tag', 'v1.0.0']);
-    const before = await listFiles(modgate.dataDir);
+    const before = await listModuleFiles(modgate.dataDir);
     const res = await rawRequest(modgate.url, '/git.corp.example/bigmod/@v/v1.0.0.mod');
     assert.ok(res.status >= 400, String(res.status));
     t.diagnostic(res.body.toString());
     assert.match(res.body.toString(), /limits\.max_mod_size|4096|4 ?KiB/, res.body.toString());
-    const after = await listFiles(modgate.dataDir);
+    const after = await listModuleFiles(modgate.dataDir);
     assert.deepEqual(
       after.filter((f) => f.includes('bigmod') && f.endsWith('.mod') && !before.includes(f)),
       [],
@@ -297,7 +297,7 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
   });
 
   test('an unreachable host: 502 naming the host, no credentials, nothing stored', async (t) => {
-    const before = await listFiles(modgate.dataDir);
+    const before = await listModuleFiles(modgate.dataDir);
     const r = await download('dead.example/lib@v1.0.0');
     assert.notEqual(r.code, 0);
     const message = r.json.Error ?? r.stderr;
@@ -312,6 +312,6 @@ describe('modgate serve: bad git remotes, seen by the go command', () => {
       assert.doesNotMatch(body, new RegExp(SECRET), body);
       assert.doesNotMatch(body, /ci-bot/, body);
     }
-    assert.deepEqual(await listFiles(modgate.dataDir), before, 'nothing stored');
+    assert.deepEqual(await listModuleFiles(modgate.dataDir), before, 'nothing stored');
   });
 });

@@ -123,7 +123,11 @@ describe('fault injection: an upstream echoing its credentials', () => {
             ? ['list', '-m', '-versions', modPath(c.name)]
             : ['mod', 'download', '-json', `${modPath(c.name)}@${V}`];
         const r = await go.run(args, { proxy: alone.url });
-        assert.notEqual(r.code, 0, `the echoing upstream alone cannot serve ${c.name}`);
+        // A faulted list is answered from the versions held once their files are stored (the
+        // requests above; offline fallback, issue 13): the go command may then succeed.
+        if (c.on !== 'list') {
+          assert.notEqual(r.code, 0, `the echoing upstream alone cannot serve ${c.name}`);
+        }
         assertNoSecret(r.stdout + r.stderr, 'the go command output');
         await alone.assertAlive(`after ${c.name}`);
         await assertStoredAsFixture(alone.dataDir, fixture.root);

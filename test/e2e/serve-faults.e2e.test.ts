@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { FixtureProxy, makeZip } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
-import { listFiles } from '../support/list-files.js';
+import { listModuleFiles } from '../support/list-files.js';
 import { rawRequest } from '../support/raw-request.js';
 
 const hello = (version: string) => ({
@@ -170,13 +170,13 @@ describe('bad input', () => {
   ];
   for (const [method, path, status] of cases) {
     test(`${method} ${path.length > 80 ? path.slice(0, 60) + '...' : path} -> ${status}`, async () => {
-      const before = await listFiles(modgate.dataDir);
+      const before = await listModuleFiles(modgate.dataDir);
       const requests = fixture.requests.length;
       const res = await rawRequest(modgate.url, path, { method });
       assert.equal(res.status, status, res.body.toString());
       assert.match(String(res.headers['content-type']), /^text\/plain/);
       assert.ok(res.body.length > 0, 'the error says why');
-      assert.deepEqual(await listFiles(modgate.dataDir), before, 'nothing stored');
+      assert.deepEqual(await listModuleFiles(modgate.dataDir), before, 'nothing stored');
       assert.equal(fixture.requests.length, requests, 'nothing asked upstream');
     });
   }
@@ -217,7 +217,7 @@ describe('bad upstream content', () => {
   });
 
   async function assertNothingStored(prefix: string): Promise<void> {
-    const files = await listFiles(modgate.dataDir);
+    const files = await listModuleFiles(modgate.dataDir);
     assert.deepEqual(
       files.filter((f) => f.startsWith(prefix) && f.endsWith('.zip')),
       [],
@@ -253,7 +253,7 @@ describe('bad upstream content', () => {
     const res = await rawRequest(modgate.url, '/example.com/hello/@v/v1.0.0.info');
     assert.equal(res.status, 502);
     assert.match(res.body.toString(), /instead of requested version v1\.0\.0/);
-    const files = await listFiles(modgate.dataDir);
+    const files = await listModuleFiles(modgate.dataDir);
     assert.ok(!files.includes('example.com/hello/@v/v1.0.0.info'));
   });
 });

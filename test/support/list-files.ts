@@ -18,3 +18,14 @@ export async function listFiles(dir: string): Promise<string[]> {
   await walk(dir);
   return out.sort();
 }
+
+/**
+ * Like `listFiles`, without modgate's own records beside the module tree — the store-time
+ * record of the index feed (`index/`, appended just after a zip is stored) and `mirror sync`
+ * cursors (`mirror-sync/`): what "nothing new stored" compares.
+ */
+export async function listModuleFiles(dir: string): Promise<string[]> {
+  return (await listFiles(dir)).filter(
+    (f) => !f.startsWith('index/') && !f.startsWith('mirror-sync/'),
+  );
+}
