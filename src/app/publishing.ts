@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { PublishRouteOptions } from '../http/publish-route.js';
-import type { Policy } from '../policy/index.js';
+import type { PublishAuthorization, PublishRouteOptions } from '../http/publish-route.js';
+import { ANONYMOUS, type Policy, type Principal } from '../policy/index.js';
 import type { ModuleService } from '../service/module-service.js';
 import { Publisher } from '../service/publisher.js';
 import type { ValidatorGate } from '../service/validator-gate.js';
@@ -16,7 +16,8 @@ import { escapePath } from '../module/index.js';
  *
  * Who may publish: `publish.enabled` is the switch; with no client authentication configured
  * every client that reaches modgate may publish (under `publish.modules`, which must also be
- * `private`), recorded as `anonymous`.
+ * `private`), recorded as `anonymous`; with it (`auth.users_file`), the `publish` permission
+ * of the access rules decides (`access.rules`, `access.default_publish`).
  */
 export function buildPublishing(
   config: Config,
@@ -28,6 +29,12 @@ export function buildPublishing(
     validator: ValidatorGate | undefined;
     own: { log: SumdbLog; hosted: HostedSumdb } | undefined;
     logger: Logger;
+    /**
+     * The request's principal from its Authorization header (client authentication, issue 14
+     * item 1); absent: every client is anonymous.
+     */
+    authenticate?:
+      ((header: string | undefined) => Authenticated | Promise<Authenticated>) | undefined;
   },
 ): PublishRouteOptions | undefined {
   const { own, logger } = options;
@@ -65,6 +72,56 @@ export function buildPublishing(
     publisher,
     spoolDir: options.spoolDir,
     maxBytes: config.limits.maxZipBytes,
-    authorize: () => ({ ok: true, user: 'anonymous' }),
+    authorize: (req, modulePath) =>
+      authorizePublish(
+        config,
+        options.policy,
+        options.authenticate,
+        req.headers.authorization,
+        modulePath,
+      ),
+  };
+}
+
+/** What authentication makes of a request's credentials. */
+export type Authenticated =
+  | { readonly ok: true; readonly principal: Principal }
+  | { readonly ok: false; readonly status: 400 | 401; readonly reason: string };
+
+/**
+ * The publish permission of one request: anonymous publishing when no users file is
+ * configured (publish.enabled being the switch), else the access rules' `publish` grant — a
+ * client without credentials is challenged (401), a user without the grant refused (403).
+ * With a users file but no authenticator wired, every client is anonymous and so refused
+ * unless the rules let anonymous clients publish: it fails closed.
+ */
+export async function authorizePublish(
+  config: Pick<Config, 'auth'>,
+  policy: Pick<Policy, 'may'>,
+  authenticate:
+    ((header: string | undefined) => Authenticated | Promise<Authenticated>) | undefined,
+  header: string | undefined,
+  modulePath: string,
+): Promise<PublishAuthorization> {
+  if (config.auth.usersFile === '') return { ok: true, user: 'anonymous' };
+  const auth: Authenticated =
+    authenticate === undefined ? { ok: true, principal: ANONYMOUS } : await authenticate(header);
+  if (!auth.ok) {
+    return { ok: false, status: auth.status, body: `authentication failed: ${auth.reason}\n` };
+  }
+  const user = auth.principal.user;
+  if (policy.may(auth.principal, 'publish', modulePath))
+    return { ok: true, user: user ?? 'anonymous' };
+  if (user === undefined) {
+    return {
+      ok: false,
+      status: 401,
+      body: `authentication required: publishing ${modulePath} needs a user with the publish permission (modgate publish --token, or ~/.netrc)\n`,
+    };
+  }
+  return {
+    ok: false,
+    status: 403,
+    body: `forbidden: user ${user} may not publish ${modulePath} (access.rules publish=...)\n`,
   };
 }
