@@ -27,6 +27,8 @@ export async function startDirectModgate(opts: {
   daemonPort: number;
   env: NodeJS.ProcessEnv;
   nodeFlags?: string[];
+  /** A built modgate checkout to run (an A/B against another commit); default this one. */
+  root?: string;
 }): Promise<DirectModgate> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -40,7 +42,7 @@ export async function startDirectModgate(opts: {
   };
   const args = [
     ...(opts.nodeFlags ?? []),
-    join(repoRoot, 'bin', 'modgate.js'),
+    join(opts.root ?? repoRoot, 'bin', 'modgate.js'),
     'serve',
     '--listen',
     `127.0.0.1:${port}`,

@@ -8,21 +8,21 @@
  *
  *   npm run build && flock /tmp/modgate-bench.lock node dist/bench/monorepo/run.js
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashGoMod } from '../../src/zip/index.js';
 import { hashZipFile } from '../../src/zip/files/index.js';
-import { canConnect, freePort } from '../../test/support/net.js';
 import type { BenchTarget } from '../direct/bench-repos.js';
 import { fetchThroughModgate, type FetchResult } from '../direct/fetch-through-modgate.js';
 import { GoDirect, removeTree, type GoDownload } from '../direct/go-direct.js';
 import { startDirectModgate } from '../direct/modgate-process.js';
+import { repoRoot } from '../paths.js';
 import { runCommand } from '../run-command.js';
 import { DEFAULT_SHAPE, MODULE_PREFIX, ensureMonorepo, moduleName } from './monorepo.js';
+import { countingRelay, startDaemon } from './serve.js';
+import { formatTrace, traceSummary, type TraceRow } from './trace-summary.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,6 +30,8 @@ const { values: opts } = parseArgs({
     commits: { type: 'string', default: String(DEFAULT_SHAPE.commits) },
     'blob-kib': { type: 'string', default: String(DEFAULT_SHAPE.blobBytes / 1024) },
     concurrency: { type: 'string', default: '2' },
+    side: { type: 'string', multiple: true },
+    'skip-go': { type: 'boolean', default: false },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -37,7 +39,12 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   process.stdout.write(
     'options: --modules N (60) --commits N (2600) --blob-kib N (200) --concurrency N (2, ' +
-      "the go command's GOMAXPROCS here) --out FILE (JSON results)\n",
+      "the go command's GOMAXPROCS here) --out FILE (JSON results)\n" +
+      '  --side LABEL=ROOT[,nofilter][,v0]  a cold modgate from the built checkout ROOT (. = ' +
+      'this one), repeatable (an A/B in one run); nofilter: the server refuses partial-clone ' +
+      "filters; v0: modgate's git speaks protocol v0 (as over ssh without GIT_PROTOCOL). " +
+      'Default: one side modgate=.\n' +
+      '  --skip-go  no go command side (profiling only: no ratios)\n',
   );
   process.exit(0);
 }
@@ -46,64 +53,28 @@ function log(msg: string): void {
   process.stderr.write(`[bench:monorepo] ${msg}\n`);
 }
 
-/** A TCP relay in front of git daemon that counts the bytes sent to clients. */
-async function countingRelay(
-  target: number,
-): Promise<{ port: number; server: Server; bytes: () => number; reset: () => void }> {
-  let received = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    upstream.on('data', (c: Buffer) => (received += c.length));
-    client.pipe(upstream).pipe(client);
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-  return {
-    port,
-    server,
-    bytes: () => received,
-    reset: () => {
-      received = 0;
-    },
-  };
+/** One modgate to measure: a built checkout, and how the server and its git behave. */
+interface SideSpec {
+  label: string;
+  root: string;
+  /** The server refuses partial-clone filters (uploadpack.allowFilter=false). */
+  noFilter: boolean;
+  /** modgate's git uses protocol v0 (no fetching of unadvertised objects by id). */
+  v0: boolean;
 }
 
-async function startDaemon(root: string): Promise<{ port: number; stop: () => void }> {
-  const port = await freePort();
-  const child = spawn(
-    'git',
-    [
-      'daemon',
-      '--export-all',
-      `--base-path=${root}`,
-      '--reuseaddr',
-      '--listen=127.0.0.1',
-      `--port=${port}`,
-      root,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  for (let i = 0; i < 200 && !(await canConnect(port)); i++) {
-    await new Promise((r) => setTimeout(r, 50));
+function parseSide(text: string): SideSpec {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new Error(`--side ${text}: LABEL=ROOT[,nofilter][,v0]`);
+  const [root = '.', ...flags] = text.slice(eq + 1).split(',');
+  for (const f of flags) {
+    if (f !== 'nofilter' && f !== 'v0') throw new Error(`--side ${text}: unknown flag ${f}`);
   }
   return {
-    port,
-    stop: () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    },
+    label: text.slice(0, eq),
+    root: root === '.' ? repoRoot : resolve(root),
+    noFilter: flags.includes('nofilter'),
+    v0: flags.includes('v0'),
   };
 }
 
@@ -151,76 +122,87 @@ async function main(): Promise<void> {
   const listed = `${MODULE_PREFIX}/${moduleName(0)}`;
   log(`${targets.length} targets (${pseudo}@main the pseudo-version) and the list of ${listed}`);
 
+  const sides = (opts.side ?? ['modgate=.']).map(parseSide);
   const daemon = await startDaemon(root);
   const relay = await countingRelay(daemon.port);
+  // The same repository from a server that refuses partial-clone filters.
+  const plainDaemon = await startDaemon(root, { 'uploadpack.allowFilter': 'false' });
+  const plainRelay = await countingRelay(plainDaemon.port);
   const scratch = await mkdtemp(join(tmpdir(), 'modgate-bench-monorepo-'));
   const loadBefore = (await readFile('/proc/loadavg', 'utf8')).trim();
   try {
+    const rows: Array<{ label: string; side: Side; trace: TraceRow[] }> = [];
     // The go command: download every target, then list (two processes, both timed).
-    const goTrace = join(scratch, 'go-trace2');
-    await mkdir(goTrace);
-    const go = new GoDirect(join(scratch, 'go'), relay.port, { GIT_TRACE2_EVENT: goTrace });
-    await go.setUp();
-    relay.reset();
-    t = performance.now();
-    const goDl = await go.download(targets, 'direct');
-    const goList = await go.versions([listed], 'direct');
-    const goSide: Side = {
-      ms: performance.now() - t,
-      bytes: relay.bytes(),
-      gitProcesses: await countFiles(goTrace),
-    };
-    log(
-      `go: ${(goSide.ms / 1000).toFixed(1)} s, ${(goSide.bytes / 1e6).toFixed(1)} MB, ${goSide.gitProcesses} git processes`,
-    );
-
-    // modgate, cold.
-    const mgTrace = join(scratch, 'modgate-trace2');
-    await mkdir(mgTrace);
-    const home = join(scratch, 'home');
-    await mkdir(home);
-    const modgate = await startDirectModgate({
-      dataDir: join(scratch, 'data'),
-      daemonPort: relay.port,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_TRACE2_EVENT: mgTrace,
-      },
-    });
-    let ours: FetchResult;
-    const startedProcesses = await countFiles(mgTrace);
-    relay.reset();
-    try {
-      ours = await fetchThroughModgate(modgate.url, targets, [listed], Number(opts.concurrency));
-    } finally {
-      await modgate.stop();
+    let goAnswers: { dl: Map<string, GoDownload>; list: Map<string, string[]> } | undefined;
+    if (!opts['skip-go']) {
+      const goTrace = join(scratch, 'go-trace2');
+      await mkdir(goTrace);
+      const go = new GoDirect(join(scratch, 'go'), relay.port, { GIT_TRACE2_EVENT: goTrace });
+      await go.setUp();
+      relay.reset();
+      t = performance.now();
+      const goDl = await go.download(targets, 'direct');
+      const goList = await go.versions([listed], 'direct');
+      const side: Side = {
+        ms: performance.now() - t,
+        bytes: relay.bytes(),
+        gitProcesses: await countFiles(goTrace),
+      };
+      goAnswers = { dl: goDl.results, list: goList };
+      rows.push({ label: 'GOPROXY=direct go (cold)', side, trace: await traceSummary(goTrace) });
+      log(`go: ${describeSide(side)}`);
     }
-    const mgSide: Side = {
-      ms: ours.ms,
-      bytes: relay.bytes(),
-      gitProcesses: (await countFiles(mgTrace)) - startedProcesses,
-    };
-    log(
-      `modgate: ${(mgSide.ms / 1000).toFixed(1)} s, ${(mgSide.bytes / 1e6).toFixed(1)} MB, ${mgSide.gitProcesses} git processes`,
-    );
+
+    // Each modgate, cold.
+    const bad: string[] = [];
+    let reference: FetchResult | undefined;
+    for (const [i, spec] of sides.entries()) {
+      const { side, result, trace } = await runModgate(spec, i, {
+        scratch,
+        port: spec.noFilter ? plainRelay.port : relay.port,
+        relay: spec.noFilter ? plainRelay : relay,
+        targets,
+        listed,
+      });
+      rows.push({ label: `${spec.label} (cold)`, side, trace });
+      log(`${spec.label}: ${describeSide(side)}`);
+      if (goAnswers !== undefined) {
+        for (const b of await compare(result, goAnswers.dl, goAnswers.list, scratch)) {
+          bad.push(`${spec.label}: ${b}`);
+        }
+      } else if (reference === undefined) {
+        reference = result;
+      } else {
+        for (const b of sameAnswers(reference, result)) bad.push(`${spec.label}: ${b}`);
+      }
+    }
     const loadAfter = (await readFile('/proc/loadavg', 'utf8')).trim();
 
-    // Same answers?
-    const bad = await compare(ours, goDl.results, goList, scratch);
     const row = (name: string, s: Side): string =>
       `${name.padEnd(28)} ${(s.ms / 1000).toFixed(1).padStart(8)} s ${(s.bytes / 1e6).toFixed(1).padStart(9)} MB ${String(s.gitProcesses).padStart(6)}`;
+    const goRow = goAnswers !== undefined ? rows[0] : undefined;
+    const ratios = goRow
+      ? rows
+          .slice(1)
+          .map(
+            (r) =>
+              `ratio ${r.label}/go: time ${(r.side.ms / goRow.side.ms).toFixed(3)}, bytes ` +
+              `${(r.side.bytes / goRow.side.bytes).toFixed(3)}, git processes ` +
+              `${(r.side.gitProcesses / goRow.side.gitProcesses).toFixed(3)}`,
+          )
+      : [];
     process.stdout.write(
       [
         `${''.padEnd(28)} ${'wall'.padStart(10)} ${'received'.padStart(12)} ${'git'.padStart(6)}`,
-        row('GOPROXY=direct go (cold)', goSide),
-        row('modgate (cold)', mgSide),
-        `ratio modgate/go: time ${(mgSide.ms / goSide.ms).toFixed(3)}, bytes ${(mgSide.bytes / goSide.bytes).toFixed(3)}, git processes ${(mgSide.gitProcesses / goSide.gitProcesses).toFixed(3)}`,
+        ...rows.map((r) => row(r.label, r.side)),
+        ...ratios,
         `load average before: ${loadBefore}; after: ${loadAfter}`,
         bad.length === 0
-          ? 'answers: all equal to the go command'
+          ? goAnswers !== undefined
+            ? 'answers: all equal to the go command'
+            : 'answers: all sides equal (go command skipped)'
           : `MISMATCHES:\n${bad.join('\n')}`,
+        ...rows.map((r) => formatTrace(r.label, r.trace)),
         '',
       ].join('\n'),
     );
@@ -237,8 +219,8 @@ async function main(): Promise<void> {
             tags: info.tagCount,
             packBytes: info.packBytes,
             targets: targets.length,
-            go: goSide,
-            modgate: mgSide,
+            sides: sides.map((s) => ({ ...s, root: s.root === repoRoot ? '.' : s.root })),
+            results: rows.map((r) => ({ label: r.label, ...r.side, git: r.trace })),
             loadBefore,
             loadAfter,
             mismatches: bad,
@@ -251,9 +233,87 @@ async function main(): Promise<void> {
     if (bad.length > 0) process.exitCode = 1;
   } finally {
     relay.server.close();
+    plainRelay.server.close();
     daemon.stop();
+    plainDaemon.stop();
     await removeTree(scratch);
   }
+}
+
+function describeSide(s: Side): string {
+  return `${(s.ms / 1000).toFixed(1)} s, ${(s.bytes / 1e6).toFixed(1)} MB, ${s.gitProcesses} git processes`;
+}
+
+/** One cold modgate (a fresh data directory, so an empty git cache) fetching every target. */
+async function runModgate(
+  spec: SideSpec,
+  index: number,
+  ctx: {
+    scratch: string;
+    port: number;
+    relay: { bytes: () => number; reset: () => void };
+    targets: BenchTarget[];
+    listed: string;
+  },
+): Promise<{ side: Side; result: FetchResult; trace: TraceRow[] }> {
+  const dir = join(ctx.scratch, `modgate-${index}`);
+  const trace = join(dir, 'trace2');
+  const home = join(dir, 'home');
+  await mkdir(trace, { recursive: true });
+  await mkdir(home, { recursive: true });
+  const modgate = await startDirectModgate({
+    dataDir: join(dir, 'data'),
+    daemonPort: ctx.port,
+    root: spec.root,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_TRACE2_EVENT: trace,
+      ...(spec.v0
+        ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.version', GIT_CONFIG_VALUE_0: '0' }
+        : {}),
+    },
+  });
+  let result: FetchResult;
+  const started = new Set(await readdir(trace));
+  ctx.relay.reset();
+  try {
+    result = await fetchThroughModgate(
+      modgate.url,
+      ctx.targets,
+      [ctx.listed],
+      Number(opts.concurrency),
+    );
+  } finally {
+    await modgate.stop();
+  }
+  const bytes = ctx.relay.bytes();
+  // Processes of modgate's start-up (its git configuration probe) are not counted.
+  for (const f of started) await rm(join(trace, f));
+  return {
+    side: { ms: result.ms, bytes, gitProcesses: await countFiles(trace) },
+    result,
+    trace: await traceSummary(trace),
+  };
+}
+
+/** Without the go command: every side must answer what the first side answered. */
+function sameAnswers(a: FetchResult, b: FetchResult): string[] {
+  const bad: string[] = [];
+  const byKey = new Map(a.versions.map((v) => [`${v.path}@${v.query}`, v]));
+  for (const v of b.versions) {
+    const key = `${v.path}@${v.query}`;
+    const want = byKey.get(key);
+    if (want === undefined) bad.push(`${key}: not answered by the first side`);
+    else if (want.version !== v.version)
+      bad.push(`${key}: version ${v.version} vs ${want.version}`);
+    else if (!want.mod.equals(v.mod) || !want.zip.equals(v.zip)) bad.push(`${key}: bytes differ`);
+  }
+  for (const [m, list] of b.lists) {
+    if (list.join(' ') !== (a.lists.get(m) ?? []).join(' ')) bad.push(`${m}: list differs`);
+  }
+  return bad;
 }
 
 async function compare(

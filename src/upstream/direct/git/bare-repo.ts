@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitRunner } from './git-runner.js';
 import { RwLock } from './rw-lock.js';
@@ -38,6 +38,12 @@ export class BareRepo {
    * shallow again.
    */
   complete = false;
+  /**
+   * A partial clone: fetched with `--filter=blob:none` at least once, so blobs may be missing
+   * and must be fetched before they are read (GitBlobs). When an existing repository is
+   * opened: whether it has `.promisor` packs.
+   */
+  partial = false;
   /** Created empty by this process and nothing fetched into it yet: no commit to look up. */
   empty = false;
   /** Something was fetched since the cache last measured the repository's size. */
@@ -104,6 +110,7 @@ export class BareRepo {
     this.complete = false;
     this.empty = false;
     this.grown = false;
+    this.partial = false;
     for (const l of this.resetListeners) l();
   }
 
@@ -141,6 +148,9 @@ export class BareRepo {
       return;
     }
     await ensureAttributes(this.dir);
+    // A partial clone's packs from its filtered fetches are marked `.promisor` (gc keeps them so).
+    const packs = await readdir(join(this.dir, 'objects', 'pack')).catch(() => [] as string[]);
+    this.partial = packs.some((f) => f.endsWith('.promisor'));
     const shallow = await exists(join(this.dir, 'shallow'));
     if (!shallow) {
       const out = await this.runner.run(['for-each-ref', '--count=1', '--format=%(refname)'], {

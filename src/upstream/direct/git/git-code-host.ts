@@ -6,6 +6,7 @@ import { gitArchive } from './git-archive.js';
 import { listTree, treeFiles } from './git-tree-files.js';
 import { highestTag } from './highest-tag.js';
 import { CatFileBatch, type GitObject } from './cat-file-batch.js';
+import { GitBlobs } from './git-blobs.js';
 import { GitFetcher } from './git-fetcher.js';
 import { deepenUntil, type DeepenOutcome } from './deepen-until.js';
 import { GitCommandError } from './git-process.js';
@@ -13,7 +14,7 @@ import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
 import { allHex, isPlainRev } from './git-rev.js';
 import type { GitRunner, GitRunOptions } from './git-runner.js';
-import { lsRemote } from './ls-remote.js';
+import { lsRemote, type RemoteAdvertisement } from './ls-remote.js';
 import { mapGitError } from './map-git-error.js';
 import { RevisionResolver } from './revision-resolver.js';
 import { SharedAnswers } from './shared-answers.js';
@@ -55,9 +56,13 @@ const READ_TIMEOUT_MS = 60_000;
  */
 export class GitCodeHost implements CodeHost {
   readonly description: string;
-  private readonly refsAnswer: SharedAnswers<GitRefs>;
+  private readonly refsAnswer: SharedAnswers<RemoteAdvertisement>;
+  /** The last ls-remote showed a server that serves partial clones (ls-remote.ts). */
+  private partialClone = false;
   private readonly statAnswers: SharedAnswers<RevInfoVcs>;
   private readonly fetcher: GitFetcher;
+  /** Blobs a partial clone left out, fetched before they are read. */
+  private readonly blobs: GitBlobs;
   private readonly resolver: RevisionResolver;
   /** File reads (go.mod, LICENSE): one `git cat-file --batch` for the repository. */
   private readonly objects: CatFileBatch;
@@ -69,7 +74,8 @@ export class GitCodeHost implements CodeHost {
     options: GitCodeHostOptions = {},
   ) {
     this.description = `git ${remote.display}`;
-    this.fetcher = new GitFetcher(remote, repo, runner);
+    this.fetcher = new GitFetcher(remote, repo, runner, () => this.partialClone);
+    this.blobs = new GitBlobs(repo, runner, this.fetcher);
     const ttlMs = options.refsTtlMs ?? 5000;
     const now = options.now ?? Date.now;
     // Failures are kept for the TTL as well: a burst against a missing repository also costs
@@ -94,16 +100,18 @@ export class GitCodeHost implements CodeHost {
   }
 
   /** The remote's HEAD, branches and tags (peeled), from a recent `git ls-remote`. */
-  refs(ctx: CodeHostContext = {}): Promise<GitRefs> {
-    return withSignal(
+  async refs(ctx: CodeHostContext = {}): Promise<GitRefs> {
+    const answer = await withSignal(
       this.refsAnswer.get('', () => lsRemote(this.runner, this.remote)),
       ctx.signal,
     );
+    this.partialClone = answer.partialClone;
+    return answer.refs;
   }
 
   /** Takes a fresh ls-remote answer obtained elsewhere (a probe), unless one is pending. */
-  primeRefs(refs: GitRefs): void {
-    this.refsAnswer.prime('', refs);
+  primeRefs(answer: RemoteAdvertisement): void {
+    this.refsAnswer.prime('', answer);
   }
 
   async tags(prefix: string, ctx: CodeHostContext): Promise<TagInfo[]> {
@@ -155,12 +163,11 @@ export class GitCodeHost implements CodeHost {
     ctx: CodeHostContext,
   ): Promise<Buffer | null> {
     const info = await this.statIn(hash, ctx);
+    const present = this.blobs.forFile(info.name, file, ctx.signal);
+    if (!(await this.mapped(present, 'git fetch'))) return null;
     const object = await this.repo.lock.withRead(async () => {
-      try {
-        return await withSignal(this.objects.read(`${info.name}:${file}`, maxBytes), ctx.signal);
-      } catch (err) {
-        throw this.fail(err, 'git cat-file');
-      }
+      const read = this.objects.read(`${info.name}:${file}`, maxBytes);
+      return this.mapped(withSignal(read, ctx.signal), 'git cat-file');
     }, ctx.signal);
     // cmd/go: any failure of `git cat-file blob` means the file does not exist at that commit.
     if (object === null || object.type !== 'blob') return null;
@@ -283,6 +290,7 @@ export class GitCodeHost implements CodeHost {
   ): Promise<Readable> {
     const info = await this.statIn(hash, ctx);
     await withSignal(this.repo.open(), ctx.signal);
+    await this.mapped(this.blobs.directory(info.name, subdir, ctx.signal), 'git fetch');
     try {
       return await gitArchive(this.runner, this.repo, info, subdir, maxBytes, {
         description: this.description,
@@ -298,6 +306,7 @@ export class GitCodeHost implements CodeHost {
   async treeFiles(hash: string, subdir: string, ctx: CodeHostContext): Promise<TreeFile[] | null> {
     return this.repo.use(async () => {
       const info = await this.statIn(hash, ctx);
+      await this.mapped(this.blobs.directory(info.name, subdir, ctx.signal), 'git fetch');
       const entries = await this.repo.lock.withRead(() =>
         listTree(this.runner, this.repo.dir, info.name, subdir, this.description).catch(
           (err: unknown) => {
@@ -316,11 +325,7 @@ export class GitCodeHost implements CodeHost {
 
   /** stat without a caller's signal: its result is shared by everyone who asks meanwhile. */
   private async statShared(rev: string): Promise<RevInfoVcs> {
-    try {
-      return await this.resolver.resolve(rev);
-    } catch (err) {
-      throw this.fail(err, 'git');
-    }
+    return this.mapped(this.resolver.resolve(rev), 'git');
   }
 
   /** deepenUntil (deepen-until.ts) for this repository, failures mapped. */
@@ -329,11 +334,8 @@ export class GitCodeHost implements CodeHost {
     ctx: CodeHostContext,
     settled: () => Promise<boolean>,
   ): Promise<DeepenOutcome> {
-    try {
-      return await deepenUntil(this.repo, this.fetcher, hash, ctx.signal, settled);
-    } catch (err) {
-      throw this.fail(err, 'git fetch');
-    }
+    const work = deepenUntil(this.repo, this.fetcher, hash, ctx.signal, settled);
+    return this.mapped(work, 'git fetch');
   }
 
   /** A complete fetch unless one was done for the remote's current refs. */
@@ -344,11 +346,7 @@ export class GitCodeHost implements CodeHost {
     const job = this.repo.lock.withWrite(async () => {
       if (this.repo.fullFetchDigest !== digest) await this.fetcher.fetchAll(digest);
     });
-    try {
-      await withSignal(job, ctx.signal);
-    } catch (err) {
-      throw this.fail(err, 'git fetch');
-    }
+    await this.mapped(withSignal(job, ctx.signal), 'git fetch');
   }
 
   private async isAncestor(
@@ -376,6 +374,15 @@ export class GitCodeHost implements CodeHost {
 
   private git(args: string[], opts: Omit<GitRunOptions, 'gitDir'>) {
     return this.runner.run(args, { ...opts, gitDir: this.repo.dir });
+  }
+
+  /** `work`'s result, its git failure mapped (`fail`). */
+  private async mapped<T>(work: Promise<T>, op: string): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      throw this.fail(err, op);
+    }
   }
 
   private fail(err: unknown, op: string): ModgateError {

@@ -68,16 +68,19 @@ export function gitEnvironment(
   if (options.allowedProtocols !== undefined && env.GIT_ALLOW_PROTOCOL === undefined) {
     env.GIT_ALLOW_PROTOCOL = options.allowedProtocols.join(':');
   }
-  const config = options.config ?? [];
-  if (config.length > 0) {
-    const existing = Number.parseInt(env.GIT_CONFIG_COUNT ?? '0', 10);
-    let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
-    for (const { key, value } of config) {
-      env[`GIT_CONFIG_KEY_${n}`] = key;
-      env[`GIT_CONFIG_VALUE_${n}`] = value;
-      n++;
-    }
-    env.GIT_CONFIG_COUNT = String(n);
-  }
+  addGitConfig(env, options.config ?? []);
   return env;
+}
+
+/** Appends config entries to `env` (GIT_CONFIG_COUNT/KEY/VALUE, after any already there). */
+export function addGitConfig(env: NodeJS.ProcessEnv, config: readonly GitConfigEntry[]): void {
+  if (config.length === 0) return;
+  const existing = Number.parseInt(env.GIT_CONFIG_COUNT ?? '0', 10);
+  let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
+  for (const { key, value } of config) {
+    env[`GIT_CONFIG_KEY_${n}`] = key;
+    env[`GIT_CONFIG_VALUE_${n}`] = value;
+    n++;
+  }
+  env.GIT_CONFIG_COUNT = String(n);
 }

@@ -14,6 +14,12 @@ import type { GitRunner } from './git-runner.js';
  */
 export const DEEPEN_STEPS: readonly number[] = [64, 1024];
 
+/** Tags on one commit named in its fetch; beyond that, git's tag following finds them. */
+const MAX_NAMED_TAGS = 256;
+
+/** Blob ids per fetch (about 41 bytes each on the command line). */
+const BLOBS_PER_FETCH = 2000;
+
 /**
  * The fetch policy for one bare repository, which fetches no more than the go command would
  * (cmd/go's codehost/git.go) and often less; the caller holds the repository's write lock.
@@ -41,6 +47,8 @@ export class GitFetcher {
     private readonly remote: GitRemote,
     private readonly repo: BareRepo,
     private readonly runner: GitRunner,
+    /** Whether the server serves partial clones now (its last ls-remote said so). */
+    private readonly partialClone: () => boolean = () => false,
   ) {}
 
   /**
@@ -60,9 +68,53 @@ export class GitFetcher {
       refspec = `${hash}:refs/dummy`;
       local = hash;
     }
-    const depth = this.repo.complete ? [] : ['--depth=1'];
-    const ok = await this.tryFetch(['fetch', '-f', ...depth, 'origin', refspec]);
-    return ok ? local : undefined;
+    if (this.repo.complete) {
+      return (await this.tryFetch(['fetch', '-f', ...this.filter(), 'origin', refspec]))
+        ? local
+        : undefined;
+    }
+    // One commit: instead of git's tag following, which lists every tag of the remote on
+    // each fetch (thousands on a monorepo), the tags on that commit are named (what tag
+    // following would bring for it), unless there are very many.
+    const tags = [...refs]
+      .filter(([k, h]) => h === hash && k.startsWith('refs/tags/') && k !== branch)
+      .map(([k]) => `${k}:${k}`);
+    const named = tags.length <= MAX_NAMED_TAGS;
+    const args = [
+      'fetch',
+      '-f',
+      ...this.filter(),
+      ...(named ? ['--no-tags'] : []),
+      '--depth=1',
+      'origin',
+      refspec,
+      ...(named ? tags : []),
+    ];
+    return (await this.tryFetch(args)) ? local : undefined;
+  }
+
+  /**
+   * Fetches blobs a partial clone left out, by id, in as few fetches as the command line
+   * allows (no ref changes, no tags). Throws git's failure unmapped: a server that refused a
+   * filter does not get here (its fetches brought every blob).
+   */
+  async fetchBlobs(oids: readonly string[]): Promise<void> {
+    for (let i = 0; i < oids.length; i += BLOBS_PER_FETCH) {
+      const some = oids.slice(i, i + BLOBS_PER_FETCH);
+      // No negotiation: the commits we have do not stand for their blobs here (git's own
+      // lazy fetch does the same).
+      await this.fetch([
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        'origin',
+        ...some,
+      ]);
+    }
   }
 
   /**
@@ -74,7 +126,7 @@ export class GitFetcher {
   async deepen(target: string, depth: number): Promise<boolean> {
     if (this.repo.complete) return true;
     const refspec = target.startsWith('refs/') ? `${target}:${target}` : `${target}:refs/dummy`;
-    return this.tryFetch(['fetch', '-f', `--depth=${depth}`, 'origin', refspec]);
+    return this.tryFetch(['fetch', '-f', ...this.filter(), `--depth=${depth}`, 'origin', refspec]);
   }
 
   /**
@@ -104,7 +156,7 @@ export class GitFetcher {
     let combined = false;
     if ((await this.shallowCommits()).size > 0) {
       try {
-        await this.fetch(['fetch', '-f', '--unshallow', 'origin', ...refspecs]);
+        await this.fetch(['fetch', '-f', '--unshallow', ...this.filter(), 'origin', ...refspecs]);
         combined = true;
       } catch (err) {
         // git up to 2.23 fails on both at once (go.dev/issue/34266): expand the refs first
@@ -113,13 +165,22 @@ export class GitFetcher {
       }
     }
     if (!combined) {
-      await this.fetch(['fetch', '-f', 'origin', ...refspecs]);
+      await this.fetch(['fetch', '-f', ...this.filter(), 'origin', ...refspecs]);
       if ((await this.shallowCommits()).size > 0) {
-        await this.fetch(['fetch', '--unshallow', '-f', 'origin']);
+        await this.fetch(['fetch', '--unshallow', '-f', ...this.filter(), 'origin']);
       }
     }
     this.repo.fullFetchDigest = digest;
     this.repo.complete = true;
+  }
+
+  /**
+   * `--filter=blob:none` when the server serves partial clones: commits and trees only; the
+   * blobs a read needs are fetched by id before it (GitBlobs). Once a repository is partial
+   * it stays so (its older commits lack blobs), whatever the server says later.
+   */
+  private filter(): string[] {
+    return this.repo.partial || this.partialClone() ? ['--filter=blob:none'] : [];
   }
 
   /** The commits whose parents are cut off (git's `shallow` file); empty when none. */
@@ -142,9 +203,17 @@ export class GitFetcher {
 
   private async fetch(args: string[]): Promise<void> {
     this.repo.grown = true; // (a failed fetch may leave objects too)
+    if (args.includes('--filter=blob:none')) this.repo.partial = true;
+    // The remote is a promisor (the one that may leave objects out) for fetches alone, never
+    // in the repository's config: git's own fetch (and the gc it runs) must know that objects
+    // are missing on purpose, but local commands must not fetch what they miss
+    // (keepOffline in git-runner.ts). Given this way, git does not write it to the config.
+    const promisor = this.repo.partial
+      ? ['-c', 'remote.origin.promisor=true', '-c', 'remote.origin.partialclonefilter=blob:none']
+      : [];
     // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
     await this.runner.run(
-      ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...args],
+      ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...promisor, ...args],
       { class: 'fetch', host: this.remote.host, url: this.remote.url, gitDir: this.repo.dir },
     );
     this.repo.empty = false;

@@ -7,9 +7,8 @@ import { BareRepo } from './bare-repo.js';
 import { GitCacheBound, type GitCacheLog, type GitCacheStats } from './git-cache-bound.js';
 import { GitCodeHost } from './git-code-host.js';
 import { DEFAULT_GIT_SCHEMES, SCP_LIKE, parseGitRemote } from './git-remote.js';
-import type { GitRefs } from './git-refs.js';
 import { GitRunner, type GitRunnerOptions } from './git-runner.js';
-import { lsRemote } from './ls-remote.js';
+import { lsRemote, type RemoteAdvertisement } from './ls-remote.js';
 import { withSignal } from './with-signal.js';
 
 export interface GitRepoCacheOptions extends Omit<GitRunnerOptions, 'allowedProtocols'> {
@@ -58,7 +57,7 @@ export class GitRepoCache {
   private readonly runner: GitRunner;
   private readonly hosts = new Map<string, GitCodeHost>();
   private readonly missing: BoundedCache<true>;
-  private readonly probing = new Map<string, Promise<GitRefs>>();
+  private readonly probing = new Map<string, Promise<RemoteAdvertisement>>();
   private readonly schemes: readonly string[];
   private readonly now: () => number;
   private readonly bound: GitCacheBound;
@@ -144,8 +143,8 @@ export class GitRepoCache {
           pending = lsRemote(this.runner, remote).finally(() => this.probing.delete(url));
           this.probing.set(url, pending);
         }
-        const refs = await withSignal(pending, ctx.signal);
-        this.codeHost(url).primeRefs(refs);
+        const answer = await withSignal(pending, ctx.signal);
+        this.codeHost(url).primeRefs(answer);
       }
       this.missing.delete(url);
       return true;

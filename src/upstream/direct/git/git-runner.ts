@@ -226,6 +226,7 @@ export class GitRunner {
       commandEnv.GIT_SSH_VARIANT = 'ssh';
       delete commandEnv.GIT_SSH;
     }
+    if (opts.class === 'local' || opts.class === 'archive') keepOffline(commandEnv);
     if (opts.gitDir !== undefined) commandEnv.GIT_DIR = opts.gitDir;
     // Outside a repository, never discover one above our directory.
     else commandEnv.GIT_CEILING_DIRECTORIES = dirname(this.options.dir);
@@ -307,4 +308,18 @@ export class GitRunner {
     });
     return setup;
   }
+}
+
+/**
+ * Local commands never fetch on their own. In a partial clone (git-fetcher.ts) git fetches a
+ * missing object from the promisor remote whenever a command needs it — `git log <hash>` of
+ * an unknown commit would fetch it, pull-request commits included, and a blob read would cost
+ * a fetch per object. modgate's repositories never name a promisor remote in their config (only
+ * their fetches are told, GitFetcher.fetch), so to a local command a missing object is just
+ * missing; GIT_NO_LAZY_FETCH says the same to gits that know it (2.44+). What is fetched is
+ * decided by the fetch policy alone, and blobs are fetched in batches before they are read
+ * (GitBlobs).
+ */
+function keepOffline(env: NodeJS.ProcessEnv): void {
+  env.GIT_NO_LAZY_FETCH = '1';
 }

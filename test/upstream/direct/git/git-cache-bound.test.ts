@@ -13,7 +13,9 @@ const ctx = {};
 const NAMES = ['r1', 'r2', 'r3', 'r4'];
 
 before(async () => {
-  fx = await GitFixture.create();
+  // A server without partial clone: every repository then has the same size whatever was
+  // read from it (a partial clone holds a version's blobs only once they were read).
+  fx = await GitFixture.create({ partialClone: false });
   for (const name of NAMES) {
     const dir = await fx.newRepo(name);
     // Equal sizes; 300 KB that do not compress, so that a zip stream not read holds git up.

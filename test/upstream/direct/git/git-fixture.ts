@@ -21,6 +21,13 @@ export interface ZipEntryInfo {
   mode: number;
 }
 
+/** git configuration for a server's upload-pack that allows partial-clone filters. */
+export const PARTIAL_CLONE_SERVER: Record<string, string> = {
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+  GIT_CONFIG_VALUE_0: 'true',
+};
+
 /**
  * Real git repositories for the git CodeHost tests: a temporary root with repositories under
  * `srv/` served by `git daemon` on 127.0.0.1, a HOME without any git configuration, fixed
@@ -35,14 +42,18 @@ export class GitFixture {
   private servers: Server[] = [];
   private counter = 0;
 
-  private constructor(readonly root: string) {
+  private constructor(
+    readonly root: string,
+    /** Whether the daemon serves partial clones (filters); default true. */
+    private readonly partialClone: boolean,
+  ) {
     this.srv = join(root, 'srv');
     this.home = join(root, 'home');
   }
 
-  static async create(): Promise<GitFixture> {
+  static async create(options: { partialClone?: boolean } = {}): Promise<GitFixture> {
     const root = await mkdtemp(join(tmpdir(), 'modgate-git-'));
-    const f = new GitFixture(root);
+    const f = new GitFixture(root, options.partialClone ?? true);
     await mkdir(f.srv);
     await mkdir(f.home);
     return f;
@@ -143,7 +154,13 @@ export class GitFixture {
           `--port=${port}`,
           this.srv,
         ],
-        { env: this.env, detached: true, stdio: 'ignore' },
+        {
+          // Served as a partial-clone capable server (protocol v2 with filters), so the
+          // suites run modgate's partial clone (git-fetcher.ts).
+          env: { ...this.env, ...(this.partialClone ? PARTIAL_CLONE_SERVER : {}) },
+          detached: true,
+          stdio: 'ignore',
+        },
       );
       let exited = false;
       child.once('exit', () => (exited = true));

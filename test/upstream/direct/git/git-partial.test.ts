@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { GitCommandEvent } from '../../../../src/upstream/direct/git/index.js';
+import { GitFixture } from './git-fixture.js';
+
+// Partial clone (issue 16): against a server that serves it (protocol v2, filters allowed),
+// fetches leave blobs out and reads fetch the blobs they need by id, in batches; against one
+// that does not (no filters, or protocol v0), fetches are whole as before.
+let fx: GitFixture;
+let plain: GitFixture;
+const ctx = {};
+
+before(async () => {
+  fx = await GitFixture.create();
+  plain = await GitFixture.create({ partialClone: false });
+  for (const f of [fx, plain]) {
+    const dir = await f.newRepo('mono');
+    await f.commit(
+      dir,
+      {
+        'go.mod': 'module example.com/mono\n',
+        'root.go': 'package mono\n',
+        'a/go.mod': 'module example.com/mono/a\n',
+        'a/a.go': 'package a\n',
+        'a/data/x.txt': 'x\n',
+        'b/go.mod': 'module example.com/mono/b\n',
+        'b/big.bin': Buffer.alloc(100_000, 7),
+      },
+      'one',
+      '2020-01-01T00:00:00Z',
+    );
+    for (const t of ['v1.0.0', 'a/v1.0.0', 'b/v1.0.0']) await f.git(dir, ['tag', t]);
+  }
+});
+
+after(async () => {
+  await fx.close();
+  await plain.close();
+});
+
+function fetchesOf(events: GitCommandEvent[]): string[] {
+  return events.filter((e) => e.args.includes('fetch')).map((e) => e.args.join(' '));
+}
+
+/** The objects under `name` (`<commit>:<dir>`) the cache's repository lacks. */
+async function missing(f: GitFixture, cacheDir: string, url: string, name: string) {
+  const repo = join(cacheDir, `${createHash('sha256').update(url).digest('hex')}.git`);
+  const out = await f.git(repo, ['rev-list', '--objects', '--missing=print', name]);
+  return out.split('\n').filter((l) => l.startsWith('?')).length;
+}
+
+test('partial clone: a tag without blobs; a module go.mod brings its directory; the zip needs no more', async () => {
+  const events: GitCommandEvent[] = [];
+  const cacheDir = join(fx.root, 'partial-cache');
+  const cache = fx.cache({ dir: cacheDir, observer: (e) => events.push(e) });
+  const url = await fx.url('mono');
+  const host = cache.codeHost(url);
+
+  const info = await host.stat('a/v1.0.0', ctx);
+  // The other tags on the commit came with it (named, instead of git's tag following).
+  assert.deepEqual(info.tags, ['a/v1.0.0', 'b/v1.0.0', 'v1.0.0']);
+  const [first] = fetchesOf(events);
+  assert.match(
+    first ?? '',
+    /--filter=blob:none --no-tags --depth=1 origin refs\/tags\/a\/v1\.0\.0:/,
+  );
+  assert.ok(first?.includes('refs/tags/b/v1.0.0:refs/tags/b/v1.0.0'), first);
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}^{tree}`), 7, 'no blob yet');
+  // No promisor in the repository's config: a local command never fetches what it misses.
+  const repo = join(cacheDir, `${createHash('sha256').update(url).digest('hex')}.git`);
+  await assert.rejects(fx.git(repo, ['config', '--get-regexp', 'promisor']));
+  await assert.rejects(fx.git(repo, ['cat-file', '-p', `${info.name}:b/go.mod`]));
+  assert.equal(fetchesOf(events).length, 1);
+
+  assert.equal(
+    (await host.readFile(info.name, 'a/go.mod', 1000, ctx))?.toString(),
+    'module example.com/mono/a\n',
+  );
+  assert.equal(fetchesOf(events).length, 2, fetchesOf(events).join('\n'));
+  assert.match(fetchesOf(events)[1] ?? '', /fetch\.negotiationAlgorithm=noop fetch --no-tags/);
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}:a`), 0, 'the module directory');
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}:b`), 2, 'nothing of b');
+
+  const files = (await host.treeFiles(info.name, 'a', ctx)) ?? [];
+  const contents = await Promise.all(files.map(async (f) => (await f.open()).toString()));
+  assert.deepEqual(contents.sort(), ['module example.com/mono/a\n', 'package a\n', 'x\n']);
+  assert.equal(fetchesOf(events).length, 2, 'the zip needed no fetch');
+
+  // The root go.mod alone (a version list's read), and a file that is not there.
+  assert.ok((await host.readFile(info.name, 'go.mod', 1000, ctx)) !== null);
+  assert.equal(await host.readFile(info.name, 'nothing.go', 1000, ctx), null);
+  assert.equal(fetchesOf(events).length, 3);
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}^{tree}`), 3, 'root.go, b/*');
+
+  // git archive (the fallback for big trees) gets the blobs first.
+  const zip = await host.archive(info.name, 'b', 1 << 20, ctx);
+  let bytes = 0;
+  for await (const chunk of zip) bytes += (chunk as Buffer).length;
+  assert.ok(bytes > 0);
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}:b`), 0);
+});
+
+test('no partial clone where the server refuses filters, or speaks protocol v0', async () => {
+  const noFilter: GitCommandEvent[] = [];
+  const h1 = plain.cache({ observer: (e) => noFilter.push(e) }).codeHost(await plain.url('mono'));
+  const v0: GitCommandEvent[] = [];
+  const h2 = fx
+    .cache({
+      observer: (e) => v0.push(e),
+      env: {
+        ...fx.env,
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'protocol.version',
+        GIT_CONFIG_VALUE_0: '0',
+      },
+    })
+    .codeHost(await fx.url('mono'));
+  for (const [host, events] of [
+    [h1, noFilter],
+    [h2, v0],
+  ] as const) {
+    const info = await host.stat('a/v1.0.0', ctx);
+    assert.ok((await host.readFile(info.name, 'a/go.mod', 1000, ctx)) !== null);
+    assert.ok((await host.readFile(info.name, 'b/big.bin', 1 << 20, ctx)) !== null);
+    const fetches = fetchesOf(events);
+    assert.equal(fetches.length, 1, fetches.join('\n'));
+    assert.ok(!fetches.some((f) => f.includes('--filter')), fetches.join('\n'));
+  }
+});
