@@ -29,6 +29,12 @@ export interface BareRepoHooks {
  * tag) against reads; this is an in-process lock — one modgate process per cache directory.
  */
 export class BareRepo {
+  /**
+   * Fetches and tags hold it alone; reads that depend on refs or on the shallow boundary
+   * share it; reads of objects by id (cat-file, ls-tree of a commit, archive) do not wait
+   * for a fetch (`withObjectsRead`). Every read counts: the cache never evicts a repository
+   * being read.
+   */
   readonly lock = new RwLock();
   /** The refs digest at the last complete fetch in this process (see `refsDigest`). */
   fullFetchDigest: string | undefined;

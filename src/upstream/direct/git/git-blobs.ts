@@ -3,6 +3,9 @@ import type { GitFetcher } from './git-fetcher.js';
 import { GitCommandError } from './git-process.js';
 import type { GitRunner } from './git-runner.js';
 
+/** Bound on the directories remembered as whole (~100 bytes each); past it, all are forgotten. */
+const MAX_WHOLE = 10_000;
+
 /**
  * The blobs a partial clone (git-fetcher.ts: `--filter=blob:none`) left out, fetched by id
  * before anything reads them — local commands never fetch on their own (git-runner.ts), so a
@@ -12,11 +15,19 @@ import type { GitRunner } from './git-runner.js';
  * thrown unmapped.
  */
 export class GitBlobs {
+  /**
+   * Directories (`<commit>:<dir>`) known to have all their blobs here: a module's zip after
+   * its go.mod was read needs no second look. Forgotten when the repository is evicted.
+   */
+  private readonly whole = new Set<string>();
+
   constructor(
     private readonly repo: BareRepo,
     private readonly runner: GitRunner,
     private readonly fetcher: GitFetcher,
-  ) {}
+  ) {
+    repo.onReset(() => this.whole.clear());
+  }
 
   /**
    * Before `file` at `commit` is read: its blob, fetched if the partial clone left it out;
@@ -41,11 +52,18 @@ export class GitBlobs {
   async directory(commit: string, dir: string, signal?: AbortSignal): Promise<void> {
     if (!this.repo.partial) return;
     const name = dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`;
-    if ((await this.repo.lock.withRead(() => this.missing(name), signal)).length === 0) return;
-    await this.repo.lock.withWrite(async () => {
-      const oids = await this.missing(name);
-      if (oids.length > 0) await this.fetcher.fetchBlobs(oids);
-    }, signal);
+    if (this.whole.has(name)) return;
+    const fetches = this.fetcher.fetches;
+    let oids = await this.repo.lock.withObjectsRead(() => this.missing(name));
+    if (oids.length > 0) {
+      await this.repo.lock.withWrite(async () => {
+        // Someone else's fetch meanwhile may have brought some.
+        if (this.fetcher.fetches !== fetches) oids = await this.missing(name);
+        if (oids.length > 0) await this.fetcher.fetchBlobs(oids);
+      }, signal);
+    }
+    if (this.whole.size >= MAX_WHOLE) this.whole.clear();
+    this.whole.add(name);
   }
 
   /**
@@ -54,7 +72,7 @@ export class GitBlobs {
    */
   async file(commit: string, file: string, signal?: AbortSignal): Promise<boolean> {
     if (!this.repo.partial) return true;
-    const oid = await this.repo.lock.withRead(() => this.blobOf(commit, file), signal);
+    const oid = await this.repo.lock.withObjectsRead(() => this.blobOf(commit, file));
     if (oid === undefined) return false;
     await this.repo.lock.withWrite(async () => {
       if ((await this.missing(oid)).length > 0) await this.fetcher.fetchBlobs([oid]);

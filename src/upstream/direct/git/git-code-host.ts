@@ -17,6 +17,7 @@ import type { GitRunner, GitRunOptions } from './git-runner.js';
 import { lsRemote, type RemoteAdvertisement } from './ls-remote.js';
 import { mapGitError } from './map-git-error.js';
 import { RevisionResolver } from './revision-resolver.js';
+import { statOfHash } from './stat-local.js';
 import { SharedAnswers } from './shared-answers.js';
 import { withSignal } from './with-signal.js';
 
@@ -44,12 +45,10 @@ const READ_TIMEOUT_MS = 60_000;
  *   requests costs one round trip; concurrent callers share one call. Resolved revisions are
  *   shared and reused the same way (failures are not).
  * - `stat` resolves a revision in cmd/go's order (RevisionResolver).
- * - Fetches follow cmd/go's policy, fetching no more than it would (git-fetcher.ts): the
- *   wanted ref alone (`--depth=1` until the repository has been fetched in full once);
- *   history for ancestry and tag questions (`descendsFrom`, `recentTag`) and for hashes no
- *   ref points at deepened step by step; all heads and tags with their history last. No
- *   commit that is unreachable from a head or a tag is ever fetched (pull-request refs do not
- *   become versions). A complete fetch is repeated only when the remote's refs have changed.
+ * - Fetches follow cmd/go's policy, fetching no more than it would (git-fetcher.ts, which
+ *   says what and when; blobs of a partial clone are fetched before reads, git-blobs.ts).
+ *   No commit unreachable from a head or a tag is ever fetched (pull-request refs do not
+ *   become versions).
  * - Shared work (ls-remote, fetch, creating the repository) runs under the runner's timeouts
  *   and is not cancelled by one caller's signal (others may be waiting for it); reads for one
  *   caller (log, cat-file, merge-base, archive) die with that caller's signal.
@@ -122,7 +121,8 @@ export class GitCodeHost implements CodeHost {
       const name = ref.slice('refs/tags/'.length);
       if (name.startsWith(prefix)) out.push({ name, hash });
     }
-    return out.sort((a, b) => compareBytes(a.name, b.name));
+    // Go's string order (bytes of UTF-8).
+    return out.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   async latest(ctx: CodeHostContext): Promise<RevInfoVcs> {
@@ -165,10 +165,10 @@ export class GitCodeHost implements CodeHost {
     const info = await this.statIn(hash, ctx);
     const present = this.blobs.forFile(info.name, file, ctx.signal);
     if (!(await this.mapped(present, 'git fetch'))) return null;
-    const object = await this.repo.lock.withRead(async () => {
+    const object = await this.repo.lock.withObjectsRead(async () => {
       const read = this.objects.read(`${info.name}:${file}`, maxBytes);
       return this.mapped(withSignal(read, ctx.signal), 'git cat-file');
-    }, ctx.signal);
+    });
     // cmd/go: any failure of `git cat-file blob` means the file does not exist at that commit.
     if (object === null || object.type !== 'blob') return null;
     if (object.data === null) {
@@ -307,16 +307,16 @@ export class GitCodeHost implements CodeHost {
     return this.repo.use(async () => {
       const info = await this.statIn(hash, ctx);
       await this.mapped(this.blobs.directory(info.name, subdir, ctx.signal), 'git fetch');
-      const entries = await this.repo.lock.withRead(() =>
+      const entries = await this.repo.lock.withObjectsRead(() =>
         listTree(this.runner, this.repo.dir, info.name, subdir, this.description).catch(
           (err: unknown) => {
             throw this.fail(err, 'git ls-tree');
           },
         ),
       );
-      // A blob, read under the repository's read lock (kept in use meanwhile).
+      // A blob, read by id (the repository kept in use meanwhile).
       const read = (oid: string, max: number): Promise<GitObject | null> =>
-        this.repo.use(() => this.repo.lock.withRead(() => this.objects.read(oid, max)));
+        this.repo.use(() => this.repo.lock.withObjectsRead(() => this.objects.read(oid, max)));
       return treeFiles(entries, read, this.description);
     });
   }
@@ -325,7 +325,10 @@ export class GitCodeHost implements CodeHost {
 
   /** stat without a caller's signal: its result is shared by everyone who asks meanwhile. */
   private async statShared(rev: string): Promise<RevInfoVcs> {
-    return this.mapped(this.resolver.resolve(rev), 'git');
+    const info = await this.mapped(this.resolver.resolve(rev), 'git');
+    // The reads of a version (go.mod, zip) that follow ask by hash.
+    if (info.name !== rev) this.statAnswers.prime(info.name, statOfHash(info));
+    return info;
   }
 
   /** deepenUntil (deepen-until.ts) for this repository, failures mapped. */
@@ -392,9 +395,4 @@ export class GitCodeHost implements CodeHost {
 
 function signalOf(ctx: CodeHostContext): { signal?: AbortSignal } {
   return ctx.signal !== undefined ? { signal: ctx.signal } : {};
-}
-
-/** Go's string order (bytes of UTF-8), for tag lists. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -17,6 +17,9 @@ export const DEEPEN_STEPS: readonly number[] = [64, 1024];
 /** Tags on one commit named in its fetch; beyond that, git's tag following finds them. */
 const MAX_NAMED_TAGS = 256;
 
+/** Fetches between two `gc --auto` (git's own checks after every fetch are turned off). */
+const GC_EVERY = 32;
+
 /** Blob ids per fetch (about 41 bytes each on the command line). */
 const BLOBS_PER_FETCH = 2000;
 
@@ -43,6 +46,11 @@ const BLOBS_PER_FETCH = 2000;
  *   (its tag following), as cmd/go relies on.
  */
 export class GitFetcher {
+  /** Fetches started so far (whoever looked before one may look again). */
+  fetches = 0;
+  /** Fetches since the last `gc --auto`. */
+  private sinceGc = 0;
+
   constructor(
     private readonly remote: GitRemote,
     private readonly repo: BareRepo,
@@ -203,6 +211,7 @@ export class GitFetcher {
 
   private async fetch(args: string[]): Promise<void> {
     this.repo.grown = true; // (a failed fetch may leave objects too)
+    this.fetches++;
     if (args.includes('--filter=blob:none')) this.repo.partial = true;
     // The remote is a promisor (the one that may leave objects out) for fetches alone, never
     // in the repository's config: git's own fetch (and the gc it runs) must know that objects
@@ -211,12 +220,24 @@ export class GitFetcher {
     const promisor = this.repo.partial
       ? ['-c', 'remote.origin.promisor=true', '-c', 'remote.origin.partialclonefilter=blob:none']
       : [];
-    // gc in the foreground, inside our lock and timeout — never a detached gc racing readers.
-    await this.runner.run(
-      ['-c', 'gc.autoDetach=false', '-c', 'maintenance.autoDetach=false', ...promisor, ...args],
-      { class: 'fetch', host: this.remote.host, url: this.remote.url, gitDir: this.repo.dir },
-    );
+    const opts = {
+      class: 'fetch' as const,
+      host: this.remote.host,
+      url: this.remote.url,
+      gitDir: this.repo.dir,
+    };
+    // No maintenance process after every fetch (a partial clone fetches twice per version):
+    // `gc --auto` every GC_EVERY fetches instead, in the foreground, inside our lock and
+    // timeout — never a detached gc racing readers.
+    await this.runner.run(['-c', 'maintenance.auto=false', ...promisor, ...args], opts);
     this.repo.empty = false;
+    if (++this.sinceGc >= GC_EVERY) {
+      this.sinceGc = 0;
+      await this.runner.run(
+        ['-c', 'gc.autoDetach=false', ...promisor, 'gc', '--auto', '--quiet'],
+        opts,
+      );
+    }
   }
 }
 

@@ -6,6 +6,8 @@
  */
 export class RwLock {
   private readers = 0;
+  /** Readers of objects by id (`withObjectsRead`): they take no turn. */
+  private objectReaders = 0;
   private writing = false;
   private readonly queue: Array<{ write: boolean; grant: () => void }> = [];
 
@@ -15,6 +17,22 @@ export class RwLock {
 
   write(signal?: AbortSignal): Promise<() => void> {
     return this.enqueue(true, signal);
+  }
+
+  /**
+   * Runs `fn` as a reader that waits for nobody and holds up nobody — for reads of objects by
+   * id (a blob, the tree of a commit already here), which a concurrent writer cannot change:
+   * git keeps a repository readable while it fetches into it (new objects arrive in new
+   * packs; the gc a fetch may run deletes a pack only once its objects are in another, and a
+   * reader that misses an object looks through the packs again). It still counts for `isIdle`.
+   */
+  async withObjectsRead<T>(fn: () => Promise<T>): Promise<T> {
+    this.objectReaders++;
+    try {
+      return await fn();
+    } finally {
+      this.objectReaders--;
+    }
   }
 
   /** Runs `fn` holding the lock shared. */
@@ -29,7 +47,9 @@ export class RwLock {
 
   /** Whether nobody holds or waits for the lock (the git cache evicts only idle repositories). */
   get isIdle(): boolean {
-    return !this.writing && this.readers === 0 && this.queue.length === 0;
+    return (
+      !this.writing && this.readers === 0 && this.objectReaders === 0 && this.queue.length === 0
+    );
   }
 
   /** Whether a writer holds the lock (for tests). */

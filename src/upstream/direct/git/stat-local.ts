@@ -69,3 +69,13 @@ export function parseLogLine(line: string, version: string): RevInfoVcs {
     tags,
   };
 }
+
+/**
+ * What stat of `info`'s commit hash answers once the commit is local (statLocal of the hash):
+ * the hash as the version, no ref, the same tags and time.
+ */
+export function statOfHash(info: RevInfoVcs): RevInfoVcs {
+  const byHash: RevInfoVcs = { ...info, version: info.name };
+  delete byHash.ref;
+  return byHash;
+}

@@ -59,6 +59,8 @@ test('partial clone: a tag without blobs; a module go.mod brings its directory; 
   const host = cache.codeHost(url);
 
   const info = await host.stat('a/v1.0.0', ctx);
+  const count = (cmd: string): number => events.filter((e) => e.args.includes(cmd)).length;
+  const logs = count('log');
   // The other tags on the commit came with it (named, instead of git's tag following).
   assert.deepEqual(info.tags, ['a/v1.0.0', 'b/v1.0.0', 'v1.0.0']);
   const [first] = fetchesOf(events);
@@ -83,7 +85,12 @@ test('partial clone: a tag without blobs; a module go.mod brings its directory; 
   assert.equal(await missing(fx, cacheDir, url, `${info.name}:a`), 0, 'the module directory');
   assert.equal(await missing(fx, cacheDir, url, `${info.name}:b`), 2, 'nothing of b');
 
+  // The reads by hash reuse the tag's answer (no git log), and the zip's directory is known
+  // to be whole (no second look).
+  const revLists = count('rev-list');
   const files = (await host.treeFiles(info.name, 'a', ctx)) ?? [];
+  assert.equal(count('log'), logs);
+  assert.equal(count('rev-list'), revLists);
   const contents = await Promise.all(files.map(async (f) => (await f.open()).toString()));
   assert.deepEqual(contents.sort(), ['module example.com/mono/a\n', 'package a\n', 'x\n']);
   assert.equal(fetchesOf(events).length, 2, 'the zip needed no fetch');
@@ -128,4 +135,29 @@ test('no partial clone where the server refuses filters, or speaks protocol v0',
     assert.equal(fetches.length, 1, fetches.join('\n'));
     assert.ok(!fetches.some((f) => f.includes('--filter')), fetches.join('\n'));
   }
+});
+
+test('no maintenance after each fetch: gc --auto every 32 fetches', async () => {
+  const dir = await fx.newRepo('many');
+  for (let i = 0; i < 33; i++) {
+    await fx.commit(
+      dir,
+      { 'go.mod': `module example.com/many // ${i}\n` },
+      `c${i}`,
+      '2020-01-01T00:00:00Z',
+    );
+    await fx.git(dir, ['tag', `v1.0.${i}`]);
+  }
+  const events: GitCommandEvent[] = [];
+  const host = fx.cache({ observer: (e) => events.push(e) }).codeHost(await fx.url('many'));
+  for (let i = 0; i < 33; i++) await host.stat(`v1.0.${i}`, ctx);
+  const fetches = fetchesOf(events);
+  assert.equal(fetches.length, 33);
+  assert.ok(
+    fetches.every((f) => f.includes('maintenance.auto=false')),
+    fetches[0],
+  );
+  const gcs = events.filter((e) => e.args.includes('gc')).map((e) => e.args.join(' '));
+  assert.equal(gcs.length, 1, gcs.join('\n'));
+  assert.match(gcs[0] ?? '', /gc --auto/);
 });

@@ -306,6 +306,24 @@ test('RwLock: readers share, a writer is alone, a waiting writer holds back new 
   (await lock.read())();
 });
 
+test('RwLock: reads of objects neither wait for a writer nor hold one up, and count as use', async () => {
+  const lock = new RwLock();
+  const hold = await lock.write();
+  let release: () => void = () => undefined;
+  const reading = lock.withObjectsRead(
+    () => new Promise<string>((resolve) => (release = () => resolve('read'))),
+  );
+  await new Promise((r) => setImmediate(r));
+  assert.ok(!lock.isIdle);
+  hold();
+  // A writer is not held up by it either.
+  const w = await lock.write();
+  w();
+  release();
+  assert.equal(await reading, 'read');
+  assert.ok(lock.isIdle);
+});
+
 test('parseLogLine: hash, committer time in UTC, sorted tags, version rules', () => {
   const h = 'ede458df7cd0fdca520df19a33158086a8a68e81';
   // cmd/go's own example of a decorated line.
