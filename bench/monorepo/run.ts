@@ -86,6 +86,23 @@ interface Side {
   ms: number;
   bytes: number;
   gitProcesses: number;
+  /**
+   * CPU seconds of the client side: the go command or modgate, with every git process it ran
+   * (not the server's). Less noisy than wall time on a loaded machine.
+   */
+  cpuSeconds: number;
+}
+
+/**
+ * CPU seconds (user + system) of this process's children reaped so far (/proc/self/stat
+ * cutime + cstime, in clock ticks of 1/100 s): the go command once it exited, modgate and its
+ * git processes once modgate stopped. git daemon is reaped only at the end.
+ */
+async function childCpuSeconds(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3, cutime field 16, cstime field 17.
+  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / 100;
 }
 
 async function main(): Promise<void> {
@@ -140,6 +157,7 @@ async function main(): Promise<void> {
       const go = new GoDirect(join(scratch, 'go'), relay.port, { GIT_TRACE2_EVENT: goTrace });
       await go.setUp();
       relay.reset();
+      const cpu0 = await childCpuSeconds();
       t = performance.now();
       const goDl = await go.download(targets, 'direct');
       const goList = await go.versions([listed], 'direct');
@@ -147,6 +165,7 @@ async function main(): Promise<void> {
         ms: performance.now() - t,
         bytes: relay.bytes(),
         gitProcesses: await countFiles(goTrace),
+        cpuSeconds: (await childCpuSeconds()) - cpu0,
       };
       goAnswers = { dl: goDl.results, list: goList };
       rows.push({ label: 'GOPROXY=direct go (cold)', side, trace: await traceSummary(goTrace) });
@@ -179,7 +198,7 @@ async function main(): Promise<void> {
     const loadAfter = (await readFile('/proc/loadavg', 'utf8')).trim();
 
     const row = (name: string, s: Side): string =>
-      `${name.padEnd(28)} ${(s.ms / 1000).toFixed(1).padStart(8)} s ${(s.bytes / 1e6).toFixed(1).padStart(9)} MB ${String(s.gitProcesses).padStart(6)}`;
+      `${name.padEnd(28)} ${(s.ms / 1000).toFixed(1).padStart(8)} s ${(s.bytes / 1e6).toFixed(1).padStart(9)} MB ${String(s.gitProcesses).padStart(6)} ${s.cpuSeconds.toFixed(1).padStart(7)} s`;
     const goRow = goAnswers !== undefined ? rows[0] : undefined;
     const ratios = goRow
       ? rows
@@ -188,12 +207,13 @@ async function main(): Promise<void> {
             (r) =>
               `ratio ${r.label}/go: time ${(r.side.ms / goRow.side.ms).toFixed(3)}, bytes ` +
               `${(r.side.bytes / goRow.side.bytes).toFixed(3)}, git processes ` +
-              `${(r.side.gitProcesses / goRow.side.gitProcesses).toFixed(3)}`,
+              `${(r.side.gitProcesses / goRow.side.gitProcesses).toFixed(3)}, client CPU ` +
+              `${(r.side.cpuSeconds / goRow.side.cpuSeconds).toFixed(3)}`,
           )
       : [];
     process.stdout.write(
       [
-        `${''.padEnd(28)} ${'wall'.padStart(10)} ${'received'.padStart(12)} ${'git'.padStart(6)}`,
+        `${''.padEnd(28)} ${'wall'.padStart(10)} ${'received'.padStart(12)} ${'git'.padStart(6)} ${'cpu'.padStart(9)}`,
         ...rows.map((r) => row(r.label, r.side)),
         ...ratios,
         `load average before: ${loadBefore}; after: ${loadAfter}`,
@@ -241,7 +261,7 @@ async function main(): Promise<void> {
 }
 
 function describeSide(s: Side): string {
-  return `${(s.ms / 1000).toFixed(1)} s, ${(s.bytes / 1e6).toFixed(1)} MB, ${s.gitProcesses} git processes`;
+  return `${(s.ms / 1000).toFixed(1)} s, ${(s.bytes / 1e6).toFixed(1)} MB, ${s.gitProcesses} git processes, ${s.cpuSeconds.toFixed(1)} CPU s`;
 }
 
 /** One cold modgate (a fresh data directory, so an empty git cache) fetching every target. */
@@ -261,6 +281,7 @@ async function runModgate(
   const home = join(dir, 'home');
   await mkdir(trace, { recursive: true });
   await mkdir(home, { recursive: true });
+  const cpu0 = await childCpuSeconds();
   const modgate = await startDirectModgate({
     dataDir: join(dir, 'data'),
     daemonPort: ctx.port,
@@ -292,7 +313,12 @@ async function runModgate(
   // Processes of modgate's start-up (its git configuration probe) are not counted.
   for (const f of started) await rm(join(trace, f));
   return {
-    side: { ms: result.ms, bytes, gitProcesses: await countFiles(trace) },
+    side: {
+      ms: result.ms,
+      bytes,
+      gitProcesses: await countFiles(trace),
+      cpuSeconds: (await childCpuSeconds()) - cpu0,
+    },
     result,
     trace: await traceSummary(trace),
   };
