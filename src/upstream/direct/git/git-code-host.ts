@@ -14,7 +14,8 @@ import { refsDigest, type GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
 import { allHex, isPlainRev } from './git-rev.js';
 import type { GitRunner, GitRunOptions } from './git-runner.js';
-import { lsRemote, type RemoteAdvertisement } from './ls-remote.js';
+import type { RemoteAdvertisement } from './ls-remote.js';
+import { RemoteRefs } from './remote-refs.js';
 import { mapGitError } from './map-git-error.js';
 import { RevisionResolver } from './revision-resolver.js';
 import { statOfHash } from './stat-local.js';
@@ -55,9 +56,7 @@ const READ_TIMEOUT_MS = 60_000;
  */
 export class GitCodeHost implements CodeHost {
   readonly description: string;
-  private readonly refsAnswer: SharedAnswers<RemoteAdvertisement>;
-  /** The last ls-remote showed a server that serves partial clones (ls-remote.ts). */
-  private partialClone = false;
+  private readonly remoteRefs: RemoteRefs;
   private readonly statAnswers: SharedAnswers<RevInfoVcs>;
   private readonly fetcher: GitFetcher;
   /** Blobs a partial clone left out, fetched before they are read. */
@@ -73,14 +72,11 @@ export class GitCodeHost implements CodeHost {
     options: GitCodeHostOptions = {},
   ) {
     this.description = `git ${remote.display}`;
-    this.fetcher = new GitFetcher(remote, repo, runner, () => this.partialClone);
+    this.fetcher = new GitFetcher(remote, repo, runner, () => this.remoteRefs.partialClone);
     this.blobs = new GitBlobs(repo, runner, this.fetcher);
     const ttlMs = options.refsTtlMs ?? 5000;
     const now = options.now ?? Date.now;
-    // Failures are kept for the TTL as well: a burst against a missing repository also costs
-    // one ls-remote.
-    // (One answer, so the byte bound is only a formality.)
-    this.refsAnswer = new SharedAnswers({ ttlMs, keepFailures: true, maxBytes: 4096, now });
+    this.remoteRefs = new RemoteRefs(runner, remote, ttlMs, now);
     this.statAnswers = new SharedAnswers({
       ttlMs,
       keepFailures: false,
@@ -100,17 +96,12 @@ export class GitCodeHost implements CodeHost {
 
   /** The remote's HEAD, branches and tags (peeled), from a recent `git ls-remote`. */
   async refs(ctx: CodeHostContext = {}): Promise<GitRefs> {
-    const answer = await withSignal(
-      this.refsAnswer.get('', () => lsRemote(this.runner, this.remote)),
-      ctx.signal,
-    );
-    this.partialClone = answer.partialClone;
-    return answer.refs;
+    return withSignal(this.remoteRefs.get(), ctx.signal);
   }
 
   /** Takes a fresh ls-remote answer obtained elsewhere (a probe), unless one is pending. */
   primeRefs(answer: RemoteAdvertisement): void {
-    this.refsAnswer.prime('', answer);
+    this.remoteRefs.prime(answer);
   }
 
   async tags(prefix: string, ctx: CodeHostContext): Promise<TagInfo[]> {

@@ -13,31 +13,35 @@ export interface RemoteAdvertisement {
    * The server speaks git's protocol v2 and its `fetch` command takes `filter`: a partial
    * clone works there. (v2's upload-pack sends any object it has by id, so the blobs a
    * filtered fetch left out can be fetched later; a v0 server refuses unadvertised objects.)
+   * Undefined when the capabilities were not asked for.
    */
-  partialClone: boolean;
+  partialClone?: boolean;
 }
 
 /**
  * `git ls-remote -q <url>`, outside any repository: the remote's HEAD, branches and tags
  * (peeled). Needs no local clone, so it also answers "does this repository exist?" cheaply.
- * The server's capabilities are read from git's packet trace (GIT_TRACE_PACKET to a file of
- * our own, removed afterwards): git prints them nowhere else. Throws ModgateErrors
+ * With `capabilities`, the server's are read from git's packet trace (GIT_TRACE_PACKET to a
+ * file of our own, removed afterwards): git prints them nowhere else. Throws ModgateErrors
  * (`mapGitError`).
  */
-export async function lsRemote(runner: GitRunner, remote: GitRemote): Promise<RemoteAdvertisement> {
+export async function lsRemote(
+  runner: GitRunner,
+  remote: GitRemote,
+  capabilities = true,
+): Promise<RemoteAdvertisement> {
   const trace = join(runner.dir, `ls-remote-trace-${randomBytes(8).toString('hex')}`);
   try {
     const out = await runner.run(['ls-remote', '-q', remote.url], {
       class: 'ls-remote',
       host: remote.host,
       url: remote.url,
-      env: { GIT_TRACE_PACKET: trace },
+      ...(capabilities ? { env: { GIT_TRACE_PACKET: trace } } : {}),
     });
+    const refs = parseLsRemote(out.stdout.toString('utf8'));
+    if (!capabilities) return { refs };
     const text = await readFile(trace, 'utf8').catch(() => '');
-    return {
-      refs: parseLsRemote(out.stdout.toString('utf8')),
-      partialClone: allowsPartialClone(text),
-    };
+    return { refs, partialClone: allowsPartialClone(text) };
   } catch (err) {
     throw mapGitError(err, { host: remote.host, what: `git ls-remote ${remote.display}` });
   } finally {
