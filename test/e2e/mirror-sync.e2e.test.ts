@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { syncFrom } from '../../src/mirror/index.js';
 import { StoreTimeLog } from '../../src/service/store-time-log.js';
@@ -14,6 +14,7 @@ import { StoreTimeRecording } from '../../src/service/store-time-recording.js';
 import { DiskStorage } from '../../src/storage/index.js';
 import { parseGosumdb } from '../../src/sumdb/gosumdb-config.js';
 import type { FixtureModule } from '../support/fixture-proxy.js';
+import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { BundleEnv } from '../mirror/bundle-env.js';
@@ -151,6 +152,16 @@ describe('mirror sync between two modgates', () => {
         readFile(join(downstreamDir, f)),
       ]);
       assert.ok(a.equals(b), f);
+    }
+    // The synced data directory is a GOPROXY tree as it is (rsync it, serve it statically).
+    const go = await GoSandbox.create();
+    try {
+      const dl = await go.run(['mod', 'download', '-json', 'example.com/b@v1.1.0'], {
+        proxy: pathToFileURL(downstreamDir).href,
+      });
+      assert.equal(dl.code, 0, dl.stderr);
+    } finally {
+      await go.cleanup();
     }
     // With the database's records and tiles to serve to verifying clients.
     assert.ok(await stat(join(downstreamDir, 'sumdb', env.db.name, 'latest')));
