@@ -163,6 +163,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     },
     cache: { listTtlMs: config.cache.listTtlMs, notFoundTtlMs: config.cache.notFoundTtlMs },
     onCoalesced: metrics?.onCoalesced,
+    prefetchZips: config.cache.prefetchZips,
   });
   metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];

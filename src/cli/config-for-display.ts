@@ -31,6 +31,7 @@ export function configForDisplay(c: Config): Record<string, unknown> {
     cache: {
       list_ttl: formatDuration(c.cache.listTtlMs),
       not_found_ttl: formatDuration(c.cache.notFoundTtlMs),
+      prefetch_zips: c.cache.prefetchZips,
     },
     upstream_http: {
       connect_timeout: formatDuration(c.upstreamHttp.connectTimeoutMs),

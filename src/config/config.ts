@@ -37,7 +37,12 @@ export interface Config {
   readonly upstream: string;
   /** GOPRIVATE syntax. */
   readonly private: string;
-  readonly cache: { readonly listTtlMs: number; readonly notFoundTtlMs: number };
+  readonly cache: {
+    readonly listTtlMs: number;
+    readonly notFoundTtlMs: number;
+    /** Fetch a new version's zip ahead once its `.info` is asked for (ZipPrefetch). */
+    readonly prefetchZips: boolean;
+  };
   readonly upstreamHttp: {
     readonly connectTimeoutMs: number;
     readonly metadataTimeoutMs: number;

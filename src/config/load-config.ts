@@ -170,7 +170,11 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
     },
     upstream: p.upstream.trim(),
     private: p.private.trim(),
-    cache: { listTtlMs: p.cache.list_ttl, notFoundTtlMs: p.cache.not_found_ttl },
+    cache: {
+      listTtlMs: p.cache.list_ttl,
+      notFoundTtlMs: p.cache.not_found_ttl,
+      prefetchZips: p.cache.prefetch_zips,
+    },
     upstreamHttp: {
       connectTimeoutMs: p.upstream_http.connect_timeout,
       metadataTimeoutMs: p.upstream_http.metadata_timeout,

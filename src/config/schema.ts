@@ -243,7 +243,11 @@ export const configSchema = z
     upstream: z.string().prefault('https://proxy.golang.org'),
     private: z.string().prefault(''),
     cache: z
-      .object({ list_ttl: duration.prefault('1m'), not_found_ttl: duration.prefault('1m') })
+      .object({
+        list_ttl: duration.prefault('1m'),
+        not_found_ttl: duration.prefault('1m'),
+        prefetch_zips: boolean.prefault(true),
+      })
       .strict()
       .prefault({}),
     upstream_http: z

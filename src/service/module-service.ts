@@ -14,7 +14,7 @@ import { AnswerCache } from './answer-cache.js';
 import { NotFoundMemory } from './not-found-memory.js';
 import { listFallback } from './list-fallback.js';
 import { StoredVersions } from './stored-versions.js';
-import { Stash, type StashOptions, type StashTarget } from './stash.js';
+import { Stash, type StashedZip, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
 import { storageKey } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
@@ -22,12 +22,12 @@ import { storedHashesOf } from './stored-hashes.js';
 import { checkVersionForPath } from './check-version-for-path.js';
 import { BlockedVersions } from './blocked-versions.js';
 import { HostedUpstream } from './hosted-upstream.js';
+import { FetchAhead } from './fetch-ahead.js';
 
 type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
 type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
-/** Background `.info` fetches at most in flight (see prefetchInfo). */
-const PREFETCHES = 8;
+type ZipRequest = Extract<ProxyRequest, { kind: 'zip' }>;
 
 type Fetch<T> = (upstream: Upstream, ctx: { signal: AbortSignal }) => Promise<T>;
 
@@ -55,6 +55,8 @@ export interface ModuleServiceOptions {
   };
   /** Called each time a request joins a fetch of the same file already in flight (metrics). */
   onCoalesced?: (() => void) | undefined;
+  /** `cache.prefetch_zips`: fetch a new version's zip ahead of the client (FetchAhead). */
+  prefetchZips?: boolean | undefined;
 }
 
 /**
@@ -80,7 +82,7 @@ export class ModuleService {
   private readonly now: () => number;
   private readonly storage: Storage;
   private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
-  private readonly prefetches = new Set<Promise<unknown>>();
+  private readonly ahead: FetchAhead<FileRequest>;
   /** Block lists (`deny`) and the storage-only upstream of hosted modules (issue 14). */
   private readonly blocked: BlockedVersions;
   private readonly hosted: Upstream;
@@ -101,6 +103,16 @@ export class ModuleService {
     this.held = new StoredVersions(options.storage);
     this.hosted = new HostedUpstream(options.storage);
     this.blocked = new BlockedVersions(options.policy, (r) => this.answer(r));
+    this.ahead = new FetchAhead<FileRequest>({
+      info: (v) => this.canonicalInfo({ ...v, kind: 'info', canonical: true }),
+      zip: (v) => this.prefetchZip({ ...v, kind: 'zip' }),
+      // Nothing private (version control) or hosted (storage only) is fetched ahead.
+      skip: (path) => {
+        const policy = this.options.policy.forModule(path);
+        return policy.private || policy.hosted;
+      },
+      zips: options.prefetchZips !== false,
+    });
   }
 
   /**
@@ -114,7 +126,10 @@ export class ModuleService {
     // Only what is fresh is cached (non-canonical .info queries never are); zips with
     // conditions or HEAD take the zip path with their cached answer.
     const hot = traceAnswerCacheLookup(this.cache.fresh(key));
-    if (hot !== undefined && opts === undefined) return hot;
+    if (hot !== undefined && opts === undefined) {
+      if (req.kind === 'info') this.ahead.infoAsked(key);
+      return hot;
+    }
     // Cached answers passed this check when they were made (blocked-versions.ts).
     if (req.kind !== 'list' && req.kind !== 'latest' && (req.kind !== 'info' || req.canonical))
       this.blocked.check(req.modulePath, req.version);
@@ -125,13 +140,8 @@ export class ModuleService {
         return hot ?? this.flights.do(key, () => this.refreshList(req, key));
       case 'info':
         if (!req.canonical) return this.query(req, key);
-        return this.immutable(req, key, async () => {
-          const info = await this.fromUpstream(req, key, (upstream, ctx) =>
-            upstream.info(req.modulePath, req.version, ctx),
-          );
-          this.stash.storeBehind(key, info.raw);
-          return info.raw;
-        });
+        this.ahead.infoAsked(key);
+        return this.canonicalInfo(req, key);
       case 'mod':
         return this.immutable(req, key, async () => {
           const mod = await this.stash.mod(this.target(req, key), () =>
@@ -139,7 +149,7 @@ export class ModuleService {
               upstream.mod(req.modulePath, req.version, await this.pinned(req, ctx)),
             ),
           );
-          this.prefetchInfo(req);
+          this.ahead.modFetched(req);
           return mod;
         });
       case 'zip':
@@ -162,9 +172,20 @@ export class ModuleService {
     return key;
   }
 
+  /** A canonical `.info`: memory, storage, else the upstream (stored behind the answer). */
+  private canonicalInfo(req: InfoRequest, key = this.keyOf(req)): Answer | Promise<Answer> {
+    return this.immutable(req, key, async () => {
+      const info = await this.fromUpstream(req, key, (upstream, ctx) =>
+        upstream.info(req.modulePath, req.version, ctx),
+      );
+      this.stash.storeBehind(key, info.raw);
+      return info.raw;
+    });
+  }
+
   /** A zip: from memory or storage (validators, ranges), else downloaded through the stash. */
   private async zip(
-    req: Extract<ProxyRequest, { kind: 'zip' }>,
+    req: ZipRequest,
     key: string,
     opts: AnswerOptions | undefined,
     hot: Answer | undefined,
@@ -173,15 +194,30 @@ export class ModuleService {
     if (hot === undefined) await this.stash.committed(key);
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
+    return missAnswer(await this.stashZip(req, key), opts?.head === true);
+  }
+
+  /** Downloads a zip that is not stored through the stash (or joins its download). */
+  private async stashZip(req: ZipRequest, key: string): Promise<StashedZip> {
     const stashed = await this.stash.zip(this.target(req, key), () =>
       this.fromUpstream(req, key, async (upstream, ctx) =>
         upstream.zip(req.modulePath, req.version, await this.pinned(req, ctx)),
       ),
     );
-    if (stashed.body !== undefined) {
-      this.zips.remember(key, stashed.body, this.stash.stored(key));
-    }
-    return missAnswer(stashed, opts?.head === true);
+    if (stashed.body !== undefined) this.zips.remember(key, stashed.body, this.stash.stored(key));
+    return stashed;
+  }
+
+  /** Fetches a zip ahead of its request (see FetchAhead), unless it is known or blocked. */
+  private async prefetchZip(req: ZipRequest): Promise<void> {
+    const key = this.keyOf(req);
+    this.blocked.check(req.modulePath, req.version);
+    if (this.cache.fresh(key) !== undefined || this.stash.pendingBytes(key) !== undefined) return;
+    if ((await this.storage.stat(key)) !== null) return;
+    const { download, reader } = await this.stashZip(req, key);
+    reader?.destroy();
+    // Stored now (not when the service is quiet): its request then finds it with validators.
+    await (download?.finished ?? this.stash.committed(key));
   }
 
   /** `@v/list` or `@latest` past its freshness (or never seen): refresh, else a stale copy. */
@@ -303,46 +339,21 @@ export class ModuleService {
     return this.storage.checkReady(signal);
   }
 
-  /**
-   * A `.mod` fetched and verified brings its version's `.info` along (in the background, coalesced
-   * with requests for it): the go command asks for the `.info` of versions whose `.mod` it read
-   * (`go mod download`, `go list -m`, `go get`) one at a time, and then finds it stored — one
-   * upstream round trip less on its critical path per module (cf. Athens, which fetches a
-   * version's three files together). Public modules only (a private `.info` is a
-   * version-control lookup), at most PREFETCHES at once; failures are left to requests. Only
-   * after the `.mod` passed the checksum gates: a version refused there stores nothing.
-   */
-  private prefetchInfo(req: FileRequest): void {
-    if (this.prefetches.size >= PREFETCHES) return;
-    if (this.options.policy.forModule(req.modulePath).private) return;
-    const { modulePath, escapedPath, version, escapedVersion } = req;
-    const info = { kind: 'info', modulePath, escapedPath, version, escapedVersion } as const;
-    const done = (): boolean => this.prefetches.delete(prefetch);
-    const prefetch = Promise.resolve(info)
-      .then((i) => this.answer({ ...i, canonical: true }))
-      .then(done, done);
-    this.prefetches.add(prefetch);
-  }
-
   /** Resolves once every answered file is stored or failed to be (call it before `close`). */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.prefetches]);
+    await this.ahead.settle();
     return this.stash.settle();
   }
 
   /** Aborts upstream work still running (after the server stopped taking requests). */
   close(): void {
+    this.ahead.stop();
     this.lifetime.abort(new ModgateError('unavailable', 'modgate is shutting down'));
     this.stash.close();
   }
 
-  private target(req: FileRequest, key: string): StashTarget {
-    return {
-      modulePath: req.modulePath,
-      version: req.version,
-      key,
-      private: this.options.policy.forModule(req.modulePath).private,
-    };
+  private target({ modulePath, version }: FileRequest, key: string): StashTarget {
+    return { modulePath, version, key, private: this.options.policy.forModule(modulePath).private };
   }
 
   /**
