@@ -19,8 +19,15 @@
 //     warm-base rows from another build, in the same rounds, taking turns with this one)
 //
 // modgate runs with its default configuration except listen, data_dir, upstream (the nginx) and
-// `sumdb.verify: false` (the generated modules are in no checksum database and none is
-// reachable; with the default, a cold fetch would also look each module up in sum.golang.org).
+// the checksum database it verifies against: as by default (`sumdb.verify: true`), every `.mod`
+// and `.zip` it fetches is looked up in a checksum database and refused unless its `h1:` matches
+// — not sum.golang.org (the generated modules are in no public database, and none is reachable
+// here) but a local one: another modgate process with its own database switched on
+// (`sumdb.server.enabled`, upstream the same nginx, on the servers' core), in which every measured
+// version was looked up once before the rounds (so it has logged them), its GOSUMDB value given to
+// the measured modgates as `sumdb.databases`. A cold modgate thus pays what it pays by default:
+// one lookup per version and the signed tree head and tiles it needs, over HTTP. `--no-sumdb`
+// runs without it (`sumdb.verify: false`, as this bench did before).
 // The go command: GOPROXY=<server> (no `direct` fallback), GOSUMDB=off (go 1.19 then checks no
 // sums: the generated modules are in no database; GONOSUMDB/GOPRIVATE are not needed once it is
 // off, and GOINSECURE only concerns direct VCS fetches, not an http:// GOPROXY),
@@ -32,11 +39,11 @@
 // serving bench).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FixtureProxy, type FixtureModule } from '../test/support/fixture-proxy.js';
+import { FixtureProxy, escapePath, type FixtureModule } from '../test/support/fixture-proxy.js';
 import { GoSandbox } from '../test/support/go-sandbox.js';
 import { prng, pseudoRandomBytes } from './bench-tree.js';
 import { median } from './measure.js';
@@ -61,6 +68,7 @@ const { values: args } = parseArgs({
     'modgate-node-flags': { type: 'string', default: '' },
     'no-jit-row': { type: 'boolean', default: false },
     'go-x': { type: 'boolean', default: false },
+    'no-sumdb': { type: 'boolean', default: false },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -70,7 +78,7 @@ if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
       '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
-      '  [--no-jit-row] [--go-x]\n' +
+      '  [--no-jit-row] [--go-x] [--no-sumdb]\n' +
       '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
@@ -83,6 +91,8 @@ function log(msg: string): void {
   process.stderr.write(`[go-download] ${msg}\n`);
 }
 
+/** The processes whose CPU a cold run is charged as upstream: nginx (and the local sumdb). */
+const upstreamPids: number[] = [];
 const pinning = availableParallelism() >= 2 && (await commandWorks(['taskset', '-V']));
 const serverCore = pinning ? 1 : undefined;
 const clientCore = pinning ? 0 : undefined;
@@ -158,6 +168,15 @@ try {
     accessLog: null,
   });
   servers.push(nginx);
+  upstreamPids.push(...nginx.pids);
+  // The checksum database the measured modgates verify against (unless --no-sumdb).
+  let sumdbEnv: Record<string, string> = {};
+  if (!args['no-sumdb']) {
+    const db = await startLocalSumdb(nginx.url, workDir, [...modules, ...warmupModules]);
+    servers.push(db.server);
+    upstreamPids.push(...db.server.pids);
+    sumdbEnv = { MODGATE_SUMDB_VERIFY: 'true', MODGATE_SUMDB_DATABASES: db.gosumdb };
+  }
   sandbox = await GoSandbox.create();
   const goModOf = (list: FixtureModule[]): string =>
     'module gobench.example/main\n\ngo 1.19\n\nrequire (\n' +
@@ -234,10 +253,11 @@ try {
         accessLog: join(workDir, `modgate-${r}${build.suffix}-access.log`),
         bin: build.bin,
         nodeFlags,
+        env: sumdbEnv,
       });
       servers.push(modgate);
       for (const kind of ['cold', 'warm']) {
-        row(`${kind}${build.suffix}`).push(await timedRun(modgate, nginx.pids, goDownload));
+        row(`${kind}${build.suffix}`).push(await timedRun(modgate, upstreamPids, goDownload));
       }
       peakRss[build.suffix]?.push(statusBytes(modgate.pids, 'VmHWM'));
       await modgate.stop();
@@ -254,10 +274,11 @@ try {
           accessLog: join(workDir, `modgate-${r}${build.suffix}-jit-access.log`),
           bin: build.bin,
           nodeFlags,
+          env: sumdbEnv,
         });
         servers.push(jit);
         await goDownload(jit.url, warmupGoMod);
-        row(`cold-jit-warm${build.suffix}`).push(await timedRun(jit, nginx.pids, goDownload));
+        row(`cold-jit-warm${build.suffix}`).push(await timedRun(jit, upstreamPids, goDownload));
         await jit.stop();
         servers.pop();
         await rm(jitDir, { recursive: true, force: true });
@@ -284,7 +305,9 @@ try {
     `\ngo mod download benchmark, ${started.toISOString()}, commit ${commit}\n` +
       `${moduleCount} modules (${(zipBytes / 1e6).toFixed(1)} MB of zips, ${args['min-kib']} KiB to ${args['max-mib']} MiB), ` +
       `${rounds} interleaved rounds, medians; static server: nginx (sendfile, open_file_cache, no access log); ` +
-      `modgate: defaults but sumdb.verify false, upstream = that nginx, access log to a file; ` +
+      (args['no-sumdb']
+        ? `modgate: defaults but sumdb.verify false, upstream = that nginx, access log to a file; `
+        : `modgate: defaults (sumdb.verify on, against a local checksum database: another modgate), upstream = that nginx, access log to a file; `) +
       `go's module cache on ${modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk'}; ` +
       (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
       `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
@@ -307,7 +330,7 @@ try {
             )
               .map((x) => (x.serverCpuMs / 1000).toFixed(2))
               .join(' ')}); ` +
-            `upstream nginx ${(median(row(`cold${b}`).map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
+            `upstream nginx${args['no-sumdb'] ? '' : ' + checksum database'} ${(median(row(`cold${b}`).map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}\n` +
             `  modgate${b} CPU s per cold run by thread (median): ${threadSummary(row(`cold${b}`))}\n` +
             `  modgate${b} CPU s per warm run: ${cpuS(`warm${b}`).toFixed(2)}\n` +
             `  modgate${b} peak RSS (VmHWM after cold + warm): ${(median(peakRss[b] ?? []) / 1e6).toFixed(1)} MB`,
@@ -347,7 +370,10 @@ try {
       settings: {
         rounds,
         pinned: pinning,
-        modgateEnv: MODGATE_BASE_ENV,
+        modgateEnv: { ...MODGATE_BASE_ENV, ...sumdbEnv },
+        checksumDatabase: args['no-sumdb']
+          ? 'none (sumdb.verify false)'
+          : 'local: a modgate with sumdb.server.enabled (upstream the same nginx, servers core), every version looked up once before the rounds; its CPU is counted as upstream',
         modgateAccessLog: 'file',
         modgateBin: args['modgate-bin'] ?? 'bin/modgate.js',
         baseBin: args['base-bin'],
@@ -472,4 +498,45 @@ function sourceCommit(): string {
   };
   const sha = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
   return git(['status', '--porcelain']) === '' ? sha : `${sha}-dirty`;
+}
+
+/**
+ * A local checksum database: modgate with `sumdb.server.enabled` (upstream `upstream`, on the
+ * servers' core), in which every one of `modules` is looked up once (it fetches, checks, stores
+ * and logs each), and the GOSUMDB value it logs at start-up (key and URL).
+ */
+async function startLocalSumdb(
+  upstream: string,
+  workDir: string,
+  modules: FixtureModule[],
+): Promise<{ server: BenchServer; gosumdb: string }> {
+  const name = 'sumdb.bench.example';
+  const logFile = join(workDir, 'sumdb-server.log');
+  const server = await startModgate({
+    name: 'sumdb',
+    dataDir: join(workDir, 'sumdb-data'),
+    upstream,
+    core: serverCore,
+    accessLog: logFile,
+    env: { MODGATE_SUMDB_SERVER_ENABLED: 'true', MODGATE_SUMDB_SERVER_NAME: name },
+  });
+  const line = (await readFile(logFile, 'utf8')).split('\n').find((l) => l.includes('"gosumdb"'));
+  const gosumdb =
+    line === undefined ? undefined : (JSON.parse(line) as { gosumdb?: string }).gosumdb;
+  if (gosumdb === undefined) {
+    await server.stop();
+    throw new Error(`the local checksum database logged no GOSUMDB value (${logFile})`);
+  }
+  const t = Date.now();
+  for (const m of modules) {
+    const res = await fetch(
+      `${server.url}/sumdb/${name}/lookup/${escapePath(m.path)}@${m.version}`,
+    );
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`lookup of ${m.path}@${m.version}: ${res.status}`);
+  }
+  log(
+    `local checksum database: ${modules.length} versions logged in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
+  return { server, gosumdb };
 }
