@@ -17,4 +17,13 @@ export interface FileToStore {
  */
 export interface ChecksumGate {
   check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void>;
+  /**
+   * Optional: a file of this module version is about to be fetched from an upstream. A gate
+   * may start what needs no hash (a checksum-database lookup), so that it runs alongside the
+   * download instead of after it; `check` still decides, on its own. Never throws.
+   */
+  prepare?(version: VersionToStore, ctx: { signal: AbortSignal }): void;
 }
+
+/** The module version a `.mod` or `.zip` is about to be fetched for (see ChecksumGate.prepare). */
+export type VersionToStore = Omit<FileToStore, 'file' | 'hash'>;

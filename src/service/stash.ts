@@ -121,6 +121,7 @@ export class Stash {
    * passed; they are stored behind the answer (`storeBehind`).
    */
   async mod(target: StashTarget, fetch: () => Promise<Buffer>): Promise<Buffer> {
+    this.prepareGates(target);
     const body = await fetch();
     await this.runGates(target, 'mod', hashGoMod(body));
     this.storeBehind(target.key, body);
@@ -197,7 +198,11 @@ export class Stash {
         : undefined;
     if (joined !== undefined) this.options.onJoin?.();
     const started =
-      joined ?? (await this.starts.do(key, async () => this.start(target, await open())));
+      joined ??
+      (await this.starts.do(key, async () => {
+        this.prepareGates(target);
+        return this.start(target, await open());
+      }));
     if (started instanceof ZipDownload)
       return { download: started, reader: started.createReader() };
     return { body: started };
@@ -322,6 +327,18 @@ export class Stash {
     } catch (err) {
       this.options.onStoreError?.(key, err);
       throw err;
+    }
+  }
+
+  /** Tells the gates a file of the target's version is being fetched (ChecksumGate.prepare). */
+  private prepareGates(target: StashTarget): void {
+    const version = {
+      modulePath: target.modulePath,
+      version: target.version,
+      isPrivate: target.private,
+    };
+    for (const gate of this.options.checksumGates ?? []) {
+      gate.prepare?.(version, { signal: this.lifetime.signal });
     }
   }
 

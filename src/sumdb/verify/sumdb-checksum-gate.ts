@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { untilAborted } from '../../async/index.js';
 import { ModgateError, errorKind } from '../../errors/index.js';
 import type { Policy } from '../../policy/index.js';
-import type { ChecksumGate, FileToStore } from '../../service/checksum-gate.js';
+import type { ChecksumGate, FileToStore, VersionToStore } from '../../service/checksum-gate.js';
 import type { SumdbClient } from '../client/index.js';
 import { SumdbForkError } from '../client/index.js';
 import { zeroCounts, type ChecksumGateCounts } from './checksum-gate-counts.js';
@@ -42,6 +42,17 @@ export class SumdbChecksumGate implements ChecksumGate {
   /** Totals since start-up (a copy). */
   counts(): Readonly<ChecksumGateCounts> {
     return { ...this.tally };
+  }
+
+  /**
+   * Starts the version's lookup while its file downloads (the client shares and caches it, so
+   * `check` then waits for the rest of it at most): on a cold proxy, the upstream fetch and
+   * the database round trip no longer add up for every `.mod`. A failure is left to `check`,
+   * which looks up again.
+   */
+  prepare(version: VersionToStore): void {
+    if (version.isPrivate || !this.options.policy.forModule(version.modulePath).verify) return;
+    this.options.client.lookup(version.modulePath, version.version).catch(() => undefined);
   }
 
   async check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void> {
