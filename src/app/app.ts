@@ -18,4 +18,9 @@ export interface App {
    * answers (service/stash.ts). For tests and tools that read the data directory next.
    */
   settle(): Promise<void>;
+  /**
+   * SIGHUP: reads the users file and the TLS certificate again (a bad one is logged and the
+   * old kept) and reopens the audit file (log rotation).
+   */
+  reload?(): void;
 }

@@ -60,6 +60,7 @@ import { sourceCommit } from './source-commit.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { buildValidator } from './validator.js';
 import { buildPublishing } from './publishing.js';
+import { buildClientSecurity } from './client-security.js';
 import { recordStoreTimes } from './store-times.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 
@@ -103,6 +104,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     deny: config.deny,
     hosted: config.publish.modules,
   });
+  // Users, trusted proxies, audit, TLS (issue 14): a bad users file or certificate stops here.
+  const security = buildClientSecurity(config, policy, logger);
   const direct = await buildDirect(config, client, spoolDir, policy, logger, metrics?.gitObserver);
   // Retries, circuit breaker and bulkhead per upstream (issue 11): one stack per proxy entry,
   // one for direct fetching (its `direct` entries and the private modules).
@@ -178,6 +181,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
   /** Set once listening, when the port is known (`modgate doctor --server` reads it). */
   let clientConfigJson: string | undefined;
+  /** The same for a client that did not authenticate while reads are restricted: no patterns. */
+  let anonymousClientConfigJson: string | undefined;
   // Per-client rate limiting (429), off at 0. The fast path answers cached hits without
   // node:http, and so without the limiter: it is off while limiting.
   const rateLimit =
@@ -198,7 +203,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     fastPath: config.server.fastPath && tracing === undefined && rateLimit === undefined,
     // Off: no spans, but a client's traceparent is passed on to the upstreams.
     tracing: tracing?.requests ?? new RequestTracing(),
-    clientConfig: () => clientConfigJson,
+    clientConfig: (principal) =>
+      principal.user !== undefined || policy.anonymousReadsAll
+        ? clientConfigJson
+        : anonymousClientConfigJson,
+    gate: security.gate,
+    clientAddresses: security.clientAddresses,
+    audit: security.audit,
+    tls: security.tls,
     metrics: metrics?.metrics,
     metricsRoute: metrics?.onMainListener,
     health: { upstreams: () => resilience.health(), sumdb: () => sumdbHealth.health() },
@@ -216,6 +228,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   return {
     async start() {
       const url = await server.listen(config.listen.host, config.listen.port);
+      security.watch((tls) => server.setSecureContext(tls));
       const metricsUrl = await metrics?.start();
       logger.info(
         {
@@ -237,14 +250,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
               own.key.verifierKey,
               own.log.name,
               config.sumdbServer.url ||
-                defaultClientUrl(config.listen.host, Number(port), hostname()),
+                withScheme(defaultClientUrl(config.listen.host, Number(port), hostname()), url),
             );
       const listening = { ...config, listen: { ...config.listen, port: Number(port) } };
-      clientConfigJson = `${JSON.stringify(
-        clientConfig(listening, { hostName: hostname(), ...(ownGosumdb ? { ownGosumdb } : {}) }),
-        null,
-        2,
-      )}\n`;
+      const forClients = clientConfig(listening, {
+        hostName: hostname(),
+        ...(ownGosumdb ? { ownGosumdb } : {}),
+        https: security.tls !== undefined,
+        credentials: security.gate.authenticating,
+      });
+      clientConfigJson = `${JSON.stringify(forClients, null, 2)}\n`;
+      anonymousClientConfigJson = `${JSON.stringify({ ...forClients, private: '' }, null, 2)}\n`;
       if (own !== undefined && ownGosumdb !== undefined) {
         const gosumdb = ownGosumdb;
         logger.info(
@@ -255,8 +271,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       return { url, metricsUrl };
     },
     settle: () => service.settle(),
+    reload: () => security.reload(),
     async stop() {
       await server.stop();
+      security.close();
       await metrics?.stop();
       await service.settle();
       service.close();
@@ -388,6 +406,11 @@ async function buildDirect(
   );
   // gitStats: the git cache's bytes, repositories, evictions and git commands (for /metrics).
   return { upstream, close: () => git.close(), gitStats: () => git.stats() };
+}
+
+/** A URL derived from the listen address, with the scheme the server listens with. */
+function withScheme(derived: string, listening: string): string {
+  return listening.startsWith('https:') ? derived.replace(/^http:/, 'https:') : derived;
 }
 
 /** The outbound proxies for the start-up log: host and port only, never credentials. */

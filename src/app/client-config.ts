@@ -12,6 +12,10 @@ export interface ClientConfigOptions {
    * `sumdb.databases`.
    */
   ownGosumdb?: string;
+  /** The listener speaks HTTPS (`tls.*`): a URL derived from the listen address is https://. */
+  https?: boolean;
+  /** Whether clients must authenticate for some modules (a users file is configured). */
+  credentials?: boolean;
 }
 
 /**
@@ -28,20 +32,24 @@ export interface ClientConfigOptions {
  * - `gosumdb`: modgate's own database when given, else the first of `sumdb.databases` — by
  *   name or key alone when modgate proxies it under /sumdb/ (the go command then reaches it
  *   through GOPROXY), as configured (with its URL) otherwise; `` when none is configured;
- * - `credentials`: false until modgate asks clients to authenticate (issue 14).
+ * - `credentials`: whether modgate authenticates clients (`auth.users_file`; issue 14): a
+ *   client then needs a `.netrc` entry for the server's host.
  */
 export function clientConfig(config: Config, options: ClientConfigOptions): ClientConfig {
   const url =
     config.server.publicUrl ||
     config.sumdbServer.url.replace(/\/+$/, '') ||
-    defaultClientUrl(config.listen.host, config.listen.port, options.hostName);
+    defaultClientUrl(config.listen.host, config.listen.port, options.hostName).replace(
+      /^http:/,
+      options.https === true ? 'https:' : 'http:',
+    );
   return {
     url,
     goproxy: `${url},off`,
     // modgate's own database logs private modules too: clients then need no GONOSUMDB.
     private: options.ownGosumdb === undefined ? config.private : '',
     gosumdb: options.ownGosumdb ?? clientGosumdb(config),
-    credentials: false,
+    credentials: options.credentials === true,
   };
 }
 

@@ -12,6 +12,7 @@ import { addWarmCommand } from './warm.js';
 import { addMirrorCommand } from './mirror.js';
 import { addMirrorSyncCommand } from './mirror-sync.js';
 import { addPublishCommand } from './publish.js';
+import { addAuthCommand } from './auth.js';
 
 const program = new Command('modgate')
   .description('modgate: a Go module proxy and toolkit')
@@ -54,6 +55,7 @@ addDoctorCommand(program);
 addWarmCommand(program);
 addMirrorSyncCommand(addMirrorCommand(program));
 addPublishCommand(program);
+addAuthCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,11 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // SIGHUP: the users file and TLS certificate are read again, the audit file reopened.
+  process.on('SIGHUP', () => {
+    logger.info({ signal: 'SIGHUP' }, 'reloading');
+    app.reload?.();
+  });
   started = app.start();
   await started;
 }

@@ -1,18 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Server as NetServer } from 'node:net';
-import type { Logger } from 'pino';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js';
+import type { RequestMetrics } from '../metrics/index.js';
+import { ANONYMOUS } from '../policy/index.js';
 import type { Answer } from '../service/answer.js';
-import type { ModuleService } from '../service/module-service.js';
-import { ParsedPathCache } from './parsed-path-cache.js';
-import { answerRequest, writeAnswer } from './proxy-handler.js';
-import { handleSumdbRequest, type SumdbProxyDeps } from '../sumdb/proxy/index.js';
-import { requestIdFor, requestIdFrom } from './request-id.js';
-import { sendError } from './send-error.js';
-import { sendText } from './send-text.js';
-import { Readiness, type ReadinessSources } from './readiness.js';
-import type { RateLimiter } from './rate-limit.js';
-import { logRequestFailure } from './log-request-failure.js';
+import { auditRequest } from './auth-audit.js';
+import type { AuthResult } from './auth-authenticator.js';
+import { publishingAs, sendDenial } from './auth-gate.js';
+import { PUBLISH_PREFIX, handlePublish } from './publish-route.js';
 import {
   ConnectionGuard,
   connectionCaps,
@@ -22,73 +19,30 @@ import {
 import { softDescriptorLimit } from './descriptor-limit.js';
 import { FastPath } from './fast-path/fast-path.js';
 import type { SimpleHead } from './fast-path/request-head.js';
-import type { ModgateMetrics, RequestMetrics } from '../metrics/index.js';
-import { sendMetrics } from './send-metrics.js';
-import { PUBLISH_PREFIX, handlePublish, type PublishRouteOptions } from './publish-route.js';
-import type { RequestTracing } from '../metrics/tracing/index.js';
-import { sendIndexFeed, type IndexFeedRoute } from './index-feed-handler.js';
+import { logRequestFailure } from './log-request-failure.js';
+import { ParsedPathCache } from './parsed-path-cache.js';
+import { answerRequest, writeAnswer } from './proxy-handler.js';
+import type { ProxyServerOptions } from './proxy-server-options.js';
+import { Readiness } from './readiness.js';
+import { requestIdFor, requestIdFrom } from './request-id.js';
+import { sendError } from './send-error.js';
+import { answerOtherRoute } from './other-routes.js';
 
-export interface ProxyServerOptions {
-  service: ModuleService;
-  logger: Logger;
-  accessLog: boolean;
-  shutdownGraceMs: number;
-  /** Checksum databases served under /sumdb/<name>/ (absent: /sumdb/ is not served). */
-  sumdb?: SumdbProxyDeps | undefined;
-  /**
-   * Client connection limits (YAML `server.*`, whose schema holds the defaults): how long a
-   * client may take to send a request's headers, and the whole request; how long an idle
-   * keep-alive connection stays open; how many connections may be open, in total and per
-   * client address (0: no per-client cap).
-   */
-  headerTimeoutMs: number;
-  requestTimeoutMs: number;
-  idleTimeoutMs: number;
-  maxConnections: number;
-  maxConnectionsPerClient: number;
-  /** The process's open-file limit (default: read from /proc/self/limits; tests set it). */
-  descriptorLimit?: number;
-  /**
-   * Cached hits answered on the strict node:net fast path (fast-path/fast-path.ts), everything
-   * else by node:http (YAML `server.fast_path`; default true). False: node:http only.
-   */
-  fastPath?: boolean | undefined;
-  /** The JSON of /.well-known/modgate/client-config (app/client-config.ts), once listening. */
-  clientConfig?: (() => string | undefined) | undefined;
-  /** Metrics recorded (requests, readiness); undefined: none (metrics.enabled false). */
-  metrics?: ModgateMetrics | undefined;
-  /** Whether this listener answers /metrics (metrics on and no `metrics.listen`). */
-  metricsRoute?: boolean | undefined;
-  /**
-   * A span per request while tracing is on (app then turns the fast path off); off, a client's
-   * traceparent passed on to the upstreams (metrics/tracing/carried-trace.ts).
-   */
-  tracing?: RequestTracing | undefined;
-  /** /readyz's upstream and checksum database states; the JSON of /version (issue 11). */
-  health?: ReadinessSources | undefined;
-  version?: string | undefined;
-  /** The publish API (`PUT /-/api/publish/...`, issue 14 item 6); undefined: not served. */
-  publish?: PublishRouteOptions | undefined;
-  /** Per-client rate limiting (429 with Retry-After); undefined: off. */
-  rateLimit?: RateLimiter | undefined;
-  /** GET /index, the feed of versions stored (issue 13); undefined: not served. */
-  indexFeed?: IndexFeedRoute | undefined;
+export type { ProxyServerOptions } from './proxy-server-options.js';
+
+/** What a request on node:http's path has decided so far, for its log entry. */
+interface RequestState {
+  answered: Answer | undefined;
+  user: string | undefined;
 }
 
 const HEAD_ONLY = Object.freeze({ head: true });
-/** No module path starts with a dot, so this never shadows a GOPROXY path (doctor --server reads it). */
-const CLIENT_CONFIG = '/.well-known/modgate/client-config';
 
 /**
  * The status logged for a request whose client closed the connection before the whole
  * response was sent (nginx's "client closed request").
  */
 export const CLIENT_CLOSED_STATUS = 499;
-
-const USAGE = `modgate: a Go module proxy.
-Point the go command at this server:  GOPROXY=<this URL>  (see the README)
-Health: /healthz (process), /readyz (storage, upstreams), /version
-`;
 
 /**
  * The HTTP front: routes GOPROXY paths to the module service (`answer`), writes its Answer
@@ -142,19 +96,27 @@ export class ProxyServer {
       keepAliveTimeout: options.idleTimeoutMs,
     };
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    this.server = createServer(serverOptions, options.tracing?.wrap(onRequest) ?? onRequest);
+    const handler = options.tracing?.wrap(onRequest) ?? onRequest;
+    // HTTPS: node:https on the listening socket, and no fast path (it reads raw TCP bytes;
+    // bench/README.md "Authentication and TLS" has the figures).
+    this.server =
+      options.tls === undefined
+        ? createServer(serverOptions, handler)
+        : createHttpsServer({ ...serverOptions, ...options.tls }, handler);
     this.fast =
-      options.fastPath === false
+      options.fastPath === false || options.tls !== undefined
         ? undefined
         : new FastPath({
             http: this.server,
             headerTimeoutMs,
             idleTimeoutMs: options.idleTimeoutMs,
             checkIntervalMs: serverOptions.connectionsCheckingInterval,
-            answer: (req) => this.fastAnswer(req),
+            answer: (req, socket) => this.fastAnswer(req, socket),
             requestId: requestIdFrom,
             record:
-              this.accessLog === undefined && this.requests === undefined
+              this.accessLog === undefined &&
+              this.requests === undefined &&
+              options.audit === undefined
                 ? undefined
                 : (entry) => this.record(entry),
           });
@@ -173,14 +135,27 @@ export class ProxyServer {
    * The service's answer to a request the fast path found simple; undefined for what is not a
    * GOPROXY request (/, /healthz, /readyz, /sumdb/, an invalid path: node:http's to answer).
    */
-  private fastAnswer(req: SimpleHead): Answer | Promise<Answer> | undefined {
+  private fastAnswer(req: SimpleHead, socket: Socket): Answer | Promise<Answer> | undefined {
     const target = req.target;
     const q = target.indexOf('?');
     const path = q >= 0 ? target.slice(0, q) : target;
     if (this.options.sumdb !== undefined && path.startsWith('/sumdb/')) return undefined;
+    const addresses = this.options.clientAddresses;
+    req.client =
+      addresses === undefined
+        ? socket.remoteAddress
+        : addresses.of(socket.remoteAddress, req.forwardedFor);
     try {
       const preq = this.paths.parse(path);
       if (preq === null) return undefined;
+      const gate = this.options.gate;
+      if (gate !== undefined) {
+        // Credentials that need bcrypt, wrong ones, and refused reads: node:http answers.
+        const auth = gate.authenticateNow(req.authorization);
+        if (auth === undefined || !auth.ok) return undefined;
+        if (gate.checksReads && !gate.mayRead(auth.principal, preq.modulePath)) return undefined;
+        req.user = auth.principal.user;
+      }
       const answer = this.options.service.answer(preq, req.head ? HEAD_ONLY : undefined);
       if (this.requests !== undefined && answer instanceof Promise) {
         this.fastWaiting++;
@@ -196,6 +171,21 @@ export class ProxyServer {
   private record(entry: AccessEntry): void {
     this.accessLog?.write(entry);
     this.requests?.record(entry);
+    if (this.options.audit !== undefined) auditRequest(this.options.audit, this.paths, entry);
+  }
+
+  /** The client address of a node:http request. */
+  private clientOf(req: IncomingMessage): string | undefined {
+    const addresses = this.options.clientAddresses;
+    const peer = req.socket.remoteAddress;
+    return addresses === undefined ? peer : addresses.of(peer, req.headers['x-forwarded-for']);
+  }
+
+  /** Puts a new certificate and key in force for new TLS connections (reloads). */
+  setSecureContext(tls: SecureContextOptions): void {
+    (this.server as Server & { setSecureContext(o: SecureContextOptions): void }).setSecureContext(
+      tls,
+    );
   }
 
   /** Open client connections and the ones refused by each cap (for metrics). */
@@ -219,7 +209,8 @@ export class ProxyServer {
     this.active++;
     const id = requestIdFor(req);
     const started = performance.now();
-    let answered: Answer | undefined;
+    const state: RequestState = { answered: undefined, user: undefined };
+    const client = this.clientOf(req);
     // One listener per response: in-flight accounting and the access line. Answers are
     // written with raw headers (not readable back with getHeader): the line reads the Answer.
     res.on('close', () => {
@@ -228,20 +219,58 @@ export class ProxyServer {
         method: req.method,
         path: req.url,
         status: this.loggedStatus(res),
-        bytes: answered === undefined ? res.getHeader('content-length') : answered.size,
-        cache: answered === undefined ? res.getHeader('x-modgate-cache') : answered.cache,
+        bytes: state.answered?.size ?? res.getHeader('content-length'),
+        cache:
+          state.answered === undefined ? res.getHeader('x-modgate-cache') : state.answered.cache,
         ms: Math.round((performance.now() - started) * 100) / 100,
         complete: res.writableFinished,
+        client,
+        user: state.user,
       };
       this.options.tracing?.end(req, entry); // the request's span ends; its ids join the line
       this.record(entry);
       this.active--;
       if (this.active === 0) this.idle?.();
     });
-    if (this.options.rateLimit?.refuse(req, res) === true) return;
+    const gate = this.options.gate;
+    const auth = gate?.authenticate(req.headers.authorization);
+    if (auth instanceof Promise) {
+      // A password to check with bcrypt: rate-limited by address first (guessing costs CPU).
+      if (this.options.rateLimit?.refuse(req, res, client) === true) return;
+      auth
+        .then((result) => this.authenticated(req, res, id, state, client, result, true))
+        .catch((err: unknown) => this.fail(err, id, req, res));
+      return;
+    }
+    this.authenticated(req, res, id, state, client, auth, false);
+  }
+
+  /** The rest of a request once its credentials are read: limits, access, the answer. */
+  private authenticated(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    state: RequestState,
+    client: string | undefined,
+    auth: AuthResult | undefined,
+    limited: boolean,
+  ): void {
+    const gate = this.options.gate;
+    if (gate !== undefined && auth !== undefined && !auth.ok) {
+      this.fast?.release(req);
+      sendDenial(res, req, gate.failed(auth), id);
+      return;
+    }
+    const principal = auth?.ok === true ? auth.principal : ANONYMOUS;
+    state.user = principal.user;
+    // Rate limiting by user when there is one, else by client address.
+    const key = principal.user === undefined ? client : `user:${principal.user}`;
+    if (!limited && this.options.rateLimit?.refuse(req, res, key) === true) return;
     // `modgate publish` uploads (issue 14 item 6), when publishing is configured.
-    if (this.options.publish !== undefined && req.url?.startsWith(PUBLISH_PREFIX) === true) {
-      void handlePublish(req, res, req.url.split('?')[0] ?? '', this.options.publish, id);
+    const publish = this.options.publish;
+    if (publish !== undefined && req.url?.startsWith(PUBLISH_PREFIX) === true) {
+      const route = publishingAs(gate, principal, publish);
+      void handlePublish(req, res, req.url.split('?')[0] ?? '', route, id);
       return;
     }
     const method = req.method;
@@ -254,6 +283,11 @@ export class ProxyServer {
       try {
         const sumdb = this.options.sumdb !== undefined && path.startsWith('/sumdb/');
         const preq = pending !== undefined || sumdb ? null : this.paths.parse(path);
+        const denial =
+          preq !== null && gate?.checksReads === true
+            ? gate.readDenial(principal, preq.modulePath)
+            : undefined;
+        if (denial !== undefined) return sendDenial(res, req, denial, id);
         if (preq !== null) pending = answerRequest(this.options.service, req, preq);
       } catch (err) {
         this.fail(err, id, req, res);
@@ -262,21 +296,21 @@ export class ProxyServer {
       if (pending !== undefined) {
         const head = method === 'HEAD';
         if (!(pending instanceof Promise)) {
-          answered = pending;
+          state.answered = pending;
           const sending = writeAnswer(res, pending, id, head);
           if (sending !== undefined) sending.catch((err: unknown) => this.fail(err, id, req, res));
           return;
         }
         pending
           .then((answer) => {
-            answered = answer;
+            state.answered = answer;
             return writeAnswer(res, answer, id, head);
           })
           .catch((err: unknown) => this.fail(err, id, req, res));
         return;
       }
     }
-    void this.handle(req, res, id);
+    void answerOtherRoute(this.options, this.readiness, { req, res, id, principal });
   }
 
   private fail(err: unknown, id: string, req: IncomingMessage, res: ServerResponse): void {
@@ -300,7 +334,7 @@ export class ProxyServer {
     }
     const addr = this.listener.address() as AddressInfo;
     const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    return `http://${hostPart}:${addr.port}`;
+    return `${this.options.tls === undefined ? 'http' : 'https'}://${hostPart}:${addr.port}`;
   }
 
   /** Graceful stop; resolves when every request has finished or the grace period ran out. */
@@ -335,46 +369,6 @@ export class ProxyServer {
     await closed;
     this.guard.close();
     this.accessLog?.flush();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    res.setHeader('x-request-id', id);
-    try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD');
-        res.statusCode = 405;
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.end(`method ${req.method ?? ''} not allowed: a GOPROXY serves GET and HEAD only\n`);
-        return;
-      }
-      const rawUrl = req.url ?? '/';
-      const q = rawUrl.indexOf('?');
-      const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
-      if (path === '/healthz') return sendText(res, req, 200, 'ok\n');
-      const version = path === '/version' ? this.options.version : undefined;
-      if (version !== undefined) return sendText(res, req, 200, version, 'json');
-      if (path === '/readyz') {
-        await this.readiness.answer(req, res);
-        return this.options.metrics?.service.readiness(res.statusCode === 200);
-      }
-      const metrics = this.options.metricsRoute === true ? this.options.metrics : undefined;
-      if (path === '/metrics' && metrics !== undefined) return await sendMetrics(res, req, metrics);
-      if (path === '/') return sendText(res, req, 200, USAGE);
-      if (path === '/index' && this.options.indexFeed !== undefined) {
-        return await sendIndexFeed(req, res, rawUrl, this.options.indexFeed);
-      }
-      const clientConfig = path === CLIENT_CONFIG ? this.options.clientConfig?.() : undefined;
-      if (clientConfig !== undefined) return sendText(res, req, 200, clientConfig, 'json');
-      if (path.startsWith('/sumdb/') && this.options.sumdb) {
-        const answer = await handleSumdbRequest(path, this.options.sumdb);
-        res.writeHead(answer.status, answer.headers);
-        res.end(req.method === 'HEAD' ? undefined : answer.body);
-        return;
-      }
-      return sendText(res, req, 404, `not found: ${path} is not a GOPROXY path\n`);
-    } catch (err) {
-      logRequestFailure(this.options.logger, err, id, req);
-      sendError(res, err, id);
-    }
+    this.options.audit?.flush();
   }
 }

@@ -66,11 +66,16 @@ export class RateLimiter {
   }
 
   /**
-   * Answers 429 with Retry-After and says so (true) when the client of `req` is over its
-   * limit; false when the request may be served.
+   * Answers 429 with Retry-After and says so (true) when `client` (the user, `user:<name>`, or
+   * the client address; default the peer's address) is over its limit; false when the request
+   * may be served.
    */
-  refuse(req: IncomingMessage, res: ServerResponse): boolean {
-    const wait = this.take(req.socket.remoteAddress ?? '');
+  refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    client: string | undefined = req.socket.remoteAddress,
+  ): boolean {
+    const wait = this.take(client ?? '');
     if (wait === 0) return false;
     this.options.onLimited?.();
     res.setHeader('retry-after', String(wait));
@@ -78,7 +83,7 @@ export class RateLimiter {
       res,
       req,
       429,
-      `too many requests: over ${this.options.requestsPerSecond} requests per second from this address; retry after ${wait}s\n`,
+      `too many requests: over ${this.options.requestsPerSecond} requests per second from this ${client?.startsWith('user:') === true ? 'user' : 'address'}; retry after ${wait}s\n`,
     );
     return true;
   }

@@ -15,6 +15,10 @@ export interface AccessEntry {
   ms: number;
   /** Whether the whole response was handed to the operating system. */
   complete: boolean;
+  /** The client address (X-Forwarded-For honoured from trusted proxies only), if known. */
+  client?: string | undefined;
+  /** The authenticated user (issue 14); undefined: anonymous. */
+  user?: string | undefined;
   /** The request's trace and span ids while tracing is on (`trace_id`, `span_id` in the line). */
   traceId?: string | undefined;
   spanId?: string | undefined;
@@ -46,8 +50,8 @@ export function registerJsonLogger(logger: Logger, format: JsonLineFormat): void
  * hand and batched (see LineSink): access lines are the one log event per request, and pino's
  * general path (object building, redaction, serialization, a write per line) cost more than
  * serving a cached file. The line is the one pino would write for
- * `logger.info({ reqId, method, path, status, bytes, cache, ms, complete, trace_id, span_id },
- * 'request')` —
+ * `logger.info({ reqId, method, path, status, bytes, cache, ms, complete, client, user, trace_id,
+ * span_id }, 'request')` —
  * same members, same order, undefined ones left out (test/log/access-log.test.ts compares
  * them). Any other logger (pretty output, child loggers) gets exactly that call.
  */
@@ -70,6 +74,8 @@ class PinoAccessLog implements AccessLog {
         cache: e.cache,
         ms: e.ms,
         complete: e.complete,
+        client: e.client,
+        user: e.user,
         trace_id: e.traceId,
         span_id: e.spanId,
       },
@@ -112,6 +118,8 @@ class JsonAccessLog implements AccessLog {
     if (e.bytes !== undefined) line += ',"bytes":' + jsonValue(e.bytes);
     if (e.cache !== undefined) line += ',"cache":' + jsonValue(e.cache);
     line += ',"ms":' + formatMs(e.ms) + ',"complete":' + String(e.complete);
+    if (e.client !== undefined) line += ',"client":' + JSON.stringify(e.client);
+    if (e.user !== undefined) line += ',"user":' + JSON.stringify(e.user);
     if (e.traceId !== undefined)
       line += ',"trace_id":"' + e.traceId + '","span_id":"' + e.spanId + '"';
     line += ',"msg":"request"}\n';

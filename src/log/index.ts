@@ -2,3 +2,4 @@
 export { createLogger, setLogMixin, type Logger, type LoggerOptions } from './create-logger.js';
 export { accessLogFor, type AccessEntry, type AccessLog } from './access-log.js';
 export { LineSink, type LineDestination } from './line-sink.js';
+export { createAuditLog, type AuditEntry, type AuditLog } from './audit-log.js';

@@ -125,6 +125,7 @@ describe('fast path: the same answers as node:http', () => {
         cache: 'hit',
         ms: 'number',
         complete: true,
+        client: '127.0.0.1', // issue 14: the client address (no user: anonymous)
         msg: 'request',
       },
     );

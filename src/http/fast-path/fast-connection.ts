@@ -40,8 +40,12 @@ const MAX_PARTIAL_READS = 16;
 
 /** What a fast connection needs from the fast path that holds it. */
 export interface FastContext {
-  /** The service's answer to a simple request; undefined: not a GOPROXY route. */
-  answer(req: SimpleHead): Answer | Promise<Answer> | undefined;
+  /**
+   * The service's answer to a simple request; undefined: not a GOPROXY route (or one node:http
+   * must answer: a refused read, credentials to check with bcrypt). May set `req.user` and
+   * `req.client`, which the request's log entry then carries.
+   */
+  answer(req: SimpleHead, socket: Socket): Answer | Promise<Answer> | undefined;
   /** The request id for a request, from the client's X-Request-Id if plain. */
   requestId(given: string | undefined): string;
   /** Records a finished request (the access log); undefined: nothing records. */
@@ -191,6 +195,8 @@ export class FastConnection {
       cache: undefined,
       ms: Math.round((performance.now() - awaited.started) * 100) / 100,
       complete: false,
+      client: awaited.req.client,
+      user: awaited.req.user,
     });
   };
 
@@ -198,7 +204,7 @@ export class FastConnection {
    * Answers the requests at the start of `buf`; keeps or hands over the rest. `resolved`: the
    * answer to the first one, come after waiting for it (and when it was asked for).
    */
-  private serve(buf: Buffer, resolved?: Answer, resolvedAt = 0): void {
+  private serve(buf: Buffer, resolved?: Answer, resolvedAt = 0, resolvedFor?: SimpleHead): void {
     const socket = this.socket;
     const ctx = this.ctx;
     const record = ctx.record;
@@ -229,7 +235,12 @@ export class FastConnection {
         }
         const first = offset === 0 && resolved !== undefined;
         const started = first ? resolvedAt : record === undefined ? 0 : performance.now();
-        const got = first ? resolved : ctx.answer(req);
+        if (first && resolvedFor !== undefined) {
+          // The same request read again: who asked was decided when its answer was asked for.
+          req.user = resolvedFor.user;
+          req.client = resolvedFor.client;
+        }
+        const got = first ? resolved : ctx.answer(req, socket);
         if (got instanceof Promise) {
           // Nothing more is read or answered until it settles: answers stay in order.
           this.pending = buf.subarray(offset);
@@ -270,6 +281,8 @@ export class FastConnection {
             cache: got.cache,
             ms: Math.round((performance.now() - started) * 100) / 100,
             complete: true,
+            client: req.client,
+            user: req.user,
           });
         }
         offset = req.end;
@@ -326,7 +339,7 @@ export class FastConnection {
       return;
     }
     const stopping = this.closing;
-    this.serve(held, answer, started);
+    this.serve(held, answer, started, req);
     if (stopping) this.socket.destroySoon();
     else if (!this.waiting && !this.awaiting && !this.closing) this.socket.resume();
   }

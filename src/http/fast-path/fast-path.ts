@@ -14,7 +14,7 @@ export interface FastPathOptions {
   headerTimeoutMs: number;
   idleTimeoutMs: number;
   checkIntervalMs: number;
-  answer: (req: SimpleHead) => Answer | Promise<Answer> | undefined;
+  answer: (req: SimpleHead, socket: Socket) => Answer | Promise<Answer> | undefined;
   requestId: (given: string | undefined) => string;
   record: ((entry: AccessEntry) => void) | undefined;
 }
@@ -95,6 +95,12 @@ export class FastPath {
     if (adopt.method === req.method && adopt.target === req.url) return adopt.pending;
     dispose(adopt.pending);
     return undefined;
+  }
+
+  /** Releases the answer adopted for `req`, if any, when node:http answers it otherwise. */
+  release(req: IncomingMessage): void {
+    const pending = this.adopted(req);
+    if (pending !== undefined) dispose(pending);
   }
 
   /** Stop, first step: idle connections close now; busy ones once their output is sent. */
