@@ -57,7 +57,8 @@ export class AuthGate {
 
   /** As `authenticate`, but undefined when only the slow path (bcrypt) can answer. */
   authenticateNow(header: string | undefined): AuthResult | undefined {
-    return this.authenticator?.authenticateNow(header) ?? ANONYMOUS_RESULT;
+    const authenticator = this.authenticator;
+    return authenticator === undefined ? ANONYMOUS_RESULT : authenticator.authenticateNow(header);
   }
 
   /** Whether `principal` may read `modulePath` (the fast question, without the denial). */
