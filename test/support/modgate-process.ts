@@ -92,7 +92,7 @@ export class ModgateProcess {
         await rm(configDir, { recursive: true, force: true });
         throw new Error(`modgate did not start:\n${proc.text}`);
       }
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"modgate listening"/.exec(
+      const m = /"url":"(https?:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"modgate listening"/.exec(
         proc.text,
       );
       if (m?.[1]) proc.url = m[1];
