@@ -172,8 +172,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   // `modgate publish` (issue 14 item 6): served when publish.enabled.
   const publishDeps = { storage, policy, spoolDir, validator, logger };
+  const authenticate = (header: string | undefined) => security.gate.authenticate(header);
   const ownDb = own && hosted[0] && { log: own.log, hosted: hosted[0] };
-  const publish = buildPublishing(config, service, { ...publishDeps, own: ownDb });
+  const publish = buildPublishing(config, service, { ...publishDeps, own: ownDb, authenticate });
   if (own !== undefined && config.storage.backend === 'memory') {
     logger.warn(
       `checksum database ${own.log.name}: storage is memory, so its key and log die with this process; clients must change GOSUMDB after every restart`,

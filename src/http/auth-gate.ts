@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ANONYMOUS, type Policy, type Principal } from '../policy/index.js';
 import type { AuthResult, Authenticator } from './auth-authenticator.js';
 import type { IndexFeedRoute } from './index-feed-handler.js';
-import type { PublishRouteOptions } from './publish-route.js';
 
 /** A refused request: what is sent instead of anything about the module. */
 export interface Denial {
@@ -64,11 +63,6 @@ export class AuthGate {
   /** Whether `principal` may read `modulePath` (the fast question, without the denial). */
   mayRead(principal: Principal, modulePath: string): boolean {
     return this.policy.may(principal, 'read', modulePath);
-  }
-
-  /** Whether `principal` may publish `modulePath` (access rules). */
-  mayPublish(principal: Principal, modulePath: string): boolean {
-    return this.policy.may(principal, 'publish', modulePath);
   }
 
   /** Undefined when `principal` may read `modulePath`; else what to answer instead. */
@@ -142,38 +136,5 @@ export function readableFeed(
     visible: (req, modulePath) =>
       gate.mayRead(principal, modulePath) &&
       (principal.user !== undefined || route.visible(req, modulePath)),
-  };
-}
-
-/**
- * The publish route as `principal` may use it: with client authentication, publishing needs
- * the `publish` permission of the access rules (`access.rules`, `access.default_publish`):
- * 401 without credentials, 403 for a user without it; the publisher recorded is the user.
- * Without a users file the route's own rule applies (docs/hosted-modules.md).
- */
-export function publishingAs(
-  gate: AuthGate | undefined,
-  principal: Principal,
-  route: PublishRouteOptions,
-): PublishRouteOptions {
-  if (gate === undefined || !gate.authenticating) return route;
-  return {
-    ...route,
-    authorize: (_req, modulePath) => {
-      const user = principal.user;
-      if (user !== undefined && gate.mayPublish(principal, modulePath)) return { ok: true, user };
-      if (user === undefined) {
-        return {
-          ok: false,
-          status: 401,
-          body: `authentication required: publishing ${modulePath} needs a user with the publish permission (access.rules)\n`,
-        };
-      }
-      return {
-        ok: false,
-        status: 403,
-        body: `forbidden: user ${user} may not publish ${modulePath} (access.rules)\n`,
-      };
-    },
   };
 }

@@ -8,7 +8,7 @@ import { ANONYMOUS } from '../policy/index.js';
 import type { Answer } from '../service/answer.js';
 import { auditRequest } from './auth-audit.js';
 import type { AuthResult } from './auth-authenticator.js';
-import { publishingAs, sendDenial } from './auth-gate.js';
+import { sendDenial } from './auth-gate.js';
 import { PUBLISH_PREFIX, handlePublish } from './publish-route.js';
 import {
   ConnectionGuard,
@@ -269,8 +269,8 @@ export class ProxyServer {
     // `modgate publish` uploads (issue 14 item 6), when publishing is configured.
     const publish = this.options.publish;
     if (publish !== undefined && req.url?.startsWith(PUBLISH_PREFIX) === true) {
-      const route = publishingAs(gate, principal, publish);
-      void handlePublish(req, res, req.url.split('?')[0] ?? '', route, id);
+      // Its authorize hook asks for the publish permission (app/publishing.ts).
+      void handlePublish(req, res, req.url.split('?')[0] ?? '', publish, id);
       return;
     }
     const method = req.method;
