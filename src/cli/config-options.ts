@@ -43,7 +43,8 @@ export interface ConfigFlags {
   logFormat?: string;
 }
 
-export function configFrom(flags: ConfigFlags): Config {
+/** The configuration from the shared options; `overrides` win over them (key paths). */
+export function configFrom(flags: ConfigFlags, overrides: Record<string, unknown> = {}): Config {
   return loadConfig({
     ...(flags.config === undefined ? {} : { file: flags.config }),
     env: process.env,
@@ -55,6 +56,7 @@ export function configFrom(flags: ConfigFlags): Config {
       'sumdb.databases': flags.sumdb,
       'log.level': flags.logLevel,
       'log.format': flags.logFormat,
+      ...overrides,
     },
   });
 }

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { withLocalModgate } from '../app/local-modgate.js';
 import { openMirrorContext, type MirrorContext } from '../app/mirror-context.js';
+import { createLogger } from '../log/index.js';
 import { ModgateError } from '../errors/index.js';
 import {
   BundleError,
@@ -128,7 +130,12 @@ function runExport(inputs: string[], flags: ExportFlags): Promise<ExportReport> 
       items.push(...parseExportList(await readFile(flags.list, 'utf8')));
     if (files.length > 0) {
       const read = await collectWarmInputs(files, readStdin);
-      items.push(...(await itemsFromGoFiles(read, flags.server)));
+      const needServer = read.some((i) => i.kind !== 'go.sum');
+      items.push(
+        ...(flags.server !== undefined || !needServer
+          ? await itemsFromGoFiles(read, flags.server)
+          : await viaLocalModgate(flags, (url) => itemsFromGoFiles(read, url))),
+      );
     }
     if (flags.since !== undefined) {
       const since = new Date(flags.since);
@@ -167,6 +174,21 @@ function runImport(bundle: string, flags: ImportFlags): Promise<ImportReport> {
       databases: c.databases,
     }),
   );
+}
+
+/**
+ * Runs `fn` against a modgate of its own over the configured storage and upstreams, on a
+ * loopback port (as `warm --data-dir` does): go.mod and go.work inputs need the `.mod` files
+ * of their build list, read — and fetched and verified into storage if missing — through it.
+ */
+async function viaLocalModgate<T>(flags: ConfigFlags, fn: (url: string) => Promise<T>) {
+  const config = configFrom(flags, {
+    listen: '127.0.0.1:0',
+    'metrics.enabled': false,
+    'rate_limit.requests_per_second': 0,
+  });
+  const level = config.log.level === 'info' ? 'warn' : config.log.level;
+  return withLocalModgate(config, createLogger({ level, format: config.log.format }), fn);
 }
 
 async function storageSource(c: MirrorContext, db: SumdbDatabaseOf<MirrorContext>) {

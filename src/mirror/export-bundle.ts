@@ -16,6 +16,7 @@ import { Semaphore } from '../async/index.js';
 import type { SumdbDatabase } from '../sumdb/gosumdb-config.js';
 import {
   formatRecord,
+  parseRecord,
   proveTree,
   storedHashIndex,
   tileHashReader,
@@ -135,8 +136,10 @@ export async function exportBundle(
       ),
     );
 
-    // The head after the lookups, so that it holds every record looked up.
-    const head = await source.sumdbLatest();
+    // The head: the largest of `latest` (asked after the lookups) and the heads the lookup
+    // answers came with — each of which holds its record — so it holds every record even when
+    // the source reuses a `latest` fetched a little before a lookup.
+    const head = largestHead([await source.sumdbLatest(), ...records.values()], name, database);
     const tileCache = new Map<string, Buffer | undefined>();
     const readTile = async (t: Tile): Promise<Buffer | undefined> => {
       const p = tilePath(t);
@@ -204,6 +207,29 @@ export async function exportBundle(
     await opts.source.close?.();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The signed head of the largest tree among `latest` and the notes after lookup records. */
+function largestHead(
+  candidates: readonly Buffer[],
+  name: string,
+  database: Pick<SumdbDatabase, 'verifier'>,
+): Buffer {
+  let best: { note: Buffer; n: number } | undefined;
+  for (const [i, c] of candidates.entries()) {
+    let note = c;
+    if (i > 0) {
+      try {
+        note = Buffer.from(parseRecord(c).rest);
+      } catch {
+        continue; // a malformed record is refused by the verification
+      }
+      if (note.length === 0) continue;
+    }
+    const { n } = verifyHead(note, name, database.verifier, `sumdb/${name}/latest`);
+    if (best === undefined || n > best.n) best = { note, n };
+  }
+  return best!.note;
 }
 
 /** Adds the tiles proving `tree` consistent with its prefix of size `from`. */

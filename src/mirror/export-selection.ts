@@ -44,9 +44,7 @@ export async function itemsFromGoFiles(
 ): Promise<ExportItem[]> {
   if (inputs.length === 0) return [];
   if (server === undefined && inputs.some((i) => i.kind !== 'go.sum')) {
-    throw invalid(
-      'go.mod and go.work inputs need --server (their build list is computed from .mod files read through a GOPROXY server); give go.sum files or module@version lists with --data-dir/--config',
-    );
+    throw invalid('go.mod and go.work inputs need a GOPROXY server to read .mod files through');
   }
   const report = await warm(inputs, {
     server: server ?? 'http://127.0.0.1:9/unused',

@@ -11,7 +11,7 @@ import { type FixtureModule } from '../support/fixture-proxy.js';
 import { GoSandbox } from '../support/go-sandbox.js';
 import { listFiles } from '../support/list-files.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
-import { BundleEnv, flipByte, tamper } from '../mirror/bundle-env.js';
+import { BundleEnv, flipByte, readTar, tamper } from '../mirror/bundle-env.js';
 
 // The air-gap procedure end to end (docs/mirror.md): an online modgate, fed by a fixture
 // upstream and verified against a test checksum database, is exported with `modgate mirror
@@ -129,6 +129,27 @@ describe('air-gapped site: mirror export, import, offline checksum verification'
     const report = JSON.parse(r.stdout) as { modules: number; zips: number; treeSize: number };
     assert.equal(report.zips, 2, r.stdout);
     assert.equal(report.treeSize, env.db.size);
+  });
+
+  test('export from the online data directory gives the same set', async () => {
+    const fromStorage = join(await tempDir('from-storage'), 'deps.bundle');
+    const r = await modgate([
+      'mirror',
+      'export',
+      join(appDir, 'go.mod'),
+      '--data-dir',
+      online.dataDir,
+      '--upstream',
+      env.fixture.url,
+      '--sumdb',
+      `${env.db.verifierKey} ${env.db.url}`,
+      '-o',
+      fromStorage,
+      '--json',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const names = async (file: string) => (await readTar(file)).slice(1).map((e) => e.name);
+    assert.deepEqual(await names(fromStorage), await names(bundle));
   });
 
   test('the offline modgate imports it, and the go command builds with GOSUMDB on', async () => {
