@@ -283,4 +283,34 @@ describe('mirror bundles', () => {
     assert.equal(report.head.after, env.db.size);
     assert.deepEqual(await keys(next), await keys(site));
   });
+
+  test('an .info naming another version is refused', async () => {
+    const storage = new MemoryStorage();
+    const bad = await tamper(
+      bundle,
+      `${env.dir}/info.bundle`,
+      'example.com/hello/@v/v1.0.0.info',
+      () => Buffer.from('{"Version":"v1.0.1","Time":"2024-01-01T00:00:00Z"}'),
+    );
+    await refused(env.import(bad, storage), /hello\/@v\/v1\.0\.0 \(\.info\)/, 'info', /v1\.0\.1/);
+    assert.deepEqual(await keys(storage), []);
+  });
+
+  test('a tar whose first entry is not the manifest, or with a link, is refused', async () => {
+    const storage = new MemoryStorage();
+    const entries = await readTar(bundle);
+    await writeTar(`${env.dir}/order.bundle`, [...entries.slice(1), entries[0]!]);
+    await refused(env.import(`${env.dir}/order.bundle`, storage), /latest/, 'manifest', /first/);
+    const { pack } = await import('tar-stream');
+    const { createWriteStream } = await import('node:fs');
+    const { pipeline } = await import('node:stream/promises');
+    const p = pack();
+    const written = pipeline(p, createWriteStream(`${env.dir}/link.bundle`));
+    p.entry({ name: 'manifest.json', size: entries[0]!.data.length }, entries[0]!.data);
+    p.entry({ name: 'example.com/hello/@v/v1.0.0.mod', type: 'symlink', linkname: '/etc/passwd' });
+    p.finalize();
+    await written;
+    await refused(env.import(`${env.dir}/link.bundle`, storage), /hello/, 'tar', /symlink/);
+    assert.deepEqual(await keys(storage), []);
+  });
 });
