@@ -5,7 +5,7 @@
 //   node scripts/setup.mjs --test     also the Debian packages the tests use (go, x/mod sources)
 //   node scripts/setup.mjs --bench    also the Debian packages the benchmarks use (nginx, wrk)
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +27,15 @@ function log(msg) {
 // 1. npm dependencies (installed when missing or older than the lock file).
 const lock = join(root, 'package-lock.json');
 const marker = join(root, 'node_modules', '.package-lock.json');
-if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
+// A node_modules that is a symbolic link is another checkout's install, shared (a git worktree):
+// `npm ci` would empty the directory it points to under every checkout that shares it.
+const shared =
+  existsSync(join(root, 'node_modules')) && lstatSync(join(root, 'node_modules')).isSymbolicLink();
+if (shared && existsSync(marker) && statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
+  log(
+    'node_modules is a shared link: not reinstalling it (run `npm ci` where it lives if the lock file changed)',
+  );
+} else if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   log('installing npm dependencies (npm ci)');
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 }
