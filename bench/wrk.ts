@@ -27,6 +27,8 @@ export interface WrkOptions {
   /** Per-request timeout (a 100 MB download must not count as a timeout). */
   timeoutS?: number;
   core?: number;
+  /** Extra request header lines (`Name: value`), e.g. credentials. */
+  headers?: string[];
 }
 
 /** Runs wrk with one thread (the load generator gets one core) and bench/wrk-report.lua. */
@@ -38,6 +40,7 @@ export async function runWrk(opts: WrkOptions): Promise<WrkResult> {
     `-d${opts.durationS}s`,
     `--timeout`,
     `${opts.timeoutS ?? 10}s`,
+    ...(opts.headers ?? []).flatMap((h) => ['-H', h]),
     '-s',
     join(benchDir, 'wrk-report.lua'),
     opts.url,
