@@ -53,6 +53,7 @@ import { hostname } from 'node:os';
 import { clientConfig } from './client-config.js';
 import { MODGATE_VERSION } from './version.js';
 import { AppMetrics, meteredStorage } from './app-metrics.js';
+import { buildCoordinator } from './build-coordinator.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { SumdbHealthRegistry } from './sumdb-health.js';
 import { versionJson } from './version-info.js';
@@ -133,10 +134,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
           onUnreachable: config.sumdb.onUnreachable,
           logger,
         });
+  // Coordination across replicas (coordination.*, docs/replicas.md): misses, not-found answers
+  // and list freshness shared, and the own checksum database's writer lock — or in-process.
+  const coordinator = await buildCoordinator(config, logger, metrics?.metrics);
+  const writerLock = config.coordination.redisUrl === '' ? undefined : coordinator;
   // modgate's own checksum database: its log fixes what it has logged (a gate after the
   // verification against the upstream database), and lookups log what the service stores.
   const own = config.sumdbServer.enabled
-    ? await openOwnSumdb(storage, config.sumdbServer.name)
+    ? await openOwnSumdb(storage, config.sumdbServer.name, writerLock).catch(async (err) => {
+        await coordinator.close(); // not started: no connection left behind
+        throw err;
+      })
     : undefined;
   // The validator hook (issue 14 item 3): the last gate, asked about each new zip.
   const validator = buildValidator(config, logger, () => service);
@@ -167,6 +175,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     cache: { listTtlMs: config.cache.listTtlMs, notFoundTtlMs: config.cache.notFoundTtlMs },
     onCoalesced: metrics?.onCoalesced,
     prefetchZips: config.cache.prefetchZips,
+    coordinator,
   });
   metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
@@ -235,6 +244,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         {
           url,
           storage: storage.description,
+          coordination: coordinator.description,
           upstream: upstream.description,
           private: config.private,
           checksumVerification: checksumGate?.database ?? 'off',
@@ -281,6 +291,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       service.close();
       direct.close();
       await own?.log.close();
+      await coordinator.close(); // after the last append and store: their locks released
       await client.close();
       await storage.close();
       await spool.close();

@@ -68,10 +68,16 @@ export interface Coordinator {
   /** Shares a "not found" answer for `ttlMs` (best effort: never fails, never waits). */
   rememberNotFound(key: string, answer: SharedAnswer, ttlMs: number): void;
 
-  /** Whether a replica refreshed `key` (a list or @latest) less than its TTL ago. */
-  isFresh(key: string): Promise<boolean>;
+  /**
+   * How much longer `key` (a list or @latest another replica refreshed and stored) stays
+   * fresh, in ms: 0 when no replica refreshed it within its TTL.
+   */
+  freshFor(key: string): Promise<number>;
   /** Marks `key` as just refreshed (and stored) for `ttlMs` (best effort). */
   markFresh(key: string, ttlMs: number): void;
+
+  /** Drops what is shared about `key`: its "not found" answer and its freshness (best effort). */
+  forget(key: string): void;
 
   /**
    * Runs `work` holding the exclusive lock `name` (e.g. a checksum database's writer lock):

@@ -22,11 +22,13 @@ export class LocalCoordinator implements Coordinator {
 
   rememberNotFound(): void {}
 
-  isFresh(): Promise<boolean> {
-    return Promise.resolve(false);
+  freshFor(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   markFresh(): void {}
+
+  forget(): void {}
 
   withLock<T>(name: string, work: (guard: LockGuard) => Promise<T>): Promise<T> {
     const before = this.locks.get(name) ?? Promise.resolve();

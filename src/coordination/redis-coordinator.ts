@@ -67,6 +67,14 @@ export class RedisCoordinator implements Coordinator {
     return this.link.description;
   }
 
+  /**
+   * Resolves true once Redis can be used, false after `ms` without it (start-up: serving does
+   * not wait longer for a Redis that is down; the link keeps trying in the background).
+   */
+  connected(ms: number): Promise<boolean> {
+    return this.link.waitUp(ms);
+  }
+
   /** Whether Redis can be used right now. */
   get isUp(): boolean {
     return this.link.isUp;
@@ -121,12 +129,13 @@ export class RedisCoordinator implements Coordinator {
     this.link.fireAndForget((r) => r.set(this.link.key(`nf:${key}`), text, 'PX', Math.ceil(ttlMs)));
   }
 
-  async isFresh(key: string): Promise<boolean> {
-    if (!this.link.isUp) return false;
+  async freshFor(key: string): Promise<number> {
+    if (!this.link.isUp) return 0;
     try {
-      return (await this.link.run((r) => r.exists(this.link.key(`fresh:${key}`)))) === 1;
+      const ms = await this.link.run((r) => r.pttl(this.link.key(`fresh:${key}`)));
+      return Math.max(0, ms);
     } catch {
-      return false;
+      return 0;
     }
   }
 
@@ -135,6 +144,12 @@ export class RedisCoordinator implements Coordinator {
     this.link.fireAndForget((r) =>
       r.set(this.link.key(`fresh:${key}`), '1', 'PX', Math.ceil(ttlMs)),
     );
+  }
+
+  forget(key: string): void {
+    if (!this.link.isUp) return;
+    const keys = [this.link.key(`nf:${key}`), this.link.key(`fresh:${key}`)];
+    this.link.fireAndForget((r) => r.del(...keys));
   }
 
   async withLock<T>(name: string, work: (guard: LockGuard) => Promise<T>): Promise<T> {

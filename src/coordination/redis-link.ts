@@ -75,6 +75,21 @@ export class RedisLink {
     return !this.closed && this.client.status === 'ready';
   }
 
+  /** Resolves true once commands can be sent, or false after `ms` (Redis still away). */
+  waitUp(ms: number): Promise<boolean> {
+    if (this.isUp) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (up: boolean): void => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        resolve(up);
+      };
+      const onReady = (): void => done(true);
+      const timer = setTimeout(() => done(this.isUp), ms);
+      this.client.on('ready', onReady);
+    });
+  }
+
   /** The full key for `name`. */
   key(name: string): string {
     return this.options.keyPrefix + name;

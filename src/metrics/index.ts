@@ -13,4 +13,5 @@ export { UpstreamMetrics } from './upstream-metrics.js';
 export { GitMetrics, GIT_COMMANDS } from './git-metrics.js';
 export type { GitCacheTotals, GitCommand, GitOutcome } from './git-metrics.js';
 export { ServiceMetrics } from './service-metrics.js';
+export { CoordinationMetrics, FALLBACK_REASONS } from './coordination-metrics.js';
 export type { VerificationTotals } from './service-metrics.js';

@@ -1,4 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CoordinationMetrics } from './coordination-metrics.js';
 import { GitMetrics } from './git-metrics.js';
 import { RequestMetrics } from './request-metrics.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -31,6 +32,8 @@ export interface ModgateMetrics {
   readonly upstream: UpstreamMetrics;
   readonly git: GitMetrics;
   readonly service: ServiceMetrics;
+  /** Registered only with Redis coordination (CoordinationMetrics.enable). */
+  readonly coordination: CoordinationMetrics;
   exposition(): Promise<Exposition>;
 }
 
@@ -68,6 +71,7 @@ export function createMetrics(options: MetricsOptions): ModgateMetrics {
     upstream: new UpstreamMetrics(registry),
     git: new GitMetrics(registry),
     service: new ServiceMetrics(registry),
+    coordination: new CoordinationMetrics(registry),
     async exposition() {
       const [own, processText] = await Promise.all([registry.metrics(), shared.metrics()]);
       return { contentType: registry.contentType, body: own + processText };

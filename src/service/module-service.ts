@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Singleflight } from '../async/index.js';
-import { ModgateError, isNotFound } from '../errors/index.js';
+import { LocalCoordinator, type Coordinator } from '../coordination/index.js';
+import { ModgateError } from '../errors/index.js';
 import type { Policy } from '../policy/module-policy.js';
 import { infoOriginHash } from '../protocol/info-json.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
@@ -11,8 +12,8 @@ import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
-import { NotFoundMemory } from './not-found-memory.js';
 import { listFallback } from './list-fallback.js';
+import { ListRefresh } from './list-refresh.js';
 import { StoredVersions } from './stored-versions.js';
 import { Stash, type StashedZip, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
@@ -23,13 +24,11 @@ import { checkVersionForPath } from './check-version-for-path.js';
 import { BlockedVersions } from './blocked-versions.js';
 import { HostedUpstream } from './hosted-upstream.js';
 import { FetchAhead } from './fetch-ahead.js';
+import { UpstreamAccess, type Fetch } from './upstream-access.js';
 
-type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
 type FileRequest = Extract<ProxyRequest, { kind: 'mod' | 'zip' }>;
 type ZipRequest = Extract<ProxyRequest, { kind: 'zip' }>;
-
-type Fetch<T> = (upstream: Upstream, ctx: { signal: AbortSignal }) => Promise<T>;
 
 export interface ModuleServiceOptions {
   storage: Storage;
@@ -57,6 +56,11 @@ export interface ModuleServiceOptions {
   onCoalesced?: (() => void) | undefined;
   /** `cache.prefetch_zips`: fetch a new version's zip ahead of the client (FetchAhead). */
   prefetchZips?: boolean | undefined;
+  /**
+   * How misses, "not found" answers and list freshness are shared with other replicas
+   * (default: in-process only). Behind this process's own coalescing: one call per miss.
+   */
+  coordinator?: Coordinator | undefined;
 }
 
 /**
@@ -73,7 +77,9 @@ export interface ModuleServiceOptions {
 export class ModuleService {
   /** The in-memory answer cache (read by metrics: its bytes and size). */
   readonly cache: AnswerCache;
-  private readonly notFound: NotFoundMemory;
+  private readonly upstream: UpstreamAccess;
+  private readonly lists: ListRefresh;
+  private readonly coordinator: Coordinator;
   private readonly flights = new Singleflight<Answer>(() => this.options.onCoalesced?.());
   private readonly stash: Stash;
   private readonly zips: StoredZips;
@@ -97,8 +103,8 @@ export class ModuleService {
       listTtlMs: options.cache.listTtlMs,
       now: this.now,
     });
-    this.notFound = new NotFoundMemory({ now: this.now });
-    this.stash = new Stash(options.storage, options.stash);
+    this.coordinator = options.coordinator ?? new LocalCoordinator();
+    this.stash = new Stash(options.storage, options.stash, this.coordinator);
     this.zips = new StoredZips(options.storage, this.cache);
     this.held = new StoredVersions(options.storage);
     this.hosted = new HostedUpstream(options.storage);
@@ -112,6 +118,33 @@ export class ModuleService {
         return policy.private || policy.hosted;
       },
       zips: options.prefetchZips !== false,
+    });
+    this.upstream = new UpstreamAccess({
+      upstreams: { ...options.upstreams, hosted: this.hosted },
+      policy: options.policy,
+      notFoundTtlMs: options.cache.notFoundTtlMs,
+      now: this.now,
+      coordinator: this.coordinator,
+      signal: this.lifetime.signal,
+    });
+    this.lists = new ListRefresh({
+      storage: options.storage,
+      cache: this.cache,
+      coordinator: this.coordinator,
+      listTtlMs: options.cache.listTtlMs,
+      now: this.now,
+      allowed: (req, body) => this.blocked.allowed(req, body),
+      fetch: (req, key) =>
+        this.fromUpstream(req, key, async (upstream, ctx) => {
+          if (req.kind === 'list')
+            return formatVersionList(await upstream.list(req.modulePath, ctx));
+          const info = await upstream.latest(req.modulePath, ctx);
+          checkVersionForPath(req.modulePath, info.version);
+          return info.raw;
+        }),
+      // Held versions, else stale (issue 13); the held ones not filtered yet.
+      fallback: async (req, err, stored) =>
+        this.blocked.allowedAnswer(req, await listFallback(req, err, stored, this.held)),
     });
   }
 
@@ -137,7 +170,7 @@ export class ModuleService {
     switch (req.kind) {
       case 'list':
       case 'latest':
-        return hot ?? this.flights.do(key, () => this.refreshList(req, key));
+        return hot ?? this.flights.do(key, () => this.lists.refresh(req, key));
       case 'info':
         if (!req.canonical) return this.query(req, key);
         this.ahead.infoAsked(key);
@@ -194,7 +227,14 @@ export class ModuleService {
     if (hot === undefined) await this.stash.committed(key);
     const stored = await this.zips.answer(key, opts, hot);
     if (stored !== null) return stored;
-    return missAnswer(await this.stashZip(req, key), opts?.head === true);
+    const stashed = await this.stashZip(req, key);
+    if (stashed.stored === true) {
+      // Another replica stored it while this one waited.
+      const shared = await this.zips.answer(key, opts, undefined);
+      if (shared !== null) return shared;
+      throw new ModgateError('internal', `${key}: stored by another replica, then not found`);
+    }
+    return missAnswer(stashed, opts?.head === true);
   }
 
   /** Downloads a zip that is not stored through the stash (or joins its download). */
@@ -218,46 +258,6 @@ export class ModuleService {
     reader?.destroy();
     // Stored now (not when the service is quiet): its request then finds it with validators.
     await (download?.finished ?? this.stash.committed(key));
-  }
-
-  /** `@v/list` or `@latest` past its freshness (or never seen): refresh, else a stale copy. */
-  private async refreshList(req: ListRequest, key: string): Promise<Answer> {
-    let stored = this.cache.listCopy(key);
-    if (stored === undefined) {
-      const [body, stat] = await Promise.all([this.storage.getBytes(key), this.storage.stat(key)]);
-      if (body && stat) {
-        stored = {
-          body: await this.blocked.allowed(req, body),
-          fetchedAt: stat.modified.getTime(),
-        };
-        const fresh = this.cache.putList(key, req.kind, stored.body, stored.fetchedAt);
-        if (fresh !== undefined) return fresh;
-      }
-    }
-    try {
-      const raw = await this.fromUpstream(req, key, async (upstream, ctx) => {
-        if (req.kind === 'list') return formatVersionList(await upstream.list(req.modulePath, ctx));
-        const info = await upstream.latest(req.modulePath, ctx);
-        checkVersionForPath(req.modulePath, info.version);
-        return info.raw;
-      });
-      const fetchedAt = this.now();
-      await this.storage.putBytes(key, raw);
-      const body = await this.blocked.allowed(req, raw);
-      this.cache.putList(key, req.kind, body, fetchedAt);
-      return {
-        status: 200,
-        kind: req.kind,
-        body,
-        size: body.length,
-        cache: stored?.body.equals(body) === true ? 'revalidated' : 'miss',
-        maxAge: this.cache.maxAgeOf(fetchedAt) ?? 0,
-        immutable: false,
-      };
-    } catch (err) {
-      // Held versions, else stale (issue 13); the held ones not filtered yet.
-      return this.blocked.allowedAnswer(req, await listFallback(req, err, stored, this.held));
-    }
   }
 
   /** `@v/<query>.info` for a query (branch, hash, prefix): resolved upstream every time. */
@@ -295,17 +295,27 @@ export class ModuleService {
       this.flights.do(key, async () => {
         const stored = this.stash.pendingBytes(key) ?? (await this.storage.getBytes(key));
         if (stored) return this.cache.putImmutable(key, kind, stored);
-        const body = await fetch();
-        this.cache.putImmutable(key, kind, body);
-        return {
-          status: 200,
-          kind,
-          body,
-          size: body.length,
-          cache: 'miss',
-          maxAge: IMMUTABLE_MAX_AGE,
-          immutable: true,
-        };
+        // A miss: across replicas, one fetches and the others read what it stored.
+        return this.coordinator.once(key, {
+          lookup: async () => {
+            const shared = await this.storage.getBytes(key);
+            return shared ? this.cache.putImmutable(key, kind, shared) : undefined;
+          },
+          fetch: async () => {
+            const body = await fetch();
+            this.cache.putImmutable(key, kind, body);
+            const answer: Answer = {
+              status: 200,
+              kind,
+              body,
+              size: body.length,
+              cache: 'miss',
+              maxAge: IMMUTABLE_MAX_AGE,
+              immutable: true,
+            };
+            return { value: answer, stored: () => this.stash.committed(key) };
+          },
+        });
       })
     );
   }
@@ -324,7 +334,7 @@ export class ModuleService {
   async published(req: { escapedPath: string }): Promise<void> {
     for (const key of [listKey(req.escapedPath), latestKey(req.escapedPath)]) {
       this.cache.forget(key);
-      this.notFound.forget(key);
+      this.upstream.forget(key);
       await this.storage.delete(key);
     }
   }
@@ -356,33 +366,8 @@ export class ModuleService {
     return { modulePath, version, key, private: this.options.policy.forModule(modulePath).private };
   }
 
-  /**
-   * Policy and bookkeeping around every upstream call: private paths never go to an upstream
-   * proxy, recent "not found" answers are replayed, new ones remembered.
-   */
-  private async fromUpstream<T>(req: ProxyRequest, key: string, fetch: Fetch<T>): Promise<T> {
-    let upstream = this.options.upstreams.chain;
-    const policy = this.options.policy.forModule(req.modulePath);
-    if (policy.hosted) upstream = this.hosted;
-    else if (policy.private) {
-      const direct = this.options.upstreams.private;
-      if (direct === undefined) {
-        throw new ModgateError(
-          'not-found',
-          `${req.modulePath} matches the private module patterns, so modgate never requests it from an upstream proxy, and direct fetching is not configured`,
-        );
-      }
-      upstream = direct;
-    }
-    const remembered = this.notFound.recall(key);
-    if (remembered) throw remembered;
-    try {
-      return await fetch(upstream, { signal: this.lifetime.signal });
-    } catch (err) {
-      if (isNotFound(err) && err instanceof ModgateError)
-        this.notFound.remember(key, err, this.options.cache.notFoundTtlMs);
-      throw err;
-    }
+  private fromUpstream<T>(req: ProxyRequest, key: string, fetch: Fetch<T>): Promise<T> {
+    return this.upstream.fetch(req.modulePath, key, fetch);
   }
 
   /**

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Singleflight } from '../async/index.js';
+import type { Coordinator } from '../coordination/index.js';
 import { ModgateError } from '../errors/index.js';
 import type { Storage } from '../storage/storage.js';
 import type { ZipSource } from '../upstream/upstream.js';
@@ -54,11 +55,31 @@ export interface StashOptions {
 /**
  * A zip not stored yet, as the stash gives it: verified bytes (a small zip, downloaded in
  * memory), or a spooled download shared with other clients and a reader of it (which the
- * caller must consume or destroy).
+ * caller must consume or destroy) — or, across replicas, word that another replica downloaded
+ * and stored it meanwhile (`stored`: read it from storage).
  */
 export type StashedZip =
-  | { readonly body: Buffer; readonly download?: undefined; readonly reader?: undefined }
-  | { readonly body?: undefined; readonly download: ZipDownload; readonly reader: Readable };
+  | {
+      readonly body: Buffer;
+      readonly download?: undefined;
+      readonly reader?: undefined;
+      readonly stored?: undefined;
+    }
+  | {
+      readonly body?: undefined;
+      readonly download: ZipDownload;
+      readonly reader: Readable;
+      readonly stored?: undefined;
+    }
+  | {
+      readonly body?: undefined;
+      readonly download?: undefined;
+      readonly reader?: undefined;
+      readonly stored: true;
+    };
+
+/** What a coordinated zip miss finds when another replica stored the zip meanwhile. */
+const STORED = 'stored';
 
 /** The file a stash call is about: which module version, under which storage key. */
 export interface StashTarget {
@@ -96,7 +117,9 @@ export interface StashTarget {
  */
 export class Stash {
   private readonly downloads = new Map<string, ZipDownload>();
-  private readonly starts = new Singleflight<ZipDownload | Buffer>(() => this.options.onJoin?.());
+  private readonly starts = new Singleflight<ZipDownload | Buffer | typeof STORED>(() =>
+    this.options.onJoin?.(),
+  );
   private readonly lifetime = new AbortController();
   /** Files answered and not stored yet (stored when the service is quiet, see StoreQueue). */
   private readonly stores: StoreQueue;
@@ -106,6 +129,8 @@ export class Stash {
   constructor(
     private readonly storage: Storage,
     private readonly options: StashOptions,
+    /** Across replicas: one of them downloads a zip, the others wait for it to be stored. */
+    private readonly coordinator?: Coordinator,
   ) {
     // Every upstream call and store in flight listens to this one signal: no listener cap.
     setMaxListeners(0, this.lifetime.signal);
@@ -197,15 +222,37 @@ export class Stash {
         ? running
         : undefined;
     if (joined !== undefined) this.options.onJoin?.();
-    const started =
-      joined ??
-      (await this.starts.do(key, async () => {
-        this.prepareGates(target);
-        return this.start(target, await open());
-      }));
+    const started = joined ?? (await this.starts.do(key, () => this.startOnce(target, open)));
+    if (started === STORED) return { stored: true };
     if (started instanceof ZipDownload)
       return { download: started, reader: started.createReader() };
     return { body: started };
+  }
+
+  /**
+   * Starts a download — across replicas, only if no other replica is downloading the zip: else
+   * waits until it is stored (STORED). The lock of a download started here is held until its
+   * zip is stored (or failed).
+   */
+  private async startOnce(
+    target: StashTarget,
+    open: () => Promise<ZipSource>,
+  ): Promise<ZipDownload | Buffer | typeof STORED> {
+    const start = async (): Promise<ZipDownload | Buffer> => {
+      this.prepareGates(target);
+      return this.start(target, await open());
+    };
+    if (this.coordinator === undefined) return start();
+    const key = target.key;
+    return this.coordinator.once<ZipDownload | Buffer | typeof STORED>(key, {
+      lookup: async () => ((await this.storage.stat(key)) === null ? undefined : STORED),
+      fetch: async () => {
+        const started = await start();
+        const stored = (): Promise<unknown> =>
+          started instanceof ZipDownload ? started.finished : this.stores.hurry(key);
+        return { value: started, stored };
+      },
+    });
   }
 
   /**

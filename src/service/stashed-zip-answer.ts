@@ -8,7 +8,10 @@ import type { StashedZip } from './stash.js';
  * response started cuts the client's connection: it sees a truncated zip, never bad content
  * (see ZipDownload).
  */
-export async function missAnswer(stashed: StashedZip, head: boolean): Promise<Answer> {
+export async function missAnswer(
+  stashed: Exclude<StashedZip, { stored: true }>,
+  head: boolean,
+): Promise<Answer> {
   const miss = { status: 200, kind: 'zip', cache: 'miss', maxAge: IMMUTABLE_MAX_AGE } as const;
   if (stashed.body !== undefined) {
     const body = stashed.body;

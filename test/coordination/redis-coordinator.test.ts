@@ -150,11 +150,12 @@ describe('RedisCoordinator', () => {
       kind: 'not-found',
       message: 'gone fishing',
     });
-    assert.equal(await b!.coordinator.isFresh('m/@v/list'), false);
+    assert.equal(await b!.coordinator.freshFor('m/@v/list'), 0);
     a!.coordinator.markFresh('m/@v/list', 60_000);
-    await until(() => b!.coordinator.isFresh('m/@v/list'), 'b sees the list fresh');
+    await until(async () => (await b!.coordinator.freshFor('m/@v/list')) > 0, 'b sees it fresh');
+    assert.ok((await b!.coordinator.freshFor('m/@v/list')) <= 60_000);
     a!.coordinator.markFresh('n/@v/list', 1);
-    await until(async () => !(await b!.coordinator.isFresh('n/@v/list')), 'freshness expires');
+    await until(async () => (await b!.coordinator.freshFor('n/@v/list')) === 0, 'it expires');
   });
 
   test('locks: one holder at a time; a holder whose lock expired cannot commit', async () => {

@@ -66,8 +66,10 @@ export class HostedSumdb {
     return data;
   }
 
-  /** `/latest`: the signed tree head. */
-  latest(): Promise<Buffer> {
-    return Promise.resolve(this.log.signedHead);
+  /** `/latest`: the signed tree head (as stored now: another replica may have appended). */
+  async latest(): Promise<Buffer> {
+    // A head that cannot be read now: the one this replica has (older, and just as valid).
+    await this.log.refresh().catch(() => undefined);
+    return this.log.signedHead;
   }
 }

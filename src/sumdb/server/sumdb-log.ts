@@ -1,11 +1,11 @@
 import { ModgateError } from '../../errors/index.js';
 import type { Storage } from '../../storage/storage.js';
-import { open, sign, verifierList, type Signer, type Verifier } from '../note/index.js';
+import type { Coordinator, LockGuard } from '../../coordination/index.js';
+import { sign, type Signer, type Verifier } from '../note/index.js';
 import {
   formatTree,
   isValidRecordText,
   newTiles,
-  parseTree,
   readTileData,
   recordHash,
   storedHashCount,
@@ -18,7 +18,10 @@ import {
   type Tile,
   type Tree,
 } from '../tlog/index.js';
+import { loadLogHead } from './log-head.js';
 import { LogLayout } from './log-layout.js';
+import { fenceHead } from './fence-head.js';
+import { inParallel, pruneTiles } from './tile-writes.js';
 import { StoredTileReader } from './stored-tile-reader.js';
 
 export interface SumdbLogOptions {
@@ -37,6 +40,12 @@ export interface SumdbLogOptions {
    * rejection fails the batch there, as a crash would.
    */
   beforeHead?: () => Promise<void>;
+  /**
+   * The writer lock across replicas (the coordinator's `withLock`): each batch is committed
+   * holding it, on the head reloaded from storage, and fenced before its head is written. Absent:
+   * this process is the only writer (its own queue serializes the batches).
+   */
+  writerLock?: Pick<Coordinator, 'withLock'> | undefined;
 }
 
 /** A committed record: its id (leaf number) and text. */
@@ -62,9 +71,21 @@ interface PendingAppend {
  * overwritten by the next batch, an index file whose id is past the head or whose text is not
  * the leaf there is treated as absent (so that version is appended again when next asked for).
  *
- * One writer per process: appends are queued and committed in batches. Several processes
- * writing one log (replicas on shared storage) would fork it — that needs a lock across
- * replicas (Redis), which this log does not take; run one writer.
+ * Writers: appends are queued and committed in batches, one batch at a time per process.
+ * Replicas on one shared storage append through the writer lock (`writerLock`, Redis, see
+ * docs/replicas.md): a batch is committed holding it; before building on the head the holder
+ * reloads it from storage (another replica may have appended), and immediately before writing
+ * the new head it checks that the stored head is still the one it built on and confirms the
+ * lock (the fencing check: a holder whose lock expired — it stalled longer than the lock's
+ * lifetime — writes no head, and the confirmation extends the lock to its full lifetime for
+ * the write that follows). What is not guaranteed: a holder stalled for longer than the lock's
+ * lifetime *between* that confirmation and its head write landing could still overwrite a
+ * head written meanwhile — a window of one storage write, closed only by a storage-level
+ * compare-and-swap, which the Storage seam does not offer. Without Redis (not configured), one
+ * process must be the only writer; with Redis configured but unreachable, appends are refused
+ * (`unavailable`) rather than risk a fork. Every replica serves what it has read: a tile or
+ * record past its head makes it read the head again (`refresh`), so a client never sees a
+ * replica deny what another one logged.
  */
 export class SumdbLog {
   readonly name: string;
@@ -82,6 +103,9 @@ export class SumdbLog {
   private writing = false;
   private drained: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly verifier: Verifier;
+  private readonly writerLock: Pick<Coordinator, 'withLock'> | undefined;
+  private refreshing: Promise<void> | undefined;
 
   private constructor(
     opts: SumdbLogOptions,
@@ -96,6 +120,8 @@ export class SumdbLog {
     this.height = opts.tileHeight ?? 8;
     this.maxBatch = opts.maxBatch ?? 256;
     this.beforeHead = opts.beforeHead ?? (() => Promise.resolve());
+    this.verifier = opts.verifier;
+    this.writerLock = opts.writerLock;
     this.stored = new StoredTileReader(opts.storage, layout, this.height, () => this.head.tree.n);
     this.head = head;
     this.fringe = fringe;
@@ -110,47 +136,15 @@ export class SumdbLog {
   static async open(opts: SumdbLogOptions): Promise<SumdbLog> {
     const layout = new LogLayout(opts.name);
     const height = opts.tileHeight ?? 8;
-    const fail = (reason: string, cause?: unknown) =>
-      new ModgateError('internal', `checksum database ${opts.name}: ${reason}`, { cause });
-    let note = await opts.storage.getBytes(layout.latest);
-    let tree: Tree;
+    const note = await opts.storage.getBytes(layout.latest);
     if (note === null) {
-      tree = { n: 0, hash: zeroHash() };
-      note = sign({ text: formatTree(tree) }, [opts.signer]);
-      await opts.storage.putBytes(layout.latest, note);
-    } else {
-      try {
-        tree = parseTree(open(note, verifierList(opts.verifier)).text);
-      } catch (err) {
-        throw fail(
-          `the stored tree head (${layout.latest}) does not verify with this database's key — was the key replaced? Refusing to serve a log clients cannot trust`,
-          err,
-        );
-      }
+      const tree = { n: 0, hash: zeroHash() };
+      const empty = sign({ text: formatTree(tree) }, [opts.signer]);
+      await opts.storage.putBytes(layout.latest, empty);
+      return new SumdbLog(opts, layout, { tree, note: empty }, []);
     }
-    const reader = new StoredTileReader(opts.storage, layout, height, () => tree.n);
-    let hash: Hash;
-    try {
-      hash = await treeHash(tree.n, reader);
-    } catch (err) {
-      throw fail(`cannot read the tiles of the tree of size ${tree.n}`, err);
-    }
-    if (!hash.equals(tree.hash)) {
-      throw fail(`the stored tiles do not match the signed tree head of size ${tree.n}`);
-    }
-    const first = tree.n - (tree.n % 2 ** height);
-    let fringe: Buffer[] = [];
-    if (tree.n > first) {
-      const tile: Tile = { h: height, l: -1, n: first / 2 ** height, w: tree.n - first };
-      const data = await opts.storage.getBytes(layout.tile(tile));
-      fringe = data === null ? [] : splitDataTile(data);
-      if (fringe.length !== tile.w) throw fail(`data tile ${layout.tile(tile)} is damaged`);
-      const leaves = await reader.readHashes(fringe.map((_, i) => storedHashIndex(0, first + i)));
-      if (fringe.some((text, i) => !recordHash(text).equals(leaves[i]!))) {
-        throw fail(`data tile ${layout.tile(tile)} does not match the tree`);
-      }
-    }
-    return new SumdbLog(opts, layout, { tree, note }, fringe);
+    const head = await loadLogHead({ ...opts, layout, height }, note);
+    return new SumdbLog(opts, layout, head, head.fringe);
   }
 
   /** The signed tree head: the size and root hash of the committed log. */
@@ -165,7 +159,19 @@ export class SumdbLog {
 
   /** The committed record of a module version, if it has one. */
   async find(modulePath: string, version: string): Promise<LoggedRecord | undefined> {
-    const tree = this.head.tree;
+    const found = await this.findIn(this.head.tree, modulePath, version);
+    if (found !== 'past-head') return found;
+    // Logged by another replica after the head this one has read?
+    await this.refresh();
+    const again = await this.findIn(this.head.tree, modulePath, version);
+    return again === 'past-head' ? undefined : again;
+  }
+
+  private async findIn(
+    tree: Tree,
+    modulePath: string,
+    version: string,
+  ): Promise<LoggedRecord | undefined | 'past-head'> {
     const data = await this.storage.getBytes(this.layout.record(modulePath, version));
     if (data === null) return undefined;
     const nl = data.indexOf(0x0a);
@@ -173,7 +179,8 @@ export class SumdbLog {
     if (!/^(0|[1-9][0-9]{0,15})$/.test(idStr)) return undefined;
     const id = Number(idStr);
     const text = data.subarray(nl + 1);
-    if (id >= tree.n || !isValidRecordText(text)) return undefined;
+    if (!isValidRecordText(text)) return undefined;
+    if (id >= tree.n) return 'past-head';
     const [leaf] = await this.stored.readHashes([storedHashIndex(0, id)]);
     return leaf!.equals(recordHash(text)) ? { id, text } : undefined;
   }
@@ -208,8 +215,44 @@ export class SumdbLog {
     if (tile.h !== this.height) return null;
     const level = Math.max(tile.l, 0) * tile.h;
     const needed = (tile.n * 2 ** tile.h + tile.w) * 2 ** level;
+    if (needed > this.head.tree.n) await this.refresh(); // another replica's newer head?
     if (needed > this.head.tree.n) return null;
     return this.storage.getBytes(this.layout.tile(tile));
+  }
+
+  /**
+   * Takes the head stored now if another writer (a replica) committed past the one this
+   * process has; one read of a small file when nothing changed. A stored head that does not
+   * extend this one (smaller, or the same size with another hash) is a fork: `internal`.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
+    const note = await this.storage.getBytes(this.layout.latest);
+    if (note === null || note.equals(this.head.note)) return;
+    const head = await loadLogHead(
+      {
+        storage: this.storage,
+        layout: this.layout,
+        name: this.name,
+        height: this.height,
+        verifier: this.verifier,
+      },
+      note,
+    );
+    const mine = this.head.tree;
+    if (head.tree.n < mine.n || (head.tree.n === mine.n && !head.tree.hash.equals(mine.hash))) {
+      throw new ModgateError(
+        'internal',
+        `checksum database ${this.name}: the stored tree head (size ${head.tree.n}) does not extend the one this process committed (size ${mine.n}) — two writers without a shared lock?`,
+      );
+    }
+    if (head.tree.n === mine.n) return;
+    this.head = { tree: head.tree, note: head.note };
+    this.fringe = head.fringe;
   }
 
   /**
@@ -244,8 +287,23 @@ export class SumdbLog {
     }
   }
 
+  /**
+   * Appends one batch — holding the writer lock across replicas if there is one, on the head
+   * as stored now (see the class comment).
+   */
+  private commit(batch: readonly PendingAppend[]): Promise<LoggedRecord[]> {
+    if (this.writerLock === undefined) return this.commitHeld(batch, undefined);
+    return this.writerLock.withLock(`sumdb:${this.name}`, async (guard) => {
+      await this.refresh();
+      return this.commitHeld(batch, guard);
+    });
+  }
+
   /** Appends one batch; the in-memory state changes only once its head is stored. */
-  private async commit(batch: readonly PendingAppend[]): Promise<LoggedRecord[]> {
+  private async commitHeld(
+    batch: readonly PendingAppend[],
+    guard: LockGuard | undefined,
+  ): Promise<LoggedRecord[]> {
     const old = this.head.tree;
     const results: LoggedRecord[] = new Array<LoggedRecord>(batch.length);
     const fresh = new Map<string, LoggedRecord>();
@@ -307,72 +365,20 @@ export class SumdbLog {
     }
     await inParallel(writes, async (w) => this.storage.putBytes(w.key, await w.data()));
     await this.beforeHead();
+    if (guard !== undefined) {
+      await fenceHead(this.storage, this.layout.latest, this.head.note, guard, this.name);
+    }
     const note = sign({ text: formatTree(tree) }, [this.signer]);
     await this.storage.putBytes(this.layout.latest, note);
 
     this.head = { tree, note };
     this.fringe = all.slice(n - (n % tileSize) - fringeStart);
-    await this.prune(tiles);
+    await pruneTiles(this.storage, this.layout, tiles);
     return results;
   }
-
-  /**
-   * Removes the partial tiles a committed full tile supersedes (clients that ask for one get a
-   * 404 and read the full tile, as the go command does). Best effort: leftovers only cost space.
-   */
-  private async prune(tiles: readonly Tile[]): Promise<void> {
-    const superseded: Tile[] = [];
-    for (const tile of tiles) {
-      if (tile.w !== 2 ** tile.h) continue;
-      for (const l of tile.l === 0 ? [0, -1] : [tile.l]) {
-        for (let w = 1; w < tile.w; w++) superseded.push({ ...tile, l, w });
-      }
-    }
-    await inParallel(superseded, (t) =>
-      this.storage.delete(this.layout.tile(t)).catch(() => undefined),
-    );
-  }
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at a time. After a failure no new item is started,
- * and the first failure is thrown only once every running call has settled: a write still in
- * flight could otherwise land after the next batch rewrote the same key.
- */
-async function inParallel<T>(
-  items: readonly T[],
-  fn: (item: T) => Promise<unknown>,
-  limit = 16,
-): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined) {
-      try {
-        await fn(items[next++]!);
-      } catch (err) {
-        failure ??= { err };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== undefined) throw failure.err;
 }
 
 function splitKey(key: string): [string, string] {
   const at = key.lastIndexOf('@');
   return [key.slice(0, at), key.slice(at + 1)];
-}
-
-/** The record texts of a data tile written by this log (each followed by a blank line). */
-function splitDataTile(data: Buffer): Buffer[] {
-  const texts: Buffer[] = [];
-  let pos = 0;
-  while (pos < data.length) {
-    const end = data.indexOf('\n\n', pos);
-    if (end < 0) break;
-    texts.push(data.subarray(pos, end + 1));
-    pos = end + 2;
-  }
-  return pos === data.length ? texts : [];
 }
