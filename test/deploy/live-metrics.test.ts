@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { startModgate } from '../support/modgate-instance.js';
+import { RedisServer } from '../support/redis-server.js';
 import { TestSumdb } from '../support/test-sumdb.js';
 import { documentedCatalogue, scrapedCatalogue, type Catalogue } from './metric-catalogue.js';
 
@@ -19,7 +20,7 @@ const documented = documentedCatalogue(readFileSync(join(root, 'docs/operations.
 /**
  * A /metrics scrape of a running modgate after a few requests, with every optional part
  * switched on: checksum verification (its module exempted, so downloads succeed with the gate
- * in place) and its own checksum database; and a first upstream that is down, so that the
+ * in place), its own checksum database and coordination through a real Redis; and a first upstream that is down, so that the
  * upstream metrics have failures, retries and a breaker that opened.
  */
 async function scrape(): Promise<string> {
@@ -29,6 +30,7 @@ async function scrape(): Promise<string> {
   const down = await FixtureProxy.create([]);
   down.setDown(true);
   const db = await TestSumdb.create();
+  const redis = await RedisServer.start();
   try {
     const modgate = await startModgate({
       upstream: `${down.url}|${fixture.url}`,
@@ -40,6 +42,7 @@ async function scrape(): Promise<string> {
         'sumdb.verify': true,
         'sumdb.no_verify': 'example.com',
         'sumdb.server.enabled': true,
+        'coordination.redis_url': redis.url,
       },
     });
     try {
@@ -69,6 +72,7 @@ async function scrape(): Promise<string> {
       await modgate.stop();
     }
   } finally {
+    await redis.close();
     await db.close();
     await down.close();
     await fixture.close();
