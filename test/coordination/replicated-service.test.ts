@@ -101,7 +101,7 @@ describe('two replicas on one storage and one Redis', () => {
     // Shared behind the answer (best effort): asked once the other replica sees it.
     const metricsOf = async (): Promise<string> =>
       (await get(replicas[1]!, 'metrics')).body.toString();
-    assert.match(await metricsOf(), /modgate_coordination_up 1/);
+    assert.match(await metricsOf(), /^modgate_coordination_up 1$/m);
     await until(
       async () =>
         (await get(replicas[1]!, path)).status === 404 &&
@@ -118,7 +118,7 @@ describe('two replicas on one storage and one Redis', () => {
     await until(
       async () =>
         (await Promise.all(replicas.map(metrics))).every((m) =>
-          /modgate_coordination_up 0/.test(m),
+          /^modgate_coordination_up 0$/m.test(m),
         ),
       'both replicas see Redis gone',
     );
@@ -140,7 +140,7 @@ describe('two replicas on one storage and one Redis', () => {
     await until(
       async () =>
         (await Promise.all(replicas.map(metrics))).every((m) =>
-          /modgate_coordination_up 1/.test(m),
+          /^modgate_coordination_up 1$/m.test(m),
         ),
       'both replicas see Redis back',
       60_000,
@@ -150,6 +150,11 @@ describe('two replicas on one storage and one Redis', () => {
       Array.from({ length: 10 }, (_, i) => get(replicas[i % 2]!, mod)),
     );
     for (const a of again) assert.equal(a.status, 200, a.body.toString());
-    assert.equal(fixture.requestsFor(`/${mod}`).length, 1, 'coordinated again');
+    const after = await Promise.all(replicas.map(async (r) => fallbacks(await metrics(r))));
+    assert.equal(
+      fixture.requestsFor(`/${mod}`).length,
+      1,
+      `coordinated again (fallbacks before ${counted.join(', ')}, after ${after.join(', ')})`,
+    );
   });
 });
