@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -98,16 +99,19 @@ describe('two replicas on one storage and one Redis', () => {
   test('a "not found" heard by one replica is not asked again by the other', async () => {
     const path = 'example.com/rep/missing/@v/list';
     assert.equal((await get(replicas[0]!, path)).status, 404);
-    // Shared behind the answer (best effort): asked once the other replica sees it.
-    const metricsOf = async (): Promise<string> =>
-      (await get(replicas[1]!, 'metrics')).body.toString();
-    assert.match(await metricsOf(), /^modgate_coordination_up 1$/m);
-    await until(
-      async () =>
-        (await get(replicas[1]!, path)).status === 404 &&
-        fixture.requestsFor(`/${path}`).length === 1,
-      'the other replica answers from the shared memory',
-    );
+    // Shared behind the answer (best effort): the other replica is asked once it is in Redis.
+    const raw = new Redis(redis.url);
+    try {
+      await until(
+        async () => (await raw.exists(`replicated:nf:${path}`)) === 1,
+        'the "not found" is shared',
+      );
+    } finally {
+      raw.disconnect();
+    }
+    const answer = await get(replicas[1]!, path);
+    assert.equal(answer.status, 404, answer.body.toString());
+    assert.match(answer.body.toString(), /not found/);
     assert.equal(fixture.requestsFor(`/${path}`).length, 1);
   });
 
