@@ -20,6 +20,13 @@ describe('clientConfig', () => {
     });
   });
 
+  test('with TLS the derived URL is https; credentials says whether clients authenticate (issue 14)', () => {
+    const c = clientConfig(load(), { hostName: 'h', https: true, credentials: true });
+    assert.equal(c.url, 'https://127.0.0.1:3000');
+    assert.equal(c.goproxy, 'https://127.0.0.1:3000,off');
+    assert.equal(c.credentials, true);
+  });
+
   test('server.public_url wins (trailing slash dropped), then sumdb.server.url, then the listen address', () => {
     const pub = load({
       MODGATE_SERVER_PUBLIC_URL: 'https://modgate.corp.example/',
