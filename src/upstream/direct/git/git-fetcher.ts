@@ -17,6 +17,9 @@ export const DEEPEN_STEPS: readonly number[] = [64, 1024];
 /** Tags on one commit named in its fetch; beyond that, git's tag following finds them. */
 const MAX_NAMED_TAGS = 256;
 
+/** Tags asked for by others that one shallow tag fetch brings along, at most. */
+const MAX_BATCH = 32;
+
 /** Fetches between two `gc --auto` (git's own checks after every fetch are turned off). */
 const GC_EVERY = 32;
 
@@ -50,6 +53,8 @@ export class GitFetcher {
   fetches = 0;
   /** Fetches since the last `gc --auto`. */
   private sinceGc = 0;
+  /** Tags (ref → commit) callers waiting for the lock will fetch (`want`). */
+  private readonly wanted = new Map<string, string>();
 
   constructor(
     private readonly remote: GitRemote,
@@ -84,21 +89,43 @@ export class GitFetcher {
     // One commit: instead of git's tag following, which lists every tag of the remote on
     // each fetch (thousands on a monorepo), the tags on that commit are named (what tag
     // following would bring for it), unless there are very many.
-    const tags = [...refs]
-      .filter(([k, h]) => h === hash && k.startsWith('refs/tags/') && k !== branch)
-      .map(([k]) => `${k}:${k}`);
-    const named = tags.length <= MAX_NAMED_TAGS;
-    const args = [
+    const own = [refspec, ...tagsAt(refs, hash, branch)];
+    if (own.length > MAX_NAMED_TAGS) {
+      const args = ['fetch', '-f', ...this.filter(), '--depth=1', 'origin', refspec];
+      return (await this.tryFetch(args)) ? local : undefined;
+    }
+    const shallow = (refspecs: string[]): string[] => [
       'fetch',
       '-f',
       ...this.filter(),
-      ...(named ? ['--no-tags'] : []),
+      '--no-tags',
       '--depth=1',
       'origin',
-      refspec,
-      ...(named ? tags : []),
+      ...refspecs,
     ];
-    return (await this.tryFetch(args)) ? local : undefined;
+    // Tags that callers waiting for the lock will fetch come along (one fetch for several
+    // versions asked at once); if that fails (a tag gone meanwhile), this one alone.
+    const batch = new Set(own);
+    if (branch?.startsWith('refs/tags/') === true) {
+      for (const [r, h] of [...this.wanted].slice(0, MAX_BATCH)) {
+        const more = [`${r}:${r}`, ...tagsAt(refs, h, r)];
+        if (batch.size + more.length > MAX_NAMED_TAGS) break;
+        for (const m of more) batch.add(m);
+      }
+    }
+    if (batch.size > own.length && (await this.tryFetch(shallow([...batch])))) return local;
+    return (await this.tryFetch(shallow(own))) ? local : undefined;
+  }
+
+  /**
+   * Announces a tag a caller waiting for the repository's lock is about to fetch (its commit
+   * `hash`): a shallow tag fetch before it brings it along. Returns the withdrawal.
+   */
+  want(ref: string, hash: string): () => void {
+    this.wanted.set(ref, hash);
+    return () => {
+      if (this.wanted.get(ref) === hash) this.wanted.delete(ref);
+    };
   }
 
   /**
@@ -239,6 +266,13 @@ export class GitFetcher {
       );
     }
   }
+}
+
+/** Refspecs of the remote's tags on commit `hash` other than `except`. */
+function tagsAt(refs: GitRefs, hash: string, except: string | undefined): string[] {
+  return [...refs]
+    .filter(([k, h]) => h === hash && k.startsWith('refs/tags/') && k !== except)
+    .map(([k]) => `${k}:${k}`);
 }
 
 /** The branch HEAD names (the first by name among those at its commit), if any. */

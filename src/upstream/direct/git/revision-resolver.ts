@@ -77,6 +77,27 @@ export class RevisionResolver {
     }
 
     await this.repo.open();
+    // A tag: announced while we wait for the lock, so that a tag fetch before ours brings it.
+    const withdraw =
+      ref?.startsWith('refs/tags/') === true && hash !== undefined
+        ? this.fetcher.want(ref, hash)
+        : undefined;
+    try {
+      return await this.fetchAndStat(rev, want, ref, hash, refs, didStatLocal);
+    } finally {
+      withdraw?.();
+    }
+  }
+
+  /** resolve's second half: under the write lock, fetch what is missing and look it up. */
+  private fetchAndStat(
+    rev: string,
+    want: string,
+    ref: string | undefined,
+    hash: string | undefined,
+    refs: GitRefs,
+    didStatLocal: boolean,
+  ): Promise<RevInfoVcs> {
     return this.repo.lock.withWrite(async () => {
       // Someone may have fetched what we need while we waited for the lock (unless nothing
       // was ever fetched: a git process saved).

@@ -347,3 +347,35 @@ test('file reads share one git cat-file --batch, which sees what later fetches b
   for (let i = 0; i < 200 && catFiles().length === 0; i++) await sleep(10);
   assert.deepEqual(catFiles(), ['cat-file --batch'], 'one process for every read');
 });
+
+test('tags asked for at once come in one shallow fetch, each answered as alone', async () => {
+  const dir = await fx.newRepo('batch');
+  const hashes: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const h = await fx.commit(
+      dir,
+      { 'go.mod': `module example.com/batch // ${i}\n` },
+      `c${i}`,
+      `2020-01-0${i + 1}T00:00:00Z`,
+    );
+    await fx.git(dir, ['tag', `v1.0.${i}`]);
+    hashes.push(h);
+  }
+  const rec = recorder();
+  const host = fx.cache({ observer: (e) => rec.events.push(e) }).codeHost(await fx.url('batch'));
+  const infos = await Promise.all([0, 1, 2, 3, 4].map((i) => host.stat(`v1.0.${i}`, ctx)));
+  assert.deepEqual(
+    infos.map((i) => [i.name, i.version]),
+    hashes.map((h, i) => [h, `v1.0.${i}`]),
+  );
+  const fetches = fetchesOf(rec);
+  assert.ok(fetches.length < 5, fetches.join('\n'));
+  assert.ok(
+    fetches.some((f) => (f.match(/refs\/tags\/v1\.0\.\d:/g) ?? []).length > 1),
+    fetches.join('\n'),
+  );
+  assert.ok(
+    fetches.every((f) => f.includes('--depth=1')),
+    fetches.join('\n'),
+  );
+});
