@@ -176,7 +176,7 @@ describe('modgate CLI', () => {
     assert.equal(printed.listen, '127.0.0.1:4000');
     assert.equal(printed.data_dir, join(dir, 'modgate-data'));
     assert.match(printed.upstream as string, /proxy\.corp\.example\/base/);
-    assert.deepEqual(printed.cache, { list_ttl: '5m', not_found_ttl: '1m' });
+    assert.deepEqual(printed.cache, { list_ttl: '5m', not_found_ttl: '1m', prefetch_zips: true });
     assert.deepEqual(printed.log, { level: 'debug', format: 'auto', access_log: true });
   });
 
