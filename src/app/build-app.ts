@@ -2,41 +2,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { ModgateError } from '../errors/index.js';
 import { ProxyServer } from '../http/proxy-server.js';
-import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { ModuleService } from '../service/module-service.js';
-import { compilePolicy, type Policy } from '../policy/index.js';
-import { DiskStorage, MemoryStorage, S3Storage, type Storage } from '../storage/index.js';
+import { compilePolicy } from '../policy/index.js';
 import { InstanceDir } from '../storage/disk/instance-dir.js';
-import { ChainUpstream, OffUpstream } from '../upstream/chain-upstream.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { outboundProxyFromEnv, type OutboundProxySettings } from '../upstream/outbound-proxy.js';
-import { ProxyUpstream } from '../upstream/proxy-upstream.js';
-import type { Upstream } from '../upstream/upstream.js';
-import { DirectUpstream, directRepoResolver } from '../upstream/direct/index.js';
-import {
-  ChainedCredentials,
-  RepoResolver,
-  credentialsFromTokens,
-  readNetrcFile,
-  type CredentialSource,
-} from '../upstream/direct/discovery/index.js';
-import {
-  GitRepoCache,
-  type GitRepoCacheStats,
-  SshIdentities,
-  checkSshFiles,
-  gitSchemesForRewrites,
-  type GitCommandEvent,
-} from '../upstream/direct/git/index.js';
 import type { App } from './app.js';
-import {
-  RequestTracing,
-  startTracing,
-  traceGitCommand,
-  traceLogFields,
-} from '../metrics/tracing/index.js';
+import { RequestTracing, startTracing, traceLogFields } from '../metrics/tracing/index.js';
 import { setLogMixin } from '../log/index.js';
 import { TracedStorage } from './traced-storage.js';
 import { TracedUpstream } from './traced-upstream.js';
@@ -63,6 +36,8 @@ import { buildValidator } from './validator.js';
 import { buildPublishing } from './publishing.js';
 import { buildClientSecurity } from './client-security.js';
 import { recordStoreTimes } from './store-times.js';
+import { buildStorage } from './build-storage.js';
+import { buildDirect, buildUpstream } from './build-upstream.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 
 /**
@@ -299,125 +274,6 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       if (tracing !== undefined) setLogMixin(logger, undefined);
     },
   };
-}
-
-export async function buildStorage(config: Config): Promise<Storage> {
-  switch (config.storage.backend) {
-    case 'memory':
-      return new MemoryStorage();
-    case 'disk':
-      return DiskStorage.open(config.dataDir);
-    case 's3':
-      return new S3Storage(config.storage.s3);
-  }
-}
-
-/** The upstream chain from the GOPROXY-syntax `upstream` setting. */
-export function buildUpstream(
-  config: Config,
-  client: HttpClient,
-  direct: Upstream,
-  resilience?: UpstreamResilience,
-): Upstream {
-  const entries = parseGoproxyList(config.upstream).map((entry) => {
-    switch (entry.kind) {
-      case 'off':
-        return { upstream: new OffUpstream(), fallbackOnAnyError: entry.fallbackOnAnyError };
-      case 'direct':
-        return { upstream: direct, fallbackOnAnyError: entry.fallbackOnAnyError };
-      case 'proxy': {
-        const url = entry.url ?? '';
-        if (url.startsWith('file:')) {
-          throw new ModgateError(
-            'invalid',
-            'upstream: file:// upstreams are not supported; use an http(s) URL',
-          );
-        }
-        const upstream = new ProxyUpstream(url, client, {
-          metadataTimeoutMs: config.upstreamHttp.metadataTimeoutMs,
-          zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
-          maxZipBytes: config.limits.maxZipBytes,
-          maxModBytes: config.limits.maxModBytes,
-        });
-        const resilient = resilience?.proxy(url, upstream) ?? upstream;
-        return { upstream: resilient, fallbackOnAnyError: entry.fallbackOnAnyError };
-      }
-    }
-  });
-  if (config.tracing.otlpEndpoint === '') return new ChainUpstream(entries);
-  return new ChainUpstream(
-    entries.map((e) => ({ ...e, upstream: new TracedUpstream(e.upstream) })),
-  );
-}
-
-/**
- * Direct fetching from version control: repository discovery (rewrites, the static hosting
- * table, ?go-get=1) → a shared cache of bare git repositories → the module layer. Used for
- * `direct` upstream entries and for every private module path.
- */
-async function buildDirect(
-  config: Config,
-  client: HttpClient,
-  spoolDir: string,
-  policy: Policy,
-  logger: Logger,
-  gitObserver?: (event: GitCommandEvent) => void,
-): Promise<{ upstream: Upstream; close: () => void; gitStats: () => GitRepoCacheStats }> {
-  const tokens = config.direct.credentials.map((c) => ({ ...c }));
-  const sources: CredentialSource[] = [credentialsFromTokens(tokens)];
-  if (config.direct.netrc !== '') sources.push(await readNetrcFile(config.direct.netrc));
-  const credentials = new ChainedCredentials(sources);
-  // ssh keys: a bad file is a start-up error naming it, not an obscure failure per fetch.
-  const ssh = {
-    keys: config.direct.sshKeys,
-    knownHosts: config.direct.sshKnownHosts,
-    hostKeyChecking: config.direct.sshHostKeyChecking,
-  };
-  await checkSshFiles(ssh);
-  const resolver = new RepoResolver({
-    http: client,
-    rewrites: config.direct.rewrites.map((r) => ({ ...r })),
-    policy,
-    credentials,
-  });
-  const base =
-    config.storage.backend === 'disk' ? config.dataDir : join(tmpdir(), `modgate-${process.pid}`);
-  const git = new GitRepoCache({
-    dir: join(base, '.git-cache'),
-    credentialLookup: (host) => credentials.forHost(host),
-    ...(ssh.keys.length > 0 ? { ssh: new SshIdentities(ssh) } : {}),
-    allowedSchemes: gitSchemesForRewrites(config.direct.rewrites.map((r) => r.url)),
-    // A span per git command while tracing is on; its metrics while metrics are.
-    observer: (event) => {
-      traceGitCommand(event);
-      gitObserver?.(event);
-    },
-    maxBytes: config.direct.gitCacheMaxBytes,
-    maxAgeMs: config.direct.gitCacheMaxAgeMs,
-    log: logger,
-  });
-  const upstream = new DirectUpstream(
-    directRepoResolver({
-      resolver,
-      git,
-      // A `mod` go-import names a GOPROXY for its modules (GOVCS never restricts it).
-      proxy: (url) =>
-        new ProxyUpstream(url, client, {
-          metadataTimeoutMs: config.upstreamHttp.metadataTimeoutMs,
-          zipTimeoutMs: config.upstreamHttp.zipTimeoutMs,
-          maxZipBytes: config.limits.maxZipBytes,
-          maxModBytes: config.limits.maxModBytes,
-        }),
-    }),
-    {
-      description: 'direct',
-      tmpDir: spoolDir,
-      maxZipBytes: config.limits.maxZipBytes,
-      maxModBytes: config.limits.maxModBytes,
-    },
-  );
-  // gitStats: the git cache's bytes, repositories, evictions and git commands (for /metrics).
-  return { upstream, close: () => git.close(), gitStats: () => git.stats() };
 }
 
 /** A URL derived from the listen address, with the scheme the server listens with. */

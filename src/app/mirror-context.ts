@@ -6,7 +6,7 @@ import { createSumdbClient, type SumdbClient } from '../sumdb/client/index.js';
 import { parseGosumdb, type SumdbDatabase } from '../sumdb/gosumdb-config.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { outboundProxyFromEnv } from '../upstream/outbound-proxy.js';
-import { buildStorage } from './build-app.js';
+import { buildStorage } from './build-storage.js';
 import { MODGATE_VERSION } from './version.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 import { StoreTimeRecording } from '../service/store-time-recording.js';

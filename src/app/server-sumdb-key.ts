@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/index.js';
 import { ModgateError } from '../errors/index.js';
 import { defaultClientUrl, gosumdbValue, loadOrCreateServerKey } from '../sumdb/server/index.js';
-import { buildStorage } from './build-app.js';
+import { buildStorage } from './build-storage.js';
 
 /**
  * The GOSUMDB value of modgate's own checksum database — `<name>+<hash>+<key> <url>`, the
