@@ -25,5 +25,5 @@ export interface ChecksumGate {
   prepare?(version: VersionToStore, ctx: { signal: AbortSignal }): void;
 }
 
-/** The module version a `.mod` or `.zip` is about to be fetched for (see ChecksumGate.prepare). */
-export type VersionToStore = Omit<FileToStore, 'file' | 'hash'>;
+/** The `.mod` or `.zip` about to be fetched (see ChecksumGate.prepare): no hash yet. */
+export type VersionToStore = Omit<FileToStore, 'hash'>;

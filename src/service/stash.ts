@@ -146,7 +146,7 @@ export class Stash {
    * passed; they are stored behind the answer (`storeBehind`).
    */
   async mod(target: StashTarget, fetch: () => Promise<Buffer>): Promise<Buffer> {
-    this.prepareGates(target);
+    this.prepareGates(target, 'mod');
     const body = await fetch();
     await this.runGates(target, 'mod', hashGoMod(body));
     this.storeBehind(target.key, body);
@@ -239,7 +239,7 @@ export class Stash {
     open: () => Promise<ZipSource>,
   ): Promise<ZipDownload | Buffer | typeof STORED> {
     const start = async (): Promise<ZipDownload | Buffer> => {
-      this.prepareGates(target);
+      this.prepareGates(target, 'zip');
       return this.start(target, await open());
     };
     if (this.coordinator === undefined) return start();
@@ -378,10 +378,11 @@ export class Stash {
   }
 
   /** Tells the gates a file of the target's version is being fetched (ChecksumGate.prepare). */
-  private prepareGates(target: StashTarget): void {
+  private prepareGates(target: StashTarget, file: 'mod' | 'zip'): void {
     const version = {
       modulePath: target.modulePath,
       version: target.version,
+      file,
       isPrivate: target.private,
     };
     for (const gate of this.options.checksumGates ?? []) {

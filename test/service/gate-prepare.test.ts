@@ -70,9 +70,13 @@ test("a .mod's lookup starts before its download has ended", async () => {
       return Promise.resolve(MOD);
     });
     assert.ok(body.equals(MOD));
-    assert.deepEqual(askedDuringFetch, ['example.com/m@v1.0.0'], 'looked up during the fetch');
+    assert.deepEqual(
+      askedDuringFetch,
+      ['example.com/m@v1.0.0/go.mod'],
+      'looked up during the fetch',
+    );
     // …and the check asked again (a real client shares and caches the one request).
-    assert.deepEqual(db.asked, ['example.com/m@v1.0.0', 'example.com/m@v1.0.0/go.mod']);
+    assert.deepEqual(db.asked, ['example.com/m@v1.0.0/go.mod', 'example.com/m@v1.0.0/go.mod']);
 
     db.asked.length = 0;
     await stash.mod(target('example.com/private', true), () => Promise.resolve(MOD));

@@ -52,7 +52,9 @@ export class SumdbChecksumGate implements ChecksumGate {
    */
   prepare(version: VersionToStore): void {
     if (version.isPrivate || !this.options.policy.forModule(version.modulePath).verify) return;
-    this.options.client.lookup(version.modulePath, version.version).catch(() => undefined);
+    // Asked as `check` will ask (`<version>/go.mod` for a go.mod): the same lookup either way.
+    const asked = version.file === 'mod' ? `${version.version}/go.mod` : version.version;
+    this.options.client.lookup(version.modulePath, asked).catch(() => undefined);
   }
 
   async check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void> {
