@@ -14,6 +14,9 @@
  * an encoding other than UTF-8/ASCII or a version other than 1.0; and unexpected EOF inside a
  * construct.
  *
+ * (Over 400 lines on purpose: one state machine, Go's decoder's, kept in one file so its
+ * states can be read against xml.go side by side; splitting it would scatter one loop.)
+ *
  * Works on bytes (like Go) so positions of errors and UTF-8 checks agree. Element and
  * attribute names are reported by their local part (`og:meta` → `meta`), as Go's
  * `Name.Local`.
