@@ -56,4 +56,5 @@ export { matchPrefixPatterns } from './match-prefix-patterns.js';
 export { pathMatch, type PathMatchResult } from './path-match.js';
 export { compareModuleVersions, sortModuleVersions, type ModuleVersion } from './sort-versions.js';
 export { goQuote } from './go-quote.js';
+export { utcTime } from './utc-time.js';
 export { hasPathPrefix } from './has-path-prefix.js';

@@ -13,6 +13,7 @@ import { invalid } from '../errors/index.js';
 import { build, canonical, isValid, major, prerelease } from '../semver/index.js';
 import { decDecimal, incDecimal } from './decimal-string.js';
 import { goQuote } from './go-quote.js';
+import { utcTime } from './utc-time.js';
 
 const pseudoVersionRE =
   /^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
@@ -153,13 +154,5 @@ export function parseTimestamp(s: string): Date | undefined {
     number,
     number,
   ];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  const t = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  t.setUTCFullYear(year, month - 1, day);
-  t.setUTCHours(hour, minute, second, 0);
-  if (t.getUTCDate() !== day) return undefined; // e.g. February 30th rolled over
-  return t;
+  return utcTime(year, month, day, hour, minute, second);
 }

@@ -12,6 +12,8 @@
  * epoch as bigints: a JS Date has only milliseconds, and the feed's order must be exact.
  */
 
+import { utcTime } from '../module/index.js';
+
 /** The default and the largest `limit`, as on index.golang.org. */
 export const INDEX_FEED_MAX_LIMIT = 2000;
 
@@ -58,13 +60,9 @@ export function parseRfc3339(text: string): bigint | undefined {
     number,
   ];
   const [year, month, day, hour, minute, second] = fields;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls an impossible day over (Feb 30 → Mar 2): refuse it instead.
-  if (new Date(ms).getUTCDate() !== day) return undefined;
-  let ns = BigInt(ms) * NS_PER_MS + BigInt((frac ?? '').padEnd(9, '0') || '0');
+  const time = utcTime(year, month, day, hour, minute, second);
+  if (time === undefined) return undefined;
+  let ns = BigInt(time.getTime()) * NS_PER_MS + BigInt((frac ?? '').padEnd(9, '0') || '0');
   if (sign !== undefined) {
     const offset = (Number(oh) * 60 + Number(om)) * 60;
     if (Number(oh) > 23 || Number(om) > 59) return undefined;

@@ -21,6 +21,9 @@ test('timestamps print as Go prints a time.Time in JSON (RFC3339Nano, UTC, zeros
 test('RFC 3339 times: offsets, nanoseconds, and what is not one', () => {
   assert.equal(parseRfc3339('2019-04-10T21:08:52.997264+02:00'), 1554923332997264000n);
   assert.equal(parseRfc3339('1970-01-01T00:00:00Z'), 0n);
+  // Years 0–99 are those years (Date.UTC would have made 0050 into 1950).
+  const year50 = BigInt(new Date('0050-03-01T00:00:00Z').getTime()) * 1_000_000n;
+  assert.equal(parseRfc3339('0050-03-01T00:00:00Z'), year50);
   for (const bad of [
     '2019-04-10',
     '2019-04-10T19:08:52',
