@@ -2,7 +2,8 @@
 // Set-up shared by `npm start`, `npm test` and `npm run bench`: installs what is missing, then
 // builds. Idempotent and quiet when everything is already there.
 //   node scripts/setup.mjs            npm dependencies + build
-//   node scripts/setup.mjs --test     also the Debian packages the tests use (go, x/mod sources)
+//   node scripts/setup.mjs --test     also the Debian packages the tests use (go, x/mod sources,
+//                                     chromium for the dashboard's browser tests)
 //   node scripts/setup.mjs --bench    also the Debian packages the benchmarks use (nginx, wrk)
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, statSync } from 'node:fs';
@@ -53,6 +54,8 @@ if (args.has('--test')) {
   if (!have('promtool')) debs.push('prometheus');
   // The multi-replica tests coordinate replicas through a real Redis (issue 12).
   if (!have('redis-server')) debs.push('redis-server');
+  // The dashboard's browser tests drive Debian's chromium with playwright-core (issue 15).
+  if (!existsSync('/usr/bin/chromium')) debs.push('chromium');
 }
 if (args.has('--bench')) {
   if (!existsSync('/usr/sbin/nginx')) debs.push('nginx-light');
