@@ -3,7 +3,7 @@
 //
 //   cli → app (composition root) → http → service → storage | upstream | sumdb client/server
 //                                                     ↓
-//          pure core: module, semver, modfile, protocol, zip (rules), sumdb root/note/tlog, policy
+//          pure core: module, semver, modfile, protocol, zip (rules), sumdb root/note/tlog, policy, i18n
 //
 // How: one block per layer (src/<layer>/**), each configuring ESLint's own
 // `no-restricted-imports` with one regex per forbidden layer, generated from the `LAYERS`
@@ -45,6 +45,7 @@ const CORE = [
   'sumdb/note',
   'sumdb/tlog',
   'policy',
+  'i18n',
 ];
 
 /**
@@ -73,6 +74,10 @@ export const LAYERS = {
   'sumdb/tlog': { may: [...LEAVES, ...CORE], pure: true },
   // The per-module policy compiled once from the configuration: what, not how.
   policy: { may: [...LEAVES, ...CORE], pure: true },
+  // Languages (issue 15): locale negotiation from Accept-Language and LANG, typed message
+  // catalogs. Core so that every layer that prints to people (http pages, doctor, cli) may use
+  // it; pure because the header and the environment are handed in.
+  i18n: { may: [...LEAVES, ...CORE], pure: true },
 
   // Adapters and the file-reading side of the core.
   // Reads zip files and module directories from disk, applying the rules of zip/.

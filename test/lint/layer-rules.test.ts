@@ -226,6 +226,10 @@ const wrong: [string, string, string][] = [
     "import type { Config } from '../config/index.js';",
     'log must not import config',
   ],
+  // Languages: pure core, the environment and headers are handed in.
+  ['src/i18n/x.ts', 'export const lang = process.env.LANG;', 'i18n is pure'],
+  ['src/i18n/x.ts', "import { readFileSync } from 'node:fs';", 'i18n is pure'],
+  ['src/i18n/x.ts', "import { X } from '../http/send-text.js';", 'i18n must not import http'],
   // The leaves.
   [
     'src/errors/x.ts',
@@ -374,6 +378,12 @@ const right: [string, string][] = [
   ['src/http/x.ts', "import { X } from '../metrics/index.js';"],
   ['src/upstream/direct/git/x.ts', "import { X } from '../../../metrics/index.js';"],
   ['src/errors/x.ts', "export { X } from './modgate-error.js';"],
+  ['src/http/x.ts', "import { negotiateLocale } from '../i18n/index.js';"],
+  ['src/doctor/x.ts', "import { localeFromEnv } from '../i18n/index.js';"],
+  [
+    'src/i18n/x.ts',
+    "import { X } from './locale.js';\nimport { ModgateError } from '../errors/index.js';",
+  ],
   ['src/async/x.ts', "import { ModgateError } from '../errors/index.js';"],
   ['src/cache/x.ts', "import { LRUCache } from 'lru-cache';"],
 ];
