@@ -84,26 +84,11 @@ export class RedisCoordinator implements Coordinator {
     const deadline = Date.now() + this.options.waitTimeoutMs;
     const lock = new RedisLock(this.link, this.link.key(`fetch:${key}`), this.options.lockTtlMs);
     for (;;) {
-      // Listening before asking for the lock: a fetch ending in between still wakes us.
-      const wakeup = this.wakeups.listen(key);
-      let acquired: boolean;
-      try {
-        acquired = await lock.tryAcquire();
-      } catch (err) {
-        wakeup.cancel();
-        if (!(err instanceof RedisDown)) throw err;
-        return this.fallback('unavailable', work);
-      }
-      if (acquired) {
-        wakeup.cancel();
-        return this.fetchHolding(key, lock, work);
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        wakeup.cancel();
-        return this.fallback('wait_timeout', work);
-      }
-      const done = await wakeup.wait(Math.min(remaining, this.pollMs));
+      const step = await this.attempt(lock, key, deadline);
+      if (step === 'acquired') return this.fetchHolding(key, lock, work);
+      if (step === 'down') return this.fallback('unavailable', work);
+      if (step === 'timeout') return this.fallback('wait_timeout', work);
+      const done = step.done;
       if (done === undefined) continue; // poll: try the lock again
       if (done.e !== undefined && !OWN_FAILURES.includes(done.e.kind)) {
         throw new ModgateError(done.e.kind, done.e.message);
@@ -159,29 +144,18 @@ export class RedisCoordinator implements Coordinator {
     const deadline = Date.now() + this.options.waitTimeoutMs;
     const wakeKey = `lock:${name}`;
     for (;;) {
-      const wakeup = this.wakeups.listen(wakeKey);
-      let acquired: boolean;
-      try {
-        acquired = await lock.tryAcquire();
-      } catch (err) {
-        wakeup.cancel();
-        if (!(err instanceof RedisDown)) throw err;
+      const step = await this.attempt(lock, wakeKey, deadline);
+      if (step === 'acquired') break;
+      if (step === 'down') {
         throw unavailable(
           `it is kept in Redis (${this.description}), which cannot be reached; refusing to go on without it`,
         );
       }
-      if (acquired) {
-        wakeup.cancel();
-        break;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        wakeup.cancel();
+      if (step === 'timeout') {
         throw unavailable(
           `another replica held it for longer than coordination.wait_timeout (${this.options.waitTimeoutMs} ms)`,
         );
       }
-      await wakeup.wait(Math.min(remaining, this.pollMs));
     }
     this.held.add(lock);
     const guard: LockGuard = {
@@ -212,6 +186,38 @@ export class RedisCoordinator implements Coordinator {
     await Promise.all([...this.held].map((lock) => lock.release()));
     this.held.clear();
     await this.link.close();
+  }
+
+  /**
+   * One try at `lock`: taken (`acquired`), Redis unreachable (`down`), past `deadline`
+   * (`timeout`), or else a wait of at most one poll interval for the holder's announcement on
+   * `wakeKey` (`done` undefined: the interval passed). Listening starts before asking for the
+   * lock, so a release in between still wakes the waiter.
+   */
+  private async attempt(
+    lock: RedisLock,
+    wakeKey: string,
+    deadline: number,
+  ): Promise<'acquired' | 'down' | 'timeout' | { readonly done: Done | undefined }> {
+    const wakeup = this.wakeups.listen(wakeKey);
+    let acquired: boolean;
+    try {
+      acquired = await lock.tryAcquire();
+    } catch (err) {
+      wakeup.cancel();
+      if (!(err instanceof RedisDown)) throw err;
+      return 'down';
+    }
+    if (acquired) {
+      wakeup.cancel();
+      return 'acquired';
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      wakeup.cancel();
+      return 'timeout';
+    }
+    return { done: await wakeup.wait(Math.min(remaining, this.pollMs)) };
   }
 
   /**

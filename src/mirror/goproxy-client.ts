@@ -7,22 +7,19 @@
  */
 import { request } from 'undici';
 import { escapePath, escapeVersion } from '../module/index.js';
-import { urlCredentials } from '../protocol/basic-auth.js';
 import type { ModuleVersion } from './main-module.js';
+import { serverEndpoint } from './server-endpoint.js';
 
 export type GoproxyFile = 'info' | 'mod' | 'zip';
 
 export class GoproxyClient {
   private readonly base: string;
-  private readonly headers: Record<string, string> = {};
+  private readonly headers: Readonly<Record<string, string>>;
 
   constructor(server: string) {
-    const { url, authorization } = urlCredentials(server);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`--server must be an http(s) URL, not ${url.protocol}`);
-    }
-    if (authorization !== undefined) this.headers.authorization = authorization;
-    this.base = url.href.replace(/\/+$/, '');
+    const endpoint = serverEndpoint(server, '--server');
+    this.base = endpoint.base;
+    this.headers = endpoint.headers;
   }
 
   /** The request path of a module file, e.g. `/github.com/!foo/bar/@v/v1.0.0.zip`. */

@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import { urlCredentials } from '../protocol/basic-auth.js';
 import { formatGoTimestamp, parseIndexLine, type IndexFeedEntry } from '../protocol/index-feed.js';
+import { serverEndpoint } from './server-endpoint.js';
 
 /**
  * Reads a modgate's index feed (`GET <server>/index?since=&limit=`, protocol/index-feed.ts).
@@ -8,15 +8,12 @@ import { formatGoTimestamp, parseIndexLine, type IndexFeedEntry } from '../proto
  */
 export class IndexFeedClient {
   private readonly base: string;
-  private readonly headers: Record<string, string> = {};
+  private readonly headers: Readonly<Record<string, string>>;
 
   constructor(server: string) {
-    const { url, authorization } = urlCredentials(server);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`--from must be an http(s) URL, not ${url.protocol}`);
-    }
-    if (authorization !== undefined) this.headers.authorization = authorization;
-    this.base = url.href.replace(/\/+$/, '');
+    const endpoint = serverEndpoint(server, '--from');
+    this.base = endpoint.base;
+    this.headers = endpoint.headers;
   }
 
   /** The server's base URL without credentials (for reports and the cursor's key). */
