@@ -99,11 +99,13 @@ export function configForDisplay(c: Config): Record<string, unknown> {
       rules: [...c.access.rules],
       default_read: c.access.defaultRead,
       default_publish: c.access.defaultPublish,
+      default_admin: c.access.defaultAdmin,
     },
     audit: { enabled: c.audit.enabled, file: c.audit.file },
     tls: { cert: c.tls.cert, key: c.tls.key },
     trusted_proxies: [...c.trustedProxies],
     deny: c.deny.map((r) => ({ ...r })),
+    blocks: { poll_interval: formatDuration(c.blocks.pollIntervalMs) },
     validator: {
       url: redactUrl(c.validator.url),
       timeout: formatDuration(c.validator.timeoutMs),

@@ -154,6 +154,11 @@ export interface Config {
     readonly reason: string;
   }[];
   /**
+   * Blocks added at run time (admin API, issue 15): how often the stored set is checked for
+   * other replicas' changes (ms).
+   */
+  readonly blocks: { readonly pollIntervalMs: number };
+  /**
    * The validator hook (`validator.*`): an HTTP endpoint asked before a new version is stored
    * ('' = none); its time bound; whether an unreachable or slow validator lets versions in;
    * whether private module paths may be sent to it (the company's own service).
@@ -174,13 +179,15 @@ export interface Config {
    */
   readonly auth: { readonly usersFile: string };
   /**
-   * Access rules (`PATTERNS read=WHO publish=WHO`, policy/access-rules.ts) and the WHO lists
+   * Access rules (`PATTERNS read=WHO publish=WHO admin=WHO`, policy/access-rules.ts) and the WHO lists
    * for paths no rule decides.
    */
   readonly access: {
     readonly rules: readonly string[];
     readonly defaultRead: string;
     readonly defaultPublish: string;
+    /** WHO may administer (refresh, block, unblock) paths no rule decides (issue 15). */
+    readonly defaultAdmin: string;
   };
   /** One audit line per module request; to `file` (absolute), or stdout when ''. */
   readonly audit: { readonly enabled: boolean; readonly file: string };

@@ -253,6 +253,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       versions: r.versions.trim(),
       reason: r.reason.trim(),
     })),
+    blocks: { pollIntervalMs: p.blocks.poll_interval },
     validator: {
       url: p.validator.url,
       timeoutMs: p.validator.timeout,
@@ -269,6 +270,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       rules: p.access.rules,
       defaultRead: p.access.default_read,
       defaultPublish: p.access.default_publish,
+      defaultAdmin: p.access.default_admin,
     },
     audit: { enabled: p.audit.enabled, file: filePath(cwd, p.audit.file) },
     tls: { cert: filePath(cwd, p.tls.cert), key: filePath(cwd, p.tls.key) },

@@ -200,6 +200,7 @@ export const configSchema = z
         rules: stringList.prefault([]),
         default_read: z.string().trim().prefault('anonymous'),
         default_publish: z.string().trim().prefault('none'),
+        default_admin: z.string().trim().prefault('none'),
       })
       .strict()
       .prefault({}),
@@ -215,6 +216,11 @@ export const configSchema = z
     // Block lists, the validator hook and hosted modules (issue 14 items 3 and 6; see
     // docs/block-lists.md and docs/hosted-modules.md).
     deny: denyList.prefault([]),
+    // Blocks added at run time through the admin API (issue 15; docs/block-lists.md).
+    blocks: z
+      .object({ poll_interval: duration.prefault('10s') })
+      .strict()
+      .prefault({}),
     validator: z
       .object({
         url: z

@@ -257,6 +257,9 @@ function hostingProblems(config: Config): ConfigProblem[] {
     if (errorKind(err) !== 'invalid') throw err;
     problems.push({ key: 'deny', message: (err as Error).message });
   }
+  if (config.blocks.pollIntervalMs < 1000) {
+    problems.push({ key: 'blocks.poll_interval', message: 'must be at least 1s' });
+  }
   problems.push(...patternProblems('publish.modules', 'GOPRIVATE', config.publish.modules));
   if (config.publish.enabled && config.publish.modules === '') {
     problems.push({

@@ -13,5 +13,8 @@ export interface Principal {
 /** The principal of a request that sent no credentials. */
 export const ANONYMOUS: Principal = Object.freeze({ user: undefined, groups: Object.freeze([]) });
 
-/** What a principal may do with a module path. */
-export type AccessAction = 'read' | 'publish';
+/**
+ * What a principal may do with a module path. `admin`: the dashboard's admin actions on it
+ * (refresh its list, block and unblock its versions; issue 15).
+ */
+export type AccessAction = 'read' | 'publish' | 'admin';

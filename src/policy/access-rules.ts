@@ -2,14 +2,15 @@
  * Per-pattern access rules (issue 14 item 2): which principals may read or publish which
  * module paths. Configured as text, one rule per entry of `access.rules`:
  *
- *     PATTERNS [read=WHO] [publish=WHO]
+ *     PATTERNS [read=WHO] [publish=WHO] [admin=WHO]
  *
  * PATTERNS is a GOPRIVATE-syntax list (comma-separated globs matched against leading path
  * elements, module/match-prefix-patterns.ts); WHO is a comma-separated list of user names,
  * `@group`, `authenticated` (any user of the users file) and `anonymous` (anyone, credentials
  * or not), or `none`. The first rule whose patterns match a module path decides; an action a
  * rule leaves out, and every path no rule matches, takes `access.default_read` /
- * `access.default_publish`.
+ * `access.default_publish` / `access.default_admin`. `admin` (issue 15) is the dashboard's
+ * admin actions on a path: refresh its list, block and unblock its versions.
  *
  * Pure: no I/O. Which rule matches is computed once per module path and remembered in a
  * byte-bounded LRU (clients choose the paths they ask for).
@@ -32,6 +33,7 @@ export interface AccessRule {
   readonly patterns: string;
   readonly read: Grant | undefined;
   readonly publish: Grant | undefined;
+  readonly admin: Grant | undefined;
   /** The rule as configured, for messages. */
   readonly text: string;
 }
@@ -42,6 +44,8 @@ export interface AccessSettings {
   /** WHO lists for paths no rule decides (`access.default_read`, `access.default_publish`). */
   readonly defaultRead: string;
   readonly defaultPublish: string;
+  /** `access.default_admin`; absent: `none`. */
+  readonly defaultAdmin?: string | undefined;
 }
 
 /** The compiled rules: one question, asked before anything about a module is read. */
@@ -53,7 +57,11 @@ export interface AccessControl {
    * restricts reading): then nothing about reading needs authentication at all.
    */
   readonly anonymousReadsAll: boolean;
+  /** True when some rule or the default grants `admin` to anyone at all. */
+  readonly anyAdmin: boolean;
 }
+
+const ACTIONS: readonly AccessAction[] = ['read', 'publish', 'admin'];
 
 const WHO_NAME = /^@?[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 
@@ -81,7 +89,7 @@ export function parseGrant(who: string, where: string): Grant {
 
 /**
  * Parses one `access.rules` entry. Throws ModgateError `invalid` with a message naming the
- * entry for anything but `PATTERNS [read=WHO] [publish=WHO]`.
+ * entry for anything but `PATTERNS [read=WHO] [publish=WHO] [admin=WHO]`.
  */
 export function parseAccessRule(text: string): AccessRule {
   const [patterns = '', ...pairs] = text.trim().split(/\s+/);
@@ -89,26 +97,29 @@ export function parseAccessRule(text: string): AccessRule {
   if (patterns === '' || patterns.includes('=')) {
     throw new ModgateError(
       'invalid',
-      `${where}: expected "PATTERNS read=WHO publish=WHO", e.g. "corp.example.com/* read=@dev publish=@release"`,
+      `${where}: expected "PATTERNS read=WHO publish=WHO admin=WHO", e.g. "corp.example.com/* read=@dev publish=@release admin=@ops"`,
     );
   }
-  let read: Grant | undefined;
-  let publish: Grant | undefined;
+  const found: Partial<Record<AccessAction, Grant>> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
     const value = pair.slice(eq + 1);
-    if (eq > 0 && key === 'read' && read === undefined) read = parseGrant(value, where);
-    else if (eq > 0 && key === 'publish' && publish === undefined) {
-      publish = parseGrant(value, where);
+    if (
+      eq > 0 &&
+      ACTIONS.includes(key as AccessAction) &&
+      found[key as AccessAction] === undefined
+    ) {
+      found[key as AccessAction] = parseGrant(value, where);
     } else {
       throw new ModgateError(
         'invalid',
-        `${where}: ${JSON.stringify(pair)}: expected read=WHO or publish=WHO (each at most once)`,
+        `${where}: ${JSON.stringify(pair)}: expected read=WHO, publish=WHO or admin=WHO (each at most once)`,
       );
     }
   }
-  return Object.freeze({ patterns, read, publish, text: text.trim() });
+  const { read, publish, admin } = found;
+  return Object.freeze({ patterns, read, publish, admin, text: text.trim() });
 }
 
 function grants(grant: Grant, principal: Principal): boolean {
@@ -125,6 +136,7 @@ interface Decision {
   readonly modulePath: string;
   readonly read: Grant;
   readonly publish: Grant;
+  readonly admin: Grant;
 }
 
 /** Compiles the settings; throws ModgateError `invalid` for a malformed rule or WHO list. */
@@ -135,9 +147,10 @@ export function compileAccess(
   const rules = settings.rules.map(parseAccessRule);
   const defaultRead = parseGrant(settings.defaultRead, 'access.default_read');
   const defaultPublish = parseGrant(settings.defaultPublish, 'access.default_publish');
+  const defaultAdmin = parseGrant(settings.defaultAdmin ?? 'none', 'access.default_admin');
   const decisions = new BoundedCache<Decision>({
     maxBytes: options.cacheBytes ?? 1024 * 1024,
-    sizeOf: (d) => objectBytes(3) + stringBytes(d.modulePath),
+    sizeOf: (d) => objectBytes(4) + stringBytes(d.modulePath),
   });
   const decide = (modulePath: string): Decision => {
     let decision = decisions.get(modulePath);
@@ -147,18 +160,22 @@ export function compileAccess(
       modulePath: ownedString(modulePath),
       read: rule?.read ?? defaultRead,
       publish: rule?.publish ?? defaultPublish,
+      admin: rule?.admin ?? defaultAdmin,
     });
     decisions.set(decision.modulePath, decision);
     return decision;
   };
   const anonymousReadsAll =
     defaultRead.anonymous && rules.every((r) => r.read === undefined || r.read.anonymous);
+  const anyAdmin = [defaultAdmin, ...rules.map((r) => r.admin)].some(
+    (g) => g !== undefined && (g.anonymous || g.authenticated || g.users.size + g.groups.size > 0),
+  );
   return {
     anonymousReadsAll,
+    anyAdmin,
     may(principal, action, modulePath) {
       if (action === 'read' && anonymousReadsAll) return true;
-      const decision = decide(modulePath);
-      return grants(action === 'read' ? decision.read : decision.publish, principal);
+      return grants(decide(modulePath)[action], principal);
     },
   };
 }
@@ -168,4 +185,5 @@ export const OPEN_ACCESS: AccessSettings = Object.freeze({
   rules: Object.freeze([]),
   defaultRead: 'anonymous',
   defaultPublish: 'none',
+  defaultAdmin: 'none',
 });

@@ -17,7 +17,7 @@
 import { BoundedCache, objectBytes, ownedString, stringBytes } from '../cache/index.js';
 import { ModgateError } from '../errors/index.js';
 import { matchPrefixPatterns } from '../module/index.js';
-import { compileDenyRules, denyRulesFor, type DenyRuleInput } from './deny-rules.js';
+import { compileDenyRules, denyRulesFor, type DenyRule, type DenyRuleInput } from './deny-rules.js';
 import type { ModulePolicy, Policy } from './module-policy.js';
 import { OPEN_ACCESS, compileAccess, type AccessSettings } from './access-rules.js';
 import { DEFAULT_VCS_POLICY, decideVcsPolicy, parseVcsPolicy } from './parse-vcs-policy.js';
@@ -65,7 +65,9 @@ export function compilePolicy(
   const noVerify = patterns.noVerify.trim();
   const insecure = patterns.insecure.trim();
   const vcsRules = [...parseVcsPolicy(patterns.vcsPolicy), ...DEFAULT_VCS_POLICY];
-  const denyRules = compileDenyRules(patterns.deny ?? []);
+  const configuredDeny = compileDenyRules(patterns.deny ?? []);
+  // Configured rules, then the blocks added at run time (swapped whole by setRuntimeDeny).
+  let denyRules: readonly DenyRule[] = configuredDeny;
   const hosted = (patterns.hosted ?? '').trim();
   const decisions = new BoundedCache<ModulePolicy>({
     maxBytes: options.cacheBytes ?? DEFAULT_POLICY_CACHE_BYTES,
@@ -100,6 +102,12 @@ export function compilePolicy(
     forModule,
     may: (principal, action, modulePath) => access.may(principal, action, modulePath),
     anonymousReadsAll: access.anonymousReadsAll,
+    anyAdmin: access.anyAdmin,
+    configuredDeny,
+    setRuntimeDeny(rules: readonly DenyRule[]): void {
+      denyRules = Object.freeze([...configuredDeny, ...rules]);
+      decisions.clear();
+    },
     checkVcs(vcs: string, root: string): void {
       if (vcs === 'mod') return;
       const isPrivate = forModule(root).private;

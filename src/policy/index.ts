@@ -12,9 +12,11 @@
  * - url-rewrites: operator-configured module path prefix → repository URL templates, matched
  *   before the static table and `?go-get=1` discovery; scp-like-url: git's `host:path` form.
  * - ssh-host-pattern, ssh-path-problem: the syntax of `direct.ssh_keys` entries.
- * - access-principal, access-rules: who may read or publish which module paths (`access.*`,
- *   issue 14): a Principal (user and groups, or anonymous) and the first matching rule.
- * - deny-rules: block lists (`deny`): module pattern + Go semver range + reason, per path.
+ * - access-principal, access-rules: who may read, publish or administer which module paths
+ *   (`access.*`, issues 14 and 15): a Principal (user and groups, or anonymous) and the first
+ *   matching rule.
+ * - deny-rules: block lists (`deny`): module pattern + Go semver range + reason, per path;
+ *   blocks added at run time (issue 15) are merged in through Policy.setRuntimeDeny.
  *
  * Everything here is pure: no I/O, so configuration validation can use it too.
  */
@@ -54,6 +56,7 @@ export {
   MAX_DENY_REASON,
   blockedError,
   blockingRule,
+  compileDenyRule,
   compileDenyRules,
   denyRulesFor,
   type DenyRule,

@@ -40,12 +40,24 @@ export interface ModulePolicy {
 export interface Policy {
   forModule(modulePath: string): ModulePolicy;
   /**
-   * Whether `principal` may `read` (any route revealing the module) or `publish` the module
-   * path, by the access rules (access-rules.ts; issue 14). Asked before anything is read.
+   * Whether `principal` may `read` (any route revealing the module), `publish` or `admin`
+   * (refresh, block, unblock; issue 15) the module path, by the access rules (access-rules.ts; issue 14). Asked before anything is read.
    */
   may(principal: Principal, action: AccessAction, modulePath: string): boolean;
   /** True when no access rule restricts reading: anonymous clients read every path. */
   readonly anonymousReadsAll: boolean;
+  /** True when some access rule or `access.default_admin` grants `admin` to anyone. */
+  readonly anyAdmin: boolean;
+  /** The configured `deny` rules (they cannot be removed at run time). */
+  readonly configuredDeny: readonly DenyRule[];
+  /**
+   * Replaces the blocks added at run time (issue 15, service/runtime-blocks.ts): merged after
+   * the configured `deny` rules into every path's `deny`. The per-path decisions are made
+   * again (the remembered ones are dropped at once), so the next `forModule` sees the new
+   * set; a lookup costs what it did. Whoever holds answers made under the old set (the
+   * answer cache) drops them too.
+   */
+  setRuntimeDeny(rules: readonly DenyRule[]): void;
   /**
    * Throws ModgateError `forbidden`, naming the deciding rule, when `vcs` may not be used for
    * the repository whose root import path is `root` (GOVCS; `mod` is always allowed).

@@ -91,3 +91,31 @@ test('malformed rules and WHO lists are clear invalid errors naming the rule', (
     /access\.default_read/,
   );
 });
+
+test('admin (issue 15): per rule, else access.default_admin (default none)', () => {
+  const ops: Principal = { user: 'olga', groups: ['ops'] };
+  const admins = compileAccess({
+    rules: ['corp.example.com/* read=@dev admin=@ops', 'public.example.com read=anonymous'],
+    defaultRead: 'anonymous',
+    defaultPublish: 'none',
+  });
+  assert.equal(admins.anyAdmin, true);
+  assert.equal(admins.may(ops, 'admin', 'corp.example.com/app'), true);
+  assert.equal(admins.may(alice, 'admin', 'corp.example.com/app'), false);
+  assert.equal(admins.may(ops, 'admin', 'public.example.com/lib'), false); // default none
+  assert.equal(admins.may(ANONYMOUS, 'admin', 'corp.example.com/app'), false);
+  const everywhere = compileAccess({
+    rules: [],
+    defaultRead: 'anonymous',
+    defaultPublish: 'none',
+    defaultAdmin: '@ops',
+  });
+  assert.equal(everywhere.may(ops, 'admin', 'rsc.io/quote'), true);
+  assert.equal(everywhere.may(bob, 'admin', 'rsc.io/quote'), false);
+  assert.equal(rules.anyAdmin, false); // nothing grants admin
+  assert.equal(parseAccessRule('x.example admin=alice').admin?.users.has('alice'), true);
+  assert.throws(
+    () => parseAccessRule('x.example admin=a admin=b'),
+    /expected read=WHO, publish=WHO or admin=WHO/,
+  );
+});

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import {
   blockedError,
   blockingRule,
+  compileDenyRule,
   compileDenyRules,
   compilePolicy,
 } from '../../src/policy/index.js';
@@ -120,4 +121,39 @@ test('deny rules: a bad rule is a start-up error naming it', () => {
       part,
     );
   }
+});
+
+test('runtime blocks (issue 15): merged after the configured rules, swapped at once', () => {
+  const policy = compilePolicy({
+    private: '',
+    noVerify: '',
+    insecure: '',
+    vcsPolicy: '',
+    deny: [{ module: 'example.com/bad', versions: '<v1.2.3', reason: 'CVE-1' }],
+  });
+  const before = policy.forModule('example.com/lib');
+  assert.deepEqual(before.deny, []);
+  const block = compileDenyRule(
+    { module: 'example.com/lib', versions: 'v1.0.0', reason: 'broken' },
+    'block',
+    { index: -1, id: 'b1' },
+  );
+  policy.setRuntimeDeny([block]);
+  const after = policy.forModule('example.com/lib');
+  assert.notEqual(after, before); // decided again, not the remembered decision
+  assert.equal(blockingRule(after.deny, 'v1.0.0')?.id, 'b1');
+  assert.equal(
+    blockedError('example.com/lib', 'v1.0.0', block).message,
+    'example.com/lib@v1.0.0 is blocked: broken (modgate block b1: example.com/lib v1.0.0)',
+  );
+  // The configured rules stay, first.
+  assert.equal(policy.forModule('example.com/bad').deny[0]?.index, 0);
+  assert.equal(policy.configuredDeny.length, 1);
+  policy.setRuntimeDeny([]);
+  assert.deepEqual(policy.forModule('example.com/lib').deny, []);
+  assert.equal(policy.forModule('example.com/bad').deny.length, 1);
+  assert.throws(
+    () => compileDenyRule({ module: 'example.com/x', versions: '<=1.2' }, 'block', { index: -1 }),
+    /^ModgateError: block: versions: bad version range/,
+  );
 });

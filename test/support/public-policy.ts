@@ -13,4 +13,9 @@ export const publicPolicy: Policy = {
   checkVcs: () => undefined,
   may: () => true,
   anonymousReadsAll: true,
+  anyAdmin: true,
+  configuredDeny: [],
+  setRuntimeDeny: () => {
+    throw new Error('publicPolicy: no runtime blocks (use compilePolicy)');
+  },
 };
