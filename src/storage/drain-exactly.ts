@@ -52,3 +52,24 @@ export function checkSize(what: string, size: number): void {
     throw new ModgateError('invalid', `${what}: invalid size ${String(size)}`);
   }
 }
+
+/**
+ * The checks every backend's putStream makes before reading: a valid key (`checkKey`, the
+ * backend's own, which may also map it to a path) and a byte count. On failure the stream is
+ * destroyed (its source must not be left open) and the error thrown.
+ */
+export function checkPutStream<T>(
+  key: string,
+  stream: Readable,
+  size: number,
+  checkKey: (key: string) => T,
+): T {
+  try {
+    const checked = checkKey(key);
+    checkSize(`putStream ${key}`, size);
+    return checked;
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+}

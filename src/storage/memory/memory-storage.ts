@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
 import { ModgateError } from '../../errors/index.js';
 import { checkStorageKey, checkStoragePrefix, compareStorageKeys } from '../storage-key.js';
-import { checkSize, drainExactly } from '../drain-exactly.js';
+import { checkPutStream, checkSize, drainExactly } from '../drain-exactly.js';
 import { resolveRange } from '../resolve-range.js';
 import type { ByteRange, Storage, StoredStat } from '../storage.js';
 
@@ -69,13 +69,7 @@ export class MemoryStorage implements Storage {
     size: number,
     signal?: AbortSignal,
   ): Promise<void> {
-    try {
-      checkStorageKey(key);
-      checkSize(`putStream ${key}`, size);
-    } catch (err) {
-      stream.destroy();
-      throw err;
-    }
+    checkPutStream(key, stream, size, checkStorageKey);
     const chunks: Buffer[] = [];
     await drainExactly(`putStream ${key}`, stream, size, (c) => void chunks.push(c), signal);
     this.commit(key, Buffer.concat(chunks, size));

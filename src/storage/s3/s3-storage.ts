@@ -12,7 +12,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { ModgateError } from '../../errors/index.js';
-import { checkSize, drainExactly } from '../drain-exactly.js';
+import { checkPutStream, checkSize, drainExactly } from '../drain-exactly.js';
 import { resolveRange } from '../resolve-range.js';
 import {
   MAX_KEY_BYTES,
@@ -156,13 +156,7 @@ export class S3Storage implements Storage {
     size: number,
     signal?: AbortSignal,
   ): Promise<void> {
-    try {
-      checkStorageKey(key);
-      checkSize(`putStream ${key}`, size);
-    } catch (err) {
-      stream.destroy();
-      throw err;
-    }
+    checkPutStream(key, stream, size, checkStorageKey);
     await this.putSized('putStream', key, stream, size, signal);
   }
 
