@@ -86,7 +86,7 @@ export function buildPublishing(
 /** What authentication makes of a request's credentials. */
 export type Authenticated =
   | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly status: 400 | 401; readonly reason: string };
+  | { readonly ok: false; readonly status: 400 | 401 | 503; readonly reason: string };
 
 /**
  * The publish permission of one request: anonymous publishing when no users file is

@@ -43,6 +43,11 @@ export class Semaphore {
     }
   }
 
+  /** Callers waiting for a slot right now. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Holders right now (for tests and metrics). */
   get holders(): number {
     return this.active;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { Semaphore } from '../async/index.js';
 import { BoundedCache, objectBytes } from '../cache/index.js';
 import { ANONYMOUS, type Principal } from '../policy/index.js';
 import type { UsersTable } from './auth-users-file.js';
@@ -7,8 +8,11 @@ import type { UsersTable } from './auth-users-file.js';
 /** The outcome of reading a request's credentials. */
 export type AuthResult =
   | { readonly ok: true; readonly principal: Principal }
-  /** 400: the header is malformed; 401: credentials missing from it, wrong or unknown. */
-  | { readonly ok: false; readonly status: 400 | 401; readonly reason: string };
+  /**
+   * 400: the header is malformed; 401: credentials missing from it, wrong or unknown; 503: too
+   * many password checks already waiting (nothing was decided about these credentials).
+   */
+  | { readonly ok: false; readonly status: 400 | 401 | 503; readonly reason: string };
 
 export interface AuthenticatorOptions {
   /** How long a verified user name and password are remembered (default 5 minutes). */
@@ -17,6 +21,10 @@ export interface AuthenticatorOptions {
   cacheBytes?: number;
   /** The clock of the cache, in ms (tests move their own). */
   now?: () => number;
+  /** bcrypt comparisons run at once (default 2: each holds the event loop in slices). */
+  maxConcurrentChecks?: number;
+  /** Comparisons that may wait for a slot (default 64); more are answered 503 at once. */
+  maxQueuedChecks?: number;
 }
 
 /** The longest Authorization header read; longer ones are refused with 400 before any work. */
@@ -38,6 +46,13 @@ const WRONG: AuthResult = Object.freeze({
   reason: 'wrong user name or password',
 });
 
+const BUSY: AuthResult = Object.freeze({
+  ok: false,
+  status: 503,
+  reason:
+    'too many password checks waiting; retry shortly (a token instead of a password needs no such check)',
+});
+
 function refused(status: 400 | 401, reason: string): AuthResult {
   return { ok: false, status, reason };
 }
@@ -57,6 +72,10 @@ function sha256(text: string, encoding: 'hex' | 'base64'): string {
  * itself), in a byte-bounded LRU that `replace` empties; failures are never remembered. The
  * comparisons that involve a secret are bcryptjs's constant-time one; looking a hash up in a
  * map leaks nothing about the secret (an attacker cannot steer the hash's bytes).
+ *
+ * bcrypt runs on the event loop (bcryptjs, in slices): a flood of wrong passwords must not
+ * starve everything else, so at most `maxConcurrentChecks` run at once and `maxQueuedChecks`
+ * wait; beyond that a request is answered 503 without a comparison.
  */
 export class Authenticator {
   private table: UsersTable;
@@ -65,10 +84,14 @@ export class Authenticator {
   private readonly ttlMs: number;
   /** Bumped by `replace`: a comparison that started before must not fill the new cache. */
   private generation = 0;
+  private readonly checks: Semaphore;
+  private readonly maxQueued: number;
 
   constructor(table: UsersTable, options: AuthenticatorOptions = {}) {
     this.table = table;
     this.ttlMs = options.cacheTtlMs ?? 5 * 60_000;
+    this.checks = new Semaphore(options.maxConcurrentChecks ?? 2);
+    this.maxQueued = options.maxQueuedChecks ?? 64;
     this.verified = new BoundedCache<Principal>({
       maxBytes: options.cacheBytes ?? 256 * 1024,
       sizeOf: () => objectBytes(2),
@@ -174,13 +197,17 @@ export class Authenticator {
     }
     const hash = entry?.passwordHash ?? DUMMY_HASH;
     const generation = this.generation;
-    return bcrypt.compare(password, hash).then(
-      (match) => {
-        if (!match || entry?.passwordHash === undefined || principal === undefined) return WRONG;
-        if (generation === this.generation) this.verified.set(key, principal, this.ttlMs);
-        return { ok: true, principal };
-      },
-      () => WRONG,
-    );
+    const full = this.checks.holders >= this.checks.limit && this.checks.waiting >= this.maxQueued;
+    if (full) return BUSY;
+    return this.checks
+      .run(() => bcrypt.compare(password, hash))
+      .then(
+        (match) => {
+          if (!match || entry?.passwordHash === undefined || principal === undefined) return WRONG;
+          if (generation === this.generation) this.verified.set(key, principal, this.ttlMs);
+          return { ok: true, principal };
+        },
+        () => WRONG,
+      );
   }
 }

@@ -5,7 +5,7 @@ import type { IndexFeedRoute } from './index-feed-handler.js';
 
 /** A refused request: what is sent instead of anything about the module. */
 export interface Denial {
-  readonly status: 400 | 401 | 403 | 404;
+  readonly status: 400 | 401 | 403 | 404 | 503;
   readonly body: string;
 }
 
@@ -88,7 +88,7 @@ export class AuthGate {
     return this.challenge('this checksum database');
   }
 
-  /** The answer to credentials that failed (400 malformed, 401 wrong or unknown). */
+  /** The answer to credentials that failed (400 malformed, 401 wrong or unknown, 503 busy). */
   failed(result: Extract<AuthResult, { ok: false }>): Denial {
     return {
       status: result.status,
@@ -113,6 +113,7 @@ export function sendDenial(
 ): void {
   res.statusCode = denial.status;
   if (denial.status === 401) res.setHeader('www-authenticate', WWW_AUTHENTICATE);
+  if (denial.status === 503) res.setHeader('retry-after', '1');
   res.setHeader('x-request-id', requestId);
   res.setHeader('content-type', 'text/plain; charset=utf-8');
   res.setHeader('cache-control', 'no-store');

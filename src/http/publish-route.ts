@@ -16,7 +16,7 @@ export const PUBLISH_PREFIX = '/-/api/publish/';
 /** Who may publish: the publisher's name, or the refusal to send instead. */
 export type PublishAuthorization =
   | { readonly ok: true; readonly user: string }
-  | { readonly ok: false; readonly status: 400 | 401 | 403 | 404; readonly body: string };
+  | { readonly ok: false; readonly status: 400 | 401 | 403 | 404 | 503; readonly body: string };
 
 export interface PublishRouteOptions {
   readonly publisher: Publisher;

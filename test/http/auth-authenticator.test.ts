@@ -83,3 +83,24 @@ test('a verified password is remembered (no bcrypt), for its TTL, and forgotten 
   const after = await auth.authenticate(header);
   assert.equal(after.ok, false, 'alice is gone');
 });
+
+test('password checks are bounded: beyond the running and waiting ones, 503 at once; tokens still pass', async () => {
+  const auth = new Authenticator(table, { maxConcurrentChecks: 1, maxQueuedChecks: 2 });
+  // Wrong passwords are never remembered, so each one needs its own bcrypt run.
+  const pending = [1, 2, 3].map((i) => auth.authenticate(basic(`alice:wrong${i}`)));
+  assert.ok(
+    pending.every((p) => p instanceof Promise),
+    'one running, two waiting',
+  );
+  const busy = auth.authenticate(basic('alice:wrong4'));
+  assert.ok(!(busy instanceof Promise), 'refused without a comparison');
+  assert.equal(busy.ok, false);
+  assert.equal(!busy.ok && busy.status, 503);
+  assert.match(!busy.ok ? busy.reason : '', /too many password checks/);
+  const byToken = auth.authenticate(`Bearer ${token.token}`);
+  assert.ok(!(byToken instanceof Promise) && byToken.ok, 'a token needs no bcrypt slot');
+  for (const result of await Promise.all(pending)) assert.equal(!result.ok && result.status, 401);
+  // The queue drained: a password is checked again (and the right one accepted).
+  const right = await auth.authenticate(basic('alice:pw:with:colons'));
+  assert.ok(right.ok);
+});
