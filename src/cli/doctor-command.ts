@@ -12,6 +12,10 @@ export function addDoctorCommand(program: Command): void {
     .option('--server <url>', "the company's modgate, to compare settings with (or MODGATE_SERVER)")
     .option('--fix', 'apply the go env -w changes found, after showing them')
     .option('--timeout <ms>', 'time limit of the whole run (default 20000)')
+    .option(
+      '--lang <locale>',
+      'language of the report: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG; --json is always English)',
+    )
     // Exit status 2 when doctor cannot run, a bad flag included (1 means problems were found).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (dir: string | undefined, flags: DoctorFlags) => {

@@ -1,3 +1,5 @@
+import { localeFromEnv, parseLocale, type Locale } from '../i18n/index.js';
+import { doctorMessages } from '../doctor/doctor-messages.js';
 import { applyGoEnvChanges, collectGoEnvChanges } from '../doctor/apply-go-env-changes.js';
 import { gatherContext } from '../doctor/gather-context.js';
 import { formatJson, formatReport } from '../doctor/format-report.js';
@@ -11,6 +13,8 @@ export interface DoctorFlags {
   fix?: boolean;
   /** The whole run's time limit in ms, as typed. */
   timeout?: string;
+  /** The report's language, as typed: en or zh-CN (default: from LC_ALL / LC_MESSAGES / LANG). */
+  lang?: string;
 }
 
 export interface DoctorIo {
@@ -40,6 +44,16 @@ export async function doctor(
     io.stderr.write(`modgate doctor: --timeout must be a whole number of ms, at least 1000\n`);
     return 2;
   }
+  const chosen = flags.lang === undefined ? localeFromEnv(io.env) : parseLocale(flags.lang);
+  if (chosen === undefined) {
+    io.stderr.write(
+      `modgate doctor: --lang must be en or zh-CN, not ${JSON.stringify(flags.lang)}\n`,
+    );
+    return 2;
+  }
+  // --json is language-neutral: the check ids are the stable codes, the texts stay English.
+  const locale: Locale = flags.json === true ? 'en' : chosen;
+  const t = doctorMessages(chosen);
   const server = flags.server ?? nonEmpty(io.env.MODGATE_SERVER);
   // One controller for Ctrl-C and the time limit (a plain timer: an AbortSignal.timeout that
   // only AbortSignal.any refers to was seen not to fire, letting the run go past its limit).
@@ -56,37 +70,42 @@ export async function doctor(
       probeTimeoutMs: Math.min(5000, Math.floor(timeoutMs / 4)),
       ...(server === undefined ? {} : { server }),
       signal,
+      locale,
     });
     const result = await runDoctor(ctx);
     if (flags.json === true) {
       io.stdout.write(formatJson(result.findings, result.summary, io.modgateVersion));
     } else {
       const colour = wantsColour(io);
-      const heading = `modgate doctor ${io.modgateVersion} — ${ctx.dir}${ctx.go === undefined ? '' : ` (${ctx.go.version})`}`;
-      io.stdout.write(formatReport(result.findings, result.summary, { colour, heading }));
+      const where = { version: io.modgateVersion, dir: ctx.dir };
+      const heading =
+        ctx.go === undefined
+          ? t('report.heading', where)
+          : t('report.heading.go', { ...where, go: ctx.go.version });
+      io.stdout.write(formatReport(result.findings, result.summary, { colour, heading, t }));
     }
     for (const e of result.errors) io.stderr.write(`modgate doctor: ${e}\n`);
     if (flags.fix !== true) return result.summary.exitStatus;
     const out = flags.json === true ? io.stderr : io.stdout;
     const changes = collectGoEnvChanges(result.findings);
     if (changes.length === 0) {
-      out.write('\n--fix: no go env change to apply\n');
+      out.write(`\n${t('fix.none')}\n`);
       return result.summary.exitStatus;
     }
-    out.write(`\n--fix: applying ${changes.length} go env change(s):\n`);
+    out.write(`\n${t('fix.applying', { n: changes.length })}\n`);
     for (const c of changes) out.write(`  ${goEnvCommand(c)}\n`);
     const applied = await applyGoEnvChanges(changes, ctx);
     let failed = false;
     for (const a of applied) {
-      out.write(`  ${a.ok ? '✓' : '✗'} ${a.command}${a.ok ? '' : `: ${a.message ?? 'failed'}`}\n`);
+      out.write(
+        `  ${a.ok ? '✓' : '✗'} ${a.command}${a.ok ? '' : `: ${a.message ?? t('fix.failed')}`}\n`,
+      );
       failed ||= !a.ok;
       if (a.overriddenByEnvironment) {
-        out.write(
-          `    ${a.change.name} is also set in the environment, which wins over go env -w: unset ${a.change.name} (and remove it from your shell profile)\n`,
-        );
+        out.write(`    ${t('fix.environment', { name: a.change.name })}\n`);
       }
     }
-    out.write('Run modgate doctor again to see the result.\n');
+    out.write(`${t('fix.again')}\n`);
     return failed ? 2 : result.summary.exitStatus;
   } finally {
     clearTimeout(deadline);

@@ -1,3 +1,6 @@
+import type { Locale } from '../i18n/index.js';
+import type { DoctorTranslate } from './doctor-messages.js';
+
 /**
  * What every doctor check reads: the machine as the go command sees it, gathered once before
  * the checks run (go env, the module's go.mod/go.work/go.sum, the company's modgate settings).
@@ -119,4 +122,8 @@ export interface DoctorContext {
   probeTimeoutMs: number;
   /** Aborted when the whole run's time is up or the user pressed Ctrl-C. */
   signal: AbortSignal;
+  /** The language of the findings' texts (`--lang`, else LC_ALL / LC_MESSAGES / LANG; en for --json). */
+  locale: Locale;
+  /** The findings' texts in `locale`: checks word every summary, why and fix through it. */
+  t: DoctorTranslate;
 }

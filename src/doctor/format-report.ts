@@ -1,6 +1,9 @@
 import type { Finding, Layer, Status } from './finding.js';
 import { LAYERS } from './finding.js';
 import type { DoctorSummary } from './run-doctor.js';
+import { doctorMessages, type DoctorTranslate } from './doctor-messages.js';
+
+const english = doctorMessages('en');
 
 /** The JSON document `modgate doctor --json` prints (schema version 1; documented in README). */
 export interface DoctorJson {
@@ -10,14 +13,10 @@ export interface DoctorJson {
   summary: DoctorSummary;
 }
 
-export const LAYER_TITLES: Readonly<Record<Layer, string>> = {
-  go: 'Go environment',
-  module: "The module's needs",
-  network: 'Network',
-  credentials: 'Credentials',
-  'end-to-end': 'End to end',
-  server: "The company's modgate",
-};
+/** A layer's title in the report. */
+export function layerTitle(layer: Layer, t: DoctorTranslate = english): string {
+  return t(`report.layer.${layer}`);
+}
 
 const MARKS: Readonly<Record<Status, string>> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 /** ANSI SGR codes (open, close) of the few styles the report uses. */
@@ -49,6 +48,8 @@ export interface ReportOptions {
   colour: boolean;
   /** A heading line, e.g. the directory and the go version. */
   heading?: string;
+  /** The language of the frame (titles, labels, summary); the findings come worded already. Default English. */
+  t?: DoctorTranslate;
 }
 
 /**
@@ -65,12 +66,13 @@ export function formatReport(
   // The CLI decides (a TTY that wants colours, NO_COLOR unset); node's styleText would
   // second-guess it from process.stdout.
   const paint = (name: Style, text: string): string => (options.colour ? style(name, text) : text);
+  const t = options.t ?? english;
   const lines: string[] = [];
   if (options.heading !== undefined) lines.push(paint('bold', options.heading), '');
   for (const layer of LAYERS) {
     const inLayer = findings.filter((f) => f.layer === layer);
     if (inLayer.length === 0) continue;
-    lines.push(paint('bold', LAYER_TITLES[layer]));
+    lines.push(paint('bold', layerTitle(layer, t)));
     for (const f of inLayer) {
       const mark = paint(COLOURS[f.status], MARKS[f.status]);
       // A skip without a subject names its check: several checks skip for the same reason.
@@ -78,35 +80,43 @@ export function formatReport(
       const subject = label === undefined ? '' : `${label}: `;
       lines.push(`  ${mark} ${subject}${f.summary}`);
       if (f.status !== 'warn' && f.status !== 'fail') continue;
-      if (f.why !== undefined) lines.push(`      why: ${f.why}`);
-      for (const fix of f.fix ?? []) lines.push(`      fix: ${paint('cyan', fix)}`);
+      if (f.why !== undefined) lines.push(`      ${t('report.why', { text: f.why })}`);
+      for (const fix of f.fix ?? [])
+        lines.push(`      ${t('report.fix', { text: paint('cyan', fix) })}`);
       for (const d of f.details ?? []) lines.push(paint('dim', `      ${d}`));
     }
     lines.push('');
   }
-  lines.push(summaryLine(summary, paint));
+  lines.push(summaryLine(summary, paint, t));
   return lines.join('\n') + '\n';
 }
 
 /** `3 problems, 1 warning, 12 ok, 2 skipped`, coloured by the worst. */
 export function summaryLine(
   summary: DoctorSummary,
-  paint: (name: Style, text: string) => string = (_s, t) => t,
+  paint: (name: Style, text: string) => string = (_s, text) => text,
+  t: DoctorTranslate = english,
 ): string {
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const n = (count: number) => ({ n: count });
   const text = [
-    plural(summary.fail, 'problem', 'problems'),
-    plural(summary.warn, 'warning', 'warnings'),
-    `${summary.ok} ok`,
-    `${summary.skip} skipped`,
-  ].join(', ');
-  if (summary.exitStatus === 2) return paint('red', `${text} (doctor could not run every check)`);
+    t(
+      summary.fail === 1 ? 'report.summary.problem.one' : 'report.summary.problem.other',
+      n(summary.fail),
+    ),
+    t(
+      summary.warn === 1 ? 'report.summary.warning.one' : 'report.summary.warning.other',
+      n(summary.warn),
+    ),
+    t('report.summary.ok', n(summary.ok)),
+    t('report.summary.skipped', n(summary.skip)),
+  ].join(t('report.summary.separator'));
+  if (summary.exitStatus === 2) return paint('red', t('report.summary.incomplete', { text }));
   if (summary.fail > 0) return paint('red', text);
   if (summary.warn > 0) return paint('yellow', text);
   return paint('green', text);
 }
 
-/** The `--json` document. */
+/** The `--json` document: language-neutral — the findings as worded for it (English), whatever the report's language. */
 export function formatJson(
   findings: readonly Finding[],
   summary: DoctorSummary,

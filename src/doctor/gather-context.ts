@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import type { Locale } from '../i18n/index.js';
 import type { DoctorContext } from './doctor-context.js';
+import { doctorMessages } from './doctor-messages.js';
 import { fetchClientConfig } from './fetch-client-config.js';
 import { readGoFacts } from './read-go-facts.js';
 import { readModuleNeeds } from './read-module-needs.js';
@@ -16,6 +18,8 @@ export interface GatherOptions {
   /** The company modgate's URL (--server / MODGATE_SERVER). */
   server?: string;
   signal: AbortSignal;
+  /** The language of the findings (default en). */
+  locale?: Locale;
 }
 
 /**
@@ -59,5 +63,7 @@ export async function gatherContext(options: GatherOptions): Promise<DoctorConte
     offline,
     probeTimeoutMs,
     signal: options.signal,
+    locale: options.locale ?? 'en',
+    t: doctorMessages(options.locale ?? 'en'),
   };
 }

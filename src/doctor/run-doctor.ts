@@ -66,23 +66,24 @@ export async function runDoctor(
 }
 
 async function runOne(check: Check, ctx: DoctorContext, errors: string[]): Promise<Finding[]> {
+  const t = ctx.t;
   const skip = (summary: string): Finding[] => [
     { check: check.id, layer: check.layer, status: 'skip', summary },
   ];
-  if (check.network && ctx.offline) return skip('skipped: --offline');
-  if (ctx.signal.aborted) return skip('skipped: the time limit of the whole run was reached');
+  if (check.network && ctx.offline) return skip(t('run.skip.offline'));
+  if (ctx.signal.aborted) return skip(t('run.skip.deadline'));
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<Finding[]>((resolve) => {
-    onAbort = () => resolve(skip('not finished when the time limit of the whole run was reached'));
+    onAbort = () => resolve(skip(t('run.skip.unfinished')));
     ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     const found = await Promise.race([check.run(ctx), aborted]);
-    return found.length > 0 ? found : skip('nothing to check');
+    return found.length > 0 ? found : skip(t('run.skip.nothing'));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     errors.push(`${check.id}: ${message}`);
-    return skip(`doctor could not run this check: ${message}`);
+    return skip(t('run.skip.error', { message }));
   } finally {
     if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
   }

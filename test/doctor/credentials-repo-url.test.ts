@@ -8,6 +8,7 @@ import {
 import type { DoctorContext } from '../../src/doctor/doctor-context.js';
 import { rewriteFetchUrl } from '../../src/doctor/checks/credentials/git-config.js';
 import { staticRepoRoot } from '../../src/doctor/checks/credentials/repo-root.js';
+import { doctorMessages } from '../../src/doctor/doctor-messages.js';
 
 test('staticRepoRoot: the go command 1.19 static shapes; others need discovery', () => {
   assert.deepEqual(staticRepoRoot('github.com/org/repo/sub/v2'), {
@@ -59,6 +60,8 @@ function context(env: Record<string, string>): DoctorContext {
     offline: false,
     probeTimeoutMs: 10_000,
     signal: AbortSignal.timeout(30_000),
+    locale: 'en',
+    t: doctorMessages('en'),
   };
 }
 

@@ -19,6 +19,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Check } from '../../src/doctor/check.js';
 import type { DoctorContext, FetchedModule } from '../../src/doctor/doctor-context.js';
 import type { Finding } from '../../src/doctor/finding.js';
+import { doctorMessages } from '../../src/doctor/doctor-messages.js';
 
 export interface ContextOptions {
   goproxy?: string;
@@ -59,6 +60,8 @@ export function networkContext(opts: ContextOptions): DoctorContext {
     offline: false,
     probeTimeoutMs: opts.probeTimeoutMs ?? 5000,
     signal: new AbortController().signal,
+    locale: 'en',
+    t: doctorMessages('en'),
   };
 }
 

@@ -5,6 +5,7 @@ import type { DoctorContext } from '../../src/doctor/doctor-context.js';
 import type { Finding, Layer, Status } from '../../src/doctor/finding.js';
 import { formatJson, formatReport, summaryLine } from '../../src/doctor/format-report.js';
 import { runDoctor, summarize } from '../../src/doctor/run-doctor.js';
+import { doctorMessages } from '../../src/doctor/doctor-messages.js';
 
 // The runner and the report of `modgate doctor` (issue 10), with small stand-in checks: what
 // is under test here is the order, the skipping, the deadline, the exit status and the text.
@@ -20,6 +21,8 @@ function ctxWith(signal: AbortSignal, offline = false): DoctorContext {
     offline,
     probeTimeoutMs: 1000,
     signal,
+    locale: 'en',
+    t: doctorMessages('en'),
   };
 }
 

@@ -25,7 +25,7 @@ export const cacheDirsCheck: Check = {
   layer: 'go',
   network: false,
   async run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return noGo(ID);
+    if (ctx.go === undefined) return noGo(ctx, ID);
     return Promise.all([examine(ctx, 'GOMODCACHE'), examine(ctx, 'GOCACHE')]);
   },
 };
@@ -33,14 +33,16 @@ export const cacheDirsCheck: Check = {
 async function examine(ctx: DoctorContext, name: 'GOMODCACHE' | 'GOCACHE'): Promise<Finding> {
   const dir = ctx.go?.env[name] ?? '';
   const base = { check: ID, layer: 'go' as const, subject: name };
-  const what = name === 'GOMODCACHE' ? 'module cache' : 'build cache';
+  const t = ctx.t;
+  const what = t(`go.cache-dirs.what.${name}`);
   const details = [sourceNote(ctx, name)];
   if (dir === '' || dir === 'off' || !isAbsolute(dir)) {
     return {
       ...base,
       status: 'fail',
-      summary: dir === '' ? `no ${what} directory` : `${name}=${dir} is not an absolute path`,
-      why: `the go command needs a ${what} for every download and build`,
+      summary:
+        dir === '' ? t('go.cache-dirs.none', { what }) : t('go.cache-dirs.relative', { name, dir }),
+      why: t('go.cache-dirs.none.why', { what }),
       fix: [
         `go env -w ${name}=${name === 'GOMODCACHE' ? '$HOME/go/pkg/mod' : '$HOME/.cache/go-build'}`,
       ],
@@ -53,14 +55,14 @@ async function examine(ctx: DoctorContext, name: 'GOMODCACHE' | 'GOCACHE'): Prom
     return {
       ...base,
       status: 'fail',
-      summary: `${dir} is not writable (${writable})${existing === dir ? '' : ` — nor is ${existing}, where it would be created`}`,
-      why:
-        name === 'GOMODCACHE'
-          ? 'go mod download stores every module here, so every download fails ("mkdir … permission denied" / "read-only file system")'
-          : 'every build fails to write its results',
+      summary:
+        existing === dir
+          ? t('go.cache-dirs.unwritable', { dir, code: writable })
+          : t('go.cache-dirs.unwritable.parent', { dir, code: writable, existing }),
+      why: t(`go.cache-dirs.unwritable.${name}.why`),
       fix: [
-        `chmod -R u+w ${existing}   # or: sudo chown -R "$(id -u):$(id -g)" ${existing}`,
-        `or use another directory: go env -w ${name}=<a directory you own>`,
+        t('go.cache-dirs.unwritable.fix', { dir: existing }),
+        t('go.cache-dirs.unwritable.fix.other', { name }),
       ],
       details,
     };
@@ -71,29 +73,29 @@ async function examine(ctx: DoctorContext, name: 'GOMODCACHE' | 'GOCACHE'): Prom
   const free = await freeBytes(existing);
   if (free !== undefined && free < WARN_FREE_BYTES) {
     status = free < FAIL_FREE_BYTES ? 'fail' : 'warn';
-    problems.push(`only ${Math.floor(free / MiB)} MiB free on its disk`);
-    why = 'module zips are unpacked here; a full disk fails downloads half-way';
+    problems.push(t('go.cache-dirs.low-space', { mib: Math.floor(free / MiB) }));
+    why = t('go.cache-dirs.low-space.why');
   }
   const tmp = tempDirs(ctx).find((t) => isInside(dir, t));
   if (tmp !== undefined) {
     if (status === 'ok') status = 'warn';
-    problems.push(`it is under the temporary directory ${tmp}`);
-    why = [
-      why,
-      'temporary directories are cleaned on reboot or by tmp cleaners: every module is downloaded again, and a half-cleaned cache breaks builds',
-    ]
-      .filter(Boolean)
-      .join('; ');
+    problems.push(t('go.cache-dirs.temporary', { tmp }));
+    why = [why, t('go.cache-dirs.temporary.why')].filter(Boolean).join(t('report.list.separator'));
   }
-  if (free !== undefined) details.push(`${Math.floor(free / MiB)} MiB free`);
-  if (status === 'ok') return { ...base, status, summary: `${dir} (writable)`, details };
+  if (free !== undefined) details.push(t('go.cache-dirs.free', { mib: Math.floor(free / MiB) }));
+  if (status === 'ok') return { ...base, status, summary: t('go.cache-dirs.ok', { dir }), details };
   return {
     ...base,
     status,
-    summary: `${dir}: ${problems.join('; ')}`,
+    summary: t('go.cache-dirs.problems', {
+      dir,
+      problems: problems.join(t('report.list.separator')),
+    }),
     why,
     fix: [
-      `go env -w ${name}=<a directory on a disk with room, outside ${tmp ?? 'the temporary directory'}>`,
+      tmp === undefined
+        ? t('go.cache-dirs.move.fix', { name })
+        : t('go.cache-dirs.move.tmp.fix', { name, tmp }),
     ],
     details,
   };

@@ -8,10 +8,11 @@ import { goEnvCommand, shellQuote } from '../../go-env-command.js';
  */
 export function sourceNote(ctx: DoctorContext, name: string): string {
   const source = ctx.go?.sources[name] ?? 'default';
-  if (source === 'environment') return `${name} is set in the environment`;
   if (source === 'goenv-file')
-    return `${name} was set with go env -w (${ctx.go?.goEnvFile ?? 'GOENV file'})`;
-  return `${name} is the go command's default`;
+    return ctx.t('go-env.source.goenv-file', { name, file: ctx.go?.goEnvFile ?? 'GOENV file' });
+  return ctx.t(source === 'environment' ? 'go-env.source.environment' : 'go-env.source.default', {
+    name,
+  });
 }
 
 /**
@@ -28,7 +29,7 @@ export function goEnvFix(
   const fromEnv = ctx.go?.sources[name] === 'environment';
   const fix = fromEnv
     ? [
-        `unset ${name}   # and remove it from your shell profile / CI settings`,
+        `unset ${name}   ${ctx.t('go-env.unset-comment')}`,
         ...(value === undefined ? [] : [goEnvCommand(change)]),
       ]
     : [goEnvCommand(change)];
@@ -41,13 +42,13 @@ export function exportLine(name: string, value: string): string {
 }
 
 /** A skip finding for a go env check when the go command could not be read. */
-export function noGo(id: string): Finding[] {
+export function noGo(ctx: DoctorContext, id: string): Finding[] {
   return [
     {
       check: id,
       layer: 'go',
       status: 'skip',
-      summary: 'not checked: the go command could not be run (see go.version)',
+      summary: ctx.t('go-env.no-go'),
     },
   ];
 }

@@ -14,17 +14,16 @@ export const goVersionCheck: Check = {
   layer: 'go',
   network: false,
   run(ctx): Promise<Finding[]> {
+    const t = ctx.t;
     if (ctx.go === undefined) {
       return Promise.resolve([
         {
           check: ID,
           layer: 'go',
           status: 'fail',
-          summary: ctx.goProblem?.summary ?? 'the go command could not be run',
-          why: 'go mod download is the go command; doctor also needs it to read go env',
-          fix: [
-            'install Go from https://go.dev/dl/ (or your package manager) and put its bin directory on PATH',
-          ],
+          summary: ctx.goProblem?.summary ?? t('go.version.missing'),
+          why: t('go.version.missing.why'),
+          fix: [t('go.version.missing.fix')],
           details: ctx.goProblem?.details ?? [],
         },
       ]);
@@ -35,7 +34,7 @@ export const goVersionCheck: Check = {
       check: ID,
       layer: 'go',
       status: 'ok',
-      summary: `${version} at ${ctx.go.binary}`,
+      summary: t('go.version.ok', { version, binary: ctx.go.binary }),
     };
     if (wanted === undefined || compareGoVersions(version, `go${wanted}`) >= 0) {
       return Promise.resolve([base]);
@@ -46,12 +45,12 @@ export const goVersionCheck: Check = {
       {
         ...base,
         status: unreadable ? 'fail' : 'warn',
-        summary: `${version} is older than the module's go ${wanted}`,
-        why: unreadable
-          ? `go before 1.21 cannot parse a "go ${wanted}" line: every go command in this module fails with "invalid go version"`
-          : `the module says it needs go ${wanted}: this go downloads its dependencies but may fail to build it`,
-        fix: [`install go ${wanted} or later from https://go.dev/dl/`],
-        details: [`go line of ${ctx.module?.modFiles.join(', ') ?? 'go.mod'}`],
+        summary: t('go.version.old', { version, wanted }),
+        why: t(unreadable ? 'go.version.old.unreadable.why' : 'go.version.old.why', { wanted }),
+        fix: [t('go.version.old.fix', { wanted })],
+        details: [
+          t('go.version.old.detail', { files: ctx.module?.modFiles.join(', ') ?? 'go.mod' }),
+        ],
       },
     ]);
   },

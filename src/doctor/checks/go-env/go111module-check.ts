@@ -16,7 +16,7 @@ export const go111moduleCheck: Check = {
   layer: 'go',
   network: false,
   run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return Promise.resolve(noGo(ID));
+    if (ctx.go === undefined) return Promise.resolve(noGo(ctx, ID));
     const value = ctx.go.env.GO111MODULE ?? '';
     const base = { check: ID, layer: 'go' as const, subject: 'GO111MODULE' };
     const details = [sourceNote(ctx, 'GO111MODULE')];
@@ -25,8 +25,8 @@ export const go111moduleCheck: Check = {
         {
           ...base,
           status: 'fail',
-          summary: 'GO111MODULE=off: modules are disabled',
-          why: 'go mod download fails with "modules disabled by GO111MODULE=off"; go build ignores go.mod and looks in GOPATH',
+          summary: ctx.t('go.go111module.off'),
+          why: ctx.t('go.go111module.off.why'),
           ...goEnvFix(ctx, 'GO111MODULE', 'on'),
           details,
         },
@@ -37,8 +37,8 @@ export const go111moduleCheck: Check = {
         {
           ...base,
           status: 'fail',
-          summary: `GO111MODULE=${value} is not on, off or auto`,
-          why: 'every go command fails with "unknown environment setting GO111MODULE"',
+          summary: ctx.t('go.go111module.invalid', { value }),
+          why: ctx.t('go.go111module.invalid.why'),
           ...goEnvFix(ctx, 'GO111MODULE', 'on'),
           details,
         },
@@ -57,10 +57,10 @@ export const go111moduleCheck: Check = {
         {
           ...base,
           status: 'warn',
-          summary: `GO111MODULE=auto in ${gopathSrc} without a go.mod: the go command uses GOPATH mode here`,
-          why: 'dependencies come from GOPATH/src, not from the module proxy; go mod download refuses to run',
+          summary: ctx.t('go.go111module.gopath', { dir: gopathSrc }),
+          why: ctx.t('go.go111module.gopath.why'),
           fix: [
-            'go mod init <module path>   # in the project directory',
+            ctx.t('go.go111module.gopath.fix'),
             ...(goEnvFix(ctx, 'GO111MODULE', 'on').fix ?? []),
           ],
           goEnvChanges: [{ name: 'GO111MODULE', value: 'on' }],
@@ -69,7 +69,12 @@ export const go111moduleCheck: Check = {
       ]);
     }
     return Promise.resolve([
-      { ...base, status: 'ok', summary: value === '' ? 'modules on (default)' : value, details },
+      {
+        ...base,
+        status: 'ok',
+        summary: value === '' ? ctx.t('go.go111module.default') : value,
+        details,
+      },
     ]);
   },
 };

@@ -17,35 +17,34 @@ export const goflagsCheck: Check = {
   layer: 'go',
   network: false,
   async run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return noGo(ID);
+    if (ctx.go === undefined) return noGo(ctx, ID);
     const value = ctx.go.env.GOFLAGS ?? '';
     const base = { check: ID, layer: 'go' as const, subject: 'GOFLAGS' };
     const details = [sourceNote(ctx, 'GOFLAGS'), `GOFLAGS=${value}`];
-    if (value.trim() === '') return [{ ...base, status: 'ok', summary: '(empty)' }];
+    const t = ctx.t;
+    if (value.trim() === '') return [{ ...base, status: 'ok', summary: t('go.goflags.empty') }];
     const words = value.trim().split(/\s+/);
     const drop = new Set<string>();
     const fails: string[] = [];
     const warns: string[] = [];
     const whys: string[] = [];
+    let unvendored = false;
     for (const w of words) {
       if (!w.startsWith('-')) {
-        fails.push(`"${w}" is not a flag`);
-        whys.push('every go command fails with "parsing $GOFLAGS: non-flag"');
+        fails.push(t('go.goflags.non-flag', { word: w }));
+        whys.push(t('go.goflags.non-flag.why'));
         drop.add(w);
       } else if (/^--?mod=vendor$/.test(w) && ctx.module !== undefined) {
         const vendored = await isFile(join(ctx.module.root, 'vendor', 'modules.txt'));
         if (!vendored) {
-          fails.push(`${w} but ${join(ctx.module.root, 'vendor')} has no modules.txt`);
-          whys.push(
-            'builds read dependencies from vendor/ only, so they fail ("inconsistent vendoring", "can\'t compute \'all\' using the vendor directory")',
-          );
+          fails.push(t('go.goflags.vendor', { flag: w, dir: join(ctx.module.root, 'vendor') }));
+          whys.push(t('go.goflags.vendor.why'));
+          unvendored = true;
           drop.add(w);
         }
       } else if (/^--?insecure(=|$)/.test(w)) {
-        warns.push(`${w} is ignored since Go 1.17`);
-        whys.push(
-          'it turned off TLS checks for every download in older go commands; use GOINSECURE=<patterns> for the hosts that need it',
-        );
+        warns.push(t('go.goflags.insecure', { flag: w }));
+        whys.push(t('go.goflags.insecure.why'));
         drop.add(w);
       }
     }
@@ -53,15 +52,13 @@ export const goflagsCheck: Check = {
       return [{ ...base, status: 'ok', summary: value, details }];
     const kept = words.filter((w) => !drop.has(w)).join(' ');
     const change = goEnvFix(ctx, 'GOFLAGS', kept === '' ? undefined : kept);
-    const vendorHint = fails.some((f) => f.includes('modules.txt'))
-      ? ['or keep -mod=vendor and run: go mod vendor']
-      : [];
+    const vendorHint = unvendored ? [t('go.goflags.vendor.fix')] : [];
     return [
       {
         ...base,
         status: fails.length > 0 ? 'fail' : 'warn',
-        summary: [...fails, ...warns].join('; '),
-        why: whys.join('; '),
+        summary: [...fails, ...warns].join(t('report.list.separator')),
+        why: whys.join(t('report.list.separator')),
         fix: [...(change.fix ?? []), ...vendorHint],
         ...(change.goEnvChanges === undefined ? {} : { goEnvChanges: change.goEnvChanges }),
         details,

@@ -26,12 +26,13 @@ export const goproxyCheck: Check = {
   layer: 'go',
   network: false,
   run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return Promise.resolve(noGo(ID));
+    if (ctx.go === undefined) return Promise.resolve(noGo(ctx, ID));
     return Promise.resolve([diagnose(ctx, ctx.go.env.GOPROXY ?? '')]);
   },
 };
 
 function diagnose(ctx: DoctorContext, value: string): Finding {
+  const t = ctx.t;
   const shown = redactUrl(value);
   const base = { check: ID, layer: 'go' as const, subject: 'GOPROXY' };
   const recommended = ctx.server?.goproxy ?? DEFAULT;
@@ -42,8 +43,11 @@ function diagnose(ctx: DoctorContext, value: string): Finding {
     return {
       ...base,
       status: 'fail',
-      summary: `${shown === '' ? 'empty' : `"${shown}"`} is not a usable GOPROXY list: ${(err as Error).message}`,
-      why: 'the go command refuses every module download with this GOPROXY',
+      summary:
+        shown === ''
+          ? t('go.goproxy.unparsable.empty', { error: (err as Error).message })
+          : t('go.goproxy.unparsable', { value: shown, error: (err as Error).message }),
+      why: t('go.goproxy.unparsable.why'),
       ...goEnvFix(ctx, 'GOPROXY', recommended),
       details: [sourceNote(ctx, 'GOPROXY')],
     };
@@ -54,27 +58,30 @@ function diagnose(ctx: DoctorContext, value: string): Finding {
   if (stop >= 0 && raw.slice(stop + 1).some((e) => e !== '')) {
     problems.push({
       status: 'warn',
-      text: `entries after "${raw[stop] ?? ''}" are never used: ${redactUrl(
-        raw
-          .slice(stop + 1)
-          .filter(Boolean)
-          .join(', '),
-      )}`,
-      why: `the go command stops reading GOPROXY at "${raw[stop] ?? ''}"`,
+      text: t('go.goproxy.after-stop', {
+        stop: raw[stop] ?? '',
+        entries: redactUrl(
+          raw
+            .slice(stop + 1)
+            .filter(Boolean)
+            .join(', '),
+        ),
+      }),
+      why: t('go.goproxy.after-stop.why', { stop: raw[stop] ?? '' }),
     });
   }
   if (entries.length === 1 && entries[0]?.kind === 'off') {
     problems.push({
       status: 'fail',
-      text: 'GOPROXY=off: every module not already in the module cache fails to download',
-      why: 'off disables all module downloads ("module lookup disabled by GOPROXY=off")',
+      text: t('go.goproxy.off'),
+      why: t('go.goproxy.off.why'),
     });
   }
   if (raw.slice(0, stop >= 0 ? stop : raw.length).some((e) => e === '')) {
     problems.push({
       status: 'warn',
-      text: 'the list has empty entries (",," or a separator at an end)',
-      why: 'the go command skips them silently: a proxy meant to be there may be missing',
+      text: t('go.goproxy.empty-entries'),
+      why: t('go.goproxy.empty-entries.why'),
     });
   }
   for (const e of entries) {
@@ -83,8 +90,8 @@ function diagnose(ctx: DoctorContext, value: string): Finding {
     if (u.protocol === 'http:' && !isLocalHost(u.hostname)) {
       problems.push({
         status: 'warn',
-        text: `${e.redactedUrl ?? ''} is plain http`,
-        why: 'modules (and any credentials in the URL) cross the network unencrypted; private modules are not protected by the checksum database',
+        text: t('go.goproxy.http', { url: e.redactedUrl ?? '' }),
+        why: t('go.goproxy.http.why'),
       });
     }
   }
@@ -94,9 +101,7 @@ function diagnose(ctx: DoctorContext, value: string): Finding {
       const what = e.kind === 'proxy' ? (e.redactedUrl ?? '') : e.kind;
       const next =
         i + 1 < entries.length
-          ? e.fallbackOnAnyError
-            ? ' (| next on any error)'
-            : ' (, next on 404/410 only)'
+          ? t(e.fallbackOnAnyError ? 'go.goproxy.next.any' : 'go.goproxy.next.not-found')
           : '';
       return `${i + 1}. ${what}${next}`;
     }),
@@ -109,8 +114,8 @@ function diagnose(ctx: DoctorContext, value: string): Finding {
   return {
     ...base,
     status: worst,
-    summary: problems.map((p) => p.text).join('; '),
-    why: problems.map((p) => p.why).join('; '),
+    summary: problems.map((p) => p.text).join(t('report.list.separator')),
+    why: problems.map((p) => p.why).join(t('report.list.separator')),
     ...(fixValue === value ? {} : goEnvFix(ctx, 'GOPROXY', fixValue)),
     details,
   };

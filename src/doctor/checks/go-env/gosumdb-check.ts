@@ -17,7 +17,7 @@ export const gosumdbCheck: Check = {
   layer: 'go',
   network: false,
   run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return Promise.resolve(noGo(ID));
+    if (ctx.go === undefined) return Promise.resolve(noGo(ctx, ID));
     const value = ctx.go.env.GOSUMDB ?? '';
     const base = { check: ID, layer: 'go' as const, subject: 'GOSUMDB' };
     const details = [sourceNote(ctx, 'GOSUMDB')];
@@ -30,8 +30,8 @@ export const gosumdbCheck: Check = {
         {
           ...base,
           status: 'warn',
-          summary: 'GOSUMDB=off: downloaded modules are not checked against a checksum database',
-          why: 'a tampered or substituted module version would go unnoticed; to skip the check for private modules only, list them in GONOSUMDB (or GOPRIVATE)',
+          summary: ctx.t('go.gosumdb.off'),
+          why: ctx.t('go.gosumdb.off.why'),
           ...goEnvFix(ctx, 'GOSUMDB', recommended),
           details,
         },
@@ -45,11 +45,11 @@ export const gosumdbCheck: Check = {
         {
           ...base,
           status: 'fail',
-          summary: `"${value}" is not a usable GOSUMDB: ${(err as Error).message}`,
-          why: 'the go command fails every download that needs a go.sum line it does not have yet ("verifying module: invalid GOSUMDB")',
+          summary: ctx.t('go.gosumdb.unparsable', { value, error: (err as Error).message }),
+          why: ctx.t('go.gosumdb.unparsable.why'),
           fix: [
             ...(goEnvFix(ctx, 'GOSUMDB', recommended).fix ?? []),
-            'a database other than sum.golang.org needs its full key: GOSUMDB="<name>+<hash>+<key> [<url>]"',
+            ctx.t('go.gosumdb.unparsable.fix'),
           ],
           goEnvChanges: [{ name: 'GOSUMDB', value: recommended }],
           details,
@@ -71,17 +71,17 @@ export const gosumdbCheck: Check = {
         {
           ...base,
           status: 'warn',
-          summary: `the key of ${db.name} is given without a URL`,
-          why: `the go command then asks each GOPROXY for /sumdb/${db.name}/supported and otherwise connects to https://${db.name} itself; if neither serves this database, every new module fails verification`,
-          fix: [`go env -w GOSUMDB='${value} https://<the URL that serves ${db.name}>'`],
+          summary: ctx.t('go.gosumdb.no-url', { name: db.name }),
+          why: ctx.t('go.gosumdb.no-url.why', { name: db.name }),
+          fix: [ctx.t('go.gosumdb.no-url.fix', { value, name: db.name })],
           details,
         },
       ]);
     }
-    const where =
+    const summary =
       fromServer && fields.length === 1
-        ? `through the company modgate's /sumdb/${db.name}/ (its client-config's GOSUMDB)`
-        : `at ${db.url.href}`;
-    return Promise.resolve([{ ...base, status: 'ok', summary: `${db.name} ${where}`, details }]);
+        ? ctx.t('go.gosumdb.ok.server', { name: db.name })
+        : ctx.t('go.gosumdb.ok.url', { name: db.name, url: db.url.href });
+    return Promise.resolve([{ ...base, status: 'ok', summary, details }]);
   },
 };

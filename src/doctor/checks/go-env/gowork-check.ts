@@ -17,7 +17,7 @@ export const goworkCheck: Check = {
   layer: 'go',
   network: false,
   async run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return noGo(ID);
+    if (ctx.go === undefined) return noGo(ctx, ID);
     const base = { check: ID, layer: 'go' as const, subject: 'GOWORK' };
     const fromEnv = ctx.env.GOWORK ?? '';
     if (fromEnv !== '' && fromEnv !== 'off' && !(await exists(fromEnv))) {
@@ -25,24 +25,21 @@ export const goworkCheck: Check = {
         {
           ...base,
           status: 'fail',
-          summary: `GOWORK names ${fromEnv}, which does not exist`,
-          why: 'every go command fails with "GOWORK file does not exist"',
-          fix: [
-            'unset GOWORK   # and remove it from your shell profile / CI settings (go env -w cannot set GOWORK)',
-          ],
-          details: [`GOWORK=${fromEnv} in the environment`],
+          summary: ctx.t('go.gowork.missing', { file: fromEnv }),
+          why: ctx.t('go.gowork.missing.why'),
+          fix: [ctx.t('go.gowork.missing.fix')],
+          details: [ctx.t('go.gowork.missing.detail', { file: fromEnv })],
         },
       ];
     }
-    if (fromEnv === 'off')
-      return [{ ...base, status: 'ok', summary: 'off: go.work files are ignored' }];
+    if (fromEnv === 'off') return [{ ...base, status: 'ok', summary: ctx.t('go.gowork.off') }];
     const work = ctx.module?.workFile;
-    if (work === undefined) return [{ ...base, status: 'ok', summary: 'not in a workspace' }];
+    if (work === undefined) return [{ ...base, status: 'ok', summary: ctx.t('go.gowork.none') }];
     return [
       {
         ...base,
         status: 'ok',
-        summary: `workspace ${work} (${ctx.module?.modFiles.length ?? 0} modules)`,
+        summary: ctx.t('go.gowork.workspace', { file: work, n: ctx.module?.modFiles.length ?? 0 }),
         details: ctx.module?.modFiles ?? [],
       },
     ];

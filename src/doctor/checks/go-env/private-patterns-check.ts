@@ -21,7 +21,7 @@ export const privatePatternsCheck: Check = {
   layer: 'go',
   network: false,
   run(ctx): Promise<Finding[]> {
-    if (ctx.go === undefined) return Promise.resolve(noGo(ID));
+    if (ctx.go === undefined) return Promise.resolve(noGo(ctx, ID));
     const findings: Finding[] = [];
     for (const name of PATTERN_VARIABLES) {
       if ((ctx.go.sources[name] ?? 'default') === 'default') continue;
@@ -33,8 +33,7 @@ export const privatePatternsCheck: Check = {
         check: ID,
         layer: 'go',
         status: 'ok',
-        summary:
-          'no private module patterns set (every module goes through GOPROXY and the checksum database)',
+        summary: ctx.t('go.private-patterns.none'),
       });
     }
     return Promise.resolve(findings);
@@ -52,22 +51,21 @@ export function cleanPatterns(value: string): string {
 
 function syntax(ctx: DoctorContext, name: string, value: string): Finding {
   const base = { check: ID, layer: 'go' as const, subject: name };
+  const tr = ctx.t;
   const fails: string[] = [];
   const warns: string[] = [];
-  if (/\s/.test(value))
-    fails.push(
-      'it contains white space (patterns are separated by commas only, nothing is trimmed)',
-    );
+  if (/\s/.test(value)) fails.push(tr('go.private-patterns.space'));
   for (const p of value.split(',')) {
     const t = p.trim();
     if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(t))
-      fails.push(`"${t}" has a scheme (patterns are module paths, not URLs)`);
+      fails.push(tr('go.private-patterns.scheme', { pattern: t }));
     else if (t !== '' && pathMatch(t.replace(/\/$/, ''), 'x').badPattern) {
-      fails.push(`"${t}" is not a valid glob`);
+      fails.push(tr('go.private-patterns.bad-glob', { pattern: t }));
     }
-    if (/\/$/.test(t)) warns.push(`"${t}" ends in "/" (ignored by the go command)`);
+    if (/\/$/.test(t)) warns.push(tr('go.private-patterns.slash', { pattern: t }));
   }
-  if (value.split(',').some((p) => p === '') && value !== '') warns.push('it has empty elements');
+  if (value.split(',').some((p) => p === '') && value !== '')
+    warns.push(tr('go.private-patterns.empty'));
   const details = [sourceNote(ctx, name), `${name}=${value}`];
   if (fails.length === 0 && warns.length === 0) {
     return { ...base, status: 'ok', summary: value, details };
@@ -77,13 +75,21 @@ function syntax(ctx: DoctorContext, name: string, value: string): Finding {
   return {
     ...base,
     status: failing ? 'fail' : 'warn',
-    summary: `"${value}": ${[...fails, ...warns].join('; ')}`,
-    why: failing
-      ? `a pattern that never matches leaves those private modules to ${name === 'GOINSECURE' ? 'https only' : name === 'GONOPROXY' ? 'the public proxy' : name === 'GONOSUMDB' ? 'the public checksum database (their names leak; downloads fail verification)' : 'the public proxy and checksum database (their names leak; downloads fail)'}`
-      : 'the go command ignores it, so the value may not mean what was intended',
+    summary: tr('go.private-patterns.problems', {
+      value,
+      problems: [...fails, ...warns].join(tr('report.list.separator')),
+    }),
+    why: failing ? tr(neverMatches(name)) : tr('go.private-patterns.ignored'),
     ...goEnvFix(ctx, name, fixed === '' ? undefined : fixed),
     details,
   };
+}
+
+/** The why of a pattern of `name` that never matches. */
+function neverMatches(name: string) {
+  if (name === 'GOINSECURE' || name === 'GONOPROXY' || name === 'GONOSUMDB')
+    return `go.private-patterns.never.${name}` as const;
+  return 'go.private-patterns.never.GOPRIVATE' as const;
 }
 
 /** GONOPROXY / GONOSUMDB set explicitly replace GOPRIVATE: say which GOPRIVATE patterns they drop. */
@@ -108,11 +114,10 @@ function precedence(ctx: DoctorContext): Finding[] {
       layer: 'go',
       status: 'warn',
       subject: `${name} over GOPRIVATE`,
-      summary: `${name} is set, so it replaces GOPRIVATE for ${name === 'GONOSUMDB' ? 'the checksum database' : 'the proxy'}: ${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} not in it`,
-      why:
-        name === 'GONOSUMDB'
-          ? 'those private paths are looked up in the public checksum database: their names leave the company and the lookup fails'
-          : 'those private paths are fetched through GOPROXY (fine for a company proxy that serves them, a leak for a public one)',
+      summary: ctx.t(`go.private-patterns.over.${name}.${dropped.length === 1 ? 'one' : 'other'}`, {
+        paths: dropped.join(', '),
+      }),
+      why: ctx.t(`go.private-patterns.over.${name}.why`),
       ...goEnvFix(ctx, name, merged),
       details: [`GOPRIVATE=${priv}`, `${name}=${value}`],
     });
