@@ -1,5 +1,7 @@
 import goEnv from './en/go-env.js';
+import moduleMessages from './en/module.js';
 import report from './en/report.js';
+import server from './en/server.js';
 
 /**
  * `modgate doctor`'s messages in English: the reference catalog, one part per layer under
@@ -11,7 +13,7 @@ import report from './en/report.js';
  * `export …`) are the same in every language; only their comments and placeholders
  * (`<a directory you own>`) are translated.
  */
-const en = { ...report, ...goEnv } as const;
+const en = { ...report, ...goEnv, ...moduleMessages, ...server } as const;
 
 export default en;
 export type DoctorMessages = typeof en;

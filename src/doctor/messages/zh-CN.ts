@@ -1,12 +1,14 @@
 import type { Translation } from '../../i18n/index.js';
 import type { DoctorMessages } from './en.js';
 import zhGoEnv from './zh-CN/go-env.js';
+import zhModule from './zh-CN/module.js';
 import zhReport from './zh-CN/report.js';
+import zhServer from './zh-CN/server.js';
 
 /**
  * `modgate doctor` 的简体中文消息：逐键对应 en.ts，按层分文件放在 zh-CN/ 下。命令、变量名、
  * 路径和 URL 保持原样，以便直接复制执行；只翻译说明文字、命令后的注释和尖括号中的占位说明。
  */
-const zhCN: Translation<DoctorMessages> = { ...zhReport, ...zhGoEnv };
+const zhCN: Translation<DoctorMessages> = { ...zhReport, ...zhGoEnv, ...zhModule, ...zhServer };
 
 export default zhCN;

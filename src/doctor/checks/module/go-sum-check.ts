@@ -29,7 +29,7 @@ export const goSumCheck: Check = {
           check: ID,
           layer: 'module',
           status: 'ok',
-          summary: `go.sum has lines for all ${ctx.module!.fetched.length} modules to fetch`,
+          summary: ctx.t('module.go-sum.ok', { n: ctx.module!.fetched.length }),
         },
       ]);
     }
@@ -38,11 +38,17 @@ export const goSumCheck: Check = {
         check: ID,
         layer: 'module',
         status: 'warn',
-        summary: `go.sum has no line for ${missing.length} ${missing.length === 1 ? 'requirement' : 'requirements'}: ${missing
-          .slice(0, 3)
-          .map((m) => `${m.path}@${m.version}`)
-          .join(', ')}${missing.length > 3 ? ', …' : ''}`,
-        why: 'builds fail with "missing go.sum entry" until the lines are added (the checksum database is consulted for them on the next download)',
+        summary: ctx.t(
+          missing.length === 1 ? 'module.go-sum.missing.one' : 'module.go-sum.missing.other',
+          {
+            n: missing.length,
+            modules: `${missing
+              .slice(0, 3)
+              .map((m) => `${m.path}@${m.version}`)
+              .join(', ')}${missing.length > 3 ? ', …' : ''}`,
+          },
+        ),
+        why: ctx.t('module.go-sum.missing.why'),
         fix: [`(cd ${ctx.module!.root} && go mod tidy)`],
         details: missing.map((m) => `${m.path} ${m.version}`),
       },

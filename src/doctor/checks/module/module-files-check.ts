@@ -20,9 +20,10 @@ export const moduleFilesCheck: Check = {
     const m = ctx.module!;
     const problems = m.problems ?? [];
     const where = m.workFile ?? m.modFiles.join(', ');
+    const t = ctx.t;
     const details = m.fetched.map(
       (f) =>
-        `${f.path} ${f.version}${f.noProxy ? ' (GONOPROXY: direct)' : ''}${f.noSumdb ? ' (GONOSUMDB: not checked)' : ''}`,
+        `${f.path} ${f.version}${f.noProxy ? t('module.files.direct') : ''}${f.noSumdb ? t('module.files.not-checked') : ''}`,
     );
     if (problems.length > 0) {
       return Promise.resolve([
@@ -31,11 +32,9 @@ export const moduleFilesCheck: Check = {
           layer: 'module',
           status: 'fail',
           subject: where,
-          summary: `cannot read the module's files: ${problems[0] ?? ''}`,
-          why: 'every go command in this module stops on the same error',
-          fix: [
-            'correct the line named above (go mod edit -fmt shows the syntax the go command accepts)',
-          ],
+          summary: t('module.files.unreadable', { problem: problems[0] ?? '' }),
+          why: t('module.files.unreadable.why'),
+          fix: [t('module.files.unreadable.fix')],
           details: problems,
         },
       ]);
@@ -47,7 +46,12 @@ export const moduleFilesCheck: Check = {
         layer: 'module',
         status: 'ok',
         subject: where,
-        summary: `${m.mainModules.join(', ') || '(no module line)'}: ${m.requirements.length} requirements, ${m.fetched.length} to fetch, ${privateCount} private by this machine's patterns`,
+        summary: t('module.files.ok', {
+          modules: m.mainModules.join(', ') || t('module.files.no-module-line'),
+          requirements: m.requirements.length,
+          fetched: m.fetched.length,
+          private: privateCount,
+        }),
         details,
       },
     ]);

@@ -32,7 +32,7 @@ export function noModule(id: string, ctx: DoctorContext): Finding[] | undefined 
       check: id,
       layer: 'module',
       status: 'skip',
-      summary: `no go.mod or go.work at or above ${ctx.dir}`,
+      summary: ctx.t('module.none', { dir: ctx.dir }),
     },
   ];
 }

@@ -36,10 +36,8 @@ export const pathCaseCheck: Check = {
           status: 'fail',
           subject: r.path,
           summary: (err as Error).message,
-          why: 'the go command refuses the whole go.mod',
-          fix: [
-            `correct the path in ${r.file} (module paths start with a lower-case host name), then: go mod tidy`,
-          ],
+          why: ctx.t('module.path-case.why'),
+          fix: [ctx.t('module.path-case.fix', { file: r.file })],
         });
       }
     }
@@ -51,11 +49,9 @@ export const pathCaseCheck: Check = {
         layer: 'module',
         status: 'fail',
         subject: all.join(' / '),
-        summary: `requirements differ only in case: ${all.join(', ')}`,
-        why: 'only one spelling is the module\'s real path (the other fails with "module declares its path as"), and both together give "case-insensitive import collision"',
-        fix: [
-          `use the spelling the module's own go.mod declares in every import and in ${files.get(all[0]!) ?? 'go.mod'}, then: go mod tidy`,
-        ],
+        summary: ctx.t('module.path-case.collision', { paths: all.join(', ') }),
+        why: ctx.t('module.path-case.collision.why'),
+        fix: [ctx.t('module.path-case.collision.fix', { file: files.get(all[0]!) ?? 'go.mod' })],
       });
     }
     if (findings.length === 0) {
@@ -63,7 +59,7 @@ export const pathCaseCheck: Check = {
         check: ID,
         layer: 'module',
         status: 'ok',
-        summary: `${ctx.module!.requirements.length} requirement paths are well formed`,
+        summary: ctx.t('module.path-case.ok', { n: ctx.module!.requirements.length }),
       });
     }
     return Promise.resolve(findings);

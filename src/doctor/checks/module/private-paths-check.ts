@@ -35,7 +35,7 @@ export const privatePathsCheck: Check = {
           check: ID,
           layer: 'module',
           status: 'skip',
-          summary: 'not checked: the go command could not be run',
+          summary: ctx.t('module.no-go'),
         },
       ]);
     }
@@ -52,9 +52,10 @@ export const privatePathsCheck: Check = {
       if (!privateByMachine && !privateByServer && !sameOrg) continue;
       const leaks: string[] = [];
       if (!m.noProxy && proxies.length > 0) {
-        leaks.push(`the public proxy ${proxies.join(', ')}`);
+        leaks.push(ctx.t('module.private-paths.public-proxy', { proxies: proxies.join(', ') }));
       }
-      if (!m.noSumdb && sumdb !== undefined) leaks.push(`the public checksum database ${sumdb}`);
+      if (!m.noSumdb && sumdb !== undefined)
+        leaks.push(ctx.t('module.private-paths.public-sumdb', { name: sumdb }));
       if (leaks.length === 0) continue;
       findings.push(leak(ctx, m, leaks, privateByMachine || privateByServer));
     }
@@ -66,8 +67,11 @@ export const privatePathsCheck: Check = {
         status: 'ok',
         summary:
           priv.length === 0
-            ? 'no required module looks private'
-            : `${priv.length} private ${priv.length === 1 ? 'module stays' : 'modules stay'} off public services`,
+            ? ctx.t('module.private-paths.none')
+            : ctx.t(
+                priv.length === 1 ? 'module.private-paths.ok.one' : 'module.private-paths.ok.other',
+                { n: priv.length },
+              ),
         ...(priv.length === 0 ? {} : { details: priv }),
       });
     }
@@ -81,23 +85,23 @@ function leak(ctx: DoctorContext, m: FetchedModule, leaks: string[], known: bool
   const variable = companyProxy ? 'GONOSUMDB' : 'GOPRIVATE';
   const current = ctx.go?.env[variable] ?? '';
   const value = cleanPatterns([current, pattern].filter(Boolean).join(','));
-  const covered = known
-    ? 'is private'
-    : `looks private (same organisation as the main module, ${pattern})`;
+  const services = leaks.join(ctx.t('module.private-paths.and'));
   return {
     check: ID,
     layer: 'module',
     status: known ? 'fail' : 'warn',
     subject: m.path,
-    summary: `${m.path} ${covered} but would be sent to ${leaks.join(' and ')}`,
-    why: `its name leaves the company, and the public service does not have it: go mod download fails (404/410 from the proxy, "verifying go.mod: … 404 Not Found" from the checksum database)${known ? '' : '; if it is in fact public, ignore this'}`,
+    summary: known
+      ? ctx.t('module.private-paths.known', { path: m.path, services })
+      : ctx.t('module.private-paths.looks', { path: m.path, pattern, services }),
+    why: ctx.t(known ? 'module.private-paths.known.why' : 'module.private-paths.looks.why'),
     ...goEnvFix(ctx, variable, value),
     details: [
       `GOPRIVATE=${ctx.go?.env.GOPRIVATE ?? ''}`,
       `GONOPROXY=${ctx.go?.env.GONOPROXY ?? ''}`,
       `GONOSUMDB=${ctx.go?.env.GONOSUMDB ?? ''}`,
       ...(companyProxy
-        ? [`the company modgate serves private modules: ${ctx.server?.private ?? ''}`]
+        ? [ctx.t('module.private-paths.server', { patterns: ctx.server?.private ?? '' })]
         : []),
     ],
   };

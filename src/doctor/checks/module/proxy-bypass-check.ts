@@ -21,15 +21,14 @@ export const proxyBypassCheck: Check = {
     const none = noModule(ID, ctx);
     if (none !== undefined) return Promise.resolve(none);
     if (ctx.server === undefined || ctx.go === undefined) {
-      const why =
+      const summary = ctx.t(
         ctx.serverUrl === undefined
-          ? 'which paths the company proxy serves is unknown without --server (or MODGATE_SERVER)'
+          ? 'module.proxy-bypass.no-server'
           : ctx.go === undefined
-            ? 'the go command could not be run'
-            : "the company modgate's settings were not read (see server.client-config)";
-      return Promise.resolve([
-        { check: ID, layer: 'module', status: 'skip', summary: `not checked: ${why}` },
-      ]);
+            ? 'module.proxy-bypass.no-go'
+            : 'module.proxy-bypass.unread',
+      );
+      return Promise.resolve([{ check: ID, layer: 'module', status: 'skip', summary }]);
     }
     const served = ctx.server.private;
     const bypassed = ctx.module!.fetched.filter(
@@ -41,7 +40,7 @@ export const proxyBypassCheck: Check = {
           check: ID,
           layer: 'module',
           status: 'ok',
-          summary: `every private module goes through ${ctx.server.url}`,
+          summary: ctx.t('module.proxy-bypass.ok', { url: ctx.server.url }),
         },
       ]);
     }
@@ -60,10 +59,19 @@ export const proxyBypassCheck: Check = {
         layer: 'module' as const,
         status: 'fail' as const,
         subject: m.path,
-        summary: `${explicit ? 'GONOPROXY' : 'GOPRIVATE (GONOPROXY is unset)'} sends ${m.path} around the company proxy ${ctx.server?.url ?? ''}, which serves it`,
-        why: 'the go command fetches it straight from its code host instead: that needs a route to the host and git credentials on this machine, and fails where only the proxy has them',
+        summary: ctx.t(
+          explicit ? 'module.proxy-bypass.gonoproxy' : 'module.proxy-bypass.goprivate',
+          {
+            path: m.path,
+            url: ctx.server?.url ?? '',
+          },
+        ),
+        why: ctx.t('module.proxy-bypass.why'),
         ...goEnvFix(ctx, 'GONOPROXY', value),
-        details: [`GONOPROXY=${gonoproxy}`, `the company modgate serves: ${served}`],
+        details: [
+          `GONOPROXY=${gonoproxy}`,
+          ctx.t('module.proxy-bypass.served', { patterns: served }),
+        ],
       })),
     );
   },

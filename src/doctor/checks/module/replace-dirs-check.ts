@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Check } from '../../check.js';
-import type { Replacement } from '../../doctor-context.js';
+import type { DoctorContext, Replacement } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
 import { noModule } from './module-scope.js';
 
@@ -22,34 +22,37 @@ export const replaceDirsCheck: Check = {
     if (none !== undefined) return none;
     const dirs = ctx.module!.replacements.filter((r) => r.dir !== undefined);
     if (dirs.length === 0)
-      return [{ check: ID, layer: 'module', status: 'ok', summary: 'no replace to a directory' }];
-    return Promise.all(dirs.map((r) => examine(r)));
+      return [
+        { check: ID, layer: 'module', status: 'ok', summary: ctx.t('module.replace-dirs.none') },
+      ];
+    return Promise.all(dirs.map((r) => examine(ctx, r)));
   },
 };
 
-async function examine(r: Replacement): Promise<Finding> {
+async function examine(ctx: DoctorContext, r: Replacement): Promise<Finding> {
+  const t = ctx.t;
   const dir = r.dir!;
   const base = { check: ID, layer: 'module' as const, subject: `${r.oldPath} => ${r.newPath}` };
   const drop = r.oldVersion === undefined ? r.oldPath : `${r.oldPath}@${r.oldVersion}`;
-  const dropLine = `(cd ${dirname(r.file)} && go mod edit -dropreplace=${drop})   # to use the published module instead`;
+  const dropLine = t('module.replace-dirs.drop', { dir: dirname(r.file), drop });
   if (!(await isDir(dir))) {
     return {
       ...base,
       status: 'fail',
-      summary: `the replacement directory ${dir} does not exist`,
-      why: 'every go command that loads the module graph fails ("reading …/go.mod: no such file or directory")',
-      fix: [`put the module's source at ${dir} (e.g. git clone it there)`, dropLine],
-      details: [`replace in ${r.file}`],
+      summary: t('module.replace-dirs.missing', { dir }),
+      why: t('module.replace-dirs.missing.why'),
+      fix: [t('module.replace-dirs.missing.fix', { dir }), dropLine],
+      details: [t('module.replace-dirs.in', { file: r.file })],
     };
   }
   if (!(await isFile(join(dir, 'go.mod')))) {
     return {
       ...base,
       status: 'fail',
-      summary: `${dir} has no go.mod`,
-      why: "the go command reads the replacement's go.mod and fails without it",
+      summary: t('module.replace-dirs.no-go-mod', { dir }),
+      why: t('module.replace-dirs.no-go-mod.why'),
       fix: [`(cd ${dir} && go mod init ${r.oldPath})`, dropLine],
-      details: [`replace in ${r.file}`],
+      details: [t('module.replace-dirs.in', { file: r.file })],
     };
   }
   return { ...base, status: 'ok', summary: dir };

@@ -25,26 +25,25 @@ export const clientConfigCheck: Check = {
     const skip = (summary: string): Promise<Finding[]> =>
       Promise.resolve([{ check: ID, layer: 'server', status: 'skip', summary }]);
     if (ctx.serverUrl === undefined) {
-      return skip('no company modgate named (--server URL or MODGATE_SERVER)');
+      return skip(ctx.t('server.client-config.none'));
     }
     const shown = redactUrl(ctx.serverUrl);
     if (ctx.server === undefined) {
-      if (ctx.serverProblem === undefined) return skip(`--offline: ${shown} was not asked`);
+      if (ctx.serverProblem === undefined)
+        return skip(ctx.t('server.client-config.offline', { url: shown }));
       return Promise.resolve([
         {
           check: ID,
           layer: 'server',
           status: 'fail',
           subject: shown,
-          summary: `cannot read the company modgate's client settings: ${ctx.serverProblem}`,
-          why: 'doctor cannot compare this machine with the settings the company modgate expects',
-          fix: [
-            `curl -fsS ${shown.replace(/\/+$/, '')}/.well-known/modgate/client-config   # is this the modgate URL? (the network layer shows where connections fail)`,
-          ],
+          summary: ctx.t('server.client-config.unreadable', { problem: ctx.serverProblem }),
+          why: ctx.t('server.client-config.unreadable.why'),
+          fix: [ctx.t('server.client-config.unreadable.fix', { url: shown.replace(/\/+$/, '') })],
         },
       ]);
     }
-    if (ctx.go === undefined) return skip('not compared: the go command could not be run');
+    if (ctx.go === undefined) return skip(ctx.t('server.client-config.no-go'));
     return Promise.resolve([
       goproxyAgrees(ctx, ctx.server),
       privateAgrees(ctx, ctx.server),
@@ -70,14 +69,17 @@ function goproxyAgrees(ctx: DoctorContext, server: ClientConfig): Finding {
     return {
       ...base,
       status: 'ok',
-      summary: `starts with the company modgate ${redactUrl(server.url)}`,
+      summary: ctx.t('server.client-config.goproxy.ok', { url: redactUrl(server.url) }),
     };
   }
   return {
     ...base,
     status: 'fail',
-    summary: `GOPROXY=${redactUrl(value)} does not start with the company modgate ${redactUrl(server.url)}`,
-    why: 'modules are fetched elsewhere: private ones fail, public ones miss the company cache and its checks',
+    summary: ctx.t('server.client-config.goproxy.other', {
+      value: redactUrl(value),
+      url: redactUrl(server.url),
+    }),
+    why: ctx.t('server.client-config.goproxy.why'),
     ...goEnvFix(ctx, 'GOPROXY', server.goproxy),
   };
 }
@@ -86,7 +88,7 @@ function privateAgrees(ctx: DoctorContext, server: ClientConfig): Finding {
   const base = { check: ID, layer: 'server' as const, subject: 'GONOSUMDB' };
   const patterns = cleanPatterns(server.private);
   if (patterns === '')
-    return { ...base, status: 'ok', summary: 'the company modgate has no private patterns' };
+    return { ...base, status: 'ok', summary: ctx.t('server.client-config.private.none') };
   const go = ctx.go!;
   const noSumdb =
     go.env.GONOSUMDB !== undefined && go.env.GONOSUMDB !== ''
@@ -94,18 +96,25 @@ function privateAgrees(ctx: DoctorContext, server: ClientConfig): Finding {
       : (go.env.GOPRIVATE ?? '');
   const missing = patterns.split(',').filter((p) => !matchPrefixPatterns(noSumdb, p));
   if (missing.length === 0) {
-    return { ...base, status: 'ok', summary: `covers the company's private patterns ${patterns}` };
+    return {
+      ...base,
+      status: 'ok',
+      summary: ctx.t('server.client-config.private.ok', { patterns }),
+    };
   }
   return {
     ...base,
     status: 'fail',
-    summary: `the company's private patterns ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in GONOSUMDB${(go.sources.GONOSUMDB ?? 'default') === 'default' ? ' (nor GOPRIVATE)' : ''}`,
-    why: 'those module paths are looked up in the public checksum database: their names leave the company and the lookups fail ("verifying go.mod: … 404 Not Found")',
+    summary: ctx.t(
+      `server.client-config.private.missing.${missing.length === 1 ? 'one' : 'other'}${(go.sources.GONOSUMDB ?? 'default') === 'default' ? '.goprivate' : ''}`,
+      { patterns: missing.join(', ') },
+    ),
+    why: ctx.t('server.client-config.private.why'),
     ...goEnvFix(ctx, 'GONOSUMDB', cleanPatterns([noSumdb, ...missing].join(','))),
     details: [
       `GONOSUMDB=${go.env.GONOSUMDB ?? ''}`,
       `GOPRIVATE=${go.env.GOPRIVATE ?? ''}`,
-      `company private patterns: ${patterns}`,
+      ctx.t('server.client-config.private.detail', { patterns }),
     ],
   };
 }
@@ -115,14 +124,17 @@ function gosumdbAgrees(ctx: DoctorContext, server: ClientConfig): Finding {
   const wanted = server.gosumdb.trim().split(/\s+/).join(' ');
   const value = (ctx.go?.env.GOSUMDB ?? '').trim().split(/\s+/).join(' ');
   if (wanted === '')
-    return { ...base, status: 'ok', summary: 'the company modgate recommends no GOSUMDB' };
+    return { ...base, status: 'ok', summary: ctx.t('server.client-config.gosumdb.none') };
   if (wanted === value)
-    return { ...base, status: 'ok', summary: `${value} (as the company modgate recommends)` };
+    return { ...base, status: 'ok', summary: ctx.t('server.client-config.gosumdb.ok', { value }) };
   return {
     ...base,
     status: 'fail',
-    summary: `GOSUMDB=${redactUrl(value)}, the company modgate recommends ${redactUrl(wanted)}`,
-    why: 'downloads are verified against another checksum database than the company expects (or none)',
+    summary: ctx.t('server.client-config.gosumdb.other', {
+      value: redactUrl(value),
+      wanted: redactUrl(wanted),
+    }),
+    why: ctx.t('server.client-config.gosumdb.why'),
     ...goEnvFix(ctx, 'GOSUMDB', wanted),
   };
 }
