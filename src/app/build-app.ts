@@ -37,6 +37,7 @@ import { buildPublishing } from './publishing.js';
 import { buildClientSecurity } from './client-security.js';
 import { recordStoreTimes } from './store-times.js';
 import { buildStorage } from './build-storage.js';
+import { buildRuntimeBlocks } from './build-admin.js';
 import { buildDirect, buildUpstream } from './build-upstream.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 
@@ -153,6 +154,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     coordinator,
   });
   metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
+  // Blocks added at run time (issue 15): stored under -/blocks/, loaded before listening.
+  const runtimeBlocks = buildRuntimeBlocks(config, storage, policy, service, logger);
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   // `modgate publish` (issue 14 item 6): served when publish.enabled.
   const publishDeps = { storage, policy, spoolDir, validator, logger };
@@ -212,6 +215,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
 
   return {
     async start() {
+      await runtimeBlocks.start();
       const url = await server.listen(config.listen.host, config.listen.port);
       security.watch((tls) => server.setSecureContext(tls));
       const metricsUrl = await metrics?.start();
@@ -260,6 +264,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     reload: () => security.reload(),
     async stop() {
       await server.stop();
+      runtimeBlocks.stop();
       security.close();
       await metrics?.stop();
       await service.settle();

@@ -10,10 +10,13 @@ export interface AuditEntry {
   readonly module: string;
   /** The version asked for (none for list and latest). */
   readonly version: string | undefined;
-  /** `list`, `latest`, `info`, `mod`, `zip`. */
+  /** `list`, `latest`, `info`, `mod`, `zip`; for admin actions (issue 15) `block`, `unblock`, `refresh`. */
   readonly file: string;
   /** The status answered (401/403/404 for refused reads; 499: the client went away). */
   readonly status: number;
+  /** Admin actions: the block's id, its version range (in `version`) and reason. */
+  readonly blockId?: string | undefined;
+  readonly reason?: string | undefined;
 }
 
 /** Where audit lines go (issue 14 item 4). */
@@ -71,5 +74,7 @@ function fields(e: AuditEntry): Record<string, unknown> {
     version: e.version,
     file: e.file,
     status: e.status,
+    ...(e.blockId === undefined ? {} : { blockId: e.blockId }),
+    ...(e.reason === undefined ? {} : { reason: e.reason }),
   };
 }

@@ -112,6 +112,11 @@ export class AnswerCache {
     this.entries.delete(key);
   }
 
+  /** Drops every answer (the blocks changed: what was allowed may not be any more). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Keeps a list / @latest fetched at `fetchedAt`; returns its (hit) answer if still fresh. */
   putList(
     key: string,

@@ -16,9 +16,10 @@ type ListRequest = Extract<ProxyRequest, { kind: 'list' | 'latest' }>;
  *
  * Where it applies (module-service.ts): on every answer that is not a cached hit, and to list
  * and @latest bodies before they enter the answer cache or are served stale. What the cache
- * holds has passed these checks, and the rules do not change while the process runs, so a
- * cached hit (the fast path's too) never needs them again. Storage keeps the upstream's
- * unfiltered list: a rule removed at the next start shows the version again.
+ * holds has passed these checks, and whenever the rules change (blocks added or removed at run
+ * time, runtime-blocks.ts) the cache is emptied, so a cached hit (the fast path's too) never
+ * needs them again. Storage keeps the upstream's unfiltered list: a block removed shows the
+ * version again.
  *
  * @latest: the go command asks it only when `@v/list` has no version it may use (cmd/go
  * modload/query.go), and then fetches the `.info` of the version it names. When that version

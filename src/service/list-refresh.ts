@@ -39,7 +39,8 @@ export interface ListRefreshOptions {
 export class ListRefresh {
   constructor(private readonly options: ListRefreshOptions) {}
 
-  async refresh(req: ListRequest, key: string): Promise<Answer> {
+  /** `force`: fetched from upstream even when the stored copy is fresh (an admin's refresh). */
+  async refresh(req: ListRequest, key: string, force = false): Promise<Answer> {
     const { cache, storage } = this.options;
     let stored = cache.listCopy(key);
     if (stored === undefined) {
@@ -50,7 +51,7 @@ export class ListRefresh {
           fetchedAt: stat.modified.getTime(),
         };
         const fresh = cache.putList(key, req.kind, stored.body, stored.fetchedAt);
-        if (fresh !== undefined) return fresh;
+        if (fresh !== undefined && !force) return fresh;
       }
     }
     const stale = stored;

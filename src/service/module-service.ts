@@ -3,10 +3,9 @@ import { Singleflight } from '../async/index.js';
 import { LocalCoordinator, type Coordinator } from '../coordination/index.js';
 import { ModgateError } from '../errors/index.js';
 import type { Policy } from '../policy/module-policy.js';
-import { infoOriginHash } from '../protocol/info-json.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import { formatVersionList } from '../protocol/version-list.js';
-import { infoKey, latestKey, listKey } from '../storage/module-keys.js';
+import { latestKey, listKey } from '../storage/module-keys.js';
 import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
@@ -24,6 +23,7 @@ import { checkVersionForPath } from './check-version-for-path.js';
 import { BlockedVersions } from './blocked-versions.js';
 import { HostedUpstream } from './hosted-upstream.js';
 import { FetchAhead } from './fetch-ahead.js';
+import { pinnedContext } from './pinned-context.js';
 import { UpstreamAccess, type Fetch } from './upstream-access.js';
 
 type InfoRequest = Extract<ProxyRequest, { kind: 'info' }>;
@@ -163,7 +163,8 @@ export class ModuleService {
       if (req.kind === 'info') this.ahead.infoAsked(key);
       return hot;
     }
-    // Cached answers passed this check when they were made (blocked-versions.ts).
+    // Cached answers passed this check when they were made (blocked-versions.ts); a change of
+    // the blocks drops them (blocksChanged).
     if (req.kind !== 'list' && req.kind !== 'latest' && (req.kind !== 'info' || req.canonical))
       this.blocked.check(req.modulePath, req.version);
     this.stash.noteActivity();
@@ -332,11 +333,32 @@ export class ModuleService {
 
   /** A version of `req`'s module was published: its list and @latest are made again. */
   async published(req: { escapedPath: string }): Promise<void> {
-    for (const key of [listKey(req.escapedPath), latestKey(req.escapedPath)]) {
+    for (const key of this.forgetList(req.escapedPath)) await this.storage.delete(key);
+  }
+
+  /**
+   * The admin's refresh (issue 15): `modulePath`'s list and @latest forgotten (here and their
+   * freshness shared in Redis), the list fetched again now; answers the new list (blocks
+   * applied). Other replicas' in-memory copies stay until their `cache.list_ttl` ends.
+   */
+  refreshList(req: { modulePath: string; escapedPath: string }): Promise<Answer> {
+    const [key = ''] = this.forgetList(req.escapedPath);
+    const list = { kind: 'list', ...req } as const;
+    return this.flights.do(`refresh ${key}`, () => this.lists.refresh(list, key, true));
+  }
+
+  /** The blocks changed (service/runtime-blocks.ts): no answer made before is served again. */
+  blocksChanged(): void {
+    this.cache.clear();
+  }
+
+  private forgetList(escapedPath: string): string[] {
+    const keys = [listKey(escapedPath), latestKey(escapedPath)];
+    for (const key of keys) {
       this.cache.forget(key);
       this.upstream.forget(key);
-      await this.storage.delete(key);
     }
+    return keys;
   }
 
   /** The storage's description, for /readyz and logs. */
@@ -370,16 +392,7 @@ export class ModuleService {
     return this.upstream.fetch(req.modulePath, key, fetch);
   }
 
-  /**
-   * The context for a `.mod` / `.zip` fetch: with the commit the stored `.info` recorded
-   * (Origin.Hash), so a direct upstream serves only that commit's files — refusing when the
-   * tag has moved since and its git cache no longer remembers the old commit.
-   */
-  private async pinned(req: FileRequest, ctx: { signal: AbortSignal }): Promise<FetchContext> {
-    const key = infoKey(req.escapedPath, req.escapedVersion);
-    const data =
-      this.cache.bytesOf(key) ?? this.stash.pendingBytes(key) ?? (await this.storage.getBytes(key));
-    const hash = data ? infoOriginHash(data) : undefined;
-    return hash === undefined ? ctx : { ...ctx, originHash: hash };
+  private pinned(req: FileRequest, ctx: { signal: AbortSignal }): Promise<FetchContext> {
+    return pinnedContext(req, ctx, this.cache, this.stash, this.storage);
   }
 }
