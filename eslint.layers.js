@@ -123,9 +123,24 @@ export const LAYERS = {
       'sumdb/server',
     ],
   },
+  // The dashboard's read model (issue 15): status, the catalog of stored modules, version
+  // details, activity, client setup, as views the pages and the JSON API show. Service level:
+  // it reads storage, the service's events, the metrics objects and the policy, never HTTP.
+  dashboard: {
+    may: [
+      ...LEAVES,
+      ...CORE,
+      'log',
+      'metrics',
+      'storage',
+      'coordination',
+      'service',
+      'sumdb/client',
+    ],
+  },
   // Routes, headers, bytes: the module routes go to the service, the /sumdb/ routes to
-  // sumdb/proxy.
-  http: { may: [...LEAVES, ...CORE, 'log', 'metrics', 'service', 'sumdb/proxy'] },
+  // sumdb/proxy, the dashboard's pages and API (http/ui, http/api) to the dashboard.
+  http: { may: [...LEAVES, ...CORE, 'log', 'metrics', 'service', 'sumdb/proxy', 'dashboard'] },
   // modgate doctor: diagnoses a developer machine as the go command sees it (its own probes of
   // DNS, TCP, proxies, TLS, git and the go command; it shares no state with serve).
   doctor: { may: [...LEAVES, ...CORE, 'log'] },

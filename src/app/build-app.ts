@@ -40,6 +40,8 @@ import { buildStorage } from './build-storage.js';
 import { buildRuntimeBlocks } from './build-admin.js';
 import { buildDirect, buildUpstream } from './build-upstream.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
+import { buildDashboard } from './build-dashboard.js';
+import type { ClientConfig } from '../doctor/doctor-context.js';
 
 /**
  * The composition root: the one place where configuration becomes objects. Features are
@@ -169,6 +171,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
   /** Set once listening, when the port is known (`modgate doctor --server` reads it). */
   let clientConfigJson: string | undefined;
+  let clientSettings: ClientConfig | undefined;
   /** The same for a client that did not authenticate while reads are restricted: no patterns. */
   let anonymousClientConfigJson: string | undefined;
   // Per-client rate limiting (429), off at 0. The fast path answers cached hits without
@@ -207,6 +210,23 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     publish,
     // Private modules are left out of the feed: it has no authenticated clients to show them to.
     indexFeed: { log: storeTimes, visible: (_req, path) => !policy.forModule(path).private },
+    // The dashboard's pages and API under /-/ (issue 15; docs/api.md).
+    dashboard: buildDashboard({
+      config,
+      logger,
+      storage,
+      upstreams: () => resilience.health(),
+      sumdb: () => sumdbHealth.health(),
+      clientSettings: (principal) => ({
+        configuredUrl: config.server.publicUrl || config.sumdbServer.url || undefined,
+        private:
+          principal.user !== undefined || policy.anonymousReadsAll
+            ? (clientSettings?.private ?? '')
+            : '',
+        gosumdb: clientSettings?.gosumdb ?? '',
+        credentials: security.gate.authenticating,
+      }),
+    }),
     sumdb:
       sumdbs.length === 0 && hosted.length === 0
         ? undefined
@@ -249,6 +269,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         https: security.tls !== undefined,
         credentials: security.gate.authenticating,
       });
+      clientSettings = forClients;
       clientConfigJson = `${JSON.stringify(forClients, null, 2)}\n`;
       anonymousClientConfigJson = `${JSON.stringify({ ...forClients, private: '' }, null, 2)}\n`;
       if (own !== undefined && ownGosumdb !== undefined) {

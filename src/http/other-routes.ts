@@ -3,6 +3,7 @@ import type { Principal } from '../policy/index.js';
 import { handleSumdbRequest } from '../sumdb/proxy/index.js';
 import { readableFeed, sendDenial } from './auth-gate.js';
 import { sumdbDenial } from './auth-sumdb.js';
+import { answerDashboardRoute, DASHBOARD_PREFIX } from './dashboard-routes.js';
 import { sendIndexFeed } from './index-feed-handler.js';
 import { logRequestFailure } from './log-request-failure.js';
 import type { ProxyServerOptions } from './proxy-server-options.js';
@@ -28,8 +29,8 @@ export interface OtherRequest {
 }
 
 /**
- * Every route of the proxy listener besides GOPROXY module paths: methods other than GET and
- * HEAD (405), health and version, metrics (when on this listener), usage, the index feed, the
+ * Every route of the proxy listener besides GOPROXY module paths: the dashboard under `/-/`
+ * (dashboard-routes.ts, any method), methods other than GET and HEAD (405), health and version, metrics (when on this listener), usage, the index feed, the
  * client configuration, the checksum databases (with their access checks), else 404.
  */
 export async function answerOtherRoute(
@@ -39,6 +40,10 @@ export async function answerOtherRoute(
 ): Promise<void> {
   res.setHeader('x-request-id', id);
   try {
+    const dashboard = options.dashboard;
+    if (dashboard !== undefined && req.url?.startsWith(DASHBOARD_PREFIX) === true) {
+      return await answerDashboardRoute(dashboard, { req, res, id, principal });
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       res.statusCode = 405;

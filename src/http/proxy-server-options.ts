@@ -8,6 +8,7 @@ import type { ModuleService } from '../service/module-service.js';
 import type { SumdbProxyDeps } from '../sumdb/proxy/index.js';
 import type { AuthGate } from './auth-gate.js';
 import type { ClientAddresses } from './client-address.js';
+import type { DashboardRouteOptions } from './dashboard-routes.js';
 import type { IndexFeedRoute } from './index-feed-handler.js';
 import type { PublishRouteOptions } from './publish-route.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -68,6 +69,8 @@ export interface ProxyServerOptions {
   clientAddresses?: ClientAddresses | undefined;
   /** One audit line per module request (issue 14 item 4); undefined: none. */
   audit?: AuditLog | undefined;
+  /** The dashboard's pages and API under `/-/` (issue 15); undefined: not served. */
+  dashboard?: DashboardRouteOptions | undefined;
   /** HTTPS with this certificate and key (issue 14 item 5); the fast path is off then. */
   tls?: SecureContextOptions | undefined;
 }

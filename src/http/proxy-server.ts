@@ -273,6 +273,11 @@ export class ProxyServer {
       void handlePublish(req, res, req.url.split('?')[0] ?? '', publish, id);
       return;
     }
+    // The dashboard (issue 15): `/-/` is never a module path; one prefix check, slow path only.
+    if (this.options.dashboard !== undefined && req.url?.startsWith('/-/') === true) {
+      void answerOtherRoute(this.options, this.readiness, { req, res, id, principal });
+      return;
+    }
     const method = req.method;
     if (method === 'GET' || method === 'HEAD') {
       const target = req.url ?? '/';

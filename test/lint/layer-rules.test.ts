@@ -249,7 +249,23 @@ const wrong: [string, string, string][] = [
   ],
   ['src/http/x.ts', "export type S = import('../storage/storage.js').Storage;", 'import type'],
   // A folder no layer names.
-  ['src/dashboard/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  ['src/nolayer/x.ts', "import { X } from '../errors/index.js';", 'in no layer'],
+  // The dashboard's read model knows nothing of HTTP (issue 15).
+  [
+    'src/dashboard/x.ts',
+    "import { X } from '../http/proxy-server.js';",
+    'dashboard must not import http',
+  ],
+  [
+    'src/dashboard/x.ts',
+    "import type { Config } from '../config/index.js';",
+    'dashboard must not import config',
+  ],
+  [
+    'src/service/x.ts',
+    "import { X } from '../dashboard/index.js';",
+    'service must not import dashboard',
+  ],
   [
     'src/mirror/x.ts',
     "import { X } from '../http/proxy-server.js';",
@@ -296,6 +312,15 @@ const right: [string, string][] = [
     "import { Redis } from 'ioredis';\nimport type { Logger } from '../log/index.js';\nimport { ModgateError } from '../errors/index.js';\nimport { redactUrl } from '../protocol/redact-url.js';",
   ],
   ['src/service/x.ts', "import type { Coordinator } from '../coordination/index.js';"],
+  // The dashboard (issue 15): its read model reads the service and storage; http/api shows it.
+  [
+    'src/dashboard/x.ts',
+    "import type { Storage } from '../storage/storage.js';\nimport type { ModuleService } from '../service/module-service.js';",
+  ],
+  [
+    'src/http/api/x.ts',
+    "import type { DashboardData } from '../../dashboard/index.js';\nimport { X } from '../send-error.js';",
+  ],
   ['src/sumdb/server/x.ts', "import type { LockGuard } from '../../coordination/index.js';"],
   [
     'src/cli/x.ts',
