@@ -2,6 +2,7 @@ import type { BareRepo } from './bare-repo.js';
 import type { GitFetcher } from './git-fetcher.js';
 import { GitCommandError } from './git-process.js';
 import type { GitRunner } from './git-runner.js';
+import { withSignal } from './with-signal.js';
 
 /** Bound on the directories remembered as whole (~100 bytes each); past it, all are forgotten. */
 const MAX_WHOLE = 10_000;
@@ -10,9 +11,8 @@ const MAX_WHOLE = 10_000;
  * The blobs a partial clone (git-fetcher.ts: `--filter=blob:none`) left out, fetched by id
  * before anything reads them — local commands never fetch on their own (git-runner.ts), so a
  * blob that is not here reads as missing. For a repository that is not partial every method
- * returns at once, without a git process. Fetches run under the repository's write lock and
- * look again first (someone may have fetched the same blobs meanwhile); git's failures are
- * thrown unmapped.
+ * returns at once, without a git process. Fetches of blobs run beside fetches of refs (not
+ * under the repository's write lock); git's failures are thrown unmapped.
  */
 export class GitBlobs {
   /**
@@ -20,6 +20,8 @@ export class GitBlobs {
    * its go.mod was read needs no second look. Forgotten when the repository is evicted.
    */
   private readonly whole = new Set<string>();
+  /** Fetches under way by what they fetch (`<commit>:<dir>`, or a blob id). */
+  private readonly fetching = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repo: BareRepo,
@@ -53,15 +55,7 @@ export class GitBlobs {
     if (!this.repo.partial) return;
     const name = dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`;
     if (this.whole.has(name)) return;
-    const fetches = this.fetcher.fetches;
-    let oids = await this.repo.lock.withObjectsRead(() => this.missing(name));
-    if (oids.length > 0) {
-      await this.repo.lock.withWrite(async () => {
-        // Someone else's fetch meanwhile may have brought some.
-        if (this.fetcher.fetches !== fetches) oids = await this.missing(name);
-        if (oids.length > 0) await this.fetcher.fetchBlobs(oids);
-      }, signal);
-    }
+    await this.fetchMissing(name, signal);
     if (this.whole.size >= MAX_WHOLE) this.whole.clear();
     this.whole.add(name);
   }
@@ -74,10 +68,32 @@ export class GitBlobs {
     if (!this.repo.partial) return true;
     const oid = await this.repo.lock.withObjectsRead(() => this.blobOf(commit, file));
     if (oid === undefined) return false;
-    await this.repo.lock.withWrite(async () => {
-      if ((await this.missing(oid)).length > 0) await this.fetcher.fetchBlobs([oid]);
-    }, signal);
+    await this.fetchMissing(oid, signal);
     return true;
+  }
+
+  /**
+   * Fetches what `name` (a tree or a blob) lacks. Blob fetches do not take the repository's
+   * write lock (GitFetcher.fetchBlobs says why): they run beside the fetch of another
+   * version's tag. Callers asking for the same `name` at once share one fetch, which no
+   * caller's signal ends (git's own timeouts bound it); the signal ends that caller's wait.
+   */
+  private async fetchMissing(name: string, signal?: AbortSignal): Promise<void> {
+    let pending = this.fetching.get(name);
+    if (pending === undefined) {
+      const run = this.repo.lock.withObjectsRead(async () => {
+        const oids = await this.missing(name);
+        if (oids.length > 0) await this.fetcher.fetchBlobs(oids);
+      });
+      pending = run.finally(() => {
+        if (this.fetching.get(name) === pending) this.fetching.delete(name);
+      });
+      pending.catch(() => undefined); // (a caller that gave up leaves it unawaited)
+      this.fetching.set(name, pending);
+    }
+    await withSignal(pending, signal);
+    // Blob fetches count towards gc as any other; it runs under the write lock.
+    if (this.fetcher.gcDue) await this.repo.lock.withWrite(() => this.fetcher.gcIfDue(), signal);
   }
 
   /**

@@ -55,6 +55,11 @@ export class GitFetcher {
   private sinceGc = 0;
   /** Tags (ref → commit) callers waiting for the lock will fetch (`want`). */
   private readonly wanted = new Map<string, string>();
+  /** Blob fetches under way (`fetchBlobs`), and who waits for them all to end (gc). */
+  private blobFetches = 0;
+  private readonly blobsDone: Array<() => void> = [];
+  /** A `gc --auto` under way: blob fetches wait for it. */
+  private gcRun: Promise<void> | undefined;
 
   constructor(
     private readonly remote: GitRemote,
@@ -132,23 +137,67 @@ export class GitFetcher {
    * Fetches blobs a partial clone left out, by id, in as few fetches as the command line
    * allows (no ref changes, no tags). Throws git's failure unmapped: a server that refused a
    * filter does not get here (its fetches brought every blob).
+   *
+   * The caller need not hold the repository's write lock: a fetch of blobs by id changes no
+   * ref and no shallow boundary (no `--depth`; the server sends no shallow information
+   * without one) and writes only a new pack of its own, so it runs beside a ref fetch and
+   * beside other blob fetches — on a monorepo, the blobs of one version arrive while the
+   * next version's tag is fetched. Only `gc` is kept apart from it (`gcIfDue`), since a
+   * repack must not run while a pack is being written.
    */
   async fetchBlobs(oids: readonly string[]): Promise<void> {
-    for (let i = 0; i < oids.length; i += BLOBS_PER_FETCH) {
-      const some = oids.slice(i, i + BLOBS_PER_FETCH);
-      // No negotiation: the commits we have do not stand for their blobs here (git's own
-      // lazy fetch does the same).
-      await this.fetch([
-        '-c',
-        'fetch.negotiationAlgorithm=noop',
-        'fetch',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--recurse-submodules=no',
-        '--filter=blob:none',
-        'origin',
-        ...some,
-      ]);
+    while (this.gcRun !== undefined) await this.gcRun.catch(() => undefined);
+    this.blobFetches++;
+    try {
+      for (let i = 0; i < oids.length; i += BLOBS_PER_FETCH) {
+        const some = oids.slice(i, i + BLOBS_PER_FETCH);
+        // No negotiation: the commits we have do not stand for their blobs here (git's own
+        // lazy fetch does the same).
+        await this.fetch(
+          [
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            'fetch',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            'origin',
+            ...some,
+          ],
+          false,
+        );
+      }
+    } finally {
+      if (--this.blobFetches === 0) for (const wake of this.blobsDone.splice(0)) wake();
+    }
+  }
+
+  /** Enough fetches happened since the last `gc --auto` for another (`gcIfDue`). */
+  get gcDue(): boolean {
+    return this.sinceGc >= GC_EVERY;
+  }
+
+  /**
+   * `git gc --auto` when GC_EVERY fetches happened since the last: in the foreground, under
+   * the repository's write lock (the caller holds it), once the blob fetches under way have
+   * ended; blob fetches asked for meanwhile wait for it.
+   */
+  async gcIfDue(): Promise<void> {
+    if (!this.gcDue) return;
+    this.sinceGc = 0;
+    const run = (async () => {
+      while (this.blobFetches > 0) await new Promise<void>((r) => this.blobsDone.push(r));
+      await this.runner.run(
+        ['-c', 'gc.autoDetach=false', ...this.promisor(), 'gc', '--auto', '--quiet'],
+        this.runOptions(),
+      );
+    })();
+    this.gcRun = run;
+    try {
+      await run;
+    } finally {
+      if (this.gcRun === run) this.gcRun = undefined;
     }
   }
 
@@ -236,35 +285,45 @@ export class GitFetcher {
     }
   }
 
-  private async fetch(args: string[]): Promise<void> {
+  /**
+   * Runs one fetch. A fetch of refs (`exclusive`, the caller holding the write lock) runs
+   * `gc --auto` after it when due; a blob fetch (`fetchBlobs`, beside others) never does.
+   */
+  private async fetch(args: string[], exclusive = true): Promise<void> {
     this.repo.grown = true; // (a failed fetch may leave objects too)
     this.fetches++;
     if (args.includes('--filter=blob:none')) this.repo.partial = true;
-    // The remote is a promisor (the one that may leave objects out) for fetches alone, never
-    // in the repository's config: git's own fetch (and the gc it runs) must know that objects
-    // are missing on purpose, but local commands must not fetch what they miss
-    // (keepOffline in git-runner.ts). Given this way, git does not write it to the config.
-    const promisor = this.repo.partial
+    // No maintenance process after every fetch (a partial clone fetches twice per version):
+    // `gc --auto` every GC_EVERY fetches instead, in the foreground, inside our lock and
+    // timeout — never a detached gc racing readers.
+    await this.runner.run(
+      ['-c', 'maintenance.auto=false', ...this.promisor(), ...args],
+      this.runOptions(),
+    );
+    this.repo.empty = false;
+    this.sinceGc++;
+    if (exclusive) await this.gcIfDue();
+  }
+
+  /**
+   * The remote is a promisor (the one that may leave objects out) for fetches alone, never in
+   * the repository's config: git's own fetch (and the gc it runs) must know that objects are
+   * missing on purpose, but local commands must not fetch what they miss (keepOffline in
+   * git-runner.ts). Given this way, git does not write it to the config.
+   */
+  private promisor(): string[] {
+    return this.repo.partial
       ? ['-c', 'remote.origin.promisor=true', '-c', 'remote.origin.partialclonefilter=blob:none']
       : [];
-    const opts = {
+  }
+
+  private runOptions() {
+    return {
       class: 'fetch' as const,
       host: this.remote.host,
       url: this.remote.url,
       gitDir: this.repo.dir,
     };
-    // No maintenance process after every fetch (a partial clone fetches twice per version):
-    // `gc --auto` every GC_EVERY fetches instead, in the foreground, inside our lock and
-    // timeout — never a detached gc racing readers.
-    await this.runner.run(['-c', 'maintenance.auto=false', ...promisor, ...args], opts);
-    this.repo.empty = false;
-    if (++this.sinceGc >= GC_EVERY) {
-      this.sinceGc = 0;
-      await this.runner.run(
-        ['-c', 'gc.autoDetach=false', ...promisor, 'gc', '--auto', '--quiet'],
-        opts,
-      );
-    }
   }
 }
 

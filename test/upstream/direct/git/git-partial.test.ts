@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { BareRepo } from '../../../../src/upstream/direct/git/bare-repo.js';
+import { GitFetcher } from '../../../../src/upstream/direct/git/git-fetcher.js';
+import type { GitRemote } from '../../../../src/upstream/direct/git/git-remote.js';
+import type { GitRunner } from '../../../../src/upstream/direct/git/git-runner.js';
 import type { GitCommandEvent } from '../../../../src/upstream/direct/git/index.js';
 import { GitFixture } from './git-fixture.js';
 
@@ -160,4 +164,65 @@ test('no maintenance after each fetch: gc --auto every 32 fetches', async () => 
   const gcs = events.filter((e) => e.args.includes('gc')).map((e) => e.args.join(' '));
   assert.equal(gcs.length, 1, gcs.join('\n'));
   assert.match(gcs[0] ?? '', /gc --auto/);
+});
+
+test('partial clone: blob fetches run beside a fetch of refs (no write lock)', async () => {
+  const events: GitCommandEvent[] = [];
+  const cacheDir = join(fx.root, 'beside-cache');
+  const host = fx
+    .cache({ dir: cacheDir, observer: (e) => events.push(e) })
+    .codeHost(await fx.url('mono'));
+  const info = await host.stat('a/v1.0.0', ctx);
+  // A fetch of refs holds the repository's write lock; the read's blob fetch must not wait for
+  // it (before: it queued behind the lock, so this read never ended while the lock was held).
+  const { repo } = host as unknown as { repo: BareRepo };
+  const release = await repo.lock.write();
+  try {
+    const read = host.readFile(info.name, 'a/go.mod', 1000, ctx);
+    const bound = new Promise<'blocked'>((r) => {
+      const t = setTimeout(() => r('blocked'), 120_000);
+      void read.finally(() => clearTimeout(t));
+    });
+    const got = await Promise.race([read, bound]);
+    assert.notEqual(got, 'blocked', 'the blob fetch waited for the write lock');
+    assert.equal(got?.toString(), 'module example.com/mono/a\n');
+    assert.ok(repo.lock.isWriteLocked);
+  } finally {
+    release();
+  }
+  assert.equal(fetchesOf(events).length, 2, fetchesOf(events).join('\n'));
+});
+
+test('gc --auto waits for the blob fetches under way, and blob fetches wait for it', async () => {
+  // A fake runner: fetches of blobs end when the test says so; everything else at once.
+  const calls: string[] = [];
+  let endBlobFetch: (() => void) | undefined;
+  const runner = {
+    run(args: readonly string[]) {
+      const text = args.join(' ');
+      calls.push(text.includes('gc --auto') ? 'gc' : text.includes('noop') ? 'blobs' : 'refs');
+      const out = { stdout: Buffer.alloc(0), stderr: '' };
+      if (text.includes('noop')) return new Promise((r) => (endBlobFetch = () => r(out)));
+      return Promise.resolve(out);
+    },
+  } as unknown as GitRunner;
+  const repo = { dir: '/nonexistent', partial: true, complete: true } as unknown as BareRepo;
+  const remote = { host: 'example.com', url: 'https://example.com/r' } as unknown as GitRemote;
+  const fetcher = new GitFetcher(remote, repo, runner, () => true);
+  for (let i = 0; i < 31; i++) await fetcher.fetchOne('refs/heads/main', 'a'.repeat(40), new Map());
+  const blobs = fetcher.fetchBlobs(['b'.repeat(40)]);
+  assert.equal(calls.at(-1), 'blobs');
+  // The 33rd fetch makes gc due: it must wait for the blob fetch under way.
+  let refsDone = false;
+  const refs = fetcher
+    .fetchOne('refs/heads/main', 'a'.repeat(40), new Map())
+    .then(() => (refsDone = true));
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  assert.ok(!calls.includes('gc'), calls.join(' '));
+  assert.ok(!refsDone);
+  endBlobFetch?.();
+  await blobs;
+  await refs;
+  assert.equal(calls.filter((c) => c === 'gc').length, 1);
+  assert.equal(calls.at(-1), 'gc');
 });
