@@ -8,7 +8,7 @@
  *
  *   npm run build && flock /tmp/modgate-bench.lock node dist/bench/monorepo/run.js
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '2' },
     side: { type: 'string', multiple: true },
     'skip-go': { type: 'boolean', default: false },
+    'keep-traces': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -44,7 +45,8 @@ if (opts.help) {
       'this one), repeatable (an A/B in one run); nofilter: the server refuses partial-clone ' +
       "filters; v0: modgate's git speaks protocol v0 (as over ssh without GIT_PROTOCOL). " +
       'Default: one side modgate=.\n' +
-      '  --skip-go  no go command side (profiling only: no ratios)\n',
+      '  --skip-go  no go command side (profiling only: no ratios)\n' +
+      "  --keep-traces DIR  copy each side's GIT_TRACE2_EVENT files to DIR/<label>/ (profiling)\n",
   );
   process.exit(0);
 }
@@ -169,6 +171,9 @@ async function main(): Promise<void> {
       };
       goAnswers = { dl: goDl.results, list: goList };
       rows.push({ label: 'GOPROXY=direct go (cold)', side, trace: await traceSummary(goTrace) });
+      if (opts['keep-traces'] !== undefined) {
+        await cp(goTrace, join(opts['keep-traces'], 'go'), { recursive: true });
+      }
       log(`go: ${describeSide(side)}`);
     }
 
@@ -312,6 +317,9 @@ async function runModgate(
   const bytes = ctx.relay.bytes();
   // Processes of modgate's start-up (its git configuration probe) are not counted.
   for (const f of started) await rm(join(trace, f));
+  if (opts['keep-traces'] !== undefined) {
+    await cp(trace, join(opts['keep-traces'], spec.label), { recursive: true });
+  }
   return {
     side: {
       ms: result.ms,
