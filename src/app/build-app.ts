@@ -9,7 +9,7 @@ import { InstanceDir } from '../storage/disk/instance-dir.js';
 import { HttpClient } from '../upstream/http-client.js';
 import { outboundProxyFromEnv, type OutboundProxySettings } from '../upstream/outbound-proxy.js';
 import type { App } from './app.js';
-import { RequestTracing, startTracing, traceLogFields } from '../metrics/tracing/index.js';
+import { RequestTracing, traceLogFields, type Tracing } from '../metrics/tracing/index.js';
 import { setLogMixin } from '../log/index.js';
 import { TracedStorage } from './traced-storage.js';
 import { TracedUpstream } from './traced-upstream.js';
@@ -178,7 +178,13 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   // node:http, and so without the limiter: it is off while limiting.
   const rateLimit =
     config.rateLimit.requestsPerSecond > 0 ? new RateLimiter({ ...config.rateLimit }) : undefined;
-  const tracing = startTracing({ ...config.tracing, logger });
+  // The OpenTelemetry SDK and exporter are loaded only when tracing is on (issue 9: peak RSS).
+  let tracing: Tracing | undefined;
+  if (config.tracing.otlpEndpoint !== '') {
+    // eslint-disable-next-line no-restricted-syntax -- app may import metrics (a literal, layer-allowed target)
+    const { startTracing } = await import('../metrics/tracing/start-tracing.js');
+    tracing = startTracing({ ...config.tracing, logger });
+  }
   if (tracing !== undefined) setLogMixin(logger, traceLogFields);
   const server = new ProxyServer({
     service,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { LocalCoordinator, RedisCoordinator, type Coordinator } from '../coordination/index.js';
+import { LocalCoordinator, type Coordinator } from '../coordination/index.js';
 import type { ModgateMetrics } from '../metrics/index.js';
 
 /** How long start-up waits for Redis before serving without it (it keeps trying behind). */
@@ -20,6 +20,9 @@ export async function buildCoordinator(
   const c = config.coordination;
   if (c.redisUrl === '') return new LocalCoordinator();
   metrics?.coordination.enable();
+  // Loaded only here: ioredis costs memory a process without Redis never needs.
+  // eslint-disable-next-line no-restricted-syntax -- app may import coordination (a literal, layer-allowed target)
+  const { RedisCoordinator } = await import('../coordination/redis-coordinator.js');
   const coordinator = new RedisCoordinator({
     url: c.redisUrl,
     keyPrefix: c.keyPrefix,

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { DiskStorage, MemoryStorage, S3Storage, type Storage } from '../storage/index.js';
+import { DiskStorage, MemoryStorage, type Storage } from '../storage/index.js';
 
 /** The storage backend of `storage.backend`, opened (no decorators: build-app adds those). */
 export async function buildStorage(config: Config): Promise<Storage> {
@@ -8,7 +8,11 @@ export async function buildStorage(config: Config): Promise<Storage> {
       return new MemoryStorage();
     case 'disk':
       return DiskStorage.open(config.dataDir);
-    case 's3':
+    case 's3': {
+      // Loaded only here: the AWS SDK costs memory a disk or memory store never needs.
+      // eslint-disable-next-line no-restricted-syntax -- app may import storage (a literal, layer-allowed target)
+      const { S3Storage } = await import('../storage/s3/s3-storage.js');
       return new S3Storage(config.storage.s3);
+    }
   }
 }

@@ -9,4 +9,6 @@
 export type { Coordinator, Fetched, LockGuard, OnceWork, SharedAnswer } from './coordinator.js';
 export type { CoordinationObserver, FallbackReason } from './coordination-observer.js';
 export { LocalCoordinator } from './local-coordinator.js';
-export { RedisCoordinator, type RedisCoordinatorOptions } from './redis-coordinator.js';
+// RedisCoordinator is imported from './redis-coordinator.js' where one is made: it loads ioredis
+// (~8 MB of memory), which a process without `coordination.redis_url` never needs.
+export type { RedisCoordinatorOptions } from './redis-coordinator.js';

@@ -30,4 +30,6 @@ export {
 export { resolveRange } from './resolve-range.js';
 export { MemoryStorage } from './memory/memory-storage.js';
 export { DiskStorage } from './disk/disk-storage.js';
-export { S3Storage, type S3StorageOptions } from './s3/s3-storage.js';
+// S3Storage is imported from './s3/s3-storage.js' by whoever opens one: it loads the AWS SDK
+// (~8 MB of memory), which a process on disk or memory storage never needs.
+export type { S3StorageOptions } from './s3/s3-storage.js';

@@ -2,11 +2,8 @@
 // that counts, a coordinator on a RedisServer, and a bounded wait for a condition.
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log/index.js';
-import {
-  RedisCoordinator,
-  type CoordinationObserver,
-  type FallbackReason,
-} from '../../src/coordination/index.js';
+import type { CoordinationObserver, FallbackReason } from '../../src/coordination/index.js';
+import { RedisCoordinator } from '../../src/coordination/redis-coordinator.js';
 
 export class LogLines {
   readonly lines: Record<string, unknown>[] = [];

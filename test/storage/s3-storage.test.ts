@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ModgateError } from '../../src/errors/index.js';
-import { S3Storage } from '../../src/storage/index.js';
+import { S3Storage } from '../../src/storage/s3/s3-storage.js';
 import { runStorageCompliance } from './compliance.js';
 import {
   adminClient,

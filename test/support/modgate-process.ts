@@ -19,6 +19,8 @@ export interface ModgateProcessOptions {
   dataDir?: string;
   /** Settings merged over the test defaults (no sumdb verification, no negative cache, json logs). */
   settings?: Settings;
+  /** Node options before the script (e.g. `--import` of a hook), as in `node FLAGS bin/modgate.js`. */
+  nodeArgs?: string[];
 }
 
 /** Children still running when the test process exits are killed (a failed test's leftovers). */
@@ -79,7 +81,7 @@ export class ModgateProcess {
     }
     const args = ['serve', '--config', configFile, '--listen', '127.0.0.1:0'];
     args.push('--data-dir', dataDir, '--upstream', opts.upstream);
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

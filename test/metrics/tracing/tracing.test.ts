@@ -9,7 +9,6 @@ import { accessLogFor, createLogger, setLogMixin } from '../../../src/log/index.
 import {
   RequestTracing,
   inSpan,
-  startTracing,
   traceAnswerCacheLookup,
   traceGitCommand,
   traceLogFields,
@@ -17,6 +16,7 @@ import {
   type EndedRequest,
   type Tracing,
 } from '../../../src/metrics/tracing/index.js';
+import { startTracing } from '../../../src/metrics/tracing/start-tracing.js';
 import { ModgateError } from '../../../src/errors/index.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
