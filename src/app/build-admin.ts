@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config/index.js';
+import type { ApiRoute } from '../http/api/index.js';
+import { adminRoutes } from '../http/api/admin-routes.js';
 import type { ClientAddresses } from '../http/client-address.js';
 import type { Logger } from '../log/index.js';
 import type { Policy } from '../policy/index.js';
 import type { ModuleService } from '../service/module-service.js';
 import { RuntimeBlocks } from '../service/runtime-blocks.js';
 import type { Storage } from '../storage/index.js';
+import type { ClientSecurity } from './client-security.js';
 
 /**
  * Blocks added at run time (issue 15; docs/block-lists.md): kept in `storage` under
@@ -30,10 +33,29 @@ export function buildRuntimeBlocks(
   });
 }
 
+/**
+ * The admin actions of the dashboard API (refresh, block, unblock; issue 15), audited to the
+ * audit log when it is on, with the client address as the access log has it.
+ */
+export function buildAdminRoutes(
+  blocks: RuntimeBlocks,
+  service: ModuleService,
+  policy: Policy,
+  security: Pick<ClientSecurity, 'audit' | 'clientAddresses'>,
+  logger: Logger,
+): readonly ApiRoute<never>[] {
+  return adminRoutes({
+    blocks,
+    service,
+    policy,
+    audit: security.audit,
+    logger,
+    clientOf: clientAddressOf(security.clientAddresses),
+  });
+}
+
 /** The client address of a request as the access log has it (trusted proxies honoured). */
-export function clientAddressOf(
-  addresses: ClientAddresses | undefined,
-): (req: IncomingMessage) => string {
+function clientAddressOf(addresses: ClientAddresses | undefined): (req: IncomingMessage) => string {
   return (req) => {
     const peer = req.socket.remoteAddress;
     return (addresses?.of(peer, req.headers['x-forwarded-for']) ?? peer) || '';

@@ -37,7 +37,7 @@ import { buildPublishing } from './publishing.js';
 import { buildClientSecurity } from './client-security.js';
 import { recordStoreTimes } from './store-times.js';
 import { buildStorage } from './build-storage.js';
-import { buildRuntimeBlocks } from './build-admin.js';
+import { buildAdminRoutes, buildRuntimeBlocks } from './build-admin.js';
 import { buildDirect, buildUpstream } from './build-upstream.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
 import { buildDashboard } from './build-dashboard.js';
@@ -220,6 +220,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     dashboard: buildDashboard({
       config,
       logger,
+      apiRoutes: buildAdminRoutes(runtimeBlocks, service, policy, security, logger),
       storage,
       upstreams: () => resilience.health(),
       sumdb: () => sumdbHealth.health(),

@@ -7,6 +7,7 @@ import {
   type SumdbView,
   type UpstreamView,
 } from '../dashboard/index.js';
+import type { ApiRoute } from '../http/api/index.js';
 import type { DashboardRouteOptions } from '../http/dashboard-routes.js';
 import type { Principal } from '../policy/index.js';
 import { redactUrl } from '../protocol/redact-url.js';
@@ -24,6 +25,8 @@ export interface DashboardParts {
   sumdb: () => SumdbHealth[];
   /** The client settings for a principal, once listening (the client-config endpoint's). */
   clientSettings: (principal: Principal) => ClientSettings;
+  /** API routes beyond the read-only ones: the admin actions (app/build-admin.ts). */
+  apiRoutes?: readonly ApiRoute<never>[] | undefined;
 }
 
 /** The dashboard's routes (issue 15): its read model over the running app's parts. */
@@ -41,7 +44,7 @@ export function buildDashboard(parts: DashboardParts): DashboardRouteOptions {
     setup: (principal, baseUrl) =>
       setupView(parts.clientSettings(principal), principal.user, baseUrl),
   });
-  return { data, logger: parts.logger };
+  return { data, logger: parts.logger, apiRoutes: parts.apiRoutes };
 }
 
 function upstreamView(h: UpstreamHealth): UpstreamView {
