@@ -296,6 +296,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       security.close();
       await metrics?.stop();
       await service.settle();
+      await Promise.all(sumdbClients.map((c) => c.settle())); // lookups proxied, cached behind
       service.close();
       direct.close();
       await own?.log.close();

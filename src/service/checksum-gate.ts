@@ -23,6 +23,11 @@ export interface ChecksumGate {
    * download instead of after it; `check` still decides, on its own. Never throws.
    */
   prepare?(version: VersionToStore, ctx: { signal: AbortSignal }): void;
+  /**
+   * Optional: resolves once work the gate left running behind its checks (e.g. a lookup
+   * answer being written to a cache) has ended; the service's `settle` waits for it.
+   */
+  settle?(): Promise<void>;
 }
 
 /** The `.mod` or `.zip` about to be fetched (see ChecksumGate.prepare): no hash yet. */

@@ -125,15 +125,19 @@ export class Stash {
   }
 
   /**
-   * Resolves once every store in flight (writes behind answers, commits of verified zips) has
-   * ended, successfully or not. Downloads not verified yet are not waited for: `close` stops
+   * Resolves once every store in flight (writes behind answers, commits of verified zips, and
+   * what the checksum gates left running: ChecksumGate.settle) has ended, successfully or not. Downloads not verified yet are not waited for: `close` stops
    * them.
    */
   async settle(): Promise<void> {
     for (;;) {
       const committing = [...this.downloads.values()].filter((d) => d.status === 'committing');
       await this.stores.settle();
-      if (committing.length === 0) return;
+      if (committing.length === 0) {
+        const gates = this.options.checksumGates ?? [];
+        await Promise.allSettled(gates.map((g) => g.settle?.() ?? Promise.resolve()));
+        return;
+      }
       await Promise.allSettled(committing.map((d) => d.finished));
     }
   }

@@ -12,6 +12,12 @@ export interface ClientTileReaderOptions {
   memoryTiles: number;
   /** Told about a persistent-cache failure that was worked around. */
   onCacheError: (file: string, err: unknown) => void;
+  /**
+   * Writes an authenticated full tile to the persistent cache behind the read that
+   * authenticated it (lookup-memory.ts: the tile is in memory meanwhile). Default: the read
+   * waits for `cache.put`.
+   */
+  writeBehind?: (file: string, data: Buffer) => void;
 }
 
 /**
@@ -68,6 +74,7 @@ export class ClientTileReader implements TileReader {
     this.memory.set(file, data);
     if (!isFull(tile) || this.persisted.has(file)) return;
     this.persisted.set(file, true);
+    if (this.options.writeBehind !== undefined) return this.options.writeBehind(file, data);
     await this.cache.put(file, data).catch((err: unknown) => this.options.onCacheError(file, err));
   }
 

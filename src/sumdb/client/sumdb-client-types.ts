@@ -18,6 +18,11 @@ export interface SumdbClientOptions {
   tileHeight?: number;
   /** Authenticated tiles kept in memory (default 1024, 8 MiB at height 8). */
   memoryTiles?: number;
+  /**
+   * Verified lookup answers kept in memory (default 4096, ~2 MB), besides the persistent
+   * cache they are written to behind the lookup (lookup-memory.ts).
+   */
+  memoryLookups?: number;
   /** How long a `/latest` fetched from the database counts as fresh (default 10 s). */
   latestMaxAgeMs?: number;
   /** Told about persistent-cache failures the client worked around (default: ignored). */

@@ -10,6 +10,7 @@ import {
   tilePath,
 } from '../tlog/index.js';
 import { ClientTileReader } from './client-tile-reader.js';
+import { LookupMemory } from './lookup-memory.js';
 import { Singleflight } from '../../async/index.js';
 import { inSpan } from '../../metrics/tracing/index.js';
 import { parseDataTile } from './data-tile.js';
@@ -44,6 +45,7 @@ export class SumdbClient {
   readonly tileHeight: number;
   private readonly transport: SumdbTransport;
   private readonly cache: SumdbCache;
+  private readonly lookupAnswers: LookupMemory;
   private readonly tiles: ClientTileReader;
   private readonly timeline: Timeline;
   private readonly lookups = new Singleflight<LookupRecord>();
@@ -67,9 +69,15 @@ export class SumdbClient {
     this.policy = options.policy;
     this.offline = options.offline ?? false;
     this.state = options.state;
+    this.lookupAnswers = new LookupMemory(
+      this.cache,
+      options.memoryLookups ?? 4096,
+      this.onCacheError,
+    );
     this.tiles = new ClientTileReader(this.name, this.tileHeight, this.transport, this.cache, {
       memoryTiles: options.memoryTiles ?? 1024,
       onCacheError: this.onCacheError,
+      writeBehind: (file, data) => this.lookupAnswers.write(file, data),
     });
     this.timeline = new Timeline(this.name, options.verifier, options.state, this.tiles);
   }
@@ -155,20 +163,24 @@ export class SumdbClient {
       }
       await this.merge(record.rest, context);
       await this.checkRecord(record.id, record.text, context);
-      await this.cache.put(file, data).catch((err: unknown) => this.onCacheError(file, err));
+      this.lookupAnswers.keep(file, data); // written to the cache behind this answer
       return { data, cached: false };
     });
   }
 
   /**
-   * A cached lookup answer. It was verified before it was stored, and storage is trusted, so
-   * it is only checked for shape: something unreadable is a miss.
+   * A lookup answer verified before: from memory (this process verified it), else from the
+   * cache (it was verified before it was stored, and storage is trusted, so it is only checked
+   * for shape: something unreadable is a miss).
    */
   private async fromCache(file: string): Promise<Buffer | undefined> {
+    const remembered = this.lookupAnswers.remembered(file);
+    if (remembered !== undefined) return remembered; // verified by this process
     try {
       const data = await this.cache.get(file);
       if (data === null) return undefined;
       parseRecord(data);
+      this.lookupAnswers.remember(file, data);
       return data;
     } catch (err) {
       this.onCacheError(file, err);
@@ -194,6 +206,11 @@ export class SumdbClient {
     const f = this.fetched;
     if (f !== undefined && this.now() - f.at < maxAgeMs) return f.latest.note;
     return (await this.fetchLatest()).note;
+  }
+
+  /** Resolves once the lookup answers verified so far are written to the cache (or failed). */
+  settle(): Promise<void> {
+    return this.lookupAnswers.settle();
   }
 
   /** The remembered tree head (an empty Buffer if none), without asking the database. */

@@ -10,7 +10,7 @@ import { compareWithDatabase } from './compare-with-database.js';
 
 export interface SumdbChecksumGateOptions {
   /** The verifying client of the database to check against (only its lookups are used). */
-  client: Pick<SumdbClient, 'name' | 'lookup'>;
+  client: Pick<SumdbClient, 'name' | 'lookup'> & Partial<Pick<SumdbClient, 'settle'>>;
   /**
    * The compiled policy: paths whose `forModule(path).verify` is false (`sumdb.no_verify`,
    * GONOSUMDB) are stored without a lookup.
@@ -55,6 +55,11 @@ export class SumdbChecksumGate implements ChecksumGate {
     // Asked as `check` will ask (`<version>/go.mod` for a go.mod): the same lookup either way.
     const asked = version.file === 'mod' ? `${version.version}/go.mod` : version.version;
     this.options.client.lookup(version.modulePath, asked).catch(() => undefined);
+  }
+
+  /** Waits for the client's lookup answers being written to its cache. */
+  async settle(): Promise<void> {
+    await this.options.client.settle?.();
   }
 
   async check(file: FileToStore, ctx: { signal: AbortSignal }): Promise<void> {

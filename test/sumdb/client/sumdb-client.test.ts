@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
 import { MemoryStorage } from '../../../src/storage/memory/memory-storage.js';
 import { SumdbForkError, sumdbLatestKey } from '../../../src/sumdb/client/index.js';
-import { generateKey, newSigner, sign } from '../../../src/sumdb/note/index.js';
+import { generateKey, newSigner, newVerifier, sign } from '../../../src/sumdb/note/index.js';
 import { parseTilePath } from '../../../src/sumdb/tlog/index.js';
 import { TestSumdb, recordText } from '../../support/test-sumdb.js';
 import { USER_AGENT, clientFor, fakeHash, fakeRecords, storedFiles } from './sumdb-test-env.js';
@@ -37,6 +37,7 @@ describe('SumdbClient lookups against a test database', () => {
       assert.deepEqual(modOnly, [`${r(5).path} ${r(5).version}/go.mod ${r(5).modHash}`]);
       const stored = await env.storage.getBytes(sumdbLatestKey(db.name));
       assert.deepEqual(stored, await db.signedTree());
+      await env.client.settle(); // the lookup answer is written to the cache behind the lookup
       const files = await storedFiles(env.storage, db.name);
       assert.ok(files.includes(`lookup/${r(5).path}@${r(5).version}`), files.join(' '));
       assert.ok(files.includes('tile/8/0/000'), files.join(' '));
@@ -55,6 +56,90 @@ describe('SumdbClient lookups against a test database', () => {
       // A cached lookup needs no request at all.
       await env.client.lookup(r(5).path, r(5).version);
       assert.equal(db.requests.length, before + 1);
+    } finally {
+      await env.close();
+    }
+  });
+
+  test('a verified lookup is answered before its cache write ends, and from memory after it', async () => {
+    // A cache whose writes hang until released, counting its reads.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let putStarted: () => void = () => undefined;
+    const putCalled = new Promise<void>((resolve) => (putStarted = resolve));
+    const puts: string[] = [];
+    let gets = 0;
+    const inner = new MemoryStorage();
+    const cache = {
+      get: async (file: string) => {
+        gets++;
+        return inner.getBytes(`c/${file}`);
+      },
+      put: async (file: string, data: Buffer) => {
+        if (file.startsWith('lookup/')) {
+          puts.push(file);
+          putStarted();
+          await released;
+        }
+        await inner.putBytes(`c/${file}`, data);
+      },
+    };
+    const env = clientFor(db, { client: { cache } });
+    try {
+      const lookup = env.client.lookup(r(7).path, r(7).version);
+      await putCalled;
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        lookup.then(() => 'answered'),
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve('waited'), 10_000))),
+      ]);
+      clearTimeout(timer);
+      assert.equal(outcome, 'answered', 'the lookup waited for its cache write');
+      assert.deepEqual(await lookup, recordText(r(7)).trimEnd().split('\n'));
+      // The same version again (both forms): from memory, no request, no cache read.
+      const requests = db.requests.length;
+      const reads = gets;
+      await env.client.lookup(r(7).path, `${r(7).version}/go.mod`);
+      await env.client.lookup(r(7).path, r(7).version);
+      assert.equal(db.requests.length, requests);
+      assert.equal(gets, reads);
+      // settle waits for the write behind.
+      let settled = false;
+      const settling = env.client.settle().then(() => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(settled, false);
+      release();
+      await settling;
+      assert.deepEqual(puts, [`lookup/${r(7).path}@${r(7).version}`]);
+      assert.ok(await inner.getBytes(`c/lookup/${r(7).path}@${r(7).version}`));
+    } finally {
+      release();
+      await env.close();
+    }
+  });
+
+  test('a tree note identical to the remembered one is not verified again', async () => {
+    const key = newVerifier(db.verifierKey);
+    let verified = 0;
+    const verifier = {
+      name: key.name,
+      keyHash: key.keyHash,
+      verify: (msg: Uint8Array, sig: Uint8Array) => {
+        verified++;
+        return key.verify(msg, sig);
+      },
+    };
+    const env = clientFor(db, { client: { verifier } });
+    try {
+      await env.client.lookup(r(10).path, r(10).version);
+      const once = verified;
+      assert.ok(once >= 1);
+      // Three more versions, each answer carrying the same signed head.
+      for (const i of [11, 12, 13]) await env.client.lookup(r(i).path, r(i).version);
+      assert.equal(verified, once);
+      // /latest answering that same head: not verified again either.
+      assert.deepEqual(await env.client.latest(0), await env.client.remembered());
+      assert.equal(verified, once);
     } finally {
       await env.close();
     }

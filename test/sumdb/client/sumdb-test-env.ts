@@ -65,7 +65,11 @@ export function clientFor(
     cache: new StorageSumdbCache(storage, db.name),
     ...opts.client,
   });
-  return { client, storage, http, close: () => http.close() };
+  const close = async (): Promise<void> => {
+    await client.settle(); // lookup answers being written to the cache behind their lookups
+    await http.close();
+  };
+  return { client, storage, http, close };
 }
 
 /** Every storage key under `sumdb/<name>/`, relative to it. */

@@ -87,6 +87,7 @@ describe('sumdb files on disk', () => {
     const env = clientFor(db, { storage });
     try {
       await env.client.lookup(rec[7]!.path, rec[7]!.version);
+      await env.client.settle(); // the lookup answer is written to the cache behind the lookup
       const root = join(dir, 'sumdb', db.name);
       assert.deepEqual(await readFile(join(root, 'latest')), await db.signedTree());
       const lookup = await readFile(join(root, 'lookup', 'example.com', 'm7@v1.0.7'));
