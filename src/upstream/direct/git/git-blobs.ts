@@ -55,7 +55,7 @@ export class GitBlobs {
     if (!this.repo.partial) return;
     const name = dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`;
     if (this.whole.has(name)) return;
-    await this.fetchMissing(name, signal);
+    await this.fetchMissing(name, commit, signal);
     if (this.whole.size >= MAX_WHOLE) this.whole.clear();
     this.whole.add(name);
   }
@@ -68,7 +68,7 @@ export class GitBlobs {
     if (!this.repo.partial) return true;
     const oid = await this.repo.lock.withObjectsRead(() => this.blobOf(commit, file));
     if (oid === undefined) return false;
-    await this.fetchMissing(oid, signal);
+    await this.fetchMissing(oid, commit, signal);
     return true;
   }
 
@@ -78,12 +78,12 @@ export class GitBlobs {
    * version's tag. Callers asking for the same `name` at once share one fetch, which no
    * caller's signal ends (git's own timeouts bound it); the signal ends that caller's wait.
    */
-  private async fetchMissing(name: string, signal?: AbortSignal): Promise<void> {
+  private async fetchMissing(name: string, commit: string, signal?: AbortSignal): Promise<void> {
     let pending = this.fetching.get(name);
     if (pending === undefined) {
       const run = this.repo.lock.withObjectsRead(async () => {
         const oids = await this.missing(name);
-        if (oids.length > 0) await this.fetcher.fetchBlobs(oids);
+        if (oids.length > 0) await this.fetcher.fetchBlobs(oids, commit);
       });
       pending = run.finally(() => {
         if (this.fetching.get(name) === pending) this.fetching.delete(name);

@@ -5,6 +5,7 @@ import { GitCommandError } from './git-process.js';
 import type { GitRefs } from './git-refs.js';
 import type { GitRemote } from './git-remote.js';
 import type { GitRunner } from './git-runner.js';
+import { refetchWhole } from './refetch-whole.js';
 
 /**
  * How far history is deepened, step by step, before the complete fetch: commits behind the
@@ -145,28 +146,42 @@ export class GitFetcher {
    * next version's tag is fetched. Only `gc` is kept apart from it (`gcIfDue`), since a
    * repack must not run while a pack is being written.
    */
-  async fetchBlobs(oids: readonly string[]): Promise<void> {
+  async fetchBlobs(oids: readonly string[], commit?: string): Promise<void> {
     while (this.gcRun !== undefined) await this.gcRun.catch(() => undefined);
     this.blobFetches++;
     try {
       for (let i = 0; i < oids.length; i += BLOBS_PER_FETCH) {
         const some = oids.slice(i, i + BLOBS_PER_FETCH);
-        // No negotiation: the commits we have do not stand for their blobs here (git's own
-        // lazy fetch does the same).
-        await this.fetch(
-          [
-            '-c',
-            'fetch.negotiationAlgorithm=noop',
-            'fetch',
-            '--no-tags',
-            '--no-write-fetch-head',
-            '--recurse-submodules=no',
-            '--filter=blob:none',
-            'origin',
-            ...some,
-          ],
-          false,
-        );
+        try {
+          // No negotiation: the commits we have do not stand for their blobs here (git's own
+          // lazy fetch does the same).
+          await this.fetch(
+            [
+              '-c',
+              'fetch.negotiationAlgorithm=noop',
+              'fetch',
+              '--no-tags',
+              '--no-write-fetch-head',
+              '--recurse-submodules=no',
+              '--filter=blob:none',
+              'origin',
+              ...some,
+            ],
+            false,
+          );
+        } catch (err) {
+          if (!(commit !== undefined && err instanceof GitCommandError && err.failure === 'exit')) {
+            throw err;
+          }
+          // The server refuses objects by id (a v0 server without
+          // uploadpack.allowAnySHA1InWant: the repository became partial while it served v2):
+          // the commit's whole tree instead, once for every blob.
+          this.repo.grown = true;
+          this.fetches++;
+          this.sinceGc++;
+          await refetchWhole(this.runner, this.repo.dir, this.remote, commit, this.runOptions());
+          return;
+        }
       }
     } finally {
       if (--this.blobFetches === 0) for (const wake of this.blobsDone.splice(0)) wake();

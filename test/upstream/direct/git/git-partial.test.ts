@@ -226,3 +226,84 @@ test('gc --auto waits for the blob fetches under way, and blob fetches wait for 
   assert.equal(calls.filter((c) => c === 'gc').length, 1);
   assert.equal(calls.at(-1), 'gc');
 });
+
+test('partial clone: where the server refuses blobs by id (v0 since), the commit comes whole instead', async () => {
+  const cacheDir = join(fx.root, 'refused-cache');
+  const url = await fx.url('mono');
+  const first = fx.cache({ dir: cacheDir });
+  const info = await first.codeHost(url).stat('a/v1.0.0', ctx);
+  first.close();
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}^{tree}`), 7, 'no blob yet');
+  // The same cache, later, in a process whose git speaks protocol v0 (as over ssh without
+  // GIT_PROTOCOL): v0's upload-pack refuses objects it did not advertise.
+  const events: GitCommandEvent[] = [];
+  const host = fx
+    .cache({
+      dir: cacheDir,
+      observer: (e) => events.push(e),
+      env: {
+        ...fx.env,
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'protocol.version',
+        GIT_CONFIG_VALUE_0: '0',
+      },
+    })
+    .codeHost(url);
+  assert.equal(
+    (await host.readFile(info.name, 'a/go.mod', 1000, ctx))?.toString(),
+    'module example.com/mono/a\n',
+  );
+  const fetches = events.filter((e) => e.args.includes('fetch'));
+  assert.equal(fetches.length, 2, fetches.map((e) => e.args.join(' ')).join('\n'));
+  assert.match(fetches[0]?.args.join(' ') ?? '', /negotiationAlgorithm=noop fetch/);
+  assert.equal(fetches[0]?.failure, 'exit', 'refused');
+  assert.match(fetches[1]?.args.join(' ') ?? '', /--depth=1 origin refs\/tags\/a\/v1\.0\.0:/);
+  assert.ok(!(fetches[1]?.args.includes('--filter=blob:none') ?? true));
+  assert.equal(await missing(fx, cacheDir, url, `${info.name}^{tree}`), 0, 'the whole tree');
+  const files = (await host.treeFiles(info.name, 'a', ctx)) ?? [];
+  assert.equal(files.length, 3);
+  assert.equal(events.filter((e) => e.args.includes('fetch')).length, 2, 'nothing more');
+});
+
+test("a server's partial-clone capability is looked at again after 10 minutes", async () => {
+  const dir = await plain.newRepo('toggle');
+  for (const [i, t] of ['v1.0.0', 'v1.0.1', 'v1.0.2', 'v1.0.3'].entries()) {
+    await plain.commit(
+      dir,
+      { 'go.mod': `module example.com/toggle // ${i}\n` },
+      t,
+      '2020-01-01T00:00:00Z',
+    );
+    await plain.git(dir, ['tag', t]);
+  }
+  let clock = 1_000_000;
+  const events: GitCommandEvent[] = [];
+  const host = plain
+    .cache({ now: () => clock, refsTtlMs: 1000, observer: (e) => events.push(e) })
+    .codeHost(await plain.url('toggle'));
+  const lastFetch = (): string =>
+    events
+      .filter((e) => e.args.includes('fetch'))
+      .at(-1)
+      ?.args.join(' ') ?? '';
+  await host.stat('v1.0.0', ctx);
+  assert.ok(!lastFetch().includes('--filter'), lastFetch());
+  // The server starts serving filters: seen at the next look at its capabilities, not sooner.
+  await plain.git(dir, ['config', 'uploadpack.allowFilter', 'true']);
+  clock += 60_000;
+  await host.stat('v1.0.1', ctx);
+  assert.ok(!lastFetch().includes('--filter'), lastFetch());
+  clock += 10 * 60_000;
+  await host.stat('v1.0.2', ctx);
+  assert.match(lastFetch(), /--filter=blob:none/);
+  // And stops: a repository that became partial stays so (its older commits lack blobs);
+  // the server ignores the filter and sends whole trees, which read as before.
+  await plain.git(dir, ['config', 'uploadpack.allowFilter', 'false']);
+  clock += 10 * 60_000;
+  const info = await host.stat('v1.0.3', ctx);
+  assert.match(lastFetch(), /--filter=blob:none/);
+  assert.equal(
+    (await host.readFile(info.name, 'go.mod', 1000, ctx))?.toString(),
+    'module example.com/toggle // 3\n',
+  );
+});
