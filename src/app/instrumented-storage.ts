@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { BoundedCache } from '../cache/index.js';
 import type { StorageMetrics, StorageOperation, StorageOutcome } from '../metrics/index.js';
 import type { ByteRange, PutOptions, Storage, StoredStat } from '../storage/index.js';
 
@@ -19,6 +20,14 @@ const COUNT_CONCURRENCY = 8;
  *   the totals off by that file until then.
  */
 export class InstrumentedStorage implements Storage {
+  /**
+   * Keys a read through this object just found missing (bounded, least recently used out): a
+   * put of one of them replaces nothing, so it needs no stat first. A cold proxy stores what it
+   * has just missed — every `.info`, `.mod` and `.zip` — and that stat was one file-system
+   * round trip more per stored file (issue 9 item 6). Another process writing the same key in
+   * between leaves the totals off by that file until the next start, as racing puts may.
+   */
+  private readonly missing = new BoundedCache<true>({ maxBytes: 1 << 20, sizeOf: () => 0 });
   /** While counting: the latest size of each key written or deleted meanwhile (null: gone). */
   private changedWhileCounting: Map<string, number | null> | undefined;
   private counted = false;
@@ -83,6 +92,7 @@ export class InstrumentedStorage implements Storage {
     try {
       const got = await this.inner.getBytes(key, signal);
       this.done('get', got === null ? 'not_found' : 'ok', started);
+      this.seen(key, got);
       return got;
     } catch (err) {
       this.failed('get', started, signal);
@@ -99,6 +109,7 @@ export class InstrumentedStorage implements Storage {
     try {
       const got = await this.inner.openRead(key, range, signal);
       this.done('get', got === null ? 'not_found' : 'ok', started);
+      this.seen(key, got);
       return got;
     } catch (err) {
       this.failed('get', started, signal);
@@ -111,6 +122,7 @@ export class InstrumentedStorage implements Storage {
     try {
       const got = await this.inner.stat(key, signal);
       this.done('exists', got === null ? 'not_found' : 'ok', started);
+      this.seen(key, got);
       return got;
     } catch (err) {
       this.failed('exists', started, signal);
@@ -143,6 +155,7 @@ export class InstrumentedStorage implements Storage {
     }
     this.done('delete', 'ok', started);
     this.stored(key, before, null);
+    this.missing.set(key, true);
   }
 
   async list(prefix: string, signal?: AbortSignal): Promise<string[]> {
@@ -173,6 +186,7 @@ export class InstrumentedStorage implements Storage {
     write: () => Promise<void>,
   ): Promise<void> {
     const before = await this.sizeBefore(key);
+    this.missing.delete(key);
     const started = performance.now();
     try {
       await write();
@@ -191,11 +205,18 @@ export class InstrumentedStorage implements Storage {
    */
   private async sizeBefore(key: string): Promise<number | null | undefined> {
     if (!this.counted) return undefined;
+    if (this.missing.get(key) === true) return null; // a read just found it missing
     try {
       return (await this.inner.stat(key))?.size ?? null;
     } catch {
       return null;
     }
+  }
+
+  /** Remembers a key a read found missing (and forgets one it found). */
+  private seen(key: string, got: unknown): void {
+    if (got === null) this.missing.set(key, true);
+    else this.missing.delete(key);
   }
 
   /** A write or delete of `key` succeeded: `after` is its size now (null: deleted). */

@@ -50,6 +50,38 @@ describe('InstrumentedStorage', () => {
     assert.equal(sumOf(s, 'modgate_storage_operation_duration_seconds_count'), 8);
   });
 
+  test('a put of a key a read just found missing needs no stat; the totals stay right', async () => {
+    const inner = new MemoryStorage();
+    await inner.putBytes('a/@v/list', Buffer.from('v1.0.0\n'));
+    let stats = 0;
+    const counting: Storage = Object.assign(Object.create(inner) as Storage, {
+      stat: (key: string, signal?: AbortSignal) => {
+        stats++;
+        return inner.stat(key, signal);
+      },
+    });
+    const { storage, scrape } = setUp(counting);
+    await storage.countStored();
+    const afterCount = stats;
+    // Missed, then stored: no stat before the put (the cold path of every stored file).
+    assert.equal(await storage.getBytes('a/@v/v1.0.0.mod'), null);
+    await storage.putBytes('a/@v/v1.0.0.mod', Buffer.from('module a\n'));
+    assert.equal(await storage.openRead('a/@v/v1.0.0.zip'), null);
+    await storage.putStream('a/@v/v1.0.0.zip', Readable.from([Buffer.alloc(100)]), 100);
+    assert.equal(stats, afterCount, 'no stat before a put of a key just missed');
+    // Stored again: the put stats (it replaces 9 bytes), and the totals count it once.
+    await storage.putBytes('a/@v/v1.0.0.mod', Buffer.from('module a\n'));
+    assert.equal(stats, afterCount + 1);
+    // Deleted, then stored again: no stat.
+    await storage.delete('a/@v/v1.0.0.mod');
+    const afterDelete = stats;
+    await storage.putBytes('a/@v/v1.0.0.mod', Buffer.from('module a\n'));
+    assert.equal(stats, afterDelete);
+    const s = await scrape();
+    assert.equal(sumOf(s, 'modgate_storage_stored_objects'), 3);
+    assert.equal(sumOf(s, 'modgate_storage_stored_bytes'), 7 + 9 + 100);
+  });
+
   test('a backend whose listing carries sizes (S3) is counted without a stat per file', async () => {
     const inner = new MemoryStorage();
     await inner.putBytes('a/@v/list', Buffer.from('v1.0.0\n'));

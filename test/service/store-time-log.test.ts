@@ -92,6 +92,31 @@ test('the recording storage records a zip the first time it is stored, and nothi
   );
 });
 
+test('a zip a read just found missing is recorded without a stat first, once', async () => {
+  const inner = new MemoryStorage();
+  let stats = 0;
+  const counting = Object.assign(Object.create(inner) as MemoryStorage, {
+    stat: (key: string, signal?: AbortSignal) => {
+      stats++;
+      return inner.stat(key, signal);
+    },
+  });
+  const log = new StoreTimeLog(inner, { writer: 'w' });
+  const storage = new StoreTimeRecording(counting, log);
+  const key = 'example.com/m/@v/v1.0.0.zip';
+  assert.equal(await storage.openRead(key), null);
+  const afterMiss = stats;
+  await storage.putBytes(key, Buffer.from('PK'));
+  assert.equal(stats, afterMiss, 'no stat before storing a zip just missed');
+  await storage.putBytes(key, Buffer.from('PK')); // again: stats, and is not recorded twice
+  assert.equal(stats, afterMiss + 1);
+  const read = await log.read(0n, 10);
+  assert.deepEqual(
+    read.map((e) => `${e.path}@${e.version}`),
+    ['example.com/m@v1.0.0'],
+  );
+});
+
 test('a record that cannot be written is reported and the zip is kept', async () => {
   const inner = new MemoryStorage();
   const failing = new MemoryStorage();
