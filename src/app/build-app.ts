@@ -40,7 +40,7 @@ import { buildStorage } from './build-storage.js';
 import { buildAdminRoutes, buildRuntimeBlocks } from './build-admin.js';
 import { buildDirect, buildUpstream } from './build-upstream.js';
 import { StoreTimeLog } from '../service/store-time-log.js';
-import { buildDashboard } from './build-dashboard.js';
+import { buildDashboard, dashboardFeeds } from './build-dashboard.js';
 import type { ClientConfig } from '../doctor/doctor-context.js';
 
 /**
@@ -57,7 +57,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const built = meteredStorage(metrics, await buildStorage(config));
   // Every zip stored for the first time is recorded with its time (for GET /index, issue 13).
   const storeTimes = new StoreTimeLog(traced ? new TracedStorage(built) : built);
-  const storage = recordStoreTimes(storeTimes, logger);
+  // The dashboard's catalog of stored modules sees every write (issue 15).
+  const recorded = recordStoreTimes(storeTimes, logger);
+  const feeds = dashboardFeeds(recorded, logger);
+  const storage = feeds.catalog.watch(recorded);
   const client = new HttpClient({
     connectTimeoutMs: config.upstreamHttp.connectTimeoutMs,
     maxConnections: config.upstreamHttp.maxConnections,
@@ -130,6 +133,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     ...(checksumGate === undefined ? [] : [checksumGate]),
     ...(own === undefined ? [] : [new LoggedChecksumGate(own.log)]),
     ...(validator === undefined ? [] : [validator]),
+    feeds.catalog.gate, // learns the h1: hashes of what is stored; refuses nothing
   ];
   const service = new ModuleService({
     storage,
@@ -214,6 +218,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     version: versionJson(config, sourceCommit()),
     rateLimit,
     publish,
+    activity: feeds.activity,
     // Private modules are left out of the feed: it has no authenticated clients to show them to.
     indexFeed: { log: storeTimes, visible: (_req, path) => !policy.forModule(path).private },
     // The dashboard's pages and API under /-/ (issue 15; docs/api.md).
@@ -222,8 +227,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       logger,
       apiRoutes: buildAdminRoutes(runtimeBlocks, service, policy, security, logger),
       storage,
+      policy,
+      ...feeds,
+      metrics: metrics?.metrics,
       upstreams: () => resilience.health(),
-      sumdb: () => sumdbHealth.health(),
+      sumdbHealth: () => sumdbHealth.health(),
+      sumdbClients,
+      verifyAgainst,
+      own: own?.log,
       clientSettings: (principal) => ({
         configuredUrl: config.server.publicUrl || config.sumdbServer.url || undefined,
         private:
@@ -243,6 +254,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   return {
     async start() {
       await runtimeBlocks.start();
+      feeds.catalog.start();
       const url = await server.listen(config.listen.host, config.listen.port);
       security.watch((tls) => server.setSecureContext(tls));
       const metricsUrl = await metrics?.start();
@@ -292,6 +304,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     reload: () => security.reload(),
     async stop() {
       await server.stop();
+      feeds.catalog.close();
       runtimeBlocks.stop();
       security.close();
       await metrics?.stop();

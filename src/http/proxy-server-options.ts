@@ -1,5 +1,6 @@
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
+import type { ActivityLog } from '../dashboard/index.js';
 import type { AuditLog } from '../log/index.js';
 import type { ModgateMetrics } from '../metrics/index.js';
 import type { RequestTracing } from '../metrics/tracing/index.js';
@@ -69,6 +70,8 @@ export interface ProxyServerOptions {
   clientAddresses?: ClientAddresses | undefined;
   /** One audit line per module request (issue 14 item 4); undefined: none. */
   audit?: AuditLog | undefined;
+  /** Recent requests for the dashboard (issue 15), fed once per finished request; O(1). */
+  activity?: ActivityLog | undefined;
   /** The dashboard's pages and API under `/-/` (issue 15); undefined: not served. */
   dashboard?: DashboardRouteOptions | undefined;
   /** HTTPS with this certificate and key (issue 14 item 5); the fast path is off then. */

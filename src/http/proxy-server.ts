@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js';
+import type { ActivityLog } from '../dashboard/index.js';
 import type { RequestMetrics } from '../metrics/index.js';
 import { ANONYMOUS } from '../policy/index.js';
 import type { Answer } from '../service/answer.js';
@@ -65,6 +66,7 @@ export class ProxyServer {
   private idle: (() => void) | undefined;
   private readonly accessLog: AccessLog | undefined;
   private readonly requests: RequestMetrics | undefined;
+  private readonly activity: ActivityLog | undefined;
   /** Fast-path requests waiting for their answer (in flight, with `active`). */
   private fastWaiting = 0;
   private readonly fastSettled = (): void => void this.fastWaiting--;
@@ -82,6 +84,7 @@ export class ProxyServer {
     this.readiness = new Readiness({ service: options.service, logger: options.logger, sources });
     this.accessLog = options.accessLog ? accessLogFor(options.logger) : undefined;
     this.requests = options.metrics?.requests;
+    this.activity = options.activity;
     this.requests?.countInFlight(() => this.active + this.fastWaiting);
     const headerTimeoutMs = options.headerTimeoutMs;
     const serverOptions = {
@@ -116,6 +119,7 @@ export class ProxyServer {
             record:
               this.accessLog === undefined &&
               this.requests === undefined &&
+              this.activity === undefined &&
               options.audit === undefined
                 ? undefined
                 : (entry) => this.record(entry),
@@ -171,6 +175,7 @@ export class ProxyServer {
   private record(entry: AccessEntry): void {
     this.accessLog?.write(entry);
     this.requests?.record(entry);
+    this.activity?.record(entry);
     if (this.options.audit !== undefined) auditRequest(this.options.audit, this.paths, entry);
   }
 

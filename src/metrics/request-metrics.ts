@@ -120,6 +120,19 @@ export class RequestMetrics {
     this.inFlight = source;
   }
 
+  /**
+   * Requests counted so far by cache result (the counters modgate_http_requests_total serves,
+   * summed over routes and status classes), and in all: for the dashboard's cache ratio.
+   */
+  cacheTotals(): { hit: number; miss: number; stale: number; revalidated: number; all: number } {
+    const byCache = [0, 0, 0, 0, 0];
+    for (let i = 0; i < this.requests.length; i++) {
+      byCache[i % CACHES] = (byCache[i % CACHES] as number) + (this.requests[i] as number);
+    }
+    const [hit = 0, miss = 0, stale = 0, revalidated = 0, none = 0] = byCache;
+    return { hit, miss, stale, revalidated, all: hit + miss + stale + revalidated + none };
+  }
+
   /** Records one finished request: a handful of array additions. */
   record(e: FinishedRequest): void {
     const route = requestRoute(e.path);

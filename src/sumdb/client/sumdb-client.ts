@@ -83,6 +83,18 @@ export class SumdbClient {
   }
 
   /**
+   * The size of the latest tree head verified, and when a tree head was last fetched from the
+   * database (ms since the epoch; absent before any fetch by this process): the dashboard's
+   * "last verified tree head" (issue 15).
+   */
+  async verifiedHead(): Promise<{ size: number; fetchedAt?: number }> {
+    const { tree } = await this.timeline.current();
+    return this.fetched === undefined
+      ? { size: tree.n }
+      : { size: tree.n, fetchedAt: this.fetched.at };
+  }
+
+  /**
    * The database's go.sum lines for a module version: `<path> <version> h1:...` and
    * `<path> <version>/go.mod h1:...` (only the latter for a version ending in `/go.mod`).
    * Throws `invalid` for a bad path or version, `forbidden` for a private path (see

@@ -1,0 +1,188 @@
+import { unescapePath, unescapeVersion } from '../module/index.js';
+import { parseProxyPath } from '../protocol/proxy-request.js';
+import type { ActivityFilter, RequestView } from './dashboard-data.js';
+
+/** What a finished request contributes (the access-log entry's fields it reads). */
+export interface ActivityEntry {
+  readonly method: string | undefined;
+  /** The raw request target. */
+  readonly path: string | undefined;
+  readonly status: number;
+  readonly cache: unknown;
+  readonly ms: number;
+}
+
+/** Recent requests kept, and recent failures kept apart (so a busy minute keeps the errors). */
+export const RECENT_REQUESTS = 1000;
+export const RECENT_ERRORS = 200;
+/** Module counters kept at most; past this the least counted half is dropped. */
+export const COUNTED_MODULES = 2000;
+
+/** A request in the rings: the entry as recorded, and when. */
+interface Slot {
+  entry: ActivityEntry;
+  time: number;
+}
+
+/**
+ * Recent requests, recent errors and the most requested modules, fed once per finished
+ * request by the HTTP server's record hook (fast path included), so `record` is O(1) and
+ * allocates one small slot: the entry object exists already, it is only referenced. Module
+ * paths are worked out when the dashboard asks (view), not per request; the top-modules
+ * count keys on the escaped path sliced from the target.
+ *
+ * Bounded: two rings of fixed size, and at most COUNTED_MODULES counters — when full, the
+ * least counted half goes, so the top modules are exact for modules requested often and
+ * approximate (undercounted) for a long tail. Requests under `/-/` (the dashboard itself, the
+ * publish API) are not recorded: their paths may name modules the viewer may not read, and
+ * the dashboard's own polling is noise.
+ */
+export class ActivityLog {
+  private readonly recent: (Slot | undefined)[] = new Array<Slot | undefined>(RECENT_REQUESTS);
+  private readonly errors: (Slot | undefined)[] = new Array<Slot | undefined>(RECENT_ERRORS);
+  private head = 0;
+  private errorHead = 0;
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  record(entry: ActivityEntry): void {
+    const path = entry.path;
+    if (path === undefined || path.charCodeAt(1) === 45 /* '-' */) return;
+    const slot: Slot = { entry, time: this.now() };
+    this.recent[this.head] = slot;
+    this.head = (this.head + 1) % RECENT_REQUESTS;
+    if (isError(entry.status)) {
+      this.errors[this.errorHead] = slot;
+      this.errorHead = (this.errorHead + 1) % RECENT_ERRORS;
+    }
+    const at = path.indexOf('/@');
+    if (at > 1) {
+      const key = path.slice(1, at);
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      if (this.counts.size > COUNTED_MODULES) this.prune();
+    }
+  }
+
+  /**
+   * Newest first, those `filter` and `visible` keep: a request naming a module is shown only
+   * when `visible(modulePath)`.
+   */
+  view(
+    filter: ActivityFilter,
+    visible: (modulePath: string) => boolean,
+  ): {
+    recent: RequestView[];
+    errors: RequestView[];
+    topModules: { path: string; requests: number }[];
+  } {
+    const limit = filter.limit ?? 100;
+    return {
+      recent: this.collect(this.recent, this.head, filter, visible, limit),
+      errors: this.collect(
+        this.errors,
+        this.errorHead,
+        filter,
+        visible,
+        Math.min(limit, RECENT_ERRORS),
+      ),
+      topModules: this.top(visible, 10),
+    };
+  }
+
+  private collect(
+    ring: (Slot | undefined)[],
+    head: number,
+    filter: ActivityFilter,
+    visible: (modulePath: string) => boolean,
+    limit: number,
+  ): RequestView[] {
+    const out: RequestView[] = [];
+    for (let n = 1; n <= ring.length && out.length < limit; n++) {
+      const slot = ring[(head - n + ring.length) % ring.length];
+      if (slot === undefined) break;
+      if (!statusMatches(filter.status, slot.entry.status)) continue;
+      const view = requestView(slot);
+      if (view.module !== undefined && !visible(view.module)) continue;
+      if (filter.module !== undefined && view.module !== filter.module) continue;
+      out.push(view);
+    }
+    return out;
+  }
+
+  private top(
+    visible: (modulePath: string) => boolean,
+    n: number,
+  ): { path: string; requests: number }[] {
+    const out: { path: string; requests: number }[] = [];
+    const sorted = [...this.counts].sort((a, b) => b[1] - a[1]);
+    for (const [escaped, requests] of sorted) {
+      if (out.length >= n) break;
+      const path = attempt(() => unescapePath(escaped));
+      if (path === undefined || !visible(path)) continue;
+      out.push({ path, requests });
+    }
+    return out;
+  }
+
+  /** Keeps the most counted half. */
+  private prune(): void {
+    const keep = [...this.counts].sort((a, b) => b[1] - a[1]).slice(0, COUNTED_MODULES / 2);
+    this.counts.clear();
+    for (const [k, v] of keep) this.counts.set(k, v);
+  }
+}
+
+/** A failure worth showing: 5xx, and 4xx other than not-found answers (404, 410). */
+function isError(status: number): boolean {
+  return status >= 500 || (status >= 400 && status !== 404 && status !== 410);
+}
+
+/** `2xx`, `4xx`…, `error` (isError), or one status. */
+function statusMatches(wanted: string | undefined, status: number): boolean {
+  if (wanted === undefined) return true;
+  if (wanted === 'error') return isError(status);
+  if (wanted.endsWith('xx')) return Math.floor(status / 100) === Number(wanted[0]);
+  return String(status) === wanted;
+}
+
+const LOOKUP = /^\/sumdb\/[^/]+\/lookup\/(.+)@([^@/]+)$/;
+
+function requestView(slot: Slot): RequestView {
+  const e = slot.entry;
+  const target = e.path ?? '';
+  const q = target.indexOf('?');
+  const path = q >= 0 ? target.slice(0, q) : target;
+  const view: RequestView = {
+    time: new Date(slot.time).toISOString(),
+    method: e.method ?? '',
+    path,
+    status: e.status,
+    ms: e.ms,
+    cache: typeof e.cache === 'string' ? e.cache : 'none',
+  };
+  const parsed = attempt(() => parseProxyPath(path));
+  if (parsed !== undefined && parsed !== null) {
+    view.module = parsed.modulePath;
+    if ('version' in parsed) view.version = parsed.version;
+    return view;
+  }
+  // Checksum database lookups name a module too.
+  const lookup = LOOKUP.exec(path);
+  if (lookup !== null) {
+    view.module = attempt(() => unescapePath(decodeURIComponent(lookup[1] as string))) ?? '-';
+    const v = attempt(() => unescapeVersion(decodeURIComponent(lookup[2] as string)));
+    if (v !== undefined) view.version = v;
+  } else if (path.includes('/@')) {
+    view.module = '-'; // a malformed module path: shown only to who may read everything
+  }
+  return view;
+}
+
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
