@@ -32,7 +32,20 @@ const HEADER_MEMO_BYTES = 1024;
 interface Entry {
   answer: Answer;
   readonly fetchedAt: number | undefined;
+  /** A list / @latest: the age from which a hit asks for a refresh ahead (refreshAhead). */
+  readonly aheadAfter: number;
+  /** That refresh was asked for (once per entry: the refreshed list replaces the entry). */
+  aheadAsked: boolean;
 }
+
+/**
+ * A hot list / @latest is refreshed ahead of its expiry: the first hit once its age is past
+ * this share of the TTL (0.7–0.9, spread by key so that lists fetched together are not
+ * refreshed in one burst) asks for a refresh in the background and is answered from the
+ * cache. Its clients then never wait for the upstream, and no answer is older than the TTL.
+ */
+const AHEAD_FROM = 0.7;
+const AHEAD_SPREAD = 0.2;
 
 export interface AnswerCacheOptions {
   maxBytes?: number | undefined;
@@ -53,6 +66,11 @@ export interface AnswerCacheOptions {
  * changes (once a second at most), so whatever is derived from an answer object stays true.
  */
 export class AnswerCache {
+  /**
+   * Set by the last `fresh` call: the list / @latest it returned is due for a refresh ahead of
+   * its expiry (asked for once per fetched copy). The caller reads it right after `fresh`.
+   */
+  refreshAhead = false;
   private readonly entries: BoundedCache<Entry>;
   private readonly listTtlMs: number;
   private readonly now: () => number;
@@ -74,12 +92,18 @@ export class AnswerCache {
    * TTL (with the max-age left). Reads the clock for lists only.
    */
   fresh(key: string): Answer | undefined {
+    this.refreshAhead = false;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.fetchedAt === undefined) return entry.answer;
-    const maxAge = this.maxAgeOf(entry.fetchedAt);
-    if (maxAge === undefined) return undefined;
+    const age = this.now() - entry.fetchedAt;
+    if (age >= this.listTtlMs) return undefined;
+    const maxAge = Math.max(0, Math.floor((this.listTtlMs - age) / 1000));
     if (entry.answer.maxAge !== maxAge) entry.answer = Object.freeze({ ...entry.answer, maxAge });
+    if (!entry.aheadAsked && age >= entry.aheadAfter) {
+      entry.aheadAsked = true;
+      this.refreshAhead = true;
+    }
     return entry.answer;
   }
 
@@ -126,7 +150,8 @@ export class AnswerCache {
   ): Answer | undefined {
     const maxAge = this.maxAgeOf(fetchedAt);
     const answer = hitAnswer(kind, body, maxAge ?? 0, false);
-    this.entries.set(key, { answer, fetchedAt });
+    const aheadAfter = this.listTtlMs * (AHEAD_FROM + AHEAD_SPREAD * spreadOf(key));
+    this.entries.set(key, { answer, fetchedAt, aheadAfter, aheadAsked: false });
     return maxAge === undefined ? undefined : answer;
   }
 
@@ -138,7 +163,7 @@ export class AnswerCache {
     validators?: { etag: string; lastModified: Date },
   ): Answer {
     const answer = hitAnswer(kind, body, IMMUTABLE_MAX_AGE, true, validators);
-    this.entries.set(key, { answer, fetchedAt: undefined });
+    this.entries.set(key, { answer, fetchedAt: undefined, aheadAfter: 0, aheadAsked: true });
     return answer;
   }
 
@@ -183,10 +208,17 @@ function hitAnswer(
   });
 }
 
+/** A number in [0, 1) fixed by `key` (FNV-1a of its UTF-16 code units): a per-list spread. */
+function spreadOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 0x100000000;
+}
+
 /** What an entry keeps alive: the entry, the answer, its body and validators, the header memo. */
 function entryBytes(entry: Entry): number {
   const a = entry.answer;
-  let bytes = objectBytes(2) + objectBytes(12) + HEADER_MEMO_BYTES;
+  let bytes = objectBytes(4) + objectBytes(12) + HEADER_MEMO_BYTES;
   if (a.body !== undefined) bytes += bufferBytes(a.body);
   if (a.etag !== undefined) bytes += stringBytes(a.etag);
   if (a.lastModified !== undefined) bytes += DATE_BYTES;

@@ -1,4 +1,5 @@
-import type { Coordinator } from '../coordination/index.js';
+import type { Singleflight } from '../async/index.js';
+import { LocalCoordinator, type Coordinator } from '../coordination/index.js';
 import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { Storage } from '../storage/storage.js';
 import type { Answer } from './answer.js';
@@ -38,6 +39,20 @@ export interface ListRefreshOptions {
  */
 export class ListRefresh {
   constructor(private readonly options: ListRefreshOptions) {}
+
+  /**
+   * A hot list / @latest near its expiry (AnswerCache.refreshAhead), refreshed in the
+   * background while its cached copy is still answered: joined with any refresh in flight
+   * (`flights`, the service's); a failure leaves the copy to expire and the next request to
+   * refresh it as usual. In-process coordination only: across replicas (Redis) a list another
+   * replica marked fresh would be read back instead of refreshed, so there lists are refreshed
+   * on expiry, as before.
+   */
+  ahead(req: Readonly<ProxyRequest>, key: string, flights: Singleflight<Answer>): void {
+    if (req.kind !== 'list' && req.kind !== 'latest') return;
+    if (!(this.options.coordinator instanceof LocalCoordinator)) return;
+    flights.do(key, () => this.refresh(req, key)).catch(() => undefined);
+  }
 
   /** `force`: fetched from upstream even when the stored copy is fresh (an admin's refresh). */
   async refresh(req: ListRequest, key: string, force = false): Promise<Answer> {

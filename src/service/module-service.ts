@@ -161,6 +161,7 @@ export class ModuleService {
     const hot = traceAnswerCacheLookup(this.cache.fresh(key));
     if (hot !== undefined && opts === undefined) {
       if (req.kind === 'info') this.ahead.infoAsked(key);
+      else if (this.cache.refreshAhead) this.lists.ahead(req, key, this.flights);
       return hot;
     }
     // Cached answers passed this check when they were made (blocked-versions.ts); a change of

@@ -194,13 +194,10 @@ describe('cached answers over HTTP', () => {
     assert.equal(header(later, 'cache-control'), 'public, max-age=57');
     assert.equal(later.body.toString(), 'v1.0.0\n');
 
-    // The TTL runs out while the upstream has a new version: refreshed.
+    // The TTL runs out while the upstream has a new version: refreshed. (The clock jumps from
+    // before the refresh-ahead window straight past the TTL: the next test has that window.)
     upstream.versions = ['v1.0.0', 'v1.1.0'];
-    clock += TTL - 2500 - 1;
-    const last = await raw(url, path);
-    assert.equal(header(last, 'cache-control'), 'public, max-age=0');
-    assert.equal(header(last, 'x-modgate-cache'), 'hit', 'still fresh 1 ms before the TTL');
-    clock += 1;
+    clock += TTL - 2500;
     const refreshed = await raw(url, path);
     assert.equal(header(refreshed, 'x-modgate-cache'), 'miss');
     assert.equal(refreshed.body.toString(), 'v1.0.0\nv1.1.0\n');
@@ -208,6 +205,39 @@ describe('cached answers over HTTP', () => {
     const again = await raw(url, path);
     assert.equal(header(again, 'x-modgate-cache'), 'hit');
     assert.equal(again.body.toString(), 'v1.0.0\nv1.1.0\n');
+  });
+
+  test('a hot list is refreshed ahead of its expiry, and answered from memory meanwhile', async () => {
+    const path = '/example.com/m/@v/list';
+    await raw(url, path); // miss, fetched at t0
+    const fetched = upstream.requests;
+    // Before 70 % of the TTL: a plain hit, no refresh.
+    clock += Math.floor(TTL * 0.69);
+    assert.equal(header(await raw(url, path), 'x-modgate-cache'), 'hit');
+    assert.equal(upstream.requests, fetched);
+    // 1 ms before the TTL (past 90 %): still the cached copy, and a refresh in the background.
+    upstream.versions = ['v1.0.0', 'v1.1.0'];
+    clock = clock - Math.floor(TTL * 0.69) + TTL - 1;
+    const last = await raw(url, path);
+    assert.equal(header(last, 'x-modgate-cache'), 'hit', 'still fresh 1 ms before the TTL');
+    assert.equal(header(last, 'cache-control'), 'public, max-age=0');
+    assert.equal(last.body.toString(), 'v1.0.0\n');
+    // Still 1 ms before the old copy's TTL: hits, until the refreshed copy is in (bounded).
+    let next = last;
+    const deadline = Date.now() + 10_000;
+    while (next.body.toString() === 'v1.0.0\n' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+      next = await raw(url, path);
+      assert.equal(header(next, 'x-modgate-cache'), 'hit');
+    }
+    assert.equal(upstream.requests, fetched + 1, 'refreshed ahead, once');
+    // Past the old copy's TTL: the copy refreshed 1 ms before it, fresh for a whole TTL.
+    clock += 1;
+    next = await raw(url, path);
+    assert.equal(header(next, 'x-modgate-cache'), 'hit');
+    assert.equal(next.body.toString(), 'v1.0.0\nv1.1.0\n');
+    assert.equal(header(next, 'cache-control'), 'public, max-age=59');
+    assert.equal(upstream.requests, fetched + 1);
   });
 
   test('a refresh that finds the list unchanged is "revalidated"', async () => {
