@@ -226,6 +226,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       config,
       logger,
       apiRoutes: buildAdminRoutes(runtimeBlocks, service, policy, security, logger),
+      gate: security.gate,
       storage,
       policy,
       ...feeds,

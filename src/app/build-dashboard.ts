@@ -15,8 +15,11 @@ import { gaugeValue, upstreamFigures, type UpstreamFigures } from '../dashboard/
 import type { ApiRoute } from '../http/api/index.js';
 import type { DashboardRouteOptions } from '../http/dashboard-routes.js';
 import type { ModgateMetrics } from '../metrics/index.js';
-import type { Policy, Principal } from '../policy/index.js';
 import { notFound } from '../errors/index.js';
+import type { AuthGate } from '../http/auth-gate.js';
+import { logRequestFailure } from '../http/log-request-failure.js';
+import { uiHandler } from '../http/ui/ui-handler.js';
+import type { Policy, Principal } from '../policy/index.js';
 import { redactUrl } from '../protocol/redact-url.js';
 import type { Storage } from '../storage/index.js';
 import type { SumdbClient } from '../sumdb/client/index.js';
@@ -62,6 +65,8 @@ export interface DashboardParts {
   clientSettings: (principal: Principal) => ClientSettings;
   /** API routes beyond the read-only ones: the admin actions (app/build-admin.ts). */
   apiRoutes?: readonly ApiRoute<never>[] | undefined;
+  /** The proxy's authentication: the pages ask for credentials as it does. */
+  gate: Pick<AuthGate, 'authenticating' | 'checksReads'>;
 }
 
 /** The dashboard's routes (issue 15): its read model over the running app's parts. */
@@ -146,7 +151,16 @@ export function buildDashboard(parts: DashboardParts): DashboardRouteOptions {
       return status();
     };
   }
-  return { data, logger: parts.logger, apiRoutes: parts.apiRoutes };
+  // The pages at /-/ui/ (src/http/ui/): closed to anonymous browsers whenever reads are checked.
+  const { gate, policy, logger } = parts;
+  const ui = uiHandler({
+    version: MODGATE_VERSION,
+    authenticating: gate.authenticating,
+    signInRequired: gate.authenticating && gate.checksReads,
+    mayAdminister: (principal, modulePath) => policy.may(principal, 'admin', modulePath),
+    onError: (err, request) => logRequestFailure(logger, err, request.id, request.req),
+  });
+  return { data, logger, apiRoutes: parts.apiRoutes, ui };
 }
 
 /**

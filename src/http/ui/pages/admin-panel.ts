@@ -5,10 +5,11 @@ import { uiUrls } from '../ui-urls.js';
 
 /**
  * The id of the run-time block (admin API) behind a blocked version, or undefined when a
- * configured `deny` rule blocks it (those change only with the configuration file).
+ * configured `deny` rule blocks it (id `deny-N`, or the rule's text: those change only with
+ * the configuration file).
  */
 export function adminBlockId(rule: string): string | undefined {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(rule) ? rule : undefined;
+  return /^[A-Za-z0-9_-]{1,64}$/.test(rule) && !/^deny-\d+$/.test(rule) ? rule : undefined;
 }
 
 /**
