@@ -1,3 +1,5 @@
+import credentials from './en/credentials.js';
+import endToEnd from './en/end-to-end.js';
 import goEnv from './en/go-env.js';
 import moduleMessages from './en/module.js';
 import report from './en/report.js';
@@ -13,7 +15,14 @@ import server from './en/server.js';
  * `export …`) are the same in every language; only their comments and placeholders
  * (`<a directory you own>`) are translated.
  */
-const en = { ...report, ...goEnv, ...moduleMessages, ...server } as const;
+const en = {
+  ...report,
+  ...goEnv,
+  ...moduleMessages,
+  ...credentials,
+  ...endToEnd,
+  ...server,
+} as const;
 
 export default en;
 export type DoctorMessages = typeof en;

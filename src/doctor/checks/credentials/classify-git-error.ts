@@ -1,4 +1,5 @@
 import { redactUrl } from '../../../protocol/redact-url.js';
+import { doctorMessages, type DoctorTranslate } from '../../doctor-messages.js';
 import { hostOf } from './private-repos.js';
 
 /** What a failed git (or ssh) probe's stderr means, and what fixes it. */
@@ -33,6 +34,8 @@ export function classifyGitError(
   timedOut: boolean,
   /** Where git found credentials for the host (`~/.netrc`), when it did: git then asks again after a 401, so "could not read Username" means rejected. */
   credentialSource?: string,
+  /** The language of the texts (the fixes' commands are the same in every language). */
+  t: DoctorTranslate = doctorMessages('en'),
 ): GitFailure {
   const host = hostOf(fetchUrl) ?? fetchUrl;
   const port = portOf(fetchUrl);
@@ -41,28 +44,28 @@ export function classifyGitError(
   if (timedOut) {
     return {
       kind: 'timeout',
-      summary: 'no answer in time',
-      why: 'the go command would hang here too; a silent drop is usually a firewall or an unreachable host',
-      fix: [`see the network layer's findings for ${host}`],
+      summary: t('git-error.timeout'),
+      why: t('git-error.timeout.why'),
+      fix: [t('git-error.timeout.fix', { host })],
     };
   }
   if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(text)) {
     return {
       kind: 'host-key',
-      summary: `${host}'s SSH host key is not in ~/.ssh/known_hosts (Host key verification failed)`,
-      why: 'in batch mode (as under the go command) ssh refuses a host it cannot verify',
-      fix: knownHostsFix(host, port),
+      summary: t('git-error.host-key', { host }),
+      why: t('git-error.host-key.why'),
+      fix: knownHostsFix(host, port, t),
     };
   }
   if (/Permission denied \(publickey/i.test(text)) {
     return {
       kind: 'publickey',
-      summary: `${host} refused every SSH key offered (Permission denied (publickey))`,
-      why: 'git reaches this repository over ssh and no loaded key is accepted by the server',
+      summary: t('git-error.publickey', { host }),
+      why: t('git-error.publickey.why'),
       fix: [
-        'ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519   # if you have no key yet',
+        t('git-error.publickey.keygen'),
         'ssh-add ~/.ssh/id_ed25519',
-        `# then add ~/.ssh/id_ed25519.pub to your account on ${host}`,
+        t('git-error.publickey.add', { host }),
       ],
     };
   }
@@ -70,10 +73,10 @@ export function classifyGitError(
   if (prompted && credentialSource !== undefined) {
     return {
       kind: 'credentials-rejected',
-      summary: `${host} rejected the credentials git sent (from ${credentialSource})`,
-      why: 'a token that expired, was revoked or lacks read access to this repository',
+      summary: t('git-error.rejected.from', { host, source: credentialSource }),
+      why: t('git-error.rejected.why'),
       fix: [
-        `# replace the token for ${host} in ${credentialSource} with a valid one:`,
+        t('git-error.rejected.from.fix', { host, source: credentialSource }),
         ...netrcFix(host),
       ],
     };
@@ -81,8 +84,8 @@ export function classifyGitError(
   if (prompted) {
     return {
       kind: 'credentials-missing',
-      summary: `needs credentials, and git has none for ${host}`,
-      why: 'the go command runs git without prompts: with no .netrc entry or credential helper answer, the download fails',
+      summary: t('git-error.missing', { host }),
+      why: t('git-error.missing.why'),
       fix: netrcFix(host),
     };
   }
@@ -93,12 +96,9 @@ export function classifyGitError(
   ) {
     return {
       kind: 'credentials-rejected',
-      summary: `${host} rejected the credentials git sent`,
-      why: 'a token that expired, was revoked or lacks read access to this repository',
-      fix: [
-        `# replace the token for ${host} in ~/.netrc (or your credential helper) with a valid one:`,
-        ...netrcFix(host),
-      ],
+      summary: t('git-error.rejected', { host }),
+      why: t('git-error.rejected.why'),
+      fix: [t('git-error.rejected.fix', { host }), ...netrcFix(host)],
     };
   }
   if (
@@ -108,9 +108,9 @@ export function classifyGitError(
   ) {
     return {
       kind: 'not-found',
-      summary: 'repository not found',
-      why: 'a wrong module path or rewrite, or a private repository the credentials cannot see (many hosts answer 404, not 403)',
-      fix: [`git ls-remote ${shownUrl}   # check the URL and that your account can read it`],
+      summary: t('git-error.not-found'),
+      why: t('git-error.not-found.why'),
+      fix: [t('git-error.not-found.fix', { url: shownUrl })],
     };
   }
   if (
@@ -120,9 +120,9 @@ export function classifyGitError(
   ) {
     return {
       kind: 'dns',
-      summary: `${host} does not resolve`,
-      why: 'git cannot reach the repository host',
-      fix: [`see the network layer's DNS findings for ${host}`],
+      summary: t('git-error.dns', { host }),
+      why: t('git-error.dns.why'),
+      fix: [t('git-error.dns.fix', { host })],
     };
   }
   if (
@@ -132,9 +132,9 @@ export function classifyGitError(
   ) {
     return {
       kind: 'tls',
-      summary: `${host}'s TLS certificate is not trusted by git`,
-      why: 'git (curl) verifies the certificate chain; a TLS-intercepting proxy or a missing company CA breaks it',
-      fix: [`see the network layer's TLS findings for ${host}`],
+      summary: t('git-error.tls', { host }),
+      why: t('git-error.tls.why'),
+      fix: [t('git-error.tls.fix', { host })],
     };
   }
   if (
@@ -144,26 +144,30 @@ export function classifyGitError(
   ) {
     return {
       kind: 'connect',
-      summary: `cannot connect to ${host}`,
-      why: 'git cannot open a connection to the repository host',
-      fix: [`see the network layer's TCP findings for ${host}`],
+      summary: t('git-error.connect', { host }),
+      why: t('git-error.connect.why'),
+      fix: [t('git-error.connect.fix', { host })],
     };
   }
   return {
     kind: 'other',
-    summary: `git failed: ${firstLine(redactUrl(text))}`,
-    why: 'the go command runs the same git command and would fail the same way',
-    fix: [`GIT_TERMINAL_PROMPT=0 GIT_TRACE=1 git ls-remote ${shownUrl}   # to see more`],
+    summary: t('git-error.other', { message: firstLine(redactUrl(text)) }),
+    why: t('git-error.other.why'),
+    fix: [t('git-error.other.fix', { url: shownUrl })],
   };
 }
 
 /** The lines that add `host`'s SSH host key to ~/.ssh/known_hosts, with the caveat to check it. */
-export function knownHostsFix(host: string, port: string | undefined): string[] {
+export function knownHostsFix(
+  host: string,
+  port: string | undefined,
+  t: DoctorTranslate = doctorMessages('en'),
+): string[] {
   const keyscan =
     port === undefined || port === '22' ? `ssh-keyscan ${host}` : `ssh-keyscan -p ${port} ${host}`;
   return [
     `mkdir -p ~/.ssh && ${keyscan} >> ~/.ssh/known_hosts`,
-    `# first compare the fingerprints (ssh-keygen -lf ~/.ssh/known_hosts) with the ones ${host}'s administrators publish`,
+    t('git-error.known-hosts.check', { host }),
   ];
 }
 

@@ -25,11 +25,13 @@ export const gitCheck: Check = {
           layer: 'credentials',
           status: needed ? 'fail' : 'warn',
           subject: 'git',
-          summary: git.problem ?? 'git could not be run',
+          summary: git.problem ?? ctx.t('credentials.git.missing'),
           why: needed
-            ? `the go command runs git to fetch ${repos.map((r) => r.module.path).join(', ')} (GOPRIVATE/GONOPROXY)`
-            : 'the go command needs git for any module it fetches directly (GOPROXY=direct or GONOPROXY)',
-          fix: ['sudo apt-get install git   # or: brew install git, or your platform’s package'],
+            ? ctx.t('credentials.git.missing.needed.why', {
+                modules: repos.map((r) => r.module.path).join(', '),
+              })
+            : ctx.t('credentials.git.missing.why'),
+          fix: [ctx.t('credentials.git.missing.fix')],
         },
       ];
     }
@@ -39,7 +41,7 @@ export const gitCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: 'git',
-        summary: `${git.version} installed`,
+        summary: ctx.t('credentials.git.ok', { version: git.version }),
       },
     ];
     const helpers = git.entries.filter((e) => /^credential\.(.*\.)?helper$/.test(e.key));
@@ -49,7 +51,7 @@ export const gitCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: 'credential.helper',
-        summary: 'none set: git finds https credentials in ~/.netrc only',
+        summary: ctx.t('credentials.git.no-helper'),
       });
     } else {
       findings.push({

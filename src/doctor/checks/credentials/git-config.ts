@@ -49,10 +49,12 @@ async function load(ctx: DoctorContext): Promise<GitConfig> {
   if (v.startError !== undefined || v.code !== 0) {
     const problem =
       v.startError?.code === 'ENOENT'
-        ? 'git is not installed (not on PATH)'
+        ? ctx.t('credentials.git.not-installed')
         : v.timedOut
-          ? `git --version did not answer within ${ctx.probeTimeoutMs} ms`
-          : `git --version failed: ${(v.startError?.message ?? v.stderr).trim()}`;
+          ? ctx.t('credentials.git.version-timeout', { ms: ctx.probeTimeoutMs })
+          : ctx.t('credentials.git.version-failed', {
+              error: (v.startError?.message ?? v.stderr).trim(),
+            });
     return { version: undefined, problem, entries: [], rewrites: [] };
   }
   const version = /git version (\S+)/.exec(v.stdout)?.[1] ?? v.stdout.trim();

@@ -31,7 +31,7 @@ export const gitLsRemoteCheck: Check = {
           check: ID,
           layer: 'credentials',
           status: 'skip',
-          summary: 'no private module is fetched directly (none matches GONOPROXY/GOPRIVATE)',
+          summary: ctx.t('credentials.git-ls-remote.none'),
         },
       ];
     }
@@ -42,7 +42,7 @@ export const gitLsRemoteCheck: Check = {
           check: ID,
           layer: 'credentials',
           status: 'skip',
-          summary: 'git is not available (see credentials.git)',
+          summary: ctx.t('credentials.git-rewrites.no-git'),
         },
       ];
     }
@@ -58,13 +58,11 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
       layer: 'credentials',
       status: repo.vcs !== undefined && repo.vcs !== 'git' ? 'skip' : 'fail',
       subject,
-      summary: repo.problem ?? 'no repository URL',
+      summary: repo.problem ?? ctx.t('credentials.git-ls-remote.no-url'),
       ...(repo.vcs === undefined
         ? {
-            why: 'the go command finds the repository the same way and would fail here too',
-            fix: [
-              `curl -sS 'https://${subject}?go-get=1' | grep go-import   # see what the server answers`,
-            ],
+            why: ctx.t('credentials.git-ls-remote.no-url.why'),
+            fix: [ctx.t('credentials.git-ls-remote.no-url.fix', { module: subject })],
           }
         : {}),
     };
@@ -76,14 +74,17 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
     timeoutMs: ctx.probeTimeoutMs,
     signal: ctx.signal,
   });
-  const via = repo.fetchUrl === url ? '' : ` (via ${redactUrl(repo.fetchUrl)})`;
+  const via =
+    repo.fetchUrl === url
+      ? ''
+      : ctx.t('credentials.git-ls-remote.via', { url: redactUrl(repo.fetchUrl) });
   if (r.code === 0 && !r.timedOut) {
     return {
       check: ID,
       layer: 'credentials',
       status: 'ok',
       subject,
-      summary: `git ls-remote ${redactUrl(url)}${via}: the repository answers`,
+      summary: ctx.t('credentials.git-ls-remote.ok', { url: redactUrl(url), via }),
     };
   }
   const failure = classifyGitError(
@@ -91,13 +92,18 @@ async function probe(ctx: DoctorContext, repo: PrivateRepo): Promise<Finding> {
     repo.fetchUrl,
     r.timedOut,
     await credentialSource(ctx, repo.fetchUrl),
+    ctx.t,
   );
   return {
     check: ID,
     layer: 'credentials',
     status: 'fail',
     subject,
-    summary: `git ls-remote ${redactUrl(url)}${via}: ${failure.summary}`,
+    summary: ctx.t('credentials.git-ls-remote.failed', {
+      url: redactUrl(url),
+      via,
+      summary: failure.summary,
+    }),
     why: failure.why,
     fix: failure.fix,
     details: redactUrl(r.stderr)

@@ -25,7 +25,7 @@ export const gitRewritesCheck: Check = {
           check: ID,
           layer: 'credentials',
           status: 'skip',
-          summary: 'git is not available (see credentials.git)',
+          summary: ctx.t('credentials.git-rewrites.no-git'),
         },
       ];
     }
@@ -40,9 +40,12 @@ export const gitRewritesCheck: Check = {
           layer: 'credentials',
           status: 'warn',
           subject: redactUrl(rule.base),
-          summary: `url.${redactUrl(rule.base)}.insteadOf holds a credential in plain text (${shownOrigin(rule.origin, ctx.home)})`,
-          why: 'git config files are often world-readable and copied around; a token belongs in ~/.netrc (mode 600) or a credential helper',
-          fix: [`git config --global --edit   # move the token out of url.${redactUrl(rule.base)}`],
+          summary: ctx.t('credentials.git-rewrites.token', {
+            base: redactUrl(rule.base),
+            origin: shownOrigin(rule.origin, ctx.home),
+          }),
+          why: ctx.t('credentials.git-rewrites.token.why'),
+          fix: [ctx.t('credentials.git-rewrites.token.fix', { base: redactUrl(rule.base) })],
         });
       }
     }
@@ -55,7 +58,7 @@ export const gitRewritesCheck: Check = {
           layer: 'credentials',
           status: 'ok',
           subject: repo.module.path,
-          summary: `${redactUrl(url)} is fetched as is (no insteadOf rule applies)`,
+          summary: ctx.t('credentials.git-rewrites.as-is', { url: redactUrl(url) }),
         });
         continue;
       }
@@ -66,7 +69,10 @@ export const gitRewritesCheck: Check = {
         layer: 'credentials',
         status: 'ok',
         subject: repo.module.path,
-        summary: `${redactUrl(url)} → ${to}${ssh ? ' (ssh: needs a key, see credentials.ssh)' : ''}`,
+        summary: ctx.t(
+          ssh ? 'credentials.git-rewrites.rewritten.ssh' : 'credentials.git-rewrites.rewritten',
+          { url: redactUrl(url), to },
+        ),
         details: [
           `url.${redactUrl(repo.rule.base)}.insteadOf = ${redactUrl(repo.rule.prefix)} (${shownOrigin(repo.rule.origin, ctx.home)})`,
         ],
@@ -79,8 +85,8 @@ export const gitRewritesCheck: Check = {
         status: 'ok',
         summary:
           git.rewrites.length === 0
-            ? 'no url.<base>.insteadOf rules'
-            : `${git.rewrites.length} insteadOf rule(s), none for a private module here`,
+            ? ctx.t('credentials.git-rewrites.none')
+            : ctx.t('credentials.git-rewrites.unrelated', { n: git.rewrites.length }),
         details: git.rewrites.map(
           (r) =>
             `url.${redactUrl(r.base)}.${r.push ? 'pushInsteadOf' : 'insteadOf'} = ${redactUrl(r.prefix)}`,

@@ -28,9 +28,9 @@ export const netrcCheck: Check = {
     const gitPath = join(ctx.home, '.netrc');
     const goPath = netrcPath(ctx);
     const goShown = goPath === gitPath ? '~/.netrc' : goPath;
-    const goFile = await inspect(goPath, goShown, needs.length === 0, findings);
+    const goFile = await inspect(ctx, goPath, goShown, needs.length === 0, findings);
     const gitFile =
-      goPath === gitPath ? goFile : await inspect(gitPath, '~/.netrc', true, findings);
+      goPath === gitPath ? goFile : await inspect(ctx, gitPath, '~/.netrc', true, findings);
     const git = await readGitConfig(ctx);
     const helper = git.entries.some(
       (e) => /^credential\.(.*\.)?helper$/.test(e.key) && e.value !== '',
@@ -44,7 +44,7 @@ export const netrcCheck: Check = {
         findings.push({
           ...base,
           status: 'ok',
-          summary: `entry present in ${shown} (login ***)`,
+          summary: ctx.t('credentials.netrc.present', { file: shown }),
           details: [need.reason],
         });
       } else if (need.optional === true) {
@@ -53,23 +53,23 @@ export const netrcCheck: Check = {
         findings.push({
           ...base,
           status: 'warn',
-          summary: `the entry is in NETRC (${goPath}), which git ignores: git (curl) reads ~/.netrc only`,
-          why: `${need.reason}; the go command's own requests read NETRC, the git it runs does not`,
+          summary: ctx.t('credentials.netrc.netrc-only', { file: goPath }),
+          why: ctx.t('credentials.netrc.netrc-only.why', { reason: need.reason }),
           fix: netrcFix(need.host),
         });
       } else if (helper && need.git) {
         findings.push({
           ...base,
           status: 'ok',
-          summary: `no ${shown} entry; git's credential helper may supply one (credentials.git-ls-remote tries it)`,
+          summary: ctx.t('credentials.netrc.helper', { file: shown }),
           details: [need.reason],
         });
       } else {
         findings.push({
           ...base,
           status: 'warn',
-          summary: `no ${shown} entry`,
-          why: `${need.reason}; without an entry (or a credential helper) the request goes out with no credentials`,
+          summary: ctx.t('credentials.netrc.missing', { file: shown }),
+          why: ctx.t('credentials.netrc.missing.why', { reason: need.reason }),
           fix: netrcFix(need.host).map((l) => l.replace(/~\/\.netrc/g, shown)),
         });
       }
@@ -83,6 +83,7 @@ export const netrcCheck: Check = {
  * appended to `findings`; returns the parsed file (undefined when absent or unreadable).
  */
 async function inspect(
+  ctx: DoctorContext,
   path: string,
   shown: string,
   noneNeeded: boolean,
@@ -95,13 +96,15 @@ async function inspect(
       findings.push({
         ...base,
         status: 'ok',
-        summary: `not present${noneNeeded ? ' (no host here needs one)' : ''}`,
+        summary: ctx.t(
+          noneNeeded ? 'credentials.netrc.absent.unneeded' : 'credentials.netrc.absent',
+        ),
       });
     } else {
       findings.push({
         ...base,
         status: 'fail',
-        summary: `cannot be read: ${st.code ?? st.message}`,
+        summary: ctx.t('credentials.netrc.unreadable', { error: st.code ?? st.message }),
         fix: [`ls -l ${shown}`],
       });
     }
@@ -113,7 +116,7 @@ async function inspect(
     findings.push({
       ...base,
       status: 'fail',
-      summary: 'not readable',
+      summary: ctx.t('credentials.netrc.not-readable'),
       fix: [`chmod 600 ${shown}`],
     });
     return undefined;
@@ -121,18 +124,23 @@ async function inspect(
   const netrc = parseNetrc(text);
   const machines = netrc.entries.map((e) => e.machine);
   const details = [
-    `mode ${octal(mode)}`,
-    `machines: ${machines.length === 0 ? '(none)' : machines.join(', ')}`,
+    ctx.t('credentials.netrc.mode', { mode: octal(mode) }),
+    machines.length === 0
+      ? ctx.t('credentials.netrc.machines.none')
+      : ctx.t('credentials.netrc.machines', { machines: machines.join(', ') }),
   ];
-  if (netrc.hasDefault) {
-    details.push('a `default` entry: git uses it for every other host, the go command ignores it');
-  }
+  if (netrc.hasDefault) details.push(ctx.t('credentials.netrc.default'));
   if ((mode & 0o077) !== 0) {
     findings.push({
       ...base,
       status: 'warn',
-      summary: `readable by ${(mode & 0o007) !== 0 ? 'every user' : 'its group'} (mode ${octal(mode)})`,
-      why: 'it holds passwords and tokens in plain text; other accounts on this machine can read them',
+      summary: ctx.t(
+        (mode & 0o007) !== 0
+          ? 'credentials.netrc.readable.all'
+          : 'credentials.netrc.readable.group',
+        { mode: octal(mode) },
+      ),
+      why: ctx.t('credentials.netrc.readable.why'),
       fix: [`chmod 600 ${shown}`],
       details,
     });
@@ -140,7 +148,10 @@ async function inspect(
     findings.push({
       ...base,
       status: 'ok',
-      summary: `mode ${octal(mode)}, ${machines.length} ${machines.length === 1 ? 'entry' : 'entries'}`,
+      summary: ctx.t(
+        machines.length === 1 ? 'credentials.netrc.ok.one' : 'credentials.netrc.ok.other',
+        { mode: octal(mode), n: machines.length },
+      ),
       details,
     });
   }
@@ -150,9 +161,9 @@ async function inspect(
       layer: 'credentials',
       status: 'warn',
       subject: machine,
-      summary: `no login or no password in ${shown}: the go command ignores this machine`,
-      why: 'the go command only uses entries with machine, login and password',
-      fix: [`# complete the line in ${shown}: machine ${machine} login <user> password <token>`],
+      summary: ctx.t('credentials.netrc.incomplete', { file: shown }),
+      why: ctx.t('credentials.netrc.incomplete.why'),
+      fix: [ctx.t('credentials.netrc.incomplete.fix', { file: shown, machine })],
     });
   }
   return netrc;
@@ -182,7 +193,7 @@ async function hostsNeedingEntries(ctx: DoctorContext): Promise<Need[]> {
     if (host === undefined || needs.has(host)) continue;
     needs.set(host, {
       host,
-      reason: `git fetches private module ${repo.module.path} from ${host}`,
+      reason: ctx.t('credentials.netrc.reason.git', { module: repo.module.path, host }),
       git: true,
     });
   }
@@ -191,7 +202,7 @@ async function hostsNeedingEntries(ctx: DoctorContext): Promise<Need[]> {
     if (host !== undefined && !needs.has(host)) {
       needs.set(host, {
         host,
-        reason: `the company's modgate at ${host} asks for credentials`,
+        reason: ctx.t('credentials.netrc.reason.server', { host }),
         git: false,
       });
     }
@@ -204,7 +215,12 @@ async function hostsNeedingEntries(ctx: DoctorContext): Promise<Need[]> {
       for (const entry of parseGoproxyList(goproxy)) {
         const host = entry.url === undefined ? undefined : hostOf(entry.url);
         if (host === undefined || needs.has(host) || !/^https?:/i.test(entry.url ?? '')) continue;
-        needs.set(host, { host, reason: `GOPROXY names ${host}`, git: false, optional: true });
+        needs.set(host, {
+          host,
+          reason: ctx.t('credentials.netrc.reason.goproxy', { host }),
+          git: false,
+          optional: true,
+        });
       }
     } catch {
       // An unusable GOPROXY is the go layer's finding.

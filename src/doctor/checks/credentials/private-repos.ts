@@ -46,10 +46,14 @@ async function load(ctx: DoctorContext): Promise<PrivateRepo[]> {
       let repo = staticRepoRoot(module.path);
       if (repo === undefined) {
         if (ctx.offline) {
-          return { module, problem: 'its repository needs go-get discovery (skipped: --offline)' };
+          return { module, problem: ctx.t('credentials.repo.offline') };
         }
         const found = await goGetDiscovery(ctx, module.path, goinsecure);
-        if (!found.ok) return { module, problem: `go-get discovery failed: ${found.problem}` };
+        if (!found.ok)
+          return {
+            module,
+            problem: ctx.t('credentials.repo.discovery', { problem: found.problem }),
+          };
         repo = found.repo;
       }
       if (repo.vcs !== 'git') {
@@ -58,7 +62,7 @@ async function load(ctx: DoctorContext): Promise<PrivateRepo[]> {
           root: repo.root,
           vcs: repo.vcs,
           url: repo.url,
-          problem: `its repository is ${repo.vcs}, not git (not checked)`,
+          problem: ctx.t('credentials.repo.not-git', { vcs: repo.vcs }),
         };
       }
       const rewritten = rewriteFetchUrl(repo.url, git.rewrites);

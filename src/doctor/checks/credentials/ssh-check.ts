@@ -43,7 +43,7 @@ export const sshCheck: Check = {
           check: ID,
           layer: 'credentials',
           status: 'skip',
-          summary: 'no private repository is reached over ssh',
+          summary: ctx.t('credentials.ssh.none'),
         },
       ];
     }
@@ -57,16 +57,21 @@ export const sshCheck: Check = {
       status: haveKey ? 'ok' : 'fail',
       subject: '~/.ssh',
       summary: haveKey
-        ? `SSH keys: ${keys.length === 0 ? 'none on disk' : keys.join(', ')}; agent: ${agent.summary}`
-        : `no SSH key: none in ~/.ssh and ${agent.summary}`,
+        ? ctx.t('credentials.ssh.keys', {
+            keys: keys.length === 0 ? ctx.t('credentials.ssh.keys.none-on-disk') : keys.join(', '),
+            agent: agent.summary,
+          })
+        : ctx.t('credentials.ssh.no-key', { agent: agent.summary }),
       ...(haveKey
         ? {}
         : {
-            why: `git reaches ${[...targets.values()].map((t) => t.url).join(', ')} over ssh, which needs a key the server knows`,
+            why: ctx.t('credentials.ssh.no-key.why', {
+              urls: [...targets.values()].map((t) => t.url).join(', '),
+            }),
             fix: [
               'ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519',
               'ssh-add ~/.ssh/id_ed25519',
-              '# then add ~/.ssh/id_ed25519.pub to your account on the git host, or remove the insteadOf rule that sends https to ssh (credentials.git-rewrites)',
+              ctx.t('credentials.ssh.no-key.fix'),
             ],
           }),
     });
@@ -115,7 +120,7 @@ async function keyFiles(ctx: DoctorContext): Promise<string[]> {
 async function agentKeys(ctx: DoctorContext): Promise<{ count: number; summary: string }> {
   const sock = ctx.env.SSH_AUTH_SOCK;
   if (sock === undefined || sock === '')
-    return { count: 0, summary: 'no agent (SSH_AUTH_SOCK is not set)' };
+    return { count: 0, summary: ctx.t('credentials.ssh.agent.none') };
   const r = await runBounded('ssh-add', ['-l'], {
     env: ctx.env,
     timeoutMs: ctx.probeTimeoutMs,
@@ -123,13 +128,17 @@ async function agentKeys(ctx: DoctorContext): Promise<{ count: number; summary: 
   });
   if (r.code === 0) {
     const n = r.stdout.split('\n').filter((l) => l.trim() !== '').length;
-    return { count: n, summary: `${n} key${n === 1 ? '' : 's'} in the agent` };
+    return {
+      count: n,
+      summary: ctx.t(n === 1 ? 'credentials.ssh.agent.one' : 'credentials.ssh.agent.other', { n }),
+    };
   }
-  if (r.code === 1)
-    return { count: 0, summary: 'the agent holds no key (ssh-add ~/.ssh/id_ed25519)' };
+  if (r.code === 1) return { count: 0, summary: ctx.t('credentials.ssh.agent.empty') };
   return {
     count: 0,
-    summary: `the agent at SSH_AUTH_SOCK does not answer (${(r.stderr || 'ssh-add failed').trim()})`,
+    summary: ctx.t('credentials.ssh.agent.broken', {
+      error: (r.stderr || 'ssh-add failed').trim(),
+    }),
   };
 }
 
@@ -147,7 +156,7 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       layer: 'credentials',
       status: 'ok',
       subject: name,
-      summary: 'in ~/.ssh/known_hosts',
+      summary: ctx.t('credentials.ssh.known'),
     };
   }
   return {
@@ -155,11 +164,11 @@ async function knownHost(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
     layer: 'credentials',
     status: 'fail',
     subject: name,
-    summary: 'not in ~/.ssh/known_hosts',
-    why: 'ssh in batch mode (as git runs under the go command) refuses a host key it cannot verify: "Host key verification failed"',
-    fix: knownHostsFix(t.host, t.port),
+    summary: ctx.t('credentials.ssh.unknown'),
+    why: ctx.t('credentials.ssh.unknown.why'),
+    fix: knownHostsFix(t.host, t.port, ctx.t),
     ...(r.startError !== undefined
-      ? { details: [`ssh-keygen could not run: ${r.startError.message}`] }
+      ? { details: [ctx.t('credentials.ssh.keygen-failed', { error: r.startError.message })] }
       : {}),
   };
 }
@@ -183,12 +192,12 @@ async function reach(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       layer: 'credentials',
       status: 'fail',
       subject,
-      summary: 'ssh is not installed (not on PATH)',
-      why: 'git needs ssh for ssh:// repository URLs',
+      summary: ctx.t('credentials.ssh.no-ssh'),
+      why: ctx.t('credentials.ssh.no-ssh.why'),
       fix: ['sudo apt-get install openssh-client'],
     };
   }
-  const failure = classifyGitError(r.stderr, `ssh://${subject}/`, r.timedOut);
+  const failure = classifyGitError(r.stderr, `ssh://${subject}/`, r.timedOut, undefined, ctx.t);
   if (
     r.timedOut ||
     ['host-key', 'publickey', 'dns', 'connect'].includes(failure.kind) ||
@@ -199,7 +208,7 @@ async function reach(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
       layer: 'credentials',
       status: 'fail',
       subject,
-      summary: `ssh -T: ${failure.summary}`,
+      summary: ctx.t('credentials.ssh.failed', { summary: failure.summary }),
       why: failure.why,
       fix: failure.fix,
       details: redactUrl(r.stderr)
@@ -213,7 +222,7 @@ async function reach(ctx: DoctorContext, t: SshTarget): Promise<Finding> {
     layer: 'credentials',
     status: 'ok',
     subject,
-    summary: 'ssh -T: authenticated',
+    summary: ctx.t('credentials.ssh.ok'),
     details: redactUrl(r.stderr + r.stdout)
       .split('\n')
       .filter((l) => l.trim() !== '')

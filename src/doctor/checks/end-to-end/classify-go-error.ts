@@ -1,12 +1,13 @@
 import type { Layer } from '../../finding.js';
+import type { DoctorMessages } from '../../messages/en.js';
 
 /** Which layer a go command error points at, and the checks whose findings explain it. */
 export interface GoFailureLayer {
   layer: Layer;
   /** Check ids to read first (their findings say what to fix). */
   checks: string[];
-  /** One line: what went wrong, in the terms of that layer. */
-  cause: string;
+  /** One line: what went wrong, in the terms of that layer (a key of doctor's catalogs). */
+  cause: keyof DoctorMessages & `e2e.cause.${string}`;
 }
 
 interface Rule {
@@ -27,8 +28,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'module',
       checks: ['module.go-sum', 'go.gosumdb'],
-      cause:
-        'checksum mismatch (SECURITY ERROR): the code downloaded differs from go.sum or the checksum database',
+      cause: 'e2e.cause.checksum',
     },
   },
   {
@@ -36,8 +36,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.tls'],
-      cause:
-        'TLS: the server certificate is not trusted (unknown authority, expired or wrong name)',
+      cause: 'e2e.cause.tls',
     },
   },
   {
@@ -45,7 +44,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.proxy-selection', 'network.proxy-connect'],
-      cause: 'the outbound HTTP proxy (HTTPS_PROXY/HTTP_PROXY) failed',
+      cause: 'e2e.cause.proxy',
     },
   },
   {
@@ -53,7 +52,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.dns'],
-      cause: 'DNS: a host name does not resolve',
+      cause: 'e2e.cause.dns',
     },
   },
   {
@@ -61,7 +60,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.tcp'],
-      cause: 'TCP: a connection was refused or timed out',
+      cause: 'e2e.cause.tcp',
     },
   },
   {
@@ -69,7 +68,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'credentials',
       checks: ['credentials.git-ls-remote', 'credentials.netrc', 'credentials.ssh'],
-      cause: 'git has no (accepted) credentials for the private repository',
+      cause: 'e2e.cause.git-credentials',
     },
   },
   {
@@ -78,8 +77,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'go',
       checks: ['go.private-patterns', 'module.private-paths'],
-      cause:
-        'the checksum database does not know this (private) module: it belongs in GONOSUMDB (or GOPRIVATE)',
+      cause: 'e2e.cause.sumdb-private',
     },
   },
   {
@@ -87,7 +85,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'credentials',
       checks: ['credentials.netrc', 'network.http'],
-      cause: 'the module proxy wants credentials (401/403): a ~/.netrc entry for its host',
+      cause: 'e2e.cause.proxy-credentials',
     },
   },
   {
@@ -95,8 +93,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'go',
       checks: ['go.private-patterns', 'module.private-paths', 'module.proxy-bypass'],
-      cause:
-        'the proxy does not have this module (404/410): a private module sent to a public proxy needs GOPRIVATE/GONOPROXY',
+      cause: 'e2e.cause.proxy-not-found',
     },
   },
   {
@@ -104,7 +101,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.http'],
-      cause: 'the module proxy answered with a server error (5xx)',
+      cause: 'e2e.cause.proxy-5xx',
     },
   },
   {
@@ -112,8 +109,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'network',
       checks: ['network.http', 'credentials.git-ls-remote'],
-      cause:
-        'go-get discovery failed: the ?go-get=1 page of the module path did not name a repository',
+      cause: 'e2e.cause.discovery',
     },
   },
   {
@@ -121,7 +117,7 @@ const RULES: Rule[] = [
     result: {
       layer: 'go',
       checks: ['go.goproxy'],
-      cause: 'module lookups are disabled by GOPROXY=off',
+      cause: 'e2e.cause.goproxy-off',
     },
   },
   {
@@ -129,19 +125,19 @@ const RULES: Rule[] = [
     result: {
       layer: 'go',
       checks: ['go.go111module'],
-      cause: 'module mode is off (GO111MODULE=off)',
+      cause: 'e2e.cause.go111module-off',
     },
   },
   {
     test: /-mod=vendor|inconsistent vendoring/,
-    result: { layer: 'go', checks: ['go.goflags'], cause: 'GOFLAGS asks for the vendor directory' },
+    result: { layer: 'go', checks: ['go.goflags'], cause: 'e2e.cause.vendor' },
   },
   {
     test: /unknown revision|invalid version|no matching versions|not a known dependency/,
     result: {
       layer: 'module',
       checks: ['module.files'],
-      cause: 'the version named in go.mod does not exist in the repository or proxy',
+      cause: 'e2e.cause.unknown-version',
     },
   },
 ];

@@ -23,30 +23,25 @@ export const goDownloadCheck: Check = {
   layer: 'end-to-end',
   network: true,
   async run(ctx) {
-    if (ctx.go === undefined) return [skip('the go command could not be run (see go.version)')];
+    if (ctx.go === undefined) return [skip(ctx.t('e2e.no-go'))];
     const fetched = ctx.module?.fetched ?? [];
-    if (ctx.module === undefined)
-      return [skip('not in a module or workspace: nothing to download')];
+    if (ctx.module === undefined) return [skip(ctx.t('e2e.no-module'))];
     const pub = fetched.find((m) => !m.noProxy);
     const priv = fetched.find((m) => m.noProxy);
-    if (pub === undefined && priv === undefined)
-      return [skip('go.mod requires no module to download')];
+    if (pub === undefined && priv === undefined) return [skip(ctx.t('e2e.nothing'))];
     const base = await mkdtemp(join(ctx.env.TMPDIR ?? tmpdir(), 'modgate-doctor-e2e-')).catch(
       (error: NodeJS.ErrnoException) => error,
     );
     if (base instanceof Error) {
-      return [
-        skip(`no temporary directory for a throwaway module cache: ${base.code ?? base.message}`),
-      ];
+      return [skip(ctx.t('e2e.no-temp', { error: base.code ?? base.message }))];
     }
     try {
       const probes: Promise<Finding>[] = [];
       if (pub !== undefined) probes.push(download(ctx, pub, 'public', join(base, 'public')));
       if (priv !== undefined) probes.push(download(ctx, priv, 'private', join(base, 'private')));
       const findings = await Promise.all(probes);
-      if (pub === undefined) findings.unshift(skip('no public module in go.mod'));
-      if (priv === undefined)
-        findings.push(skip('no private module in go.mod (none matches GOPRIVATE/GONOPROXY)'));
+      if (pub === undefined) findings.unshift(skip(ctx.t('e2e.no-public')));
+      if (priv === undefined) findings.push(skip(ctx.t('e2e.no-private')));
       return findings;
     } finally {
       await rm(base, { recursive: true, force: true }).catch(() => undefined);
@@ -69,17 +64,19 @@ async function download(
     timeoutMs,
     signal: ctx.signal,
   });
+  const t = ctx.t;
   const route =
     kind === 'private'
-      ? 'direct from its repository (GOPRIVATE/GONOPROXY)'
-      : `through GOPROXY=${redactUrl(ctx.go?.env.GOPROXY ?? '')}`;
+      ? t('e2e.route.private')
+      : t('e2e.route.public', { goproxy: redactUrl(ctx.go?.env.GOPROXY ?? '') });
+  const shownKind = t(`e2e.kind.${kind}`);
   if (r.code === 0 && !r.timedOut) {
     return {
       check: ID,
       layer: 'end-to-end',
       status: 'ok',
       subject: target,
-      summary: `go mod download (${kind}, ${route}) works`,
+      summary: t('e2e.ok', { kind: shownKind, route }),
     };
   }
   const text = r.timedOut ? '' : errorText(r.stdout, r.stderr);
@@ -94,9 +91,9 @@ async function download(
       layer: 'end-to-end',
       status: 'fail',
       subject: target,
-      summary: `go mod download (${kind}) did not finish within ${timeoutMs} ms → read the network findings (network.tcp, network.http)`,
-      why: 'the go command itself, with this machine’s settings, hangs on this module: a silent network drop or a slow host',
-      fix: ['# fix the network findings first: network.tcp, network.http'],
+      summary: t('e2e.timeout', { kind: shownKind, ms: timeoutMs }),
+      why: t('e2e.timeout.why'),
+      fix: [t('e2e.timeout.fix')],
     };
   }
   const layer = classifyGoError(text);
@@ -107,12 +104,24 @@ async function download(
     subject: target,
     summary:
       layer === undefined
-        ? `go mod download (${kind}) failed; no other layer explains it: read the go command's error below`
-        : `go mod download (${kind}) failed: ${layer.cause} → read the ${layer.layer} findings (${layer.checks.join(', ')})`,
-    why: 'this is the go command itself with this machine’s settings: `go mod download` fails the same way',
+        ? t('e2e.unexplained', { kind: shownKind })
+        : t('e2e.failed', {
+            kind: shownKind,
+            cause: t(layer.cause),
+            layer: t(`e2e.layer.${layer.layer}`),
+            checks: layer.checks.join(', '),
+          }),
+    why: t('e2e.failed.why'),
     ...(layer === undefined
       ? {}
-      : { fix: [`# fix the ${layer.layer} findings first: ${layer.checks.join(', ')}`] }),
+      : {
+          fix: [
+            t('e2e.failed.fix', {
+              layer: t(`e2e.layer.${layer.layer}`),
+              checks: layer.checks.join(', '),
+            }),
+          ],
+        }),
     details,
   };
 }
