@@ -1,3 +1,4 @@
+import { doctorMessages, type DoctorTranslate } from './doctor-messages.js';
 import { z } from 'zod';
 import { parseGoproxyList } from '../protocol/goproxy-list.js';
 import { redactUrl } from '../protocol/redact-url.js';
@@ -27,16 +28,18 @@ export async function fetchClientConfig(
   server: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  /** The language of the problem texts. */
+  t: DoctorTranslate = doctorMessages('en'),
 ): Promise<ClientConfigResult> {
   const shown = redactUrl(server);
   let url: URL;
   try {
     url = new URL(server.replace(/\/+$/, '') + CLIENT_CONFIG_PATH);
   } catch {
-    return { problem: `--server ${shown} is not a URL` };
+    return { problem: t('server.fetch.not-url', { url: shown }) };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { problem: `--server ${shown} is not an http or https URL` };
+    return { problem: t('server.fetch.not-http', { url: shown }) };
   }
   // A plain timer and one controller (an AbortSignal.timeout referred to only through
   // AbortSignal.any was seen not to fire); the caller's signal aborts it too.
@@ -52,16 +55,20 @@ export async function fetchClientConfig(
     });
     if (response.status !== 200) {
       await response.body?.cancel();
-      return { problem: `${redactUrl(url.href)} answered ${response.status}` };
+      return {
+        problem: t('server.fetch.status', { url: redactUrl(url.href), status: response.status }),
+      };
     }
     body = await response.json();
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const why =
       e.name === 'TimeoutError' || e.name === 'AbortError'
-        ? `no answer within ${timeoutMs} ms`
+        ? t('server.fetch.timeout', { ms: timeoutMs })
         : (e.cause?.code ?? e.cause?.message ?? e.message);
-    return { problem: `cannot read ${redactUrl(url.href)}: ${redactUrl(why)}` };
+    return {
+      problem: t('server.fetch.unreadable', { url: redactUrl(url.href), error: redactUrl(why) }),
+    };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -70,8 +77,10 @@ export async function fetchClientConfig(
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     return {
-      problem:
-        `${redactUrl(url.href)} is not a modgate client-config: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim(),
+      problem: t('server.fetch.invalid', {
+        url: redactUrl(url.href),
+        error: `${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim(),
+      }),
     };
   }
   try {

@@ -35,11 +35,12 @@ export async function gatherContext(options: GatherOptions): Promise<DoctorConte
   const probeTimeoutMs = options.probeTimeoutMs ?? 5000;
   const offline = options.offline ?? false;
   const home = env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir();
+  const t = doctorMessages(options.locale ?? 'en');
   const [goResult, serverResult] = await Promise.all([
-    readGoFacts(dir, env, probeTimeoutMs, options.signal),
+    readGoFacts(dir, env, probeTimeoutMs, options.signal, t),
     options.server === undefined || offline
       ? undefined
-      : fetchClientConfig(options.server, probeTimeoutMs, options.signal),
+      : fetchClientConfig(options.server, probeTimeoutMs, options.signal, t),
   ]);
   const goEnv = goResult.go?.env;
   const pick = (name: string): string => goEnv?.[name] ?? env[name] ?? '';
@@ -64,6 +65,6 @@ export async function gatherContext(options: GatherOptions): Promise<DoctorConte
     probeTimeoutMs,
     signal: options.signal,
     locale: options.locale ?? 'en',
-    t: doctorMessages(options.locale ?? 'en'),
+    t,
   };
 }

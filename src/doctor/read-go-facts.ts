@@ -1,3 +1,4 @@
+import { doctorMessages, type DoctorTranslate } from './doctor-messages.js';
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -19,6 +20,8 @@ export async function readGoFacts(
   env: Readonly<Record<string, string | undefined>>,
   timeoutMs: number,
   signal?: AbortSignal,
+  /** The language of the problem texts. */
+  t: DoctorTranslate = doctorMessages('en'),
 ): Promise<GoFactsResult> {
   const binary = (await findOnPath('go', env)) ?? 'go';
   const opts = { cwd: dir, env, timeoutMs, ...(signal === undefined ? {} : { signal }) };
@@ -38,26 +41,26 @@ export async function readGoFacts(
     return {
       problem: {
         summary: notFound
-          ? 'go was not found on PATH'
-          : `go could not be started: ${version.startError.message}`,
+          ? t('go.facts.not-found')
+          : t('go.facts.not-started', { error: version.startError.message }),
         details: [`PATH=${env.PATH ?? ''}`],
       },
     };
   }
   if (version.timedOut || version.code !== 0) {
-    return { problem: failed('go version', version.timedOut, version.stderr, timeoutMs) };
+    return { problem: failed(t, 'go version', version.timedOut, version.stderr, timeoutMs) };
   }
   const goVersion = /\bgo version (go\S+)/.exec(version.stdout)?.[1] ?? version.stdout.trim();
   const envRun = await runGo(['env', '-json']);
   if (envRun.timedOut || envRun.code !== 0) {
-    return { problem: failed('go env -json', envRun.timedOut, envRun.stderr, timeoutMs) };
+    return { problem: failed(t, 'go env -json', envRun.timedOut, envRun.stderr, timeoutMs) };
   }
   let goEnv: Record<string, string>;
   try {
     goEnv = JSON.parse(envRun.stdout) as Record<string, string>;
   } catch {
     return {
-      problem: { summary: 'go env -json printed something that is not JSON', details: [] },
+      problem: { summary: t('go.facts.not-json'), details: [] },
     };
   }
   const goEnvFile = goEnv.GOENV ?? '';
@@ -116,12 +119,20 @@ export async function findOnPath(
   return undefined;
 }
 
-function failed(what: string, timedOut: boolean, stderr: string, timeoutMs: number): GoProblem {
+function failed(
+  t: DoctorTranslate,
+  what: string,
+  timedOut: boolean,
+  stderr: string,
+  timeoutMs: number,
+): GoProblem {
   const lines = stderr.trim().split('\n').filter(Boolean).slice(0, 10);
   return {
     summary: timedOut
-      ? `${what} did not finish within ${timeoutMs} ms`
-      : `${what} failed${lines[0] === undefined ? '' : `: ${lines[0]}`}`,
+      ? t('go.facts.timeout', { what, ms: timeoutMs })
+      : lines[0] === undefined
+        ? t('go.facts.failed', { what })
+        : t('go.facts.failed.line', { what, line: lines[0] }),
     details: lines,
   };
 }

@@ -2,6 +2,7 @@ import credentials from './en/credentials.js';
 import endToEnd from './en/end-to-end.js';
 import goEnv from './en/go-env.js';
 import moduleMessages from './en/module.js';
+import network from './en/network.js';
 import report from './en/report.js';
 import server from './en/server.js';
 
@@ -19,6 +20,7 @@ const en = {
   ...report,
   ...goEnv,
   ...moduleMessages,
+  ...network,
   ...credentials,
   ...endToEnd,
   ...server,

@@ -4,6 +4,7 @@ import zhCredentials from './zh-CN/credentials.js';
 import zhEndToEnd from './zh-CN/end-to-end.js';
 import zhGoEnv from './zh-CN/go-env.js';
 import zhModule from './zh-CN/module.js';
+import zhNetwork from './zh-CN/network.js';
 import zhReport from './zh-CN/report.js';
 import zhServer from './zh-CN/server.js';
 
@@ -15,6 +16,7 @@ const zhCN: Translation<DoctorMessages> = {
   ...zhReport,
   ...zhGoEnv,
   ...zhModule,
+  ...zhNetwork,
   ...zhCredentials,
   ...zhEndToEnd,
   ...zhServer,

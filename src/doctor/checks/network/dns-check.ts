@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Check } from '../../check.js';
 import type { DoctorContext } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
+import type { DoctorTranslate } from '../../doctor-messages.js';
 import { resolveHost } from './connect-route.js';
 import { NetworkFailure, dnsProblem, errorCode } from './network-failure.js';
 import { firstHop, routedTargets } from './network-targets.js';
@@ -25,9 +26,10 @@ export const dnsCheck: Check = {
     const hosts = new Map<string, string[]>();
     for (const t of routedTargets(ctx)) {
       const hop = firstHop(t);
-      const use = hop.viaProxy
-        ? `the outbound proxy for ${t.subject} (${t.role}; the proxy resolves that name)`
-        : `${t.subject} (${t.role})`;
+      const use = ctx.t(hop.viaProxy ? 'network.dns.use.proxy' : 'network.dns.use', {
+        subject: t.subject,
+        role: t.role,
+      });
       hosts.set(hop.host, [...(hosts.get(hop.host) ?? []), use]);
     }
     if (hosts.size === 0) {
@@ -36,11 +38,11 @@ export const dnsCheck: Check = {
           check: ID,
           layer: 'network',
           status: 'skip',
-          summary: 'no host to look up (no GOPROXY URL, checksum database or private git host)',
+          summary: ctx.t('network.dns.none'),
         },
       ];
     }
-    const resolver = await resolverLines();
+    const resolver = await resolverLines(ctx.t);
     return Promise.all([...hosts].map(([host, uses]) => lookupFinding(ctx, host, uses, resolver)));
   },
 };
@@ -51,14 +53,15 @@ async function lookupFinding(
   uses: string[],
   resolver: string[],
 ): Promise<Finding> {
-  const usedBy = uses.map((u) => `used for: ${u}`);
+  const t = ctx.t;
+  const usedBy = uses.map((use) => t('network.used-for', { use }));
   if (isIP(host) !== 0) {
     return {
       check: ID,
       layer: 'network',
       status: 'ok',
       subject: host,
-      summary: `${host} is an IP address (no lookup)`,
+      summary: t('network.dns.ip', { host }),
       details: usedBy,
     };
   }
@@ -74,7 +77,7 @@ async function lookupFinding(
       layer: 'network',
       status: 'ok',
       subject: host,
-      summary: `${host} resolves to ${list} (${Date.now() - started} ms)`,
+      summary: t('network.dns.ok', { host, addresses: list, ms: Date.now() - started }),
       details: [...resolver, ...usedBy],
     };
   } catch (error) {
@@ -85,7 +88,7 @@ async function lookupFinding(
         layer: 'network',
         status: 'skip',
         subject: host,
-        summary: 'not tried: the doctor run was stopped',
+        summary: t('network.stopped'),
       };
     }
     return {
@@ -93,35 +96,30 @@ async function lookupFinding(
       layer: 'network',
       status: 'fail',
       subject: host,
-      summary: dnsProblem(code, host, ctx.probeTimeoutMs),
-      why: 'the go command cannot connect to a host whose name does not resolve: every download from it fails with "no such host" or "server misbehaving"',
-      fix: dnsFixes(host, code),
+      summary: dnsProblem(code, host, ctx.probeTimeoutMs, t),
+      why: t('network.dns.fail.why'),
+      fix: dnsFixes(host, code, t),
       details: [...resolver, ...usedBy],
     };
   }
 }
 
-function dnsFixes(host: string, code: string): string[] {
-  const fixes = [
-    `getent hosts ${host}   # what this machine's resolver answers (check the name for typos)`,
-  ];
+function dnsFixes(host: string, code: string, t: DoctorTranslate): string[] {
+  const fixes = [t('network.dns.fix.getent', { host })];
   if (code === 'ENOTFOUND' || code === 'ENODATA') {
     fixes.push(
-      `# an internal name: connect the VPN, or use the company's name servers (nameserver lines in /etc/resolv.conf)`,
-      `# or pin the address: echo '<address> ${host}' | sudo tee -a /etc/hosts`,
-      `# a public name that only resolves outside: set the outbound proxy, e.g. export HTTPS_PROXY=http://proxy.example.com:3128`,
+      t('network.dns.fix.vpn'),
+      t('network.dns.fix.hosts', { host }),
+      t('network.dns.fix.proxy'),
     );
   } else {
-    fixes.push(
-      `# the name servers do not answer: check the nameserver lines in /etc/resolv.conf (a VPN may have set one that is unreachable now)`,
-      `# or pin the address: echo '<address> ${host}' | sudo tee -a /etc/hosts`,
-    );
+    fixes.push(t('network.dns.fix.servers'), t('network.dns.fix.hosts', { host }));
   }
   return fixes;
 }
 
 /** Which resolver answers: /etc/resolv.conf name servers (and Node's view of them), /etc/hosts first. */
-async function resolverLines(): Promise<string[]> {
+async function resolverLines(t: DoctorTranslate): Promise<string[]> {
   const conf = await readFile('/etc/resolv.conf', 'utf8').catch(() => undefined);
   const servers =
     conf === undefined
@@ -131,10 +129,12 @@ async function resolverLines(): Promise<string[]> {
           .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
           .filter((s): s is string => s !== undefined);
   const lines = [
-    `resolver: /etc/hosts, then name servers ${servers.length > 0 ? servers.join(', ') : '(none in /etc/resolv.conf)'} (/etc/resolv.conf)`,
+    t('network.dns.resolver', {
+      servers: servers.length > 0 ? servers.join(', ') : t('network.dns.resolver.none'),
+    }),
   ];
   const seen = getServers();
   if (seen.join(',') !== servers.join(','))
-    lines.push(`name servers seen by Node: ${seen.join(', ') || '(none)'}`);
+    lines.push(t('network.dns.node-servers', { servers: seen.join(', ') || t('network.none') }));
   return lines;
 }

@@ -1,3 +1,4 @@
+import { doctorMessages, type DoctorTranslate } from '../../doctor-messages.js';
 import type { Finding } from '../../finding.js';
 import { NetworkFailure, STAGE_CHECK, dnsProblem, tcpProblem } from './network-failure.js';
 
@@ -14,6 +15,7 @@ export function earlierStageSkip(
   own: NetworkFailure['stage'],
   timeoutMs: number,
   host: string,
+  t: DoctorTranslate = doctorMessages('en'),
 ): Finding | undefined {
   if (!(error instanceof NetworkFailure)) return undefined;
   const order = ['dns', 'tcp', 'proxy', 'tls', 'http'];
@@ -23,22 +25,22 @@ export function earlierStageSkip(
       layer: 'network',
       status: 'skip',
       subject,
-      summary: 'not tried: the doctor run was stopped',
+      summary: t('network.stopped'),
     };
   }
   if (order.indexOf(error.stage) >= order.indexOf(own)) return undefined;
   const where = error.where ?? host;
   const problem =
     error.stage === 'dns'
-      ? dnsProblem(error.code, where, timeoutMs)
+      ? dnsProblem(error.code, where, timeoutMs, t)
       : error.stage === 'tcp'
-        ? tcpProblem(error.code, where, timeoutMs)
+        ? tcpProblem(error.code, where, timeoutMs, t)
         : error.message;
   return {
     check,
     layer: 'network',
     status: 'skip',
     subject,
-    summary: `not tried: ${problem} (see ${STAGE_CHECK[error.stage]})`,
+    summary: t('network.earlier', { problem, check: STAGE_CHECK[error.stage] }),
   };
 }

@@ -16,6 +16,7 @@
  *   subdomains, `.domain` (or `*.domain`) only its subdomains; a `:port` limits an entry to that
  *   port. Entries match the URL's host as written — no DNS lookup.
  */
+import { doctorMessages, type DoctorTranslate } from '../../doctor-messages.js';
 import { BlockList, isIP } from 'node:net';
 
 export type ProxyVariable =
@@ -79,25 +80,37 @@ export type ProxyDecision =
   | { kind: 'direct'; reason: string; noProxyEntry?: string };
 
 /** Go's proxyForURL for `target` under `proxyEnv`. */
-export function goProxyFor(proxyEnv: GoProxyEnv, target: URL): ProxyDecision {
+export function goProxyFor(
+  proxyEnv: GoProxyEnv,
+  target: URL,
+  /** The language of `reason`. */
+  t: DoctorTranslate = doctorMessages('en'),
+): ProxyDecision {
   const scheme = target.protocol === 'https:' ? 'https' : target.protocol === 'http:' ? 'http' : '';
-  if (scheme === '') return { kind: 'direct', reason: `${target.protocol} URLs use no proxy` };
+  if (scheme === '')
+    return { kind: 'direct', reason: t('network.route.scheme', { scheme: target.protocol }) };
   const setting = scheme === 'https' ? proxyEnv.https : proxyEnv.http;
   const name = scheme === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
-  if (setting === undefined) return { kind: 'direct', reason: `no ${name} is set` };
+  if (setting === undefined) return { kind: 'direct', reason: t('network.route.unset', { name }) };
   const parsed = parseGoProxyUrl(setting.value);
   if (parsed === undefined) {
-    return { kind: 'direct', reason: `${setting.variable} does not parse as a URL (ignored)` };
+    return {
+      kind: 'direct',
+      reason: t('network.route.unparsable', { variable: setting.variable }),
+    };
   }
   const host = hostOf(target);
   const port = target.port !== '' ? target.port : scheme === 'https' ? '443' : '80';
-  if (host === 'localhost') return { kind: 'direct', reason: 'localhost is never proxied' };
-  if (isLoopback(host)) return { kind: 'direct', reason: 'loopback addresses are never proxied' };
+  if (host === 'localhost') return { kind: 'direct', reason: t('network.route.localhost') };
+  if (isLoopback(host)) return { kind: 'direct', reason: t('network.route.loopback') };
   const entry = noProxyMatch(proxyEnv.noProxy?.value ?? '', host, port);
   if (entry !== undefined) {
     return {
       kind: 'direct',
-      reason: `${proxyEnv.noProxy!.variable} entry ${JSON.stringify(entry)} covers it`,
+      reason: t('network.route.no-proxy', {
+        variable: proxyEnv.noProxy!.variable,
+        entry: JSON.stringify(entry),
+      }),
       noProxyEntry: entry,
     };
   }

@@ -10,6 +10,7 @@
 import type { Check } from '../../check.js';
 import type { DoctorContext } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
+import type { DoctorTranslate } from '../../doctor-messages.js';
 import { earlierStageSkip } from './earlier-stage.js';
 import { goSystemRoots } from './go-system-roots.js';
 import { goCredentials, type GoCredentials } from './go-credentials.js';
@@ -29,7 +30,7 @@ export const httpCheck: Check = {
     const findings = await Promise.all(routedTargets(ctx).map((t) => targetFinding(ctx, t)));
     findings.push(...(await sumdbRouteFindings(ctx)));
     if (findings.length === 0)
-      return [{ check: ID, layer: 'network', status: 'skip', summary: 'no URL to fetch' }];
+      return [{ check: ID, layer: 'network', status: 'skip', summary: ctx.t('network.http.none') }];
     return findings;
   },
 };
@@ -44,10 +45,13 @@ async function targetFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
       layer: 'network',
       status: 'fail',
       subject: t.subject,
-      summary: `the go command refuses to pass credentials to insecure URL ${t.subject}`,
-      why: 'user:password in a plain-http GOPROXY URL would travel in clear text, so the go command fails every request to it',
+      summary: ctx.t('network.http.insecure-credentials', { url: t.subject }),
+      why: ctx.t('network.http.insecure-credentials.why'),
       fix: [
-        `go env -w GOPROXY=<the same list with https://${t.probe.host}${t.probe.pathname.replace(/\/$/, '')} and no user:password>   # and the credentials in ~/.netrc: machine ${t.probe.hostname} login <user> password <token>`,
+        ctx.t('network.http.insecure-credentials.fix', {
+          hostPath: `${t.probe.host}${t.probe.pathname.replace(/\/$/, '')}`,
+          host: t.probe.hostname,
+        }),
       ],
     };
   }
@@ -55,11 +59,19 @@ async function targetFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
     const credentials = await goCredentials(ctx, t.probe);
     const limits = { timeoutMs: ctx.probeTimeoutMs, signal: ctx.signal };
     const answer = await httpGet(t.probe, t.route, limits, roots.pems, credentials?.header);
-    return interpret(t, answer, shown, credentials);
+    return interpret(ctx.t, t, answer, shown, credentials);
   } catch (error) {
-    const skip = earlierStageSkip(ID, t.subject, error, 'http', ctx.probeTimeoutMs, t.probe.host);
+    const skip = earlierStageSkip(
+      ID,
+      t.subject,
+      error,
+      'http',
+      ctx.probeTimeoutMs,
+      t.probe.host,
+      ctx.t,
+    );
     if (skip !== undefined) return skip;
-    return httpFailure(ID, t.subject, shown, error, ctx.probeTimeoutMs);
+    return httpFailure(ID, t.subject, shown, error, ctx.probeTimeoutMs, ctx.t);
   }
 }
 
@@ -70,6 +82,7 @@ export function httpFailure(
   shown: string,
   error: unknown,
   timeoutMs: number,
+  t: DoctorTranslate,
 ): Finding {
   const timedOut = error instanceof NetworkFailure && error.code === 'TIMEOUT';
   return {
@@ -78,37 +91,47 @@ export function httpFailure(
     status: 'fail',
     subject,
     summary: timedOut
-      ? `GET ${shown}: connected, but no HTTP answer within ${timeoutMs} ms (the server hangs, or something in the way holds the connection)`
-      : `GET ${shown} failed: ${error instanceof Error ? error.message : String(error)} (${errorCode(error)})`,
-    why: 'the go command waits on this server and then fails the download (a "," after a GOPROXY entry stops there)',
-    fix: [`curl -v --max-time 30 '${shown}'   # the same request, to see where it stops`],
+      ? t('network.http.timeout', { url: shown, ms: timeoutMs })
+      : t('network.http.failed', {
+          url: shown,
+          message: error instanceof Error ? error.message : String(error),
+          code: errorCode(error),
+        }),
+    why: t('network.http.failed.why'),
+    fix: [t('network.http.failed.fix', { url: shown })],
   };
 }
 
 function interpret(
+  tr: DoctorTranslate,
   t: RoutedTarget,
   a: HttpAnswer,
   shown: string,
   credentials: GoCredentials | undefined,
 ): Finding {
   const base = { check: ID, layer: 'network' as const, subject: t.subject };
-  const timing = `${a.firstByteMs} ms to first byte`;
+  const timing = tr('network.first-byte', { ms: a.firstByteMs });
   const line = `HTTP ${a.status}${a.statusText !== '' ? ' ' + a.statusText : ''}`;
-  const details = [`GET ${shown}: ${line}, ${timing}`, `for: ${t.role}`];
+  const details = [`GET ${shown}: ${line}, ${timing}`, tr('network.for', { role: t.role })];
   const host = t.probe.host;
   if ((a.status === 401 || a.status === 403) && credentials !== undefined) {
     return {
       ...base,
       status: 'fail',
-      summary: `${t.subject} refuses the credentials from ${credentials.source} (${line})`,
-      why: 'the go command sends exactly these credentials, so every request to this server fails',
+      summary: tr('network.http.refuses-credentials', {
+        subject: t.subject,
+        source: credentials.source,
+        line,
+      }),
+      why: tr('network.http.refuses-credentials.why'),
       fix:
         credentials.source === 'the URL'
-          ? [
-              '# put a valid user:password in the GOPROXY URL, or better in ~/.netrc (go env -w GOPROXY=<the URL without user:password>)',
-            ]
+          ? [tr('network.http.refuses-credentials.url.fix')]
           : [
-              `# renew the token or password of machine ${t.probe.hostname} in ${credentials.source.replace(/ \(machine .*\)$/, '')} (keep it chmod 600)`,
+              tr('network.http.refuses-credentials.netrc.fix', {
+                host: t.probe.hostname,
+                file: credentials.source.replace(/ \(machine .*\)$/, ''),
+              }),
             ],
       details,
     };
@@ -117,11 +140,9 @@ function interpret(
     return {
       ...base,
       status: 'warn',
-      summary: `${t.subject} is alive but wants credentials (${line})`,
-      why: 'the go command sends credentials only from ~/.netrc (or user:password in the URL); without an accepted entry every request fails with this status (see the credentials checks)',
-      fix: [
-        `# add to ~/.netrc (then chmod 600 ~/.netrc): machine ${t.probe.hostname} login <user> password <token>`,
-      ],
+      summary: tr('network.http.wants-credentials', { subject: t.subject, line }),
+      why: tr('network.http.wants-credentials.why'),
+      fix: [tr('network.http.wants-credentials.fix', { host: t.probe.hostname })],
       details,
     };
   }
@@ -129,17 +150,13 @@ function interpret(
     return {
       ...base,
       status: 'fail',
-      summary: `${t.subject} answers with a server error (${line})`,
-      why:
-        t.kind === 'goproxy'
-          ? 'after a "," the go command stops at this error; only a "|" after the entry lets it try the next one'
-          : 'the go command fails on a server error',
-      fix:
-        t.kind === 'goproxy'
-          ? [
-              `# the server at ${host} is failing: tell its operators, or fall through on errors: go env -w GOPROXY=<this entry>|<next entry>`,
-            ]
-          : [`# the server at ${host} is failing: tell its operators`],
+      summary: tr('network.http.5xx', { subject: t.subject, line }),
+      why: tr(t.kind === 'goproxy' ? 'network.http.5xx.goproxy.why' : 'network.http.5xx.why'),
+      fix: [
+        tr(t.kind === 'goproxy' ? 'network.http.5xx.goproxy.fix' : 'network.http.5xx.fix', {
+          host,
+        }),
+      ],
       details,
     };
   }
@@ -148,7 +165,7 @@ function interpret(
       return {
         ...base,
         status: 'ok',
-        summary: `${t.subject} is alive (${line} for the base URL, ${timing})`,
+        summary: tr('network.http.alive', { subject: t.subject, line, timing }),
         details,
       };
     }
@@ -156,9 +173,13 @@ function interpret(
       return {
         ...base,
         status: 'warn',
-        summary: `${t.subject} does not have ${t.probe.pathname.replace(/^\/|\/@v\/list$/g, '')} (${line}): the go command tries the next GOPROXY entry`,
-        why: 'a proxy without the public modules the go.mod needs sends every download to the next entry (or fails at the end of the list)',
-        fix: [`# check the GOPROXY URL (a path prefix missing?): go env GOPROXY`],
+        summary: tr('network.http.no-module', {
+          subject: t.subject,
+          module: t.probe.pathname.replace(/^\/|\/@v\/list$/g, ''),
+          line,
+        }),
+        why: tr('network.http.no-module.why'),
+        fix: [tr('network.http.no-module.fix')],
         details,
       };
     }
@@ -167,18 +188,19 @@ function interpret(
       status: t.kind === 'git-host' ? 'warn' : 'fail',
       summary:
         t.kind === 'git-host'
-          ? `${t.subject} has no ${t.modules?.[0] ?? 'such path'} (${line}): a wrong module path, or a private repository the host hides without credentials`
-          : `${t.subject} is not a checksum database (${line} for /latest)`,
-      why:
-        t.kind === 'git-host'
-          ? 'the go command cannot find the repository of the module'
-          : 'the go command cannot verify downloads against the checksum database',
+          ? tr('network.http.git-host.missing', {
+              subject: t.subject,
+              path: t.modules?.[0] ?? tr('network.http.git-host.such-path'),
+              line,
+            })
+          : tr('network.http.not-sumdb', { subject: t.subject, line }),
+      why: tr(
+        t.kind === 'git-host' ? 'network.http.git-host.missing.why' : 'network.http.not-sumdb.why',
+      ),
       fix:
         t.kind === 'git-host'
-          ? [
-              `# check the module path's case and spelling in go.mod; for a private repository add a ~/.netrc entry for ${t.probe.hostname}`,
-            ]
-          : ['go env GOSUMDB   # check the URL part of "name key url"'],
+          ? [tr('network.http.git-host.missing.fix', { host: t.probe.hostname })]
+          : [tr('network.http.not-sumdb.fix')],
       details,
     };
   }
@@ -188,9 +210,12 @@ function interpret(
   }
   const location = a.headers.location;
   if (a.status >= 300 && a.status < 400 && typeof location === 'string') {
-    details.push(
-      `redirects to ${redactUrl(location)} (the go command follows redirects: that server must answer too)`,
-    );
+    details.push(tr('network.http.redirect', { url: redactUrl(location) }));
   }
-  return { ...base, status: 'ok', summary: `${t.subject} answers ${line} (${timing})`, details };
+  return {
+    ...base,
+    status: 'ok',
+    summary: tr('network.http.ok', { subject: t.subject, line, timing }),
+    details,
+  };
 }

@@ -4,6 +4,8 @@
  * own stage into a `fail` finding and one at an earlier stage into a `skip` that points at the
  * check that explains it, so one broken thing is reported once.
  */
+import { doctorMessages, type DoctorTranslate } from '../../doctor-messages.js';
+
 export type Stage = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';
 
 export class NetworkFailure extends Error {
@@ -33,37 +35,48 @@ export const STAGE_CHECK: Readonly<Record<Stage, string>> = {
 };
 
 /** A one-line account of a failed DNS lookup, by its error code. */
-export function dnsProblem(code: string, host: string, timeoutMs: number): string {
+export function dnsProblem(
+  code: string,
+  host: string,
+  timeoutMs: number,
+  t: DoctorTranslate = doctorMessages('en'),
+): string {
   switch (code) {
     case 'ENOTFOUND':
     case 'ENODATA':
-      return `${host} does not resolve (NXDOMAIN: the name servers say no such name)`;
+      return t('network.dns.nxdomain', { host });
     case 'EAI_AGAIN':
     case 'ESERVFAIL':
-      return `the name servers failed to answer for ${host} (SERVFAIL or no reply: temporary failure)`;
+      return t('network.dns.servfail', { host });
     case 'TIMEOUT':
-      return `no DNS answer for ${host} within ${timeoutMs} ms (the name servers are unreachable)`;
+      return t('network.dns.timeout', { host, ms: timeoutMs });
     case 'ECONNREFUSED':
-      return `the name servers refuse DNS queries for ${host}`;
+      return t('network.dns.refused', { host });
     default:
-      return `looking up ${host} failed (${code})`;
+      return t('network.dns.other', { host, code });
   }
 }
 
 /** A one-line account of a failed TCP connect, by its error code. */
-export function tcpProblem(code: string, hostPort: string, timeoutMs: number): string {
+export function tcpProblem(
+  code: string,
+  hostPort: string,
+  timeoutMs: number,
+  t: DoctorTranslate = doctorMessages('en'),
+): string {
+  const target = hostPort;
   switch (code) {
     case 'ECONNREFUSED':
-      return `connection to ${hostPort} refused: nothing listens there (wrong port, or the service is down)`;
+      return t('network.tcp.refused', { target });
     case 'TIMEOUT':
-      return `no answer from ${hostPort} within ${timeoutMs} ms: reads as a firewall dropping the packets`;
+      return t('network.tcp.timeout', { target, ms: timeoutMs });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `no route to ${hostPort} (${code}): the network it is on is not reachable from here (a VPN not connected?)`;
+      return t('network.tcp.unreachable', { target, code });
     case 'ECONNRESET':
-      return `connection to ${hostPort} reset: something in the way closes it (a firewall or filtering proxy)`;
+      return t('network.tcp.reset', { target });
     default:
-      return `connecting to ${hostPort} failed (${code})`;
+      return t('network.tcp.other', { target, code });
   }
 }
 

@@ -128,7 +128,7 @@ export function networkTargets(ctx: DoctorContext): NetworkTarget[] {
       kind: 'goproxy',
       probe: joinUrl(base, path),
       subject: redactUrl(entry.url),
-      role: `GOPROXY entry ${i + 1}`,
+      role: ctx.t('network.role.goproxy', { n: i + 1 }),
       namesModule: firstPublic !== undefined,
     });
   });
@@ -138,7 +138,7 @@ export function networkTargets(ctx: DoctorContext): NetworkTarget[] {
       kind: 'sumdb',
       probe: joinUrl(sumdb.direct, 'latest'),
       subject: redactUrl(sumdb.direct.href.replace(/\/$/, '')),
-      role: `the checksum database ${sumdb.name}`,
+      role: ctx.t('network.role.sumdb', { name: sumdb.name }),
     });
   }
   const byHost = new Map<string, string[]>();
@@ -158,7 +158,10 @@ export function networkTargets(ctx: DoctorContext): NetworkTarget[] {
       kind: 'git-host',
       probe,
       subject: `https://${host}`,
-      role: `the host of private module${modules.length > 1 ? 's' : ''} ${modules.join(', ')}`,
+      role: ctx.t(
+        modules.length > 1 ? 'network.role.git-host.other' : 'network.role.git-host.one',
+        { modules: modules.join(', ') },
+      ),
       modules,
     });
   }
@@ -181,7 +184,10 @@ export interface RoutedTarget extends NetworkTarget {
 
 export function routedTargets(ctx: DoctorContext): RoutedTarget[] {
   const proxyEnv = readGoProxyEnv(ctx.env);
-  return networkTargets(ctx).map((t) => ({ ...t, route: goProxyFor(proxyEnv, t.probe) }));
+  return networkTargets(ctx).map((t) => ({
+    ...t,
+    route: goProxyFor(proxyEnv, t.probe, ctx.t),
+  }));
 }
 
 /** The first hop of a route: the proxy when one applies, else the target (host, port, label). */

@@ -34,7 +34,7 @@ export const proxyConnectCheck: Check = {
           check: ID,
           layer: 'network',
           status: 'skip',
-          summary: 'no https URL goes through an outbound proxy',
+          summary: ctx.t('network.proxy-connect.none'),
         },
       ];
     }
@@ -50,7 +50,11 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
   const target = `${hostOf(t.probe)}:${portOf(t.probe)}`;
   const subject = t.subject;
   const base = { check: ID, layer: 'network' as const, subject };
-  const details = [`proxy: ${shownProxy} (${variable})`, `for: ${t.role}`];
+  const tr = ctx.t;
+  const details = [
+    tr('network.proxy-connect.detail.proxy', { proxy: shownProxy, variable }),
+    tr('network.for', { role: t.role }),
+  ];
   const started = Date.now();
   try {
     const roots = await goSystemRoots(ctx.env);
@@ -62,12 +66,16 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
       roots.pems,
     );
     socket.destroy();
-    details.push(`answer: ${statusLine}`);
+    details.push(tr('network.proxy-connect.detail.answer', { line: statusLine }));
     if (status === 200) {
       return {
         ...base,
         status: 'ok',
-        summary: `${shownProxy} opens a tunnel to ${target} (${Date.now() - started} ms)`,
+        summary: tr('network.proxy-connect.ok', {
+          proxy: shownProxy,
+          target,
+          ms: Date.now() - started,
+        }),
         details,
       };
     }
@@ -77,12 +85,12 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
         ...base,
         status: 'fail',
         summary: hasCredentials
-          ? `${shownProxy} refuses the credentials in ${variable} (407 Proxy Authentication Required) for CONNECT ${target}`
-          : `${shownProxy} wants credentials (407 Proxy Authentication Required) for CONNECT ${target}`,
-        why: 'the go command sends only the user:password written in the proxy URL (Basic authentication); without accepted credentials every request through the proxy fails',
+          ? tr('network.proxy-connect.refused-credentials', { proxy: shownProxy, variable, target })
+          : tr('network.proxy-connect.wants-credentials', { proxy: shownProxy, target }),
+        why: tr('network.proxy-connect.407.why'),
         fix: [
-          `export ${variable}=http://<user>:<password>@${proxy.host}   # URL-encode special characters in the password`,
-          '# a proxy that wants NTLM or Kerberos: run a local forwarder (cntlm, px) and point the variable at it',
+          tr('network.proxy-connect.407.fix', { variable, host: proxy.host }),
+          tr('network.proxy-connect.407.ntlm'),
         ],
         details,
       };
@@ -91,11 +99,14 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
       return {
         ...base,
         status: 'fail',
-        summary: `${shownProxy} refuses to tunnel to ${target} (403 Forbidden)`,
-        why: `the proxy's policy blocks ${hostOf(t.probe)}: the go command cannot reach ${t.role} through it`,
+        summary: tr('network.proxy-connect.403', { proxy: shownProxy, target }),
+        why: tr('network.proxy-connect.403.why', { host: hostOf(t.probe), role: t.role }),
         fix: [
-          `# ask the proxy's administrators to allow CONNECT to ${target}`,
-          `# or, if ${hostOf(t.probe)} is reachable without the proxy (an internal host): export NO_PROXY=${noProxyWith(ctx, hostOf(t.probe))} no_proxy=${noProxyWith(ctx, hostOf(t.probe))}`,
+          tr('network.proxy-connect.403.ask', { target }),
+          tr('network.proxy-connect.403.no-proxy', {
+            host: hostOf(t.probe),
+            value: noProxyWith(ctx, hostOf(t.probe)),
+          }),
         ],
         details,
       };
@@ -103,14 +114,16 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
     return {
       ...base,
       status: 'fail',
-      summary: `${shownProxy} answered CONNECT ${target} with ${status === 0 ? 'something that is not HTTP' : statusLine}`,
+      summary: tr('network.proxy-connect.other', {
+        proxy: shownProxy,
+        target,
+        answer: status === 0 ? tr('network.proxy-connect.not-http') : statusLine,
+      }),
       why:
         status >= 500
-          ? `the proxy could not reach ${target} (its DNS or its own route to the host): the go command fails the same way`
-          : 'the go command needs a 200 answer to CONNECT to reach the host',
-      fix: [
-        `curl -v --proxy '${shownProxy}' https://${target}/   # the same request, to show the proxy's answer`,
-      ],
+          ? tr('network.proxy-connect.5xx.why', { target })
+          : tr('network.proxy-connect.other.why'),
+      fix: [tr('network.proxy-connect.curl', { proxy: shownProxy, target })],
       details,
     };
   } catch (error) {
@@ -121,6 +134,7 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
       'proxy',
       ctx.probeTimeoutMs,
       `${hostOf(proxy)}:${portOf(proxy)}`,
+      tr,
     );
     if (skip !== undefined) return skip;
     const message = error instanceof Error ? error.message : String(error);
@@ -129,8 +143,8 @@ async function tunnelFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Findi
       status: message.includes('SOCKS5') ? 'skip' : 'fail',
       summary: message.includes('SOCKS5')
         ? message
-        : `CONNECT ${target} through ${shownProxy} failed: ${message}`,
-      why: 'the go command cannot get through the proxy',
+        : tr('network.proxy-connect.failed', { target, proxy: shownProxy, message }),
+      why: tr('network.proxy-connect.failed.why'),
       fix: [`curl -v --proxy '${shownProxy}' https://${target}/`],
       details,
     };

@@ -17,10 +17,10 @@ import { routedTargets, type RoutedTarget } from './network-targets.js';
 
 const ID = 'network.proxy-selection';
 
-const PAIRS: readonly (readonly [ProxyVariable, ProxyVariable, string])[] = [
-  ['HTTPS_PROXY', 'https_proxy', 'curl and git read https_proxy first'],
-  ['HTTP_PROXY', 'http_proxy', 'curl and git ignore HTTP_PROXY and read http_proxy'],
-  ['NO_PROXY', 'no_proxy', 'curl and git read no_proxy first'],
+const PAIRS: readonly (readonly [ProxyVariable, ProxyVariable, 'https' | 'http' | 'no'])[] = [
+  ['HTTPS_PROXY', 'https_proxy', 'https'],
+  ['HTTP_PROXY', 'http_proxy', 'http'],
+  ['NO_PROXY', 'no_proxy', 'no'],
 ];
 
 export const proxySelectionCheck: Check = {
@@ -35,7 +35,7 @@ export const proxySelectionCheck: Check = {
         check: ID,
         layer: 'network',
         status: 'ok',
-        summary: 'no outbound proxy is set: the go command connects directly',
+        summary: ctx.t('network.proxy-selection.none'),
       });
     }
     return Promise.resolve(findings);
@@ -57,10 +57,16 @@ function caseConflicts(ctx: DoctorContext): Finding[] {
       layer: 'network',
       status: 'warn',
       subject: `${upper} / ${lower}`,
-      summary: `${upper} and ${lower} differ: the go command uses ${upper}=${show(upper, u)}; ${others} (${lower}=${show(lower, l)})`,
-      why: 'the go command and git (for private modules) then take different routes, so one works while the other fails, and the failure is hard to reproduce with curl',
+      summary: ctx.t('network.proxy-selection.case', {
+        upper,
+        lower,
+        upperValue: show(upper, u),
+        lowerValue: show(lower, l),
+        others: ctx.t(`network.proxy-selection.others.${others}`),
+      }),
+      why: ctx.t('network.proxy-selection.case.why'),
       fix: [
-        `export ${lower}="$${upper}"   # keep the go command's value for both`,
+        ctx.t('network.proxy-selection.case.fix', { upper, lower }),
         `# or: export ${upper}="$${lower}"`,
       ],
     });
@@ -81,8 +87,11 @@ function proxyValues(ctx: DoctorContext): Finding[] {
         layer: 'network',
         status: 'warn',
         subject: setting.variable,
-        summary: `${setting.variable}=${shown} is not a URL: the go command ignores it and connects directly`,
-        why: 'a proxy setting that silently does nothing sends every request straight out, which a firewall may drop',
+        summary: ctx.t('network.proxy-selection.not-url', {
+          variable: setting.variable,
+          value: shown,
+        }),
+        why: ctx.t('network.proxy-selection.not-url.why'),
         fix: [`export ${setting.variable}=http://<proxy host>:<port>`],
       });
     } else if (parsed.implied) {
@@ -91,8 +100,12 @@ function proxyValues(ctx: DoctorContext): Finding[] {
         layer: 'network',
         status: 'warn',
         subject: setting.variable,
-        summary: `${setting.variable}=${shown} has no scheme: the go command reads it as ${redactUrl(parsed.url.href.replace(/\/$/, ''))}`,
-        why: 'the go command and curl assume http://, other tools may not; writing the scheme removes the guess',
+        summary: ctx.t('network.proxy-selection.no-scheme', {
+          variable: setting.variable,
+          value: shown,
+          url: redactUrl(parsed.url.href.replace(/\/$/, '')),
+        }),
+        why: ctx.t('network.proxy-selection.no-scheme.why'),
         fix: [`export ${setting.variable}="http://$${setting.variable}"`],
       });
     }
@@ -109,17 +122,20 @@ function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
       layer: 'network',
       status: 'ok',
       subject: t.subject,
-      summary: `${t.role}: direct, ${route.reason}`,
+      summary: ctx.t('network.proxy-selection.direct', { role: t.role, reason: route.reason }),
     };
   }
-  const via = `through ${redactUrl(route.proxy.href.replace(/\/$/, ''))} (${route.setting.variable})`;
+  const via = ctx.t('network.proxy-selection.via', {
+    proxy: redactUrl(route.proxy.href.replace(/\/$/, '')),
+    variable: route.setting.variable,
+  });
   if (internal === undefined) {
     return {
       check: ID,
       layer: 'network',
       status: 'ok',
       subject: t.subject,
-      summary: `${t.role}: ${via}`,
+      summary: ctx.t('network.proxy-selection.proxied', { role: t.role, via }),
     };
   }
   const host = hostOf(t.probe);
@@ -131,10 +147,18 @@ function routeFinding(ctx: DoctorContext, t: RoutedTarget): Finding {
     layer: 'network',
     status: 'warn',
     subject: t.subject,
-    summary: `${t.role} goes ${via}: NO_PROXY does not cover ${host}, which is ${internal}`,
-    why: 'an outside proxy usually cannot reach internal hosts, or refuses to: requests then time out or get 403/502 from the proxy',
+    summary: ctx.t('network.proxy-selection.internal', {
+      role: t.role,
+      via,
+      host,
+      internal: ctx.t(`network.internal.${internal}`),
+    }),
+    why: ctx.t('network.proxy-selection.internal.why'),
     fix: [`export NO_PROXY=${value} no_proxy=${value}`],
-    details: current === '' ? ['NO_PROXY is not set'] : [`${env.noProxy!.variable}=${current}`],
+    details:
+      current === ''
+        ? [ctx.t('network.proxy-selection.no-proxy-unset')]
+        : [`${env.noProxy!.variable}=${current}`],
   };
 }
 
@@ -168,17 +192,20 @@ const INTERNAL_SUFFIXES = [
 ];
 
 /** Why a target's host looks internal (so an outside proxy should not carry it), or undefined. */
-function internalReason(ctx: DoctorContext, t: RoutedTarget): string | undefined {
+function internalReason(
+  ctx: DoctorContext,
+  t: RoutedTarget,
+): 'git-host' | 'server' | 'private-address' | 'single-label' | 'intranet' | undefined {
   const host = hostOf(t.probe);
   if (
     t.kind === 'git-host' &&
     !PUBLIC_CODE_HOSTS.some((h) => host === h || host.endsWith('.' + h))
   ) {
-    return 'the host of private modules';
+    return 'git-host';
   }
   if (ctx.server !== undefined) {
     try {
-      if (hostOf(new URL(ctx.server.url)) === host) return "the company's modgate";
+      if (hostOf(new URL(ctx.server.url)) === host) return 'server';
     } catch {
       // An unparsable server URL is the server layer's finding.
     }
@@ -186,9 +213,9 @@ function internalReason(ctx: DoctorContext, t: RoutedTarget): string | undefined
   const family = isIP(host);
   if (family !== 0)
     return PRIVATE_RANGES.check(host, family === 4 ? 'ipv4' : 'ipv6')
-      ? 'a private address'
+      ? 'private-address'
       : undefined;
-  if (!host.includes('.')) return 'a single-label (intranet) name';
-  if (INTERNAL_SUFFIXES.some((s) => host.endsWith(s))) return 'an intranet name';
+  if (!host.includes('.')) return 'single-label';
+  if (INTERNAL_SUFFIXES.some((s) => host.endsWith(s))) return 'intranet';
   return undefined;
 }

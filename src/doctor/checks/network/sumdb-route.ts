@@ -31,7 +31,8 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
   const subject = `sumdb ${plan.name}`;
   const steps: string[] = [];
   let base = plan.direct;
-  let via = 'directly';
+  const t = ctx.t;
+  let via = t('network.sumdb.directly');
   for (const entry of plan.proxies) {
     if (entry.kind !== 'proxy' || entry.url === undefined) break;
     const proxyBase = new URL(entry.url);
@@ -44,15 +45,25 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
         .status;
     } catch (error) {
       // The proxy itself is unreachable: the GOPROXY checks report that once.
-      const skip = earlierStageSkip(ID, subject, error, 'http', ctx.probeTimeoutMs, proxyBase.host);
+      const skip = earlierStageSkip(
+        ID,
+        subject,
+        error,
+        'http',
+        ctx.probeTimeoutMs,
+        proxyBase.host,
+        t,
+      );
       if (skip !== undefined && !entry.fallbackOnAnyError) return [skip];
       status =
-        error instanceof NetworkFailure ? `no answer (${error.stage} ${error.code})` : 'no answer';
+        error instanceof NetworkFailure
+          ? t('network.sumdb.no-answer.stage', { stage: error.stage, code: error.code })
+          : t('network.sumdb.no-answer');
     }
     steps.push(`GET ${shown}: ${status}`);
     if (status === 200) {
       base = joinUrl(proxyBase, `sumdb/${plan.name}`);
-      via = `through ${redactUrl(entry.url)}`;
+      via = t('network.sumdb.through', { url: redactUrl(entry.url) });
       break;
     }
     if (status === 404 || status === 410 || entry.fallbackOnAnyError) continue;
@@ -62,11 +73,15 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
         layer: 'network',
         status: 'fail',
         subject,
-        summary: `the checksum database ${plan.name} is unavailable: ${redactUrl(entry.url)} answered ${status} for /sumdb/${plan.name}/supported, and the go command stops there`,
-        why: 'a GOPROXY entry followed by "," must answer 200 (it serves the database) or 404/410 (ask the next) to that request; anything else fails every download that needs a checksum',
+        summary: t('network.sumdb.unavailable', {
+          name: plan.name,
+          url: redactUrl(entry.url),
+          status,
+        }),
+        why: t('network.sumdb.unavailable.why'),
         fix: [
-          `# fix the proxy, or let the go command fall through on errors: put "|" after ${redactUrl(entry.url)} in GOPROXY`,
-          `go env -w GOSUMDB='${plan.name} <key> <url>'   # or name the database's URL explicitly`,
+          t('network.sumdb.unavailable.fix', { url: redactUrl(entry.url) }),
+          t('network.sumdb.unavailable.name', { name: plan.name }),
         ],
         details: steps,
       },
@@ -77,7 +92,9 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
   try {
     const auth = (await goCredentials(ctx, latest))?.header;
     const a = await httpGet(latest, goProxyFor(proxyEnv, latest), limits, roots.pems, auth);
-    steps.push(`GET ${shownLatest}: ${a.status}, ${a.firstByteMs} ms to first byte`);
+    steps.push(
+      `GET ${shownLatest}: ${a.status}, ${t('network.first-byte', { ms: a.firstByteMs })}`,
+    );
     if (a.status === 200) {
       return [
         {
@@ -85,7 +102,7 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
           layer: 'network',
           status: 'ok',
           subject,
-          summary: `the checksum database ${plan.name} answers ${via} (${a.firstByteMs} ms to first byte)`,
+          summary: t('network.sumdb.ok', { name: plan.name, via, ms: a.firstByteMs }),
           details: steps,
         },
       ];
@@ -96,8 +113,8 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
         layer: 'network',
         status: 'fail',
         subject,
-        summary: `the checksum database ${plan.name}, reached ${via}, answers ${a.status} for /latest`,
-        why: 'the go command cannot verify new downloads against the checksum database',
+        summary: t('network.sumdb.bad', { name: plan.name, via, status: a.status }),
+        why: t('network.sumdb.bad.why'),
         fix: [`curl -v '${shownLatest}'`],
         details: steps,
       },
@@ -106,9 +123,9 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
     const host = originOf(latest);
     const problem =
       error instanceof NetworkFailure && error.stage === 'dns'
-        ? dnsProblem(error.code, error.where ?? latest.hostname, ctx.probeTimeoutMs)
+        ? dnsProblem(error.code, error.where ?? latest.hostname, ctx.probeTimeoutMs, t)
         : error instanceof NetworkFailure && error.stage === 'tcp'
-          ? tcpProblem(error.code, error.where ?? latest.host, ctx.probeTimeoutMs)
+          ? tcpProblem(error.code, error.where ?? latest.host, ctx.probeTimeoutMs, t)
           : error instanceof Error
             ? error.message
             : String(error);
@@ -118,13 +135,15 @@ export async function sumdbRouteFindings(ctx: DoctorContext): Promise<Finding[]>
         layer: 'network',
         status: 'fail',
         subject,
-        summary: `the checksum database ${plan.name} is reached ${via} (no GOPROXY entry serves it), and ${host} fails: ${problem}`,
-        why: 'the go command checks every new public module against the checksum database; unreachable, every such download fails',
+        summary: t('network.sumdb.unreachable', { name: plan.name, via, host, problem }),
+        why: t('network.sumdb.unreachable.why'),
         fix: [
-          '# use a GOPROXY that serves the checksum database (modgate does: /sumdb/<name>/supported),',
-          plan.name === 'sum.golang.org'
-            ? "go env -w GOSUMDB='sum.golang.org https://<a reachable URL of it>'   # or name a reachable URL"
-            : `go env -w GOSUMDB='<its key> https://<a reachable URL of it>'   # or name a reachable URL`,
+          t('network.sumdb.unreachable.fix'),
+          t(
+            plan.name === 'sum.golang.org'
+              ? 'network.sumdb.unreachable.golang'
+              : 'network.sumdb.unreachable.other',
+          ),
         ],
         details: steps,
       },

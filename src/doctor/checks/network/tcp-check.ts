@@ -27,7 +27,9 @@ export const tcpCheck: Check = {
       hops.set(key, [...(hops.get(key) ?? []), t]);
     }
     if (hops.size === 0) {
-      return [{ check: ID, layer: 'network', status: 'skip', summary: 'nothing to connect to' }];
+      return [
+        { check: ID, layer: 'network', status: 'skip', summary: ctx.t('network.tcp.nothing') },
+      ];
     }
     return Promise.all([...hops.values()].map((targets) => connectFinding(ctx, targets)));
   },
@@ -38,9 +40,10 @@ async function connectFinding(ctx: DoctorContext, targets: RoutedTarget[]): Prom
   const hostPort = `${hop.host}:${hop.port}`;
   const subject = hop.label;
   const details = targets.map((t) =>
-    hop.viaProxy
-      ? `outbound proxy for ${t.subject} (${t.role})`
-      : `used for: ${t.subject} (${t.role})`,
+    ctx.t(hop.viaProxy ? 'network.tcp.detail.proxy' : 'network.tcp.detail.used', {
+      subject: t.subject,
+      role: t.role,
+    }),
   );
   try {
     const { socket, address, ms } = await connectTcp(hop.host, hop.port, {
@@ -53,11 +56,14 @@ async function connectFinding(ctx: DoctorContext, targets: RoutedTarget[]): Prom
       layer: 'network',
       status: 'ok',
       subject,
-      summary: `connected to ${hostPort}${address !== hop.host ? ` (${address})` : ''} in ${ms} ms`,
+      summary:
+        address !== hop.host
+          ? ctx.t('network.tcp.ok.address', { target: hostPort, address, ms })
+          : ctx.t('network.tcp.ok', { target: hostPort, ms }),
       details,
     };
   } catch (error) {
-    const skip = earlierStageSkip(ID, subject, error, 'tcp', ctx.probeTimeoutMs, hop.host);
+    const skip = earlierStageSkip(ID, subject, error, 'tcp', ctx.probeTimeoutMs, hop.host, ctx.t);
     if (skip !== undefined) return skip;
     const code = errorCode(error);
     return {
@@ -65,10 +71,8 @@ async function connectFinding(ctx: DoctorContext, targets: RoutedTarget[]): Prom
       layer: 'network',
       status: 'fail',
       subject,
-      summary: tcpProblem(code, hostPort, ctx.probeTimeoutMs),
-      why: hop.viaProxy
-        ? 'every request of the go command to the URLs below goes through this outbound proxy, so all of them fail'
-        : `the go command cannot reach ${subject}: downloads from it fail (GOPROXY entries after a "," stop the download; after a "|" the next one is tried)`,
+      summary: tcpProblem(code, hostPort, ctx.probeTimeoutMs, ctx.t),
+      why: hop.viaProxy ? ctx.t('network.tcp.proxy.why') : ctx.t('network.tcp.why', { subject }),
       fix: tcpFixes(ctx, targets, code),
       details,
     };
@@ -80,28 +84,24 @@ function tcpFixes(ctx: DoctorContext, targets: RoutedTarget[], code: string): st
   if (t.route.kind === 'proxy') {
     const variable = t.route.setting.variable;
     return [
-      `# the outbound proxy in ${variable} is down or its address is wrong: ask for the right one, then`,
+      ctx.t('network.tcp.fix.proxy-down', { variable }),
       `export ${variable}=http://<proxy host>:<port>`,
-      `# or, if this network reaches the hosts directly: unset ${variable}`,
+      ctx.t('network.tcp.fix.proxy-unset', { variable }),
     ];
   }
   const fixes: string[] = [];
   if (code === 'ECONNREFUSED') {
-    fixes.push(`# nothing listens on that port: check the URL (port, scheme) of ${t.role}`);
+    fixes.push(ctx.t('network.tcp.fix.refused', { role: t.role }));
   } else if (code === 'TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    fixes.push(
-      '# a firewall or a missing route: connect the VPN if the host is internal,',
-      '# or go through the company outbound proxy: export HTTPS_PROXY=http://<proxy host>:<port>',
-    );
+    fixes.push(ctx.t('network.tcp.fix.firewall'), ctx.t('network.tcp.fix.via-proxy'));
   }
   if (t.kind === 'goproxy') {
     fixes.push(
       ctx.server !== undefined
-        ? `go env -w GOPROXY=${ctx.server.goproxy}   # what the company's modgate recommends`
-        : 'go env -w GOPROXY=<a reachable proxy>,direct   # e.g. the company modgate',
+        ? ctx.t('network.tcp.fix.goproxy.server', { goproxy: ctx.server.goproxy })
+        : ctx.t('network.tcp.fix.goproxy'),
     );
   }
-  if (t.kind === 'sumdb')
-    fixes.push('go env -w GOSUMDB=<name key url>   # a checksum database URL this machine reaches');
+  if (t.kind === 'sumdb') fixes.push(ctx.t('network.tcp.fix.gosumdb'));
   return fixes;
 }

@@ -44,7 +44,7 @@ export const tlsCheck: Check = {
       );
     }
     if (hosts.size === 0)
-      return [{ check: ID, layer: 'network', status: 'skip', summary: 'no https URL to check' }];
+      return [{ check: ID, layer: 'network', status: 'skip', summary: ctx.t('network.tls.none') }];
     return Promise.all([...hosts.values()].map((t) => handshakeFinding(ctx, t)));
   },
 };
@@ -53,22 +53,25 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
   const host = hostOf(t.probe);
   const hostPort = `${host}:${portOf(t.probe)}`;
   const base = { check: ID, layer: 'network' as const, subject: t.subject };
+  const tr = ctx.t;
   const limits: ProbeLimits = { timeoutMs: ctx.probeTimeoutMs, signal: ctx.signal };
   const roots = await goSystemRoots(ctx.env);
   let tls: TLSSocket | undefined;
   try {
     tls = (await openRoute(t.probe, t.route, limits, roots.pems)).tls;
   } catch (error) {
-    const skip = earlierStageSkip(ID, t.subject, error, 'tls', ctx.probeTimeoutMs, hostPort);
+    const skip = earlierStageSkip(ID, t.subject, error, 'tls', ctx.probeTimeoutMs, hostPort, tr);
     if (skip !== undefined) return skip;
     return {
       ...base,
       status: 'fail',
-      summary: `no TLS handshake with ${hostPort}: ${error instanceof Error ? error.message : String(error)} (${errorCode(error)})`,
-      why: 'the go command cannot speak https to this host (it may speak plain http on that port, or something in the way cuts TLS connections)',
-      fix: [
-        `openssl s_client -connect ${hostPort} -servername ${host} </dev/null   # what the server sends`,
-      ],
+      summary: tr('network.tls.no-handshake', {
+        target: hostPort,
+        message: error instanceof Error ? error.message : String(error),
+        code: errorCode(error),
+      }),
+      why: tr('network.tls.no-handshake.why'),
+      fix: [tr('network.tls.no-handshake.fix', { target: hostPort, host })],
     };
   }
   if (tls === undefined) throw new Error('unreachable: https route without TLS');
@@ -78,10 +81,18 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
   tls.destroy();
   const chain = chainOf(cert);
   const details = [
-    `${protocol}, verified against ${roots.sources.join(' + ') || 'no CA files (none found)'}`,
-    ...chain.map(
-      (c, i) =>
-        `${i} subject: ${c.subject} / issuer: ${c.issuer} / valid ${c.validFrom} to ${c.validTo}`,
+    tr('network.tls.verified-against', {
+      protocol,
+      sources: roots.sources.join(' + ') || tr('network.tls.no-ca-files'),
+    }),
+    ...chain.map((c, i) =>
+      tr('network.tls.chain', {
+        i,
+        subject: c.subject,
+        issuer: c.issuer,
+        from: c.validFrom,
+        to: c.validTo,
+      }),
     ),
   ];
   const leaf = chain[0];
@@ -93,12 +104,13 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
     return {
       ...base,
       status: 'fail',
-      summary: `the certificate of ${hostPort} expired on ${expired?.validTo ?? leaf?.validTo ?? '?'} (${expired?.subject ?? 'in the chain'})`,
-      why: 'the go command refuses an expired certificate: "x509: certificate has expired or is not yet valid"',
-      fix: [
-        `# the operators of ${host} must renew the certificate`,
-        "date -u   # if many hosts fail like this, check this machine's clock",
-      ],
+      summary: tr('network.tls.expired', {
+        target: hostPort,
+        date: expired?.validTo ?? leaf?.validTo ?? '?',
+        which: expired?.subject ?? tr('network.tls.in-chain'),
+      }),
+      why: tr('network.tls.expired.why'),
+      fix: [tr('network.tls.expired.renew', { host }), tr('network.tls.expired.clock')],
       details,
     };
   }
@@ -106,9 +118,9 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
     return {
       ...base,
       status: 'fail',
-      summary: `the certificate of ${hostPort} is not valid before ${notYet?.validFrom ?? '?'}: check this machine's clock`,
-      why: 'the go command refuses a certificate outside its validity period',
-      fix: ['date -u   # then set the clock right: sudo timedatectl set-ntp true'],
+      summary: tr('network.tls.not-yet', { target: hostPort, date: notYet?.validFrom ?? '?' }),
+      why: tr('network.tls.not-yet.why'),
+      fix: [tr('network.tls.not-yet.fix')],
       details,
     };
   }
@@ -119,14 +131,10 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
       ...base,
       status: 'fail',
       summary: publicRoot
-        ? `${hostPort}'s certificate is signed by a public CA (${top.issuer}) that this machine's CA store lacks (${authError})`
-        : `${hostPort}'s certificate is signed by an unknown authority (${top?.issuer ?? '?'}): a TLS-intercepting proxy or a company CA that is not installed (doctor cannot tell which for sure)`,
-      why: 'the go command fails with "x509: certificate signed by unknown authority" for every request to this host',
-      fix: publicRoot
-        ? [
-            'sudo apt-get install --reinstall ca-certificates && sudo update-ca-certificates   # Debian/Ubuntu: refresh the public roots',
-          ]
-        : caInstallFixes(),
+        ? tr('network.tls.public-ca', { target: hostPort, issuer: top.issuer, error: authError })
+        : tr('network.tls.unknown-ca', { target: hostPort, issuer: top?.issuer ?? '?' }),
+      why: tr('network.tls.unknown-ca.why'),
+      fix: publicRoot ? [tr('network.tls.public-ca.fix')] : caInstallFixes(tr),
       details,
     };
   }
@@ -134,11 +142,17 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
     return {
       ...base,
       status: 'fail',
-      summary: `${hostPort}'s certificate is not for ${host}: ${mismatch ?? authError}`,
-      why: `the go command fails with "x509: certificate is valid for …, not ${host}"`,
+      summary: tr('network.tls.name', {
+        target: hostPort,
+        host,
+        problem: mismatch ?? authError ?? '',
+      }),
+      why: tr('network.tls.name.why', { host }),
       fix: [
-        `# use the name the certificate is for (${cert.subjectaltname ?? 'see the chain'}) in the URL, e.g. go env -w GOPROXY=https://<that name>/…`,
-        `# or the operators of ${host} must add ${host} to the certificate's subject alternative names`,
+        tr('network.tls.name.fix', {
+          names: cert.subjectaltname ?? tr('network.tls.name.see-chain'),
+        }),
+        tr('network.tls.name.operators', { host }),
       ],
       details,
     };
@@ -147,8 +161,8 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
     return {
       ...base,
       status: 'fail',
-      summary: `${hostPort}'s certificate does not verify: ${authError}`,
-      why: 'the go command refuses a certificate that does not verify',
+      summary: tr('network.tls.invalid', { target: hostPort, error: authError }),
+      why: tr('network.tls.invalid.why'),
       fix: [`openssl s_client -connect ${hostPort} -servername ${host} -showcerts </dev/null`],
       details,
     };
@@ -159,16 +173,25 @@ async function handshakeFinding(ctx: DoctorContext, t: RoutedTarget): Promise<Fi
     return {
       ...base,
       status: 'warn',
-      summary: `${hostPort}'s certificate verifies but expires in ${daysLeft} days (${leaf?.validTo ?? '?'})`,
-      why: 'downloads will fail once it expires',
-      fix: [`# tell the operators of ${host} to renew the certificate`],
+      summary: tr('network.tls.expiring', {
+        target: hostPort,
+        days: daysLeft,
+        date: leaf?.validTo ?? '?',
+      }),
+      why: tr('network.tls.expiring.why'),
+      fix: [tr('network.tls.expiring.fix', { host })],
       details,
     };
   }
   return {
     ...base,
     status: 'ok',
-    summary: `${hostPort}: certificate for ${host} verifies (${leaf?.issuer ?? '?'}, ${daysLeft} days left)`,
+    summary: tr('network.tls.ok', {
+      target: hostPort,
+      host,
+      issuer: leaf?.issuer ?? '?',
+      days: daysLeft,
+    }),
     details,
   };
 }

@@ -1,5 +1,11 @@
 /** The go env layer's findings (src/doctor/checks/go-env/), keyed `<check id>.<case>`. */
 const goEnv = {
+  'go.facts.not-found': 'go was not found on PATH',
+  'go.facts.not-started': 'go could not be started: {error}',
+  'go.facts.not-json': 'go env -json printed something that is not JSON',
+  'go.facts.timeout': '{what} did not finish within {ms} ms',
+  'go.facts.failed': '{what} failed',
+  'go.facts.failed.line': '{what} failed: {line}',
   'go.version.missing': 'the go command could not be run',
   'go.version.missing.why':
     'go mod download is the go command; doctor also needs it to read go env',

@@ -1,5 +1,11 @@
 /** The company modgate layer's findings (src/doctor/checks/server/). */
 const server = {
+  'server.fetch.not-url': '--server {url} is not a URL',
+  'server.fetch.not-http': '--server {url} is not an http or https URL',
+  'server.fetch.status': '{url} answered {status}',
+  'server.fetch.timeout': 'no answer within {ms} ms',
+  'server.fetch.unreadable': 'cannot read {url}: {error}',
+  'server.fetch.invalid': '{url} is not a modgate client-config: {error}',
   'server.client-config.none': 'no company modgate named (--server URL or MODGATE_SERVER)',
   'server.client-config.offline': '--offline: {url} was not asked',
   'server.client-config.unreadable': "cannot read the company modgate's client settings: {problem}",

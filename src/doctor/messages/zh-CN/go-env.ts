@@ -2,6 +2,12 @@ import type { Translation } from '../../../i18n/index.js';
 import type goEnv from '../en/go-env.js';
 
 const zhGoEnv: Translation<typeof goEnv> = {
+  'go.facts.not-found': '在 PATH 中找不到 go',
+  'go.facts.not-started': '无法启动 go：{error}',
+  'go.facts.not-json': 'go env -json 输出的不是 JSON',
+  'go.facts.timeout': '{what} 在 {ms} 毫秒内没有完成',
+  'go.facts.failed': '{what} 执行失败',
+  'go.facts.failed.line': '{what} 执行失败：{line}',
   'go.version.missing': '无法运行 go 命令',
   'go.version.missing.why': 'go mod download 本身就是 go 命令；doctor 也需要用它读取 go env',
   'go.version.missing.fix':

@@ -2,6 +2,12 @@ import type { Translation } from '../../../i18n/index.js';
 import type server from '../en/server.js';
 
 const zhServer: Translation<typeof server> = {
+  'server.fetch.not-url': '--server {url} 不是 URL',
+  'server.fetch.not-http': '--server {url} 不是 http 或 https 地址',
+  'server.fetch.status': '{url} 返回 {status}',
+  'server.fetch.timeout': '{ms} 毫秒内没有应答',
+  'server.fetch.unreadable': '无法读取 {url}：{error}',
+  'server.fetch.invalid': '{url} 不是 modgate 的 client-config：{error}',
   'server.client-config.none': '没有指定公司的 modgate（--server URL 或 MODGATE_SERVER）',
   'server.client-config.offline': '--offline：没有访问 {url}',
   'server.client-config.unreadable': '无法读取公司 modgate 的客户端配置：{problem}',
