@@ -10,7 +10,14 @@ import type { Finding } from '../../src/doctor/finding.js';
 import { gatherContext } from '../../src/doctor/gather-context.js';
 import { runBounded } from '../../src/doctor/run-bounded.js';
 import { runDoctor } from '../../src/doctor/run-doctor.js';
+import { classifyGitError } from '../../src/doctor/checks/credentials/classify-git-error.js';
+import { dnsCheck } from '../../src/doctor/checks/network/dns-check.js';
+import { tcpCheck } from '../../src/doctor/checks/network/tcp-check.js';
+import en from '../../src/doctor/messages/en.js';
+import zhCN from '../../src/doctor/messages/zh-CN.js';
+import { refusedPort } from '../support/net.js';
 import { DoctorSandbox } from './doctor-sandbox.js';
+import { networkContext, oneFinding as oneNetworkFinding } from './network-support.js';
 
 // `modgate doctor` in Simplified Chinese (issue 15 item 3): real findings of a broken machine
 // (the real go command reads the sandbox's settings) worded from the zh-CN catalog, the
@@ -139,5 +146,63 @@ describe('modgate doctor in Chinese', () => {
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /--lang must be en or zh-CN, not "fr"/);
+  });
+});
+
+describe('the network and credentials layers in Chinese', () => {
+  test('DNS and TCP findings of real probes on 127.0.0.1', async () => {
+    const dns = await oneNetworkFinding(
+      dnsCheck,
+      networkContext({ goproxy: 'http://localhost:9/,off', locale: 'zh-CN' }),
+      'localhost',
+    );
+    assert.equal(dns.status, 'ok');
+    assert.match(dns.summary, /^localhost 解析为 (127\.0\.0\.1|::1)(, [\d.:a-f]+)*（\d+ ms）$/);
+    assert.ok(
+      dns.details?.includes('用于：http://localhost:9/（GOPROXY 第 1 项）'),
+      dns.details?.join('\n'),
+    );
+    const port = await refusedPort();
+    const tcp = await oneNetworkFinding(
+      tcpCheck,
+      networkContext({ goproxy: `http://127.0.0.1:${port},off`, locale: 'zh-CN' }),
+      `http://127.0.0.1:${port}`,
+    );
+    assert.equal(tcp.status, 'fail');
+    assert.equal(
+      tcp.summary,
+      `连接 127.0.0.1:${port} 被拒绝：那里没有服务在监听（端口不对，或服务没有运行）`,
+    );
+    assert.ok(tcp.fix?.includes('go env -w GOPROXY=<可访问的代理>,direct   # 例如公司的 modgate'));
+  });
+
+  test('git’s error texts read into Chinese, the commands of the fixes unchanged', () => {
+    const failure = classifyGitError(
+      'git@git.corp.example.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+      'ssh://git@git.corp.example.com/team/lib.git',
+      false,
+      undefined,
+      doctorMessages('zh-CN'),
+    );
+    assert.equal(failure.kind, 'publickey');
+    assert.equal(
+      failure.summary,
+      'git.corp.example.com 拒绝了提供的所有 SSH 密钥（Permission denied (publickey)）',
+    );
+    assert.deepEqual(failure.fix, [
+      'ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519   # 如果还没有密钥',
+      'ssh-add ~/.ssh/id_ed25519',
+      '# 然后把 ~/.ssh/id_ed25519.pub 添加到你在 git.corp.example.com 上的账号',
+    ]);
+  });
+
+  test('every message is translated: no Chinese text equals its English one but those without words', () => {
+    const wordless = new Set(['report.heading', 'credentials.git-rewrites.rewritten']);
+    const same = Object.keys(en).filter(
+      (k) =>
+        (zhCN as Record<string, string>)[k] === (en as Record<string, string>)[k] &&
+        !wordless.has(k),
+    );
+    assert.deepEqual(same, []);
   });
 });

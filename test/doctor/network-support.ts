@@ -27,6 +27,8 @@ export interface ContextOptions {
   fetched?: FetchedModule[];
   env?: Record<string, string>;
   probeTimeoutMs?: number;
+  /** The language of the findings (default en). */
+  locale?: 'en' | 'zh-CN';
 }
 
 const NO_HOME = join(tmpdir(), 'modgate-doctor-test-no-home');
@@ -60,8 +62,8 @@ export function networkContext(opts: ContextOptions): DoctorContext {
     offline: false,
     probeTimeoutMs: opts.probeTimeoutMs ?? 5000,
     signal: new AbortController().signal,
-    locale: 'en',
-    t: doctorMessages('en'),
+    locale: opts.locale ?? 'en',
+    t: doctorMessages(opts.locale ?? 'en'),
   };
 }
 
