@@ -41,7 +41,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size
 caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { background: var(--panel); border-bottom: 2px solid var(--line); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.wrap { overflow-wrap: anywhere; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1.5rem; margin: 0.5rem 0 1rem; }
 dl.facts dt { color: var(--muted); }

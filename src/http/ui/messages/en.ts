@@ -111,7 +111,7 @@ const en = {
   'origin.imported': 'imported',
   'origin.unknown': 'unknown',
   'version.available': 'available',
-  'version.blocked': 'blocked: {reason}',
+  'version.blocked': 'reason: {reason}',
   'version.infoOnly': 'no zip stored',
 
   'version.details': 'Details',

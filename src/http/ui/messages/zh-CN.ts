@@ -114,7 +114,7 @@ const zhCN: Translation<typeof en> = {
   'origin.imported': '离线导入',
   'origin.unknown': '未知',
   'version.available': '可用',
-  'version.blocked': '已封禁：{reason}',
+  'version.blocked': '原因：{reason}',
   'version.infoOnly': '未缓存 zip 包',
 
   'version.details': '详情',
