@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config/index.js';
+import type { Coordinator } from '../coordination/index.js';
 import type { ApiRoute } from '../http/api/index.js';
 import { adminRoutes } from '../http/api/admin-routes.js';
 import type { ClientAddresses } from '../http/client-address.js';
@@ -14,19 +15,22 @@ import type { ClientSecurity } from './client-security.js';
  * Blocks added at run time (issue 15; docs/block-lists.md): kept in `storage` under
  * `-/blocks/`, merged into `policy`'s deny set, and the service's cached answers dropped at
  * every change. Loaded by `start()` before the server listens, so a stored block applies from
- * the first request; polled every `blocks.poll_interval` for other replicas' changes.
+ * the first request; other replicas' changes come by Redis (`coordination.redis_url`) at once,
+ * and by polling every `blocks.poll_interval` in any case.
  */
 export function buildRuntimeBlocks(
   config: Config,
   storage: Storage,
   policy: Policy,
   service: ModuleService,
+  coordinator: Coordinator,
   logger: Logger,
 ): RuntimeBlocks {
   return new RuntimeBlocks({
     storage,
     policy,
     pollIntervalMs: config.blocks.pollIntervalMs,
+    coordinator,
     onChange: () => service.blocksChanged(),
     onProblem: (message, err) =>
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, message),

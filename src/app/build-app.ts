@@ -161,7 +161,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   });
   metrics?.watch({ service, checksumGate, ownTreeSize: own && (() => own.log.tree.n) });
   // Blocks added at run time (issue 15): stored under -/blocks/, loaded before listening.
-  const runtimeBlocks = buildRuntimeBlocks(config, storage, policy, service, logger);
+  const runtimeBlocks = buildRuntimeBlocks(config, storage, policy, service, coordinator, logger);
   const hosted = own === undefined ? [] : [new HostedSumdb(own.log, service)];
   // `modgate publish` (issue 14 item 6): served when publish.enabled.
   const publishDeps = { storage, policy, spoolDir, validator, logger };

@@ -88,6 +88,18 @@ export interface Coordinator {
    */
   withLock<T>(name: string, work: (guard: LockGuard) => Promise<T>): Promise<T>;
 
+  /**
+   * Tells the other replicas that shared state named `topic` changed (e.g. `blocks`: a block
+   * added or removed), so they read it again now instead of at their next poll. Best effort:
+   * never fails, never waits; a replica that misses it still polls. In-process: nothing.
+   */
+  announce(topic: string): void;
+  /**
+   * Calls `listener` when a replica (this one included) announces `topic`; returns the
+   * function that stops listening.
+   */
+  onAnnounce(topic: string, listener: () => void): () => void;
+
   /** Releases what is held and closes connections. */
   close(): Promise<void>;
 }

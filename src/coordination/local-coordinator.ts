@@ -30,6 +30,13 @@ export class LocalCoordinator implements Coordinator {
 
   forget(): void {}
 
+  /** One process: no other replica to tell. */
+  announce(): void {}
+
+  onAnnounce(): () => void {
+    return () => undefined;
+  }
+
   withLock<T>(name: string, work: (guard: LockGuard) => Promise<T>): Promise<T> {
     const before = this.locks.get(name) ?? Promise.resolve();
     const run = before.then(

@@ -24,6 +24,12 @@ const OWN_FAILURES: readonly ErrorKind[] = ['unavailable', 'internal'];
 /** A shared failure's message is cut here (upstream messages can be long). */
 const MAX_MESSAGE = 1000;
 
+/**
+ * Announcements (`announce`) travel on the `done` channel too, as `{k: "announce:<topic>"}`:
+ * no storage key starts with `announce:` (a module path's first element has a dot).
+ */
+const ANNOUNCE = 'announce:';
+
 /** What the replica that fetched `k` publishes when it is done: nothing, or its failure. */
 interface Done {
   readonly k: string;
@@ -35,7 +41,8 @@ interface Done {
  * Redis keys (all under `keyPrefix`): `fetch:<storage key>` the lock of a miss being fetched,
  * `lock:<name>` the exclusive locks of `withLock`, `nf:<storage key>` shared "not found"
  * answers, `fresh:<storage key>` lists and @latest answers refreshed less than their TTL ago;
- * one pub/sub channel, `done`, on which a replica announces the end of a fetch or a lock.
+ * one pub/sub channel, `done`, on which a replica announces the end of a fetch or a lock, and
+ * changes of shared state (`announce`).
  *
  * Whenever Redis cannot be reached (down at start, lost mid-run, a command timing out), each
  * call falls back to what a single process does — fetch, share nothing — and is counted
@@ -47,6 +54,8 @@ interface Done {
 export class RedisCoordinator implements Coordinator {
   private readonly link: RedisLink;
   private readonly wakeups = new Wakeups<Done>();
+  /** `announce` listeners by `announce:<topic>`. */
+  private readonly announced = new Map<string, Set<() => void>>();
   private readonly held = new Set<RedisLock>();
   private readonly pollMs: number;
 
@@ -259,6 +268,17 @@ export class RedisCoordinator implements Coordinator {
     return (await work.fetch()).value;
   }
 
+  announce(topic: string): void {
+    this.publish(`${ANNOUNCE}${topic}`);
+  }
+
+  onAnnounce(topic: string, listener: () => void): () => void {
+    const key = `${ANNOUNCE}${topic}`;
+    const set = this.announced.get(key) ?? new Set<() => void>();
+    this.announced.set(key, set.add(listener));
+    return () => void set.delete(listener);
+  }
+
   private publish(key: string, failure?: SharedAnswer): void {
     const done: Done = failure === undefined ? { k: key } : { k: key, e: failure };
     const text = JSON.stringify(done);
@@ -273,6 +293,10 @@ export class RedisCoordinator implements Coordinator {
       return;
     }
     if (typeof done.k !== 'string') return;
+    if (done.k.startsWith(ANNOUNCE)) {
+      for (const listener of this.announced.get(done.k) ?? []) listener();
+      return;
+    }
     const e = done.e === undefined ? undefined : parseAnswer(JSON.stringify(done.e));
     this.wakeups.wake(done.k, e === undefined ? { k: done.k } : { k: done.k, e });
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Coordinator } from '../coordination/index.js';
 import { ModgateError } from '../errors/index.js';
 import { compileDenyRule, type DenyRule, type Policy } from '../policy/index.js';
 import type { Storage } from '../storage/storage.js';
@@ -19,6 +20,11 @@ export interface RuntimeBlocksOptions {
   /** How often the stored set is listed for other replicas' changes (`blocks.poll_interval`). */
   pollIntervalMs: number;
   /**
+   * Tells other replicas of a change at once, and hears theirs (a Redis coordinator; the
+   * in-process one tells nobody, and polling alone carries changes).
+   */
+  coordinator?: Pick<Coordinator, 'announce' | 'onAnnounce'> | undefined;
+  /**
    * Called after the set in force changed (here or by another replica), once the policy has
    * the new set: whoever holds answers made under the old set drops them (the answer cache).
    */
@@ -36,9 +42,10 @@ export interface RuntimeBlocksOptions {
  * admins adding blocks on two replicas at once never overwrite each other.
  *
  * A change made here is in force in this process when `add` / `remove` resolve; other
- * replicas see it at their next poll (`pollIntervalMs`): a listing of `-/blocks/`, the stored
- * objects read only when the set of keys changed (blocks are never edited, only added and
- * removed). The set in force goes to the policy whole (configured `deny` rules first), and
+ * replicas see it at once when a Redis coordinator carries the announcement, else (and
+ * anyway, should it be lost) at their next poll (`pollIntervalMs`): a listing of `-/blocks/`,
+ * the stored objects read only when the set of keys changed (blocks are never edited, only
+ * added and removed). The set in force goes to the policy whole (configured `deny` rules first), and
  * `onChange` lets cached answers go, so a cached list or file obeys a new block at once.
  */
 export class RuntimeBlocks {
@@ -46,6 +53,7 @@ export class RuntimeBlocks {
   /** The keys of the last listing (unreadable ones too: read once, not at every poll). */
   private keys: readonly string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopListening: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
   private readonly now: () => Date;
 
@@ -56,17 +64,21 @@ export class RuntimeBlocks {
   /** Loads the stored blocks (into the policy), then polls for other replicas' changes. */
   async start(): Promise<void> {
     await this.sync();
-    this.timer ??= setInterval(() => {
+    const poll = () => {
       this.sync().catch((err: unknown) =>
         this.options.onProblem?.('reading the blocks stored under -/blocks/ failed', err),
       );
-    }, this.options.pollIntervalMs);
+    };
+    this.timer ??= setInterval(poll, this.options.pollIntervalMs);
     this.timer.unref();
+    this.stopListening ??= this.options.coordinator?.onAnnounce(ANNOUNCED, poll);
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopListening?.();
+    this.stopListening = undefined;
   }
 
   /** The blocks in force, oldest first. */
@@ -96,6 +108,7 @@ export class RuntimeBlocks {
     await this.options.storage.putBytes(blockKey(id), Buffer.from(JSON.stringify(block) + '\n'));
     this.keys = [...this.keys, blockKey(id)].sort(); // ASCII keys: the listing's order
     this.apply(new Map(this.blocks).set(id, block));
+    this.options.coordinator?.announce(ANNOUNCED);
     return block;
   }
 
@@ -112,6 +125,7 @@ export class RuntimeBlocks {
     const next = new Map(this.blocks);
     next.delete(id);
     this.apply(next);
+    this.options.coordinator?.announce(ANNOUNCED);
     return block;
   }
 
@@ -155,6 +169,9 @@ export class RuntimeBlocks {
     this.options.onChange();
   }
 }
+
+/** The topic replicas announce a change of the blocks on (Coordinator.announce). */
+const ANNOUNCED = 'blocks';
 
 /** A new id: sortable by time (base-36 milliseconds), then 6 random hex digits. */
 function newBlockId(now: Date): string {

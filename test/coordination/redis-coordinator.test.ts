@@ -193,6 +193,21 @@ describe('RedisCoordinator', () => {
     assert.deepEqual(order, ['a in', 'b in', 'b committed', 'a refused']);
   });
 
+  test('announce (issue 15): every replica listening to the topic hears it', async () => {
+    const [a, b] = [await make({ keyPrefix: 't5:' }), await make({ keyPrefix: 't5:' })];
+    const heard = { a: 0, b: 0, other: 0 };
+    a.coordinator.onAnnounce('blocks', () => heard.a++);
+    const stop = b.coordinator.onAnnounce('blocks', () => heard.b++);
+    b.coordinator.onAnnounce('other', () => heard.other++);
+    a.coordinator.announce('blocks');
+    await until(() => heard.a === 1 && heard.b === 1, 'both replicas hear it');
+    stop();
+    b.coordinator.announce('blocks');
+    await until(() => heard.a === 2, 'a hears b');
+    assert.equal(heard.b, 1, 'b stopped listening');
+    assert.equal(heard.other, 0);
+  });
+
   test('Redis lost → fallback, logged and counted once; back → coordinated again', async () => {
     const a = await make({ keyPrefix: 't7:' });
     const storage = new Map<string, string>();

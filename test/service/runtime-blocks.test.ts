@@ -14,7 +14,22 @@ const patterns = {
   deny: [{ module: 'example.com/old', reason: 'configured' }],
 };
 
-function replica(storage: MemoryStorage) {
+/** A stand-in for Redis pub/sub between replicas: every listener of a topic hears it. */
+function bus() {
+  const listeners = new Map<string, Set<() => void>>();
+  return {
+    announce: (topic: string) => {
+      for (const l of listeners.get(topic) ?? []) l();
+    },
+    onAnnounce: (topic: string, l: () => void) => {
+      const set = listeners.get(topic) ?? new Set<() => void>();
+      listeners.set(topic, set.add(l));
+      return () => void set.delete(l);
+    },
+  };
+}
+
+function replica(storage: MemoryStorage, coordinator?: ReturnType<typeof bus>) {
   const policy = compilePolicy(patterns);
   let changes = 0;
   const problems: string[] = [];
@@ -22,6 +37,7 @@ function replica(storage: MemoryStorage) {
     storage,
     policy,
     pollIntervalMs: 60_000,
+    coordinator,
     onChange: () => changes++,
     onProblem: (m) => problems.push(m),
   });
@@ -108,3 +124,31 @@ test('bad input stores nothing; an unreadable stored block is skipped once', asy
   assert.equal(a.changes(), changes);
   a.blocks.stop();
 });
+
+test('with a coordinator, other replicas read a change when it is announced', async () => {
+  const storage = new MemoryStorage();
+  const shared = bus();
+  const a = replica(storage, shared);
+  const b = replica(storage, shared);
+  await a.blocks.start();
+  await b.blocks.start();
+  try {
+    const block = await a.blocks.add({ module: 'example.com/lib', reason: 'now' }, 'alice');
+    // No sync asked for and no poll due (60 s): the announcement alone makes b read it.
+    await until(() => b.blocked('example.com/lib', 'v1.0.0') === 'now');
+    await b.blocks.remove(block.id);
+    await until(() => a.blocked('example.com/lib', 'v1.0.0') === undefined);
+  } finally {
+    a.blocks.stop();
+    b.blocks.stop();
+  }
+});
+
+/** Waits (bounded, by turns of the event loop) until `check` holds. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail('not within 30 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
