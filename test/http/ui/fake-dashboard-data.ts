@@ -37,6 +37,18 @@ const status: StatusView = {
   catalog: { modules: 2, versions: 3, rescanIntervalMs: 60_000 },
 };
 
+/** A module with more versions than a page lists. */
+const bigModule: ModuleView = {
+  path: 'example.com/big',
+  private: false,
+  hosted: false,
+  goGet: 'go get example.com/big@v1.249.0',
+  versions: Array.from({ length: 250 }, (_, i) => ({
+    version: `v1.${249 - i}.0`,
+    origin: 'upstream' as const,
+  })),
+};
+
 const moduleView: ModuleView = {
   path: 'example.com/lib',
   private: false,
@@ -97,7 +109,10 @@ export const fakeDashboardData: DashboardData = {
         : [],
       total: 'example.com/lib'.includes(q) ? 1 : 0,
     }),
-  module: (path) => Promise.resolve(path === moduleView.path ? moduleView : undefined),
+  module: (path) =>
+    Promise.resolve(
+      path === moduleView.path ? moduleView : path === bigModule.path ? bigModule : undefined,
+    ),
   version: (path, version) =>
     Promise.resolve(
       path === versionView.path && version === versionView.version ? versionView : undefined,

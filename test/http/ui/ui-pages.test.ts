@@ -112,6 +112,18 @@ describe('dashboard pages', () => {
     assert.match(other.text, /href="\/-\/ui\/login">Sign in/);
   });
 
+  test('a module page lists the newest 200 versions unless all are asked for', async () => {
+    const rows = (text: string) =>
+      text.match(/<tr>\s*<td><a href="\/-\/ui\/modules\/example.com\/big\/@v\//g)?.length;
+    const page = await get('/-/ui/modules/example.com/big');
+    assert.equal(rows(page.text), 200);
+    assert.match(page.text, /Showing the newest 200 of 250 versions/);
+    assert.match(page.text, /href="\/-\/ui\/modules\/example.com\/big\?versions=all"/);
+    const all = await get('/-/ui/modules/example.com/big?versions=all');
+    assert.equal(rows(all.text), 250);
+    assert.doesNotMatch(all.text, /Showing the newest/);
+  });
+
   test('an unknown module or version is a 404 page; a malformed path a 400', async () => {
     const m = await get('/-/ui/modules/example.com/nope');
     assert.equal(m.status, 404);

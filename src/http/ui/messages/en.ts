@@ -97,6 +97,8 @@ const en = {
 
   'module.versions': 'Versions',
   'module.getLatest': 'Add the latest version to your module',
+  'module.showing': 'Showing the newest {shown} of {total} versions.',
+  'module.showAll': 'Show all versions',
   'module.notFound': 'No module {path} is stored here, or you may not read it.',
   'col.version': 'Version',
   'col.time': 'Time',

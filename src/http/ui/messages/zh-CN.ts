@@ -100,6 +100,8 @@ const zhCN: Translation<typeof en> = {
 
   'module.versions': '版本列表',
   'module.getLatest': '在你的项目中引入最新版本',
+  'module.showing': '只列出最新的 {shown} 个版本（共 {total} 个）。',
+  'module.showAll': '显示全部版本',
   'module.notFound': '这里没有缓存模块 {path}，或者你没有读取它的权限。',
   'col.version': '版本',
   'col.time': '发布时间',

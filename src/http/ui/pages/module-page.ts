@@ -4,9 +4,12 @@ import { badge, copyBlock, dataTable } from '../page-parts.js';
 import type { UiTranslate } from '../ui-messages.js';
 import { formatBytes, formatTime } from '../ui-format.js';
 import type { UiPageContext } from '../ui-page-context.js';
-import { uiUrls } from '../ui-urls.js';
+import { uiUrls, withQuery } from '../ui-urls.js';
 import { adminPanel } from './admin-panel.js';
 import { moduleBadges } from './modules-page.js';
+
+/** How many versions a module page lists unless asked for all. */
+export const VERSIONS_SHOWN = 200;
 
 /** A version's state cell: available, or blocked with its reason (user-controlled text). */
 export function versionState(v: VersionSummaryView, t: UiTranslate): SafeHtml {
@@ -27,6 +30,18 @@ export function modulePage(
   admin: boolean,
 ): { title: string; body: SafeHtml } {
   const { t } = ctx;
+  // A module with thousands of versions (a monorepo's pseudo-versions) would make a page of
+  // megabytes: the newest VERSIONS_SHOWN unless all are asked for.
+  const all = ctx.query.get('versions') === 'all' || m.versions.length <= VERSIONS_SHOWN;
+  const shown = all ? m.versions : m.versions.slice(0, VERSIONS_SHOWN);
+  const more = all
+    ? ''
+    : html`<p>
+        ${t('module.showing', { shown: shown.length, total: m.versions.length })}
+        <a href="${withQuery(uiUrls.module(m.path), { versions: 'all' })}"
+          >${t('module.showAll')}</a
+        >
+      </p>`;
   const row = (v: VersionSummaryView) => html`<tr${
     v.blocked !== undefined ? html` class="blocked"` : ''
   }>
@@ -55,10 +70,11 @@ export function modulePage(
           t('col.publisher'),
           t('col.state'),
         ],
-        m.versions.map(row),
+        shown.map(row),
         { id: 'versions-table' },
       )}
+      ${more}
     </section>
-    ${admin ? adminPanel(ctx, m) : ''}`;
+    ${admin ? adminPanel(ctx, { ...m, versions: shown }) : ''}`;
   return { title: m.path, body };
 }
