@@ -70,7 +70,8 @@ test('partial clone: a tag without blobs; a module go.mod brings its directory; 
   const [first] = fetchesOf(events);
   assert.match(
     first ?? '',
-    /--filter=blob:none --no-tags --depth=1 origin refs\/tags\/a\/v1\.0\.0:/,
+    // Without blobs, without negotiation too (no rounds of `have` lines).
+    /negotiationAlgorithm=noop fetch -f --filter=blob:none --no-tags --depth=1 origin refs\/tags\/a\/v1\.0\.0:/,
   );
   assert.ok(first?.includes('refs/tags/b/v1.0.0:refs/tags/b/v1.0.0'), first);
   assert.equal(await missing(fx, cacheDir, url, `${info.name}^{tree}`), 7, 'no blob yet');
@@ -138,6 +139,8 @@ test('no partial clone where the server refuses filters, or speaks protocol v0',
     const fetches = fetchesOf(events);
     assert.equal(fetches.length, 1, fetches.join('\n'));
     assert.ok(!fetches.some((f) => f.includes('--filter')), fetches.join('\n'));
+    // Negotiation spares whole files there.
+    assert.ok(!fetches.some((f) => f.includes('noop')), fetches.join('\n'));
   }
 });
 
