@@ -1,19 +1,21 @@
 import type { Config, UpstreamResilience as Settings } from '../config/index.js';
+import { PerHostUpstream, configuredHosts } from '../upstream/direct/per-host-upstream.js';
 import { ResilientUpstream, type UpstreamHealth } from '../upstream/resilient-upstream.js';
 import type { UpstreamObserver, UpstreamOperation } from '../upstream/upstream-observer.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 /**
  * The resilience stacks of the app's upstreams (issue 11 item 4), built from
- * `Config.resilience`: one ResilientUpstream per proxy entry of the chain, and one for direct
- * fetching, shared by `direct` entries and the private modules (one breaker for the one
- * thing they reach). Settings: the `per_upstream` entry naming the upstream (as written in
- * `upstream`, its URL without user information, or `direct`), else the defaults. Its
- * `health()` is what /readyz shows of the upstreams.
+ * `Config.resilience`: one ResilientUpstream per proxy entry of the chain, and for direct
+ * fetching (`direct` entries and the private modules) one per git host named in the
+ * configuration (PerHostUpstream: labelled `direct:<N>`, N its position there) plus a shared one (`direct`) for
+ * every other host. Settings: the `per_upstream` entry naming the upstream (as written in
+ * `upstream`, its URL without user information, or `direct` — which every direct stack
+ * takes), else the defaults. Its `health()` is what /readyz shows of the upstreams.
  */
 export class UpstreamResilience {
   private readonly stacks: ResilientUpstream[] = [];
-  private directStack: ResilientUpstream | undefined;
+  private directStack: PerHostUpstream | undefined;
 
   constructor(
     private readonly config: Config,
@@ -38,18 +40,28 @@ export class UpstreamResilience {
   }
 
   /**
-   * The direct upstream's stack (the same object however often asked). Git has its own
-   * deadlines per command and no overall one is known here, so its timeouts are not retried.
+   * The direct upstream's stacks, one per configured host (the same object however often
+   * asked). Git has its own deadlines per command and no overall one is known here, so its
+   * timeouts are not retried.
    */
   direct(upstream: Upstream): Upstream {
-    this.directStack ??= this.stack(upstream, 'direct', this.settingsFor(['direct']), {});
+    const { direct } = this.config;
+    const hosts = configuredHosts(this.config.private, [
+      ...direct.credentials.map((c) => c.host),
+      ...direct.sshKeys.map((k) => k.host),
+    ]);
+    this.directStack ??= new PerHostUpstream(
+      hosts,
+      this.stack(upstream, 'direct', this.settingsFor(['direct']), {}),
+      (_host, index) =>
+        this.stack(upstream, `direct:${index + 1}`, this.settingsFor(['direct']), {}),
+    );
     return this.directStack;
   }
 
-  /** Each stack's breaker state and last failure, in chain order (direct last). */
+  /** Each stack's breaker state and last failure, in chain order (direct's last). */
   health(): UpstreamHealth[] {
-    const all = this.directStack === undefined ? this.stacks : [...this.stacks, this.directStack];
-    return all.map((s) => s.health());
+    return [...this.stacks.map((s) => s.health()), ...(this.directStack?.health() ?? [])];
   }
 
   private stack(
@@ -64,7 +76,7 @@ export class UpstreamResilience {
       ...(this.observer === undefined ? {} : { observer: this.observer }),
       ...extra,
     });
-    if (label !== 'direct') this.stacks.push(stack);
+    if (label !== 'direct' && !label.startsWith('direct:')) this.stacks.push(stack);
     return stack;
   }
 

@@ -53,3 +53,45 @@ test('per_upstream settings by the entry as written, its URL without user inform
   assert.ok(observer.events.includes('breaker https://a.example open'));
   assert.ok(!observer.events.some((e) => e.includes('s3cret')));
 });
+
+test('direct: one breaker per configured git host, a shared one for the rest (issue 16)', async () => {
+  const config = loadConfig({
+    env: {
+      MODGATE_UPSTREAM: 'direct',
+      MODGATE_PRIVATE: 'git.corp.example,*.other.example/team',
+      MODGATE_RESILIENCE_RETRIES: '0',
+      MODGATE_RESILIENCE_BREAKER_FAILURES: '2',
+    },
+  });
+  const observer = new RecordingObserver();
+  const resilience = new UpstreamResilience(config, observer);
+  // The git server of git.corp.example is down; the others answer.
+  const calls = new Map<string, number>();
+  const inner = new ScriptedUpstream(['ok']);
+  const list = inner.list.bind(inner);
+  inner.list = async (m, ctx) => {
+    const host = m.split('/')[0] ?? '';
+    calls.set(host, (calls.get(host) ?? 0) + 1);
+    if (host === 'git.corp.example') throw failing();
+    return list(m, ctx);
+  };
+  const direct = resilience.direct(inner);
+  for (let i = 0; i < 5; i++) {
+    await direct.list('git.corp.example/a', {}).catch(() => undefined);
+  }
+  assert.equal(calls.get('git.corp.example'), 2, 'its breaker opened after 2 failures');
+  // Other hosts still reach their servers: their own breaker (a pattern's), or the shared one.
+  assert.deepEqual(await direct.list('x.other.example/team/m', {}), ['v1.0.0']);
+  assert.deepEqual(await direct.list('github.com/acme/m', {}), ['v1.0.0']);
+  assert.deepEqual(
+    resilience.health().map((h) => [h.upstream, h.state]),
+    [
+      ['direct', 'closed'],
+      ['direct:1', 'open'],
+      ['direct:2', 'closed'],
+    ],
+  );
+  // Labels are the configured hosts' positions: never a module path, nor a private host.
+  assert.ok(observer.events.includes('breaker direct:1 open'));
+  assert.ok(!observer.events.some((e) => /\/|example/.test(e)), observer.events.join('\n'));
+});
