@@ -33,6 +33,7 @@ const { values: opts } = parseArgs({
     side: { type: 'string', multiple: true },
     'skip-go': { type: 'boolean', default: false },
     'keep-traces': { type: 'string' },
+    'packed-refs': { type: 'boolean', default: false },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -114,7 +115,9 @@ async function main(): Promise<void> {
     blobBytes: Number(opts['blob-kib']) * 1024,
   };
   let t = performance.now();
-  const { root, info } = await ensureMonorepo(shape);
+  const generated = await ensureMonorepo(shape);
+  const { info } = generated;
+  const root = opts['packed-refs'] ? await packedCopy(generated.root) : generated.root;
   log(
     `repository ${root}/mono.git: ${shape.modules} modules, ${info.tagCount} tags, ` +
       `${shape.commits + 1} commits, ${(info.packBytes / 1e6).toFixed(0)} MB packed ` +
@@ -243,6 +246,7 @@ async function main(): Promise<void> {
             shape,
             tags: info.tagCount,
             packBytes: info.packBytes,
+            packedRefs: opts['packed-refs'],
             targets: targets.length,
             sides: sides.map((s) => ({ ...s, root: s.root === repoRoot ? '.' : s.root })),
             results: rows.map((r) => ({ label: r.label, ...r.side, git: r.trace })),
@@ -263,6 +267,31 @@ async function main(): Promise<void> {
     plainDaemon.stop();
     await removeTree(scratch);
   }
+}
+
+/**
+ * `<root>-packed/mono.git`: a bare clone of the repository sharing its objects
+ * (`--shared`: objects/info/alternates) whose refs are in one packed-refs file, as on a
+ * server that ran `git gc` — made once.
+ */
+async function packedCopy(root: string): Promise<string> {
+  const packed = `${root}-packed`;
+  const dir = join(packed, 'mono.git');
+  if (!(await readFile(join(dir, 'packed-refs')).catch(() => undefined))) {
+    await rm(packed, { recursive: true, force: true });
+    await mkdir(packed, { recursive: true });
+    await runCommand([
+      'git',
+      'clone',
+      '--bare',
+      '--shared',
+      '--quiet',
+      join(root, 'mono.git'),
+      dir,
+    ]);
+    await runCommand(['git', '--git-dir', dir, 'config', 'uploadpack.allowFilter', 'true']);
+  }
+  return packed;
 }
 
 function describeSide(s: Side): string {
