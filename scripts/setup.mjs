@@ -57,7 +57,8 @@ if (args.has('--test')) {
   // The dashboard's browser tests drive Debian's chromium with playwright-core (issue 15).
   if (!existsSync('/usr/bin/chromium')) debs.push('chromium');
   // A font with Chinese characters, so the zh-CN screenshots show text rather than boxes.
-  if (!existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')) debs.push('fonts-wqy-microhei');
+  if (!existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'))
+    debs.push('fonts-wqy-microhei');
 }
 if (args.has('--bench')) {
   if (!existsSync('/usr/sbin/nginx')) debs.push('nginx-light');
