@@ -165,12 +165,15 @@ export function buildDashboard(parts: DashboardParts): DashboardRouteOptions {
 
 /**
  * Which checksum database a version's record comes from: modgate's own (its log, never
- * appended to by looking), else the database downloads are verified against — for a path the
- * policy verifies only, so a private path never reaches a public database.
+ * appended to by looking), else the database downloads are verified against (none while
+ * `sumdb.verify` is off: a database only proxied for clients is not asked on their behalf) —
+ * for a path the policy verifies only, so a private path never reaches a public database.
+ * Its lookups share the verification's client and cache: a version verified when stored is
+ * answered from the cache.
  */
 function sumdbRecordSource(parts: DashboardParts): SumdbRecordSource | undefined {
   const own = parts.own;
-  const client = parts.verifyAgainst ?? parts.sumdbClients[0];
+  const client = parts.verifyAgainst;
   if (own === undefined && client === undefined) return undefined;
   return async (path, version) => {
     if (own !== undefined) {

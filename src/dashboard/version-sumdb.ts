@@ -15,6 +15,12 @@ export type SumdbRecordSource = (
 ) => Promise<{ db: string; lines: string[] } | undefined>;
 
 /**
+ * How long a page waits for the database: a lookup not answered by then (an unreachable
+ * database, a slow first fetch of tiles) is shown as not checked, and finishes behind.
+ */
+export const LOOKUP_BUDGET_MS = 1000;
+
+/**
  * The record's lines and whether they match what is stored: the go.mod's hash (computed from
  * the stored go.mod) and the zip's (when the catalog learnt it: stored by this process,
  * published, or logged by the own database). Any difference is `verified: false`; no hash to
@@ -25,13 +31,28 @@ export async function versionSumdb(
   path: string,
   v: CatalogVersion,
   policy: Pick<ModulePolicy, 'private' | 'verify'>,
+  budgetMs = LOOKUP_BUDGET_MS,
 ): Promise<VersionSumdbView> {
   if (source === undefined) {
     return { lines: [], verified: 'not-checked', note: 'no checksum database is configured' };
   }
   let record: { db: string; lines: string[] } | undefined;
   try {
-    record = await source(path, v.version);
+    const lookup = source(path, v.version);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), budgetMs);
+    });
+    const first = await Promise.race([lookup, late]).finally(() => clearTimeout(timer));
+    if (first === 'late') {
+      lookup.catch(() => undefined); // it goes on, and its answer is cached for the next view
+      return {
+        lines: [],
+        verified: 'not-checked',
+        note: `the checksum database did not answer within ${budgetMs} ms; reload later`,
+      };
+    }
+    record = first;
   } catch (err) {
     const note =
       errorKind(err) === 'not-found'
