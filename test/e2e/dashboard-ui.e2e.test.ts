@@ -223,6 +223,17 @@ describe(
         await page.locator('#go-get').innerText(),
         /^go get example\.com\/other@v0\.1\.0$/,
       );
+      // The copy button puts the line on the clipboard (the page's script).
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: modgate.url,
+      });
+      const copy = page.locator('button[data-copy="go-get"]');
+      await copy.click();
+      await copy.filter({ hasText: 'Copied' }).waitFor();
+      assert.equal(
+        await page.evaluate('navigator.clipboard.readText()'),
+        'go get example.com/other@v0.1.0',
+      );
     });
 
     test('a user without permission sees neither the private module nor the admin actions', async () => {
