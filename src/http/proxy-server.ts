@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js';
 import type { ActivityLog } from '../dashboard/index.js';
@@ -19,6 +19,7 @@ import {
 } from './connection-guard.js';
 import { softDescriptorLimit } from './descriptor-limit.js';
 import { FastPath } from './fast-path/fast-path.js';
+import type { FastPeer } from './fast-path/fast-connection.js';
 import type { SimpleHead } from './fast-path/request-head.js';
 import { logRequestFailure } from './log-request-failure.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
@@ -114,7 +115,7 @@ export class ProxyServer {
             headerTimeoutMs,
             idleTimeoutMs: options.idleTimeoutMs,
             checkIntervalMs: serverOptions.connectionsCheckingInterval,
-            answer: (req, socket) => this.fastAnswer(req, socket),
+            answer: (req, peer) => this.fastAnswer(req, peer),
             requestId: requestIdFrom,
             record:
               this.accessLog === undefined &&
@@ -139,16 +140,18 @@ export class ProxyServer {
    * The service's answer to a request the fast path found simple; undefined for what is not a
    * GOPROXY request (/, /healthz, /readyz, /sumdb/, an invalid path: node:http's to answer).
    */
-  private fastAnswer(req: SimpleHead, socket: Socket): Answer | Promise<Answer> | undefined {
+  private fastAnswer(req: SimpleHead, peer: FastPeer): Answer | Promise<Answer> | undefined {
     const target = req.target;
     const q = target.indexOf('?');
     const path = q >= 0 ? target.slice(0, q) : target;
     if (this.options.sumdb !== undefined && path.startsWith('/sumdb/')) return undefined;
     const addresses = this.options.clientAddresses;
+    // Without trusted proxies the client is the peer: worked out once per connection.
     req.client =
-      addresses === undefined
-        ? socket.remoteAddress
-        : addresses.of(socket.remoteAddress, req.forwardedFor);
+      addresses?.active === true
+        ? addresses.of(peer.address, req.forwardedFor)
+        : (peer.client ??=
+            addresses === undefined ? peer.address : addresses.of(peer.address, undefined));
     try {
       const preq = this.paths.parse(path);
       if (preq === null) return undefined;

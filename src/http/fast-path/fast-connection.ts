@@ -43,9 +43,10 @@ export interface FastContext {
   /**
    * The service's answer to a simple request; undefined: not a GOPROXY route (or one node:http
    * must answer: a refused read, credentials to check with bcrypt). May set `req.user` and
-   * `req.client`, which the request's log entry then carries.
+   * `req.client`, which the request's log entry then carries. `peer`: the connection's (its
+   * peer address, read once, and a slot for what the answerer derives from it alone).
    */
-  answer(req: SimpleHead, socket: Socket): Answer | Promise<Answer> | undefined;
+  answer(req: SimpleHead, peer: FastPeer): Answer | Promise<Answer> | undefined;
   /** The request id for a request, from the client's X-Request-Id if plain. */
   requestId(given: string | undefined): string;
   /** Records a finished request (the access log); undefined: nothing records. */
@@ -57,6 +58,13 @@ export interface FastContext {
   handover(conn: FastConnection, rest: Buffer, adopt: AdoptedAnswer | undefined): void;
   /** The connection is gone (closed, or handed over). */
   forget(conn: FastConnection): void;
+}
+
+/** A fast connection's peer: its address (read once), and what depends on it alone. */
+export interface FastPeer {
+  readonly address: string | undefined;
+  /** The client address when no header can change it (set by the answerer, once). */
+  client: string | undefined;
 }
 
 /** An answer asked for on the fast path, for node:http to write for the same request. */
@@ -89,7 +97,9 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * socket's output is over its high-water mark (a client that pipelines without reading),
  * reading stops until it drains, so unread answers stay bounded by one batch.
  */
-export class FastConnection {
+export class FastConnection implements FastPeer {
+  readonly address: string | undefined;
+  client: string | undefined = undefined;
   /** Bytes read and not answered yet (a partial head, or requests held back by backpressure). */
   private pending: Buffer | null = null;
   /** Reads that ended inside the current head. */
@@ -110,6 +120,7 @@ export class FastConnection {
     private readonly ctx: FastContext,
     idleTimeoutMs: number,
   ) {
+    this.address = socket.remoteAddress;
     // Until the first request's head is in, the header timeout applies (as node:http).
     this.headSince = performance.now();
     socket.setTimeout(idleTimeoutMs + 1000);
@@ -240,7 +251,7 @@ export class FastConnection {
           req.user = resolvedFor.user;
           req.client = resolvedFor.client;
         }
-        const got = first ? resolved : ctx.answer(req, socket);
+        const got = first ? resolved : ctx.answer(req, this);
         if (got instanceof Promise) {
           // Nothing more is read or answered until it settles: answers stay in order.
           this.pending = buf.subarray(offset);

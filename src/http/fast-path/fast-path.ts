@@ -3,7 +3,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { AccessEntry } from '../../log/index.js';
 import type { Answer } from '../../service/answer.js';
-import { FastConnection, type AdoptedAnswer, type FastContext } from './fast-connection.js';
+import {
+  FastConnection,
+  type AdoptedAnswer,
+  type FastContext,
+  type FastPeer,
+} from './fast-connection.js';
 import type { SimpleHead } from './request-head.js';
 import { ResponseTail } from './response-head.js';
 
@@ -14,7 +19,7 @@ export interface FastPathOptions {
   headerTimeoutMs: number;
   idleTimeoutMs: number;
   checkIntervalMs: number;
-  answer: (req: SimpleHead, socket: Socket) => Answer | Promise<Answer> | undefined;
+  answer: (req: SimpleHead, peer: FastPeer) => Answer | Promise<Answer> | undefined;
   requestId: (given: string | undefined) => string;
   record: ((entry: AccessEntry) => void) | undefined;
 }
