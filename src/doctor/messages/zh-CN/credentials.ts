@@ -57,7 +57,7 @@ const zhCredentials: Translation<typeof credentials> = {
   'credentials.ssh.none': '没有通过 ssh 访问的私有仓库',
   'credentials.ssh.keys': 'SSH 密钥：{keys}；agent：{agent}',
   'credentials.ssh.keys.none-on-disk': '磁盘上没有',
-  'credentials.ssh.no-key': '没有 SSH 密钥：~/.ssh 中没有，而且{agent}',
+  'credentials.ssh.no-key': '没有 SSH 密钥：~/.ssh 中没有；agent：{agent}',
   'credentials.ssh.no-key.why': 'git 通过 ssh 访问 {urls}，需要一把服务器认可的密钥',
   'credentials.ssh.no-key.fix':
     '# 然后把 ~/.ssh/id_ed25519.pub 添加到你在 git 平台上的账号，或者删除把 https 改写成 ssh 的 insteadOf 规则（credentials.git-rewrites）',

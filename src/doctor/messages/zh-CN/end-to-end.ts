@@ -14,14 +14,14 @@ const zhEndToEnd: Translation<typeof endToEnd> = {
   'e2e.route.public': '经由 GOPROXY={goproxy}',
   'e2e.ok': 'go mod download（{kind}，{route}）成功',
   'e2e.timeout':
-    'go mod download（{kind}）在 {ms} 毫秒内没有完成 → 请看网络一节的结果（network.tcp、network.http）',
+    'go mod download（{kind}）在 {ms} 毫秒内没有完成 → 请看“网络”一节的结果（network.tcp、network.http）',
   'e2e.timeout.why': '用本机设置运行的 go 命令本身就卡在这个模块上：网络悄悄丢包，或者主机太慢',
-  'e2e.timeout.fix': '# 先修复网络一节的问题：network.tcp、network.http',
+  'e2e.timeout.fix': '# 先修复“网络”一节的问题：network.tcp、network.http',
   'e2e.unexplained':
     'go mod download（{kind}）失败，其他各节都解释不了：请看下面 go 命令的原始报错',
-  'e2e.failed': 'go mod download（{kind}）失败：{cause} → 请看{layer}一节的结果（{checks}）',
+  'e2e.failed': 'go mod download（{kind}）失败：{cause} → 请看“{layer}”一节的结果（{checks}）',
   'e2e.failed.why': '这就是用本机设置运行的 go 命令本身：`go mod download` 会以同样的方式失败',
-  'e2e.failed.fix': '# 先修复{layer}一节的问题：{checks}',
+  'e2e.failed.fix': '# 先修复“{layer}”一节的问题：{checks}',
   'e2e.layer.go': 'Go 环境',
   'e2e.layer.module': '模块依赖',
   'e2e.layer.network': '网络',

@@ -32,7 +32,7 @@ const zhModule: Translation<typeof moduleMessages> = {
 
   'module.private-paths.public-proxy': '公共代理 {proxies}',
   'module.private-paths.public-sumdb': '公共校验和数据库 {name}',
-  'module.private-paths.and': '和',
+  'module.private-paths.and': ' 和 ',
   'module.private-paths.none': '没有看起来像私有模块的依赖',
   'module.private-paths.ok.one': '{n} 个私有模块不会发往公共服务',
   'module.private-paths.ok.other': '{n} 个私有模块不会发往公共服务',

@@ -62,7 +62,7 @@ const zhNetwork: Translation<typeof network> = {
     'go 命令连不上 {subject}：从它下载会失败（GOPROXY 中以 "," 分隔时下载就此停止；以 "|" 分隔时会尝试下一项）',
   'network.tcp.fix.proxy-down': '# {variable} 中的出网代理没有运行或地址有误：问清正确的地址，然后',
   'network.tcp.fix.proxy-unset': '# 或者，如果这个网络能直接访问这些主机：unset {variable}',
-  'network.tcp.fix.refused': '# 那个端口没有服务在监听：检查{role}的地址（端口、协议）',
+  'network.tcp.fix.refused': '# 那个端口没有服务在监听：检查 {role} 的地址（端口、协议）',
   'network.tcp.fix.firewall': '# 防火墙拦截或缺少路由：内部主机请连上 VPN，',
   'network.tcp.fix.via-proxy':
     '# 或者经由公司的出网代理：export HTTPS_PROXY=http://<proxy host>:<port>',
@@ -88,7 +88,7 @@ const zhNetwork: Translation<typeof network> = {
   'network.proxy-selection.direct': '{role}：直连，{reason}',
   'network.proxy-selection.via': '经由 {proxy}（{variable}）',
   'network.proxy-selection.proxied': '{role}：{via}',
-  'network.proxy-selection.internal': '{role}{via}：NO_PROXY 没有覆盖 {host}，而它是{internal}',
+  'network.proxy-selection.internal': '{role} {via}：NO_PROXY 没有覆盖 {host}，而它是{internal}',
   'network.proxy-selection.internal.why':
     '外部代理通常访问不到（或拒绝访问）内部主机：请求会超时，或从代理得到 403/502',
   'network.proxy-selection.no-proxy-unset': '未设置 NO_PROXY',
@@ -113,7 +113,7 @@ const zhNetwork: Translation<typeof network> = {
   'network.proxy-connect.407.ntlm':
     '# 要求 NTLM 或 Kerberos 认证的代理：在本机运行一个转发程序（cntlm、px），并让这个变量指向它',
   'network.proxy-connect.403': '{proxy} 拒绝建立到 {target} 的隧道（403 Forbidden）',
-  'network.proxy-connect.403.why': '代理的策略禁止访问 {host}：go 命令无法经由它访问{role}',
+  'network.proxy-connect.403.why': '代理的策略禁止访问 {host}：go 命令无法经由它访问 {role}',
   'network.proxy-connect.403.ask': '# 请代理管理员放行到 {target} 的 CONNECT',
   'network.proxy-connect.403.no-proxy':
     '# 或者，如果不经代理也能访问 {host}（内部主机）：export NO_PROXY={value} no_proxy={value}',
@@ -238,7 +238,7 @@ const zhNetwork: Translation<typeof network> = {
   'network.sumdb.bad': '校验和数据库 {name}（{via}）对 /latest 返回 {status}',
   'network.sumdb.bad.why': 'go 命令无法用校验和数据库校验新下载的内容',
   'network.sumdb.unreachable':
-    '校验和数据库 {name} 的访问方式为{via}（没有 GOPROXY 项提供它），而 {host} 访问失败：{problem}',
+    '校验和数据库 {name}（{via}；没有 GOPROXY 项提供它）无法访问，{host} 出错：{problem}',
   'network.sumdb.unreachable.why':
     'go 命令会用校验和数据库校验每个新的公开模块；访问不了时，这类下载全部失败',
   'network.sumdb.unreachable.fix':
