@@ -59,6 +59,7 @@ test('the English and Chinese versions link to each other', () => {
     ['README.md', 'README.zh-CN.md'],
     ['README.md', 'docs/zh-CN/doctor.md'],
     ['docs/operations.md', 'docs/zh-CN/operations.md'],
+    ['docs/dashboard.md', 'docs/zh-CN/dashboard.md'],
   ];
   const missing: string[] = [];
   const linksTo = (from: string, to: string): boolean =>
