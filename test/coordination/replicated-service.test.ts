@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { Agent, fetch } from 'undici';
 import { FixtureProxy } from '../support/fixture-proxy.js';
 import { startModgate, type ModgateInstance } from '../support/modgate-instance.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -60,8 +61,14 @@ describe('two replicas on one storage and one Redis', () => {
     await redis.close();
   });
 
+  // Idle connections are not kept long: under load the first test takes many seconds, and a
+  // connection idle past the server's keep-alive timeout could be reused just as the server
+  // closes it (ECONNRESET; the go command retries such a request, fetch does not).
+  const dispatcher = new Agent({ keepAliveTimeout: 500, keepAliveMaxTimeout: 500 });
+  after(() => dispatcher.close());
+
   async function get(r: ModgateInstance, path: string): Promise<{ status: number; body: Buffer }> {
-    const res = await fetch(`${r.url}/${path}`);
+    const res = await fetch(`${r.url}/${path}`, { dispatcher });
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
   }
 
