@@ -1,6 +1,5 @@
 import type { Check } from '../../check.js';
-import type { Finding } from '../../finding.js';
-import { noModule } from './module-scope.js';
+import { moduleCheck } from './module-scope.js';
 
 const ID = 'module.files';
 
@@ -10,50 +9,43 @@ const ID = 'module.files';
  * patterns (evidence for the other checks). A go.mod or go.work that does not parse fails:
  * every go command in the module stops on it.
  */
-export const moduleFilesCheck: Check = {
-  id: ID,
-  layer: 'module',
-  network: false,
-  run(ctx): Promise<Finding[]> {
-    const none = noModule(ID, ctx);
-    if (none !== undefined) return Promise.resolve(none);
-    const m = ctx.module!;
-    const problems = m.problems ?? [];
-    const where = m.workFile ?? m.modFiles.join(', ');
-    const t = ctx.t;
-    const details = m.fetched.map(
-      (f) =>
-        `${f.path} ${f.version}${f.noProxy ? t('module.files.direct') : ''}${f.noSumdb ? t('module.files.not-checked') : ''}`,
-    );
-    if (problems.length > 0) {
-      return Promise.resolve([
-        {
-          check: ID,
-          layer: 'module',
-          status: 'fail',
-          subject: where,
-          summary: t('module.files.unreadable', { problem: problems[0] ?? '' }),
-          why: t('module.files.unreadable.why'),
-          fix: [t('module.files.unreadable.fix')],
-          details: problems,
-        },
-      ]);
-    }
-    const privateCount = m.fetched.filter((f) => f.noProxy || f.noSumdb).length;
-    return Promise.resolve([
+export const moduleFilesCheck: Check = moduleCheck(ID, (ctx, module) => {
+  const m = module;
+  const problems = m.problems ?? [];
+  const where = m.workFile ?? m.modFiles.join(', ');
+  const t = ctx.t;
+  const details = m.fetched.map(
+    (f) =>
+      `${f.path} ${f.version}${f.noProxy ? t('module.files.direct') : ''}${f.noSumdb ? t('module.files.not-checked') : ''}`,
+  );
+  if (problems.length > 0) {
+    return [
       {
         check: ID,
         layer: 'module',
-        status: 'ok',
+        status: 'fail',
         subject: where,
-        summary: t('module.files.ok', {
-          modules: m.mainModules.join(', ') || t('module.files.no-module-line'),
-          requirements: m.requirements.length,
-          fetched: m.fetched.length,
-          private: privateCount,
-        }),
-        details,
+        summary: t('module.files.unreadable', { problem: problems[0] ?? '' }),
+        why: t('module.files.unreadable.why'),
+        fix: [t('module.files.unreadable.fix')],
+        details: problems,
       },
-    ]);
-  },
-};
+    ];
+  }
+  const privateCount = m.fetched.filter((f) => f.noProxy || f.noSumdb).length;
+  return [
+    {
+      check: ID,
+      layer: 'module',
+      status: 'ok',
+      subject: where,
+      summary: t('module.files.ok', {
+        modules: m.mainModules.join(', ') || t('module.files.no-module-line'),
+        requirements: m.requirements.length,
+        fetched: m.fetched.length,
+        private: privateCount,
+      }),
+      details,
+    },
+  ];
+});

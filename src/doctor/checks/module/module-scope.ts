@@ -1,4 +1,5 @@
-import type { DoctorContext } from '../../doctor-context.js';
+import type { Check } from '../../check.js';
+import type { DoctorContext, ModuleNeeds } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
 import { parseGoproxyList } from '../../../protocol/goproxy-list.js';
 
@@ -23,6 +24,22 @@ export const PUBLIC_CODE_HOSTS = [
   'codeberg.org',
   'gitea.com',
 ];
+
+/**
+ * A check of the module layer: `examine` runs with the module doctor is in; outside a module
+ * the check is a skip finding (`noModule`). None of them opens connections.
+ */
+export function moduleCheck(
+  id: string,
+  examine: (ctx: DoctorContext, module: ModuleNeeds) => Finding[] | Promise<Finding[]>,
+): Check {
+  return {
+    id,
+    layer: 'module',
+    network: false,
+    run: async (ctx) => noModule(id, ctx) ?? examine(ctx, ctx.module!),
+  };
+}
 
 /** A skip finding when doctor is not in a module. */
 export function noModule(id: string, ctx: DoctorContext): Finding[] | undefined {

@@ -4,7 +4,7 @@ import type { Finding } from '../../finding.js';
 import { matchPrefixPatterns } from '../../../module/index.js';
 import { goEnvFix } from '../go-env/go-env-fix.js';
 import { cleanPatterns } from '../go-env/private-patterns-check.js';
-import { noModule, orgPattern, publicProxies, publicSumdb } from './module-scope.js';
+import { moduleCheck, orgPattern, publicProxies, publicSumdb } from './module-scope.js';
 
 const ID = 'module.private-paths';
 
@@ -22,62 +22,55 @@ const ID = 'module.private-paths';
  * The fix goes to GONOSUMDB when the company modgate serves private modules (it fetches them
  * itself), else to GOPRIVATE (fetched direct, never sent to a public service).
  */
-export const privatePathsCheck: Check = {
-  id: ID,
-  layer: 'module',
-  network: false,
-  run(ctx): Promise<Finding[]> {
-    const none = noModule(ID, ctx);
-    if (none !== undefined) return Promise.resolve(none);
-    if (ctx.go === undefined) {
-      return Promise.resolve([
-        {
-          check: ID,
-          layer: 'module',
-          status: 'skip',
-          summary: ctx.t('module.no-go'),
-        },
-      ]);
-    }
-    const findings: Finding[] = [];
-    const proxies = publicProxies(ctx);
-    const sumdb = publicSumdb(ctx);
-    const goprivate = ctx.go.env.GOPRIVATE ?? '';
-    const serverPrivate = ctx.server?.private ?? '';
-    const mainOrgs = new Set(ctx.module!.mainModules.map(orgPattern));
-    for (const m of ctx.module!.fetched) {
-      const privateByMachine = matchPrefixPatterns(goprivate, m.path) || m.noProxy || m.noSumdb;
-      const privateByServer = serverPrivate !== '' && matchPrefixPatterns(serverPrivate, m.path);
-      const sameOrg = mainOrgs.has(orgPattern(m.path));
-      if (!privateByMachine && !privateByServer && !sameOrg) continue;
-      const leaks: string[] = [];
-      if (!m.noProxy && proxies.length > 0) {
-        leaks.push(ctx.t('module.private-paths.public-proxy', { proxies: proxies.join(', ') }));
-      }
-      if (!m.noSumdb && sumdb !== undefined)
-        leaks.push(ctx.t('module.private-paths.public-sumdb', { name: sumdb }));
-      if (leaks.length === 0) continue;
-      findings.push(leak(ctx, m, leaks, privateByMachine || privateByServer));
-    }
-    if (findings.length === 0) {
-      const priv = ctx.module!.fetched.filter((f) => f.noProxy || f.noSumdb).map((f) => f.path);
-      findings.push({
+export const privatePathsCheck: Check = moduleCheck(ID, (ctx, module) => {
+  if (ctx.go === undefined) {
+    return [
+      {
         check: ID,
         layer: 'module',
-        status: 'ok',
-        summary:
-          priv.length === 0
-            ? ctx.t('module.private-paths.none')
-            : ctx.t(
-                priv.length === 1 ? 'module.private-paths.ok.one' : 'module.private-paths.ok.other',
-                { n: priv.length },
-              ),
-        ...(priv.length === 0 ? {} : { details: priv }),
-      });
+        status: 'skip',
+        summary: ctx.t('module.no-go'),
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  const proxies = publicProxies(ctx);
+  const sumdb = publicSumdb(ctx);
+  const goprivate = ctx.go.env.GOPRIVATE ?? '';
+  const serverPrivate = ctx.server?.private ?? '';
+  const mainOrgs = new Set(module.mainModules.map(orgPattern));
+  for (const m of module.fetched) {
+    const privateByMachine = matchPrefixPatterns(goprivate, m.path) || m.noProxy || m.noSumdb;
+    const privateByServer = serverPrivate !== '' && matchPrefixPatterns(serverPrivate, m.path);
+    const sameOrg = mainOrgs.has(orgPattern(m.path));
+    if (!privateByMachine && !privateByServer && !sameOrg) continue;
+    const leaks: string[] = [];
+    if (!m.noProxy && proxies.length > 0) {
+      leaks.push(ctx.t('module.private-paths.public-proxy', { proxies: proxies.join(', ') }));
     }
-    return Promise.resolve(findings);
-  },
-};
+    if (!m.noSumdb && sumdb !== undefined)
+      leaks.push(ctx.t('module.private-paths.public-sumdb', { name: sumdb }));
+    if (leaks.length === 0) continue;
+    findings.push(leak(ctx, m, leaks, privateByMachine || privateByServer));
+  }
+  if (findings.length === 0) {
+    const priv = module.fetched.filter((f) => f.noProxy || f.noSumdb).map((f) => f.path);
+    findings.push({
+      check: ID,
+      layer: 'module',
+      status: 'ok',
+      summary:
+        priv.length === 0
+          ? ctx.t('module.private-paths.none')
+          : ctx.t(
+              priv.length === 1 ? 'module.private-paths.ok.one' : 'module.private-paths.ok.other',
+              { n: priv.length },
+            ),
+      ...(priv.length === 0 ? {} : { details: priv }),
+    });
+  }
+  return findings;
+});
 
 function leak(ctx: DoctorContext, m: FetchedModule, leaks: string[], known: boolean): Finding {
   const pattern = orgPattern(m.path);

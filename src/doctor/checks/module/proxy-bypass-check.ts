@@ -1,8 +1,7 @@
 import type { Check } from '../../check.js';
-import type { Finding } from '../../finding.js';
 import { matchPrefixPatterns } from '../../../module/index.js';
 import { goEnvFix } from '../go-env/go-env-fix.js';
-import { noModule } from './module-scope.js';
+import { moduleCheck } from './module-scope.js';
 
 const ID = 'module.proxy-bypass';
 
@@ -13,66 +12,51 @@ const ID = 'module.proxy-bypass';
  * is there to spare it. Needs the company modgate's private patterns (--server); otherwise
  * doctor cannot tell which paths the proxy serves and skips.
  */
-export const proxyBypassCheck: Check = {
-  id: ID,
-  layer: 'module',
-  network: false,
-  run(ctx): Promise<Finding[]> {
-    const none = noModule(ID, ctx);
-    if (none !== undefined) return Promise.resolve(none);
-    if (ctx.server === undefined || ctx.go === undefined) {
-      const summary = ctx.t(
-        ctx.serverUrl === undefined
-          ? 'module.proxy-bypass.no-server'
-          : ctx.go === undefined
-            ? 'module.proxy-bypass.no-go'
-            : 'module.proxy-bypass.unread',
-      );
-      return Promise.resolve([{ check: ID, layer: 'module', status: 'skip', summary }]);
-    }
-    const served = ctx.server.private;
-    const bypassed = ctx.module!.fetched.filter(
-      (m) => m.noProxy && served !== '' && matchPrefixPatterns(served, m.path),
+export const proxyBypassCheck: Check = moduleCheck(ID, (ctx, module) => {
+  if (ctx.server === undefined || ctx.go === undefined) {
+    const summary = ctx.t(
+      ctx.serverUrl === undefined
+        ? 'module.proxy-bypass.no-server'
+        : ctx.go === undefined
+          ? 'module.proxy-bypass.no-go'
+          : 'module.proxy-bypass.unread',
     );
-    if (bypassed.length === 0) {
-      return Promise.resolve([
-        {
-          check: ID,
-          layer: 'module',
-          status: 'ok',
-          summary: ctx.t('module.proxy-bypass.ok', { url: ctx.server.url }),
-        },
-      ]);
-    }
-    const gonoproxy = ctx.go.env.GONOPROXY ?? '';
-    const explicit = (ctx.go.sources.GONOPROXY ?? 'default') !== 'default';
-    const kept = gonoproxy
-      .split(',')
-      .map((p) => p.trim())
-      .filter((p) => p !== '' && !bypassed.some((m) => matchPrefixPatterns(p, m.path)));
-    const goprivate = ctx.go.env.GOPRIVATE ?? '';
-    // With GOPRIVATE set, an unset GONOPROXY means GOPRIVATE: `none` is a pattern that matches nothing.
-    const value = kept.length > 0 ? kept.join(',') : goprivate !== '' ? 'none' : undefined;
-    return Promise.resolve(
-      bypassed.map((m) => ({
+    return [{ check: ID, layer: 'module', status: 'skip', summary }];
+  }
+  const served = ctx.server.private;
+  const bypassed = module.fetched.filter(
+    (m) => m.noProxy && served !== '' && matchPrefixPatterns(served, m.path),
+  );
+  if (bypassed.length === 0) {
+    return [
+      {
         check: ID,
-        layer: 'module' as const,
-        status: 'fail' as const,
-        subject: m.path,
-        summary: ctx.t(
-          explicit ? 'module.proxy-bypass.gonoproxy' : 'module.proxy-bypass.goprivate',
-          {
-            path: m.path,
-            url: ctx.server?.url ?? '',
-          },
-        ),
-        why: ctx.t('module.proxy-bypass.why'),
-        ...goEnvFix(ctx, 'GONOPROXY', value),
-        details: [
-          `GONOPROXY=${gonoproxy}`,
-          ctx.t('module.proxy-bypass.served', { patterns: served }),
-        ],
-      })),
-    );
-  },
-};
+        layer: 'module',
+        status: 'ok',
+        summary: ctx.t('module.proxy-bypass.ok', { url: ctx.server.url }),
+      },
+    ];
+  }
+  const gonoproxy = ctx.go.env.GONOPROXY ?? '';
+  const explicit = (ctx.go.sources.GONOPROXY ?? 'default') !== 'default';
+  const kept = gonoproxy
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !bypassed.some((m) => matchPrefixPatterns(p, m.path)));
+  const goprivate = ctx.go.env.GOPRIVATE ?? '';
+  // With GOPRIVATE set, an unset GONOPROXY means GOPRIVATE: `none` is a pattern that matches nothing.
+  const value = kept.length > 0 ? kept.join(',') : goprivate !== '' ? 'none' : undefined;
+  return bypassed.map((m) => ({
+    check: ID,
+    layer: 'module' as const,
+    status: 'fail' as const,
+    subject: m.path,
+    summary: ctx.t(explicit ? 'module.proxy-bypass.gonoproxy' : 'module.proxy-bypass.goprivate', {
+      path: m.path,
+      url: ctx.server?.url ?? '',
+    }),
+    why: ctx.t('module.proxy-bypass.why'),
+    ...goEnvFix(ctx, 'GONOPROXY', value),
+    details: [`GONOPROXY=${gonoproxy}`, ctx.t('module.proxy-bypass.served', { patterns: served })],
+  }));
+});

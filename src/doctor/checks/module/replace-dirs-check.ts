@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Check } from '../../check.js';
 import type { DoctorContext, Replacement } from '../../doctor-context.js';
 import type { Finding } from '../../finding.js';
-import { noModule } from './module-scope.js';
+import { moduleCheck } from './module-scope.js';
 
 const ID = 'module.replace-dirs';
 
@@ -13,21 +13,14 @@ const ID = 'module.replace-dirs';
  * ("reading ../x/go.mod: open …: no such file or directory"). Typical after a clone without
  * the sibling repository, or on CI.
  */
-export const replaceDirsCheck: Check = {
-  id: ID,
-  layer: 'module',
-  network: false,
-  async run(ctx): Promise<Finding[]> {
-    const none = noModule(ID, ctx);
-    if (none !== undefined) return none;
-    const dirs = ctx.module!.replacements.filter((r) => r.dir !== undefined);
-    if (dirs.length === 0)
-      return [
-        { check: ID, layer: 'module', status: 'ok', summary: ctx.t('module.replace-dirs.none') },
-      ];
-    return Promise.all(dirs.map((r) => examine(ctx, r)));
-  },
-};
+export const replaceDirsCheck: Check = moduleCheck(ID, (ctx, module) => {
+  const dirs = module.replacements.filter((r) => r.dir !== undefined);
+  if (dirs.length === 0)
+    return [
+      { check: ID, layer: 'module', status: 'ok', summary: ctx.t('module.replace-dirs.none') },
+    ];
+  return Promise.all(dirs.map((r) => examine(ctx, r)));
+});
 
 async function examine(ctx: DoctorContext, r: Replacement): Promise<Finding> {
   const t = ctx.t;
