@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { DashboardData } from '../dashboard/index.js';
-import type { Principal } from '../policy/index.js';
 import { answerApi, READ_ROUTES, type ApiRoute } from './api/index.js';
+import type { DashboardRequest } from './dashboard-request.js';
 import { logRequestFailure } from './log-request-failure.js';
 
 /**
@@ -14,19 +14,7 @@ export const DASHBOARD_PREFIX = '/-/';
 const API = '/-/api/';
 const UI = '/-/ui/';
 
-/** One request to a dashboard route. */
-export interface DashboardRequest {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly id: string;
-  readonly principal: Principal;
-  /** The request path (query left out), starting with `/-/`. */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  /** `http(s)://<Host>` as the client reached this server. */
-  readonly baseUrl: string;
-  readonly data: DashboardData;
-}
+export type { DashboardRequest };
 
 /** What the dashboard routes are built from (app/build-app.ts fills it in). */
 export interface DashboardRouteOptions {

@@ -1,21 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DashboardData } from '../../dashboard/index.js';
-import type { Principal } from '../../policy/index.js';
+import type { DashboardRequest } from '../dashboard-request.js';
 
-/** One request to the dashboard API (`/-/api/…`), authenticated already. */
-export interface ApiRequest {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  /** The request id (X-Request-Id), for logs and internal errors. */
-  readonly id: string;
-  readonly principal: Principal;
-  /** The path after `/-/api/`, still percent-encoded (e.g. `modules/github.com/x/y`). */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  /** The URL the client reached this server with (scheme and Host), for the setup lines. */
-  readonly baseUrl: string;
-  readonly data: DashboardData;
-}
+/** One request to the dashboard API (`/-/api/…`); its `path` is the part after `/-/api/`. */
+export type ApiRequest = DashboardRequest;
 
 /**
  * A route of the API: `match` is given the method and the path after `/-/api/` and answers

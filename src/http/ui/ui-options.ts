@@ -1,20 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DashboardData } from '../../dashboard/index.js';
 import type { Principal } from '../../policy/index.js';
+import type { DashboardRequest } from '../dashboard-request.js';
 
-/** One request under `/-/ui/`, authenticated already (dashboard-routes.ts hands it over). */
-export interface UiRequest {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly id: string;
-  readonly principal: Principal;
-  /** The request path (query left out), starting with `/-/ui/`. */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  /** `http(s)://<Host>` as the browser reached this server (for the setup lines). */
-  readonly baseUrl: string;
-  readonly data: DashboardData;
-}
+/** One request under `/-/ui/` (dashboard-routes.ts hands it over); `path` is the whole path. */
+export type UiRequest = DashboardRequest;
 
 /** What the pages need besides the read model (app/build-dashboard.ts fills it in). */
 export interface UiOptions {
