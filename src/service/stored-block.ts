@@ -1,11 +1,8 @@
 import { ModgateError } from '../errors/index.js';
+import type { DenyRuleInput } from '../policy/index.js';
 
-/** What an admin asks to block (the shape of a `deny` rule). */
-export interface BlockInput {
-  readonly module: string;
-  readonly versions?: string | undefined;
-  readonly reason?: string | undefined;
-}
+/** What an admin asks to block: a `deny` rule as configured. */
+export type BlockInput = DenyRuleInput;
 
 /**
  * A block added at run time (issue 15), as stored at `-/blocks/<id>.json` and as the admin API
