@@ -125,13 +125,17 @@ describe('RedisCoordinator', () => {
     const second = b!.coordinator.once('k', work(storage, 'k', fetches));
     // The waiter is waiting (it has not fetched); now the fetch fails.
     release.open();
-    await assert.rejects(first, /no such version/);
-    await assert.rejects(second, (err: unknown) => {
-      assert.ok(err instanceof ModgateError);
-      assert.equal(err.kind, 'not-found');
-      assert.match(err.message, /no such version/);
-      return true;
-    });
+    // Both awaited at once: the waiter may hear the failure (pub/sub) before the fetcher's own
+    // promise settles (it first releases the lock), and a rejection nobody awaits yet fails the test.
+    await Promise.all([
+      assert.rejects(first, /no such version/),
+      assert.rejects(second, (err: unknown) => {
+        assert.ok(err instanceof ModgateError);
+        assert.equal(err.kind, 'not-found');
+        assert.match(err.message, /no such version/);
+        return true;
+      }),
+    ]);
     assert.equal(fetches.n, 1);
   });
 
