@@ -30,6 +30,11 @@ export class InstrumentedStorage implements Storage {
   private readonly missing = new BoundedCache<true>({ maxBytes: 1 << 20, sizeOf: () => 0 });
   /** While counting: the latest size of each key written or deleted meanwhile (null: gone). */
   private changedWhileCounting: Map<string, number | null> | undefined;
+  /**
+   * Writes and deletes running: a count waits for them before it adds up
+   * `changedWhileCounting`, else one that ended just after the count would be in neither.
+   */
+  private readonly writesRunning = new Set<Promise<unknown>>();
   private counted = false;
   /** Set by close(): a count cut short by it is no failure worth reporting. */
   closed = false;
@@ -75,6 +80,9 @@ export class InstrumentedStorage implements Storage {
         };
         await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
       }
+      while (this.writesRunning.size > 0) {
+        await Promise.allSettled([...this.writesRunning]);
+      }
       for (const size of changed.values()) {
         if (size === null) continue;
         bytes += size;
@@ -87,47 +95,20 @@ export class InstrumentedStorage implements Storage {
     }
   }
 
-  async getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null> {
-    const started = performance.now();
-    try {
-      const got = await this.inner.getBytes(key, signal);
-      this.done('get', got === null ? 'not_found' : 'ok', started);
-      this.seen(key, got);
-      return got;
-    } catch (err) {
-      this.failed('get', started, signal);
-      throw err;
-    }
+  getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null> {
+    return this.read('get', key, signal, () => this.inner.getBytes(key, signal));
   }
 
-  async openRead(
+  openRead(
     key: string,
     range?: ByteRange,
     signal?: AbortSignal,
   ): Promise<{ stream: Readable; stat: StoredStat } | null> {
-    const started = performance.now();
-    try {
-      const got = await this.inner.openRead(key, range, signal);
-      this.done('get', got === null ? 'not_found' : 'ok', started);
-      this.seen(key, got);
-      return got;
-    } catch (err) {
-      this.failed('get', started, signal);
-      throw err;
-    }
+    return this.read('get', key, signal, () => this.inner.openRead(key, range, signal));
   }
 
-  async stat(key: string, signal?: AbortSignal): Promise<StoredStat | null> {
-    const started = performance.now();
-    try {
-      const got = await this.inner.stat(key, signal);
-      this.done('exists', got === null ? 'not_found' : 'ok', started);
-      this.seen(key, got);
-      return got;
-    } catch (err) {
-      this.failed('exists', started, signal);
-      throw err;
-    }
+  stat(key: string, signal?: AbortSignal): Promise<StoredStat | null> {
+    return this.read('exists', key, signal, () => this.inner.stat(key, signal));
   }
 
   putBytes(key: string, data: Buffer, signal?: AbortSignal, options?: PutOptions): Promise<void> {
@@ -144,30 +125,17 @@ export class InstrumentedStorage implements Storage {
     return this.put(key, size, signal, () => this.inner.putFile(key, path, size, signal));
   }
 
-  async delete(key: string, signal?: AbortSignal): Promise<void> {
-    const before = await this.sizeBefore(key);
-    const started = performance.now();
-    try {
-      await this.inner.delete(key, signal);
-    } catch (err) {
-      this.failed('delete', started, signal);
-      throw err;
-    }
-    this.done('delete', 'ok', started);
-    this.stored(key, before, null);
-    this.missing.set(key, true);
+  delete(key: string, signal?: AbortSignal): Promise<void> {
+    return this.change(async () => {
+      const before = await this.sizeBefore(key);
+      await this.timed('delete', signal, () => this.inner.delete(key, signal));
+      this.stored(key, before, null);
+      this.missing.set(key, true);
+    });
   }
 
-  async list(prefix: string, signal?: AbortSignal): Promise<string[]> {
-    const started = performance.now();
-    try {
-      const keys = await this.inner.list(prefix, signal);
-      this.done('list', 'ok', started);
-      return keys;
-    } catch (err) {
-      this.failed('list', started, signal);
-      throw err;
-    }
+  list(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    return this.timed('list', signal, () => this.inner.list(prefix, signal));
   }
 
   checkReady(signal?: AbortSignal): Promise<void> {
@@ -179,23 +147,62 @@ export class InstrumentedStorage implements Storage {
     return this.inner.close();
   }
 
-  private async put(
+  private put(
     key: string,
     size: number,
     signal: AbortSignal | undefined,
     write: () => Promise<void>,
   ): Promise<void> {
-    const before = await this.sizeBefore(key);
-    this.missing.delete(key);
+    return this.change(async () => {
+      const before = await this.sizeBefore(key);
+      this.missing.delete(key);
+      await this.timed('put', signal, write);
+      this.stored(key, before, size);
+    });
+  }
+
+  /** Runs a write or delete, known to a count in progress (see writesRunning). */
+  private change(run: () => Promise<void>): Promise<void> {
+    const running = run();
+    this.writesRunning.add(running);
+    const forget = (): void => {
+      this.writesRunning.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  /** A read (null: missing, recorded `not_found` and remembered, see `missing`). */
+  private async read<T>(
+    operation: StorageOperation,
+    key: string,
+    signal: AbortSignal | undefined,
+    call: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const got = await this.timed(operation, signal, call, (value) =>
+      value === null ? 'not_found' : 'ok',
+    );
+    this.seen(key, got);
+    return got;
+  }
+
+  /** Runs one storage call and records its operation, outcome and duration. */
+  private async timed<T>(
+    operation: StorageOperation,
+    signal: AbortSignal | undefined,
+    call: () => Promise<T>,
+    outcome: (value: T) => StorageOutcome = () => 'ok',
+  ): Promise<T> {
     const started = performance.now();
+    let value: T;
     try {
-      await write();
+      value = await call();
     } catch (err) {
-      this.failed('put', started, signal);
+      this.failed(operation, started, signal);
       throw err;
     }
-    this.done('put', 'ok', started);
-    this.stored(key, before, size);
+    this.done(operation, outcome(value), started);
+    return value;
   }
 
   /**
