@@ -11,6 +11,9 @@ import { diskError, errnoCode, isMissing } from './disk-error.js';
 import { InstanceDir, type InstanceLiveness } from './instance-dir.js';
 import { collectKeys } from './collect-keys.js';
 import { FileRangeStream } from './file-range-stream.js';
+import { SMALL_FILE_BYTES, getBytesOnLoop } from './read-small-file-sync.js';
+import { writeSmallFileSync } from './write-small-file-sync.js';
+import { processSyncReadGate, type SyncReadGate } from './sync-read-gate.js';
 import { linkOrCopy } from './link-or-copy.js';
 import {
   STAGING_DIR,
@@ -36,6 +39,8 @@ export interface DiskStorageOptions {
    * (instance-dir.ts); the defaults are for production, shorter ones for tests.
    */
   liveness?: InstanceLiveness;
+  /** Whether small reads may run on the event loop (default: the process's shared gate). */
+  syncReads?: SyncReadGate;
 }
 
 /**
@@ -55,7 +60,8 @@ export interface DiskStorageOptions {
  *
  * Reads are the proxy's hot path and cost one open, one fstat and the reads (`openRead`,
  * `getBytes`) or one stat (`stat`); directories are only created when a rename finds its
- * parent missing.
+ * parent missing. Small files are read and written on the event loop while the SyncReadGate
+ * says the disk is fast, all but the fdatasync (read-/write-small-file-sync.ts).
  */
 export class DiskStorage implements Storage {
   readonly description: string;
@@ -65,6 +71,7 @@ export class DiskStorage implements Storage {
     private readonly staging: InstanceDir,
     /** The mode stored files are created with (0644 less the umask), for `putFile`. */
     private readonly fileMode: number,
+    private readonly syncReads: SyncReadGate = processSyncReadGate,
   ) {
     this.description = `disk:${dataDir}`;
   }
@@ -101,7 +108,7 @@ export class DiskStorage implements Storage {
         { cause: err },
       );
     }
-    const storage = new DiskStorage(dir, staging, fileMode);
+    const storage = new DiskStorage(dir, staging, fileMode, options.syncReads);
     try {
       await storage.checkReady();
     } catch (err) {
@@ -113,6 +120,14 @@ export class DiskStorage implements Storage {
 
   async getBytes(key: string, signal?: AbortSignal): Promise<Buffer | null> {
     const path = this.pathOf(key);
+    signal?.throwIfAborted();
+    let small;
+    try {
+      small = getBytesOnLoop(this.syncReads, path);
+    } catch (err) {
+      throw diskError('getBytes', key, err);
+    }
+    if (small !== undefined) return small;
     try {
       return await readFile(path, signal === undefined ? {} : { signal });
     } catch (err) {
@@ -130,6 +145,17 @@ export class DiskStorage implements Storage {
   ): Promise<void> {
     const target = this.pathOf(key);
     const mode = options.secret === true ? 0o600 : 0o644;
+    if (data.length <= SMALL_FILE_BYTES && this.syncReads.isOpen()) {
+      signal?.throwIfAborted();
+      const temp = join(this.staging.path, stagingFileName('tmp'));
+      const aborted = () => signal?.throwIfAborted();
+      try {
+        if (await writeSmallFileSync(temp, target, data, mode, this.syncReads, aborted)) return;
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        throw diskError('putBytes', key, err);
+      }
+    }
     await this.writeStaged('putBytes', key, target, signal, createFile(mode), (handle) =>
       handle.writeFile(data, signal === undefined ? {} : { signal }).catch((err: unknown) => {
         if (signal?.aborted) throw err;
