@@ -115,17 +115,22 @@ test('readInto reads synchronously while the gate is open, through the thread po
     for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
     const file = join(root, 'f');
     await writeFile(file, data);
-    // Every synchronous read looks 10 ms long on this clock: the first one closes the gate.
+    // Every synchronous read looks 10 ms long on this clock, and as if it had read blocks from
+    // disk: the first one closes the gate.
     const clock = { ms: 0 };
+    let blocks = 0;
     let slow = true;
     let syncReads = 0;
     const gate = new (class extends SyncReadGate {
       override recordSyncRead(startedAt: number): void {
         syncReads++;
-        if (slow) clock.ms += 10;
+        if (slow) {
+          clock.ms += 10;
+          blocks += 8;
+        }
         super.recordSyncRead(startedAt);
       }
-    })({ now: () => clock.ms });
+    })({ now: () => clock.ms, diskBlocksRead: () => blocks });
     const stream = new FileRangeStream(await open(file, 'r'), 5, 44_999, 8192, gate);
     const buffer = Buffer.alloc(10_000);
     const got: Buffer[] = [];

@@ -2,22 +2,28 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SyncReadGate } from '../../src/storage/disk/sync-read-gate.js';
 
-/** A gate on a clock the test moves by hand. */
+/** A gate on a clock and a disk-blocks count the test moves by hand. */
 function gateAt() {
   const clock = { ms: 0 };
+  const disk = { blocks: 0 };
   const gate = new SyncReadGate({
     slowMs: 4,
     closedMs: 1000,
     maxClosedMs: 3000,
     now: () => clock.ms,
+    diskBlocksRead: () => disk.blocks,
   });
-  /** One synchronous read through the gate that takes `ms`. */
-  const read = (ms: number): void => {
+  /**
+   * One synchronous read through the gate that takes `ms`; `fromDisk`: the process read blocks
+   * from disk meanwhile (by default: when the read was slow).
+   */
+  const read = (ms: number, fromDisk = ms > 4): void => {
     const startedAt = gate.now();
     clock.ms += ms;
+    if (fromDisk) disk.blocks += 8;
     gate.recordSyncRead(startedAt);
   };
-  return { clock, gate, read };
+  return { clock, disk, gate, read };
 }
 
 test('the gate stays open while synchronous reads are fast', () => {
@@ -61,4 +67,23 @@ test('a fast read after a closed period resets the time closed', () => {
   read(10);
   clock.ms += 1000;
   assert.equal(gate.isOpen(), true, 'back to 1 s after the fast read');
+});
+
+test('a slow read that read nothing from disk (the core was busy elsewhere) leaves the gate open', () => {
+  const { clock, gate, read } = gateAt();
+  for (let i = 0; i < 20; i++) read(30, false);
+  assert.equal(gate.isOpen(), true, 'preempted reads from the page cache: still synchronous');
+  read(30, true);
+  assert.equal(gate.isOpen(), false, 'a slow read with blocks read from disk closes it');
+  clock.ms += 1000;
+  assert.equal(gate.isOpen(), true);
+  read(30, false);
+  assert.equal(gate.isOpen(), true, 'no new disk blocks since the last slow read');
+});
+
+test('disk blocks read before a slow read (by anything in the process) count against it', () => {
+  const { disk, gate, read } = gateAt();
+  disk.blocks += 100; // e.g. a cold file read through the pool a while ago
+  read(30, false);
+  assert.equal(gate.isOpen(), false, 'cannot tell whose blocks they were: closed, as before');
 });

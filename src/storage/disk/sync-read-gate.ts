@@ -9,6 +9,11 @@ export interface SyncReadGateOptions {
   /** The longest it stays closed: each slow read in a row doubles the time, up to this. */
   maxClosedMs: number;
   now: () => number;
+  /**
+   * A counter of the blocks the process has read from disk (getrusage's ru_inblock: Node's
+   * `process.resourceUsage().fsRead`), read after a slow read only.
+   */
+  diskBlocksRead: () => number;
 }
 
 const DEFAULTS: SyncReadGateOptions = {
@@ -16,6 +21,7 @@ const DEFAULTS: SyncReadGateOptions = {
   closedMs: 1000,
   maxClosedMs: 60_000,
   now: () => performance.now(),
+  diskBlocksRead: () => process.resourceUsage().fsRead,
 };
 
 /**
@@ -31,16 +37,31 @@ const DEFAULTS: SyncReadGateOptions = {
  * row doubles the time closed, up to `maxClosedMs`, and a fast read resets it. On a slow disk
  * the event loop thus waits for at most one disk read per closed period (one per minute once
  * the disk stays slow), never for a stream of them.
+ *
+ * A read can also be slow without the disk: on a busy machine the kernel may take the core
+ * from the event loop in the middle of a memory copy, for a few ms. Closing the gate then
+ * sends every read through the pool for a second or more, which costs more CPU on a machine
+ * already short of it (16 downloads on a loaded 2-core machine: ~85 % of the reads went
+ * through the pool). So a slow read closes the gate only if the process read blocks from disk
+ * since the last slow read (the kernel's ru_inblock count, which a read from the page cache
+ * leaves as it is and a read that waits for the disk increments); the count is read after a
+ * slow read only (~3 us), never on the fast path. A read that waits for a disk read counted
+ * against another process (or a network file system that does not count blocks) is still
+ * timed, and its slowness alone does not close the gate: the price of not calling getrusage
+ * around every read.
  */
 export class SyncReadGate {
   private readonly options: SyncReadGateOptions;
   /** The clock reading before which reads go through the pool. */
   private closedUntil = -Infinity;
   private nextClosedMs: number;
+  /** The disk-blocks count at the last slow read (or when the gate was made). */
+  private blocksSeen: number;
 
   constructor(options: Partial<SyncReadGateOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.nextClosedMs = this.options.closedMs;
+    this.blocksSeen = this.options.diskBlocksRead();
   }
 
   /** The clock, for timing a read. */
@@ -60,6 +81,10 @@ export class SyncReadGate {
       this.nextClosedMs = this.options.closedMs;
       return;
     }
+    const blocks = this.options.diskBlocksRead();
+    const fromDisk = blocks !== this.blocksSeen;
+    this.blocksSeen = blocks;
+    if (!fromDisk) return; // slow without the disk: the core was busy elsewhere
     this.closedUntil = end + this.nextClosedMs;
     this.nextClosedMs = Math.min(this.nextClosedMs * 2, this.options.maxClosedMs);
   }
