@@ -122,13 +122,13 @@ test('readInto reads synchronously while the gate is open, through the thread po
     let slow = true;
     let syncReads = 0;
     const gate = new (class extends SyncReadGate {
-      override recordSyncRead(startedAt: number): void {
+      override recordStreamRead(startedAt: number): void {
         syncReads++;
         if (slow) {
           clock.ms += 10;
           blocks += 8;
         }
-        super.recordSyncRead(startedAt);
+        super.recordStreamRead(startedAt);
       }
     })({ now: () => clock.ms, diskBlocksRead: () => blocks });
     const stream = new FileRangeStream(await open(file, 'r'), 5, 44_999, 8192, gate);

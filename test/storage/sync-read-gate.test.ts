@@ -21,9 +21,15 @@ function gateAt() {
     const startedAt = gate.now();
     clock.ms += ms;
     if (fromDisk) disk.blocks += 8;
+    gate.recordStreamRead(startedAt);
+  };
+  /** Other synchronous work (a small file's write, a rename) that takes `ms`, no blocks read. */
+  const work = (ms: number): void => {
+    const startedAt = gate.now();
+    clock.ms += ms;
     gate.recordSyncRead(startedAt);
   };
-  return { clock, disk, gate, read };
+  return { clock, disk, gate, read, work };
 }
 
 test('the gate stays open while synchronous reads are fast', () => {
@@ -69,7 +75,7 @@ test('a fast read after a closed period resets the time closed', () => {
   assert.equal(gate.isOpen(), true, 'back to 1 s after the fast read');
 });
 
-test('a slow read that read nothing from disk (the core was busy elsewhere) leaves the gate open', () => {
+test('a slow stream read that read nothing from disk (the core was busy elsewhere) leaves the gate open', () => {
   const { clock, gate, read } = gateAt();
   for (let i = 0; i < 20; i++) read(30, false);
   assert.equal(gate.isOpen(), true, 'preempted reads from the page cache: still synchronous');
@@ -86,4 +92,12 @@ test('disk blocks read before a slow read (by anything in the process) count aga
   disk.blocks += 100; // e.g. a cold file read through the pool a while ago
   read(30, false);
   assert.equal(gate.isOpen(), false, 'cannot tell whose blocks they were: closed, as before');
+});
+
+test('other synchronous work (a write, a rename) closes the gate on time alone', () => {
+  const { gate, work } = gateAt();
+  work(4);
+  assert.equal(gate.isOpen(), true);
+  work(30); // e.g. a rename waiting for the journal: no blocks read, still slow
+  assert.equal(gate.isOpen(), false);
 });

@@ -55,7 +55,7 @@ export class FileRangeStream extends Readable {
       try {
         bytesRead = readSync(this.handle.fd, buffer, 0, length, this.position);
       } finally {
-        this.gate.recordSyncRead(startedAt);
+        this.gate.recordStreamRead(startedAt);
       }
     } else {
       ({ bytesRead } = await this.handle.read(buffer, 0, length, this.position));

@@ -42,20 +42,21 @@ const DEFAULTS: SyncReadGateOptions = {
  * from the event loop in the middle of a memory copy, for a few ms. Closing the gate then
  * sends every read through the pool for a second or more, which costs more CPU on a machine
  * already short of it (16 downloads on a loaded 2-core machine: ~85 % of the reads went
- * through the pool). So a slow read closes the gate only if the process read blocks from disk
- * since the last slow read (the kernel's ru_inblock count, which a read from the page cache
- * leaves as it is and a read that waits for the disk increments); the count is read after a
- * slow read only (~3 us), never on the fast path. A read that waits for a disk read counted
- * against another process (or a network file system that does not count blocks) is still
- * timed, and its slowness alone does not close the gate: the price of not calling getrusage
- * around every read.
+ * through the pool). So a slow chunk of a stored-file stream (recordStreamRead) closes the
+ * gate only if the process read blocks from disk since the last slow chunk (the kernel's
+ * ru_inblock count, which a read from the page cache leaves as it is and a read that waits for
+ * the disk increments); the count is read after a slow chunk only (~3 us), never on the fast
+ * path. A chunk that waits for a disk read counted against another process (or on a network
+ * file system that does not count blocks) does not close the gate then: the price of not
+ * calling getrusage around every read. Other synchronous work (recordSyncRead: small files'
+ * reads and writes, opens, renames) closes it on time alone, as before.
  */
 export class SyncReadGate {
   private readonly options: SyncReadGateOptions;
   /** The clock reading before which reads go through the pool. */
   private closedUntil = -Infinity;
   private nextClosedMs: number;
-  /** The disk-blocks count at the last slow read (or when the gate was made). */
+  /** The disk-blocks count at the last slow stream read (or when the gate was made). */
   private blocksSeen: number;
 
   constructor(options: Partial<SyncReadGateOptions> = {}) {
@@ -74,8 +75,28 @@ export class SyncReadGate {
     return this.options.now() >= this.closedUntil;
   }
 
-  /** Records a synchronous read that started at `startedAt` (a reading of `now()`) and is done. */
+  /**
+   * Records a stretch of synchronous file system work (a small file's read or write, an open, a
+   * rename) that started at `startedAt` (a reading of `now()`) and is done: slower than
+   * `slowMs`, it closes the gate. A write or rename can wait for the disk (dirty-page
+   * throttling, the journal) without the kernel counting blocks read, so time alone decides.
+   */
   recordSyncRead(startedAt: number): void {
+    const end = this.options.now();
+    if (end - startedAt <= this.options.slowMs) {
+      this.nextClosedMs = this.options.closedMs;
+      return;
+    }
+    this.close(end);
+  }
+
+  /**
+   * Records a synchronous read of a stored file's bytes (a stream's chunk, from an open
+   * descriptor) that started at `startedAt`: slower than `slowMs`, it closes the gate only if
+   * the process read blocks from disk since the last slow read (see the class comment); a slow
+   * read without leaves it open.
+   */
+  recordStreamRead(startedAt: number): void {
     const end = this.options.now();
     if (end - startedAt <= this.options.slowMs) {
       this.nextClosedMs = this.options.closedMs;
@@ -84,7 +105,10 @@ export class SyncReadGate {
     const blocks = this.options.diskBlocksRead();
     const fromDisk = blocks !== this.blocksSeen;
     this.blocksSeen = blocks;
-    if (!fromDisk) return; // slow without the disk: the core was busy elsewhere
+    if (fromDisk) this.close(end); // else the core was busy elsewhere: still a memory copy
+  }
+
+  private close(end: number): void {
     this.closedUntil = end + this.nextClosedMs;
     this.nextClosedMs = Math.min(this.nextClosedMs * 2, this.options.maxClosedMs);
   }
