@@ -84,7 +84,7 @@ export class FastPath {
         socket.destroy();
         return;
       }
-      this.connections.add(new FastConnection(socket, this.ctx, this.options.idleTimeoutMs));
+      this.connections.add(new FastConnection(socket, this.ctx));
     });
   }
 
@@ -130,12 +130,22 @@ export class FastPath {
     for (const conn of this.connections) conn.socket.destroy();
   }
 
-  /** Closes the connections whose head did not arrive within the header timeout. */
+  /**
+   * Closes the connections whose head did not arrive within the header timeout, and those idle
+   * between requests for longer than the keep-alive timeout + 1 s (node:http's socket timeout
+   * for kept-alive connections). Checked every `checkIntervalMs` (≤ 1 s), so an idle connection
+   * is closed at most that much later than node:http would, never earlier.
+   */
   private expire(): void {
     const now = performance.now();
     const limit = this.options.headerTimeoutMs;
+    const idleLimit = this.options.idleTimeoutMs + 1000;
     for (const conn of this.connections) {
-      if (conn.headSince !== 0 && now - conn.headSince > limit) conn.timedOut();
+      if (conn.headSince !== 0) {
+        if (now - conn.headSince > limit) conn.timedOut();
+      } else {
+        conn.expireIdle(now, idleLimit);
+      }
     }
   }
 
