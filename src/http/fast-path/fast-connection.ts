@@ -4,6 +4,7 @@ import type { AccessEntry } from '../../log/index.js';
 import type { Answer } from '../../service/answer.js';
 import { HANDOVER, PARTIAL, readRequestHead, type SimpleHead } from './request-head.js';
 import { writableFast, type ResponseTail } from './response-head.js';
+import type { SharedReader } from './shared-read-socket.js';
 
 /**
  * Bodies up to this size are copied behind their head into one buffer: one write instead of
@@ -77,6 +78,21 @@ export interface AdoptedAnswer {
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * The most bytes read and held while an answer is awaited or the client is not reading: as a
+ * paused socket stream's highWaterMark. Below it reading goes on (a hang-up is seen at once:
+ * the awaited request's access line says 499); at it, reading stops until the hold ends.
+ */
+const HOLD_BYTES = 16 * 1024;
+
+/**
+ * A copy of bytes that may be a view of the shared read buffer, to keep past the read (a
+ * partial head, requests held back): rare, and small next to the copies per read it replaces.
+ */
+function kept(bytes: Buffer): Buffer {
+  return bytes.length === 0 ? EMPTY : Buffer.from(bytes);
+}
+
+/**
  * node:http's answer to a request whose head did not arrive within the header timeout
  * (it writes this, then destroys the socket).
  */
@@ -86,8 +102,9 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * One client connection on the fast path. Each chunk read is cut into request heads; every
  * simple request whose answer the service holds in memory is answered at once (one head string
  * and the body, corked so a batch leaves in one writev). A simple request whose answer comes
- * later (a miss, a list being refreshed) is waited for with reading paused, so answers still
- * leave in order, and written here if it is bytes. At the first other request or answer (a
+ * later (a miss, a list being refreshed) is waited for with what arrives meanwhile held (up to
+ * HOLD_BYTES, then reading pauses), so answers still leave in order, and written here if it is
+ * bytes. At the first other request or answer (a
  * stream, an error) the connection goes to node:http with every byte not answered
  * (FastContext.handover) and the answer asked for, and never comes back.
  *
@@ -97,7 +114,8 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * checked by the same sweep: no socket timeout, whose timer node refreshes on every read and
  * every write — ~1 % of the fast path's CPU under the mixed load); when the
  * socket's output is over its high-water mark (a client that pipelines without reading),
- * reading stops until it drains, so unread answers stay bounded by one batch.
+ * nothing more is answered until it drains (what arrives is held, up to HOLD_BYTES, then
+ * reading pauses), so unread answers stay bounded by one batch.
  */
 export class FastConnection implements FastPeer {
   readonly address: string | undefined;
@@ -126,7 +144,6 @@ export class FastConnection implements FastPeer {
     this.address = socket.remoteAddress;
     // Until the first request's head is in, the header timeout applies (as node:http).
     this.headSince = performance.now();
-    socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
@@ -155,11 +172,18 @@ export class FastConnection implements FastPeer {
     this.socket.destroySoon();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /**
+   * Reads the connection's bytes until it is handed over (then undefined). `chunk` is a view of
+   * the read buffer all fast connections share (shared-read-socket.ts), valid during the call
+   * only: whatever is kept past it is copied (`kept`).
+   */
+  reader: SharedReader | undefined = (chunk: Buffer): void => {
     if (this.closing) return;
-    if (this.awaiting) {
-      // Read before the pause took effect: kept behind the awaited request.
-      this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.awaiting || this.waiting) {
+      // Held behind the awaited request (or until the client reads): reading goes on, so that
+      // a client hanging up is seen at once, until HOLD_BYTES are held.
+      this.pending = this.pending === null ? kept(chunk) : Buffer.concat([this.pending, chunk]);
+      if (this.pending.length >= HOLD_BYTES) this.socket.pause();
       return;
     }
     const pending = this.pending;
@@ -242,7 +266,7 @@ export class FastConnection implements FastPeer {
             next = 'handover';
             return;
           }
-          this.pending = offset === 0 ? buf : buf.subarray(offset);
+          this.pending = kept(buf.subarray(offset));
           if (this.headSince === 0) this.headSince = performance.now();
           return;
         }
@@ -260,11 +284,10 @@ export class FastConnection implements FastPeer {
         const got = first ? resolved : ctx.answer(req, this);
         if (got instanceof Promise) {
           // Nothing more is read or answered until it settles: answers stay in order.
-          this.pending = buf.subarray(offset);
+          this.pending = kept(buf.subarray(offset));
           this.headSince = 0;
           this.awaiting = true;
           this.awaited = { req, started };
-          socket.pause();
           got.then(
             (answer) => this.settled(req, got, answer, started),
             () => this.settled(req, got, undefined, started),
@@ -310,10 +333,9 @@ export class FastConnection implements FastPeer {
         }
         if (!room) {
           // The client is not reading fast enough: read nothing more until it does.
-          this.pending = offset === buf.length ? null : buf.subarray(offset);
+          this.pending = offset === buf.length ? null : kept(buf.subarray(offset));
           this.headSince = 0;
           this.waiting = true;
-          socket.pause();
           return;
         }
         if (offset === buf.length) {
@@ -330,7 +352,7 @@ export class FastConnection implements FastPeer {
         this.closing = true;
         socket.destroySoon();
       } else if (next === 'handover') {
-        this.handover(buf.subarray(offset), adopt);
+        this.handover(kept(buf.subarray(offset)), adopt);
       }
     }
   }
@@ -387,7 +409,7 @@ export class FastConnection implements FastPeer {
 
   private handover(rest: Buffer, adopt: AdoptedAnswer | undefined): void {
     const socket = this.socket;
-    socket.off('data', this.onData);
+    this.reader = undefined;
     socket.off('drain', this.onDrain);
     socket.off('end', this.onEnd);
     socket.off('error', this.onError);

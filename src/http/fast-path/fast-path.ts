@@ -11,6 +11,7 @@ import {
 } from './fast-connection.js';
 import type { SimpleHead } from './request-head.js';
 import { ResponseTail } from './response-head.js';
+import { SHARED_READ_BYTES, sharedReadSocket } from './shared-read-socket.js';
 
 export interface FastPathOptions {
   /** The node:http server that takes every connection the fast path hands over. */
@@ -48,13 +49,17 @@ export class FastPath {
   private readonly adoptions = new WeakMap<Socket, AdoptedAnswer>();
   private readonly sweep: NodeJS.Timeout;
   private readonly ctx: FastContext;
+  /** The one buffer every fast connection reads into (sharedReadSocket). */
+  private readonly readBuffer = Buffer.allocUnsafe(SHARED_READ_BYTES);
   private cuttingNow = false;
   private stopping = false;
 
   constructor(private readonly options: FastPathOptions) {
     // As node:http's own server: half-open allowed (the end of input is handled per
     // connection), Nagle off.
-    this.server = createServer({ allowHalfOpen: true, noDelay: true });
+    // Accepted paused: each connection's handle moves to a socket reading into the shared
+    // buffer (sharedReadSocket) before anything is read.
+    this.server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true });
     options.http.emit('listening');
     const tail = new ResponseTail(options.idleTimeoutMs);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -78,13 +83,17 @@ export class FastPath {
    * connection first (the connection caps) has added its listener.
    */
   accept(): void {
-    this.server.on('connection', (socket: Socket) => {
-      if (socket.destroyed) return; // refused by a cap
+    this.server.on('connection', (raw: Socket) => {
+      if (raw.destroyed) return; // refused by a cap
       if (this.stopping) {
-        socket.destroy();
+        raw.destroy();
         return;
       }
-      this.connections.add(new FastConnection(socket, this.ctx));
+      // Reads come once the loop polls again (readStart only asks libuv to watch the
+      // socket): `conn` is set by then.
+      const socket = sharedReadSocket(raw, this.readBuffer, () => conn.reader);
+      const conn = new FastConnection(socket, this.ctx);
+      this.connections.add(conn);
     });
   }
 
