@@ -44,6 +44,34 @@ describe('fast path: connections', () => {
     }
   });
 
+  test('a head split over reads is answered whole while other connections read in between', async () => {
+    // Every fast connection reads into one shared buffer: the part of a head kept between
+    // reads must be a copy, not a view the next connection's read overwrites.
+    const s = await startServer();
+    try {
+      await warm(s, [zip, hit]);
+      const warmed = s.nodeRequests();
+      const whole = request(zip);
+      const split = whole.indexOf('.zip') + 4;
+      const a = await RawClient.open(s.port);
+      a.send(whole.slice(0, split));
+      const b = await RawClient.open(s.port);
+      for (let i = 0; i < 3; i++) {
+        b.send(request(hit));
+        await b.responses([false]);
+      }
+      a.send(whole.slice(split));
+      const [r] = await a.responses([false]);
+      assert.equal(r?.status, 200);
+      assert.ok(r.head.includes('content-type: application/zip'), r.head.join('\n'));
+      assert.equal(s.nodeRequests(), warmed, 'answered on the fast path');
+      a.close();
+      b.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
   test('a head not complete within the header timeout gets 408 and the connection closes', async () => {
     const s = await startServer({ headerTimeoutMs: 200 });
     try {
