@@ -3,6 +3,7 @@ import { escapePath, escapeVersion } from '../../module/index.js';
 import type { Policy } from '../../policy/index.js';
 import type { Tile, TileReader, Tree } from '../tlog/index.js';
 import {
+  AuthenticatedTiles,
   parseRecord,
   recordHash,
   storedHashIndex,
@@ -26,12 +27,7 @@ import type {
   SumdbClientOptions,
 } from './sumdb-client-types.js';
 
-export type {
-  AuthenticatedTile,
-  LookupRecord,
-  ModuleHashes,
-  SumdbClientOptions,
-} from './sumdb-client-types.js';
+export type * from './sumdb-client-types.js';
 
 /**
  * A verifying client for one checksum database, as the go command verifies
@@ -48,6 +44,7 @@ export class SumdbClient {
   private readonly lookupAnswers: LookupMemory;
   private readonly tiles: ClientTileReader;
   private readonly timeline: Timeline;
+  private readonly proved = new AuthenticatedTiles(); // proved tiles of the latest tree head
   private readonly lookups = new Singleflight<LookupRecord>();
   private readonly latestFetches = new Singleflight<SignedTree>();
   private readonly latestMaxAgeMs: number;
@@ -284,8 +281,8 @@ export class SumdbClient {
     }
     let leaf: Buffer;
     try {
-      const hashes = await tileHashReader(tree, this.tiles).readHashes([storedHashIndex(0, id)]);
-      leaf = hashes[0]!;
+      const reader = tileHashReader(tree, this.tiles, this.proved);
+      [leaf] = (await reader.readHashes([storedHashIndex(0, id)])) as [Buffer];
     } catch (err) {
       throw sumdbError(this.name, `${context}: checking record ${id}`, err);
     }
@@ -375,7 +372,7 @@ export class SumdbClient {
       const { texts, length } = parseDataTile(served, first, wide.w);
       const data = served.subarray(0, length);
       const indexes = texts.map((_, i) => storedHashIndex(0, first + i));
-      const leaves = await tileHashReader(tree, this.tiles).readHashes(indexes);
+      const leaves = await tileHashReader(tree, this.tiles, this.proved).readHashes(indexes);
       texts.forEach((text, i) => {
         if (!leaves[i]!.equals(recordHash(text))) {
           throw new ModgateError('checksum', `record ${first + i} does not match the tree`);

@@ -56,5 +56,6 @@ export { tileForIndex } from './tile-for-index.js';
 export { readTileData, hashFromTile } from './tile-data.js';
 export { newTiles } from './new-tiles.js';
 export { type TileReader, tileHashReader } from './tile-hash-reader.js';
+export { AuthenticatedTiles } from './authenticated-tiles.js';
 export { type Tree, formatTree, parseTree } from './tree.js';
 export { type ParsedRecord, formatRecord, parseRecord, isValidRecordText } from './record.js';

@@ -1,4 +1,5 @@
 import { ModgateError } from '../../errors/index.js';
+import type { AuthenticatedTiles } from './authenticated-tiles.js';
 import { HASH_SIZE, nodeHash, type Hash } from './hash.js';
 import type { HashReader } from './hash-reader.js';
 import { badMath, shl, shr } from './int53.js';
@@ -38,8 +39,13 @@ export interface TileReader {
  * position len(stx) of its tile list and so skips some tiles whenever two root-covering
  * hashes share a tile, every non-root tile is checked here.
  */
-export function tileHashReader(tree: Tree, tr: TileReader): HashReader {
-  return { readHashes: (indexes) => readTileHashes(tree, tr, indexes) };
+export function tileHashReader(
+  tree: Tree,
+  tr: TileReader,
+  /** Tiles proved against `tree` before (and where this reader keeps the ones it proves). */
+  proved?: AuthenticatedTiles,
+): HashReader {
+  return { readHashes: (indexes) => readTileHashes(tree, tr, indexes, proved) };
 }
 
 /**
@@ -59,10 +65,28 @@ function tileParent(t: Tile, k: number, n: number): Tile | undefined {
   return { h: t.h, l, n: tn, w };
 }
 
+/** The hashes at `indexes` if every tile holding one was proved against `tree` before. */
+function provedHashes(
+  tree: Tree,
+  h: number,
+  indexes: readonly number[],
+  proved: AuthenticatedTiles,
+): Hash[] | undefined {
+  const hashes: Hash[] = [];
+  for (const x of indexes) {
+    const t = tileParent(tileForIndex(h, x), 0, tree.n);
+    const data = t && proved.get(tree, t);
+    if (t === undefined || data === undefined) return undefined;
+    hashes.push(hashFromTile(t, data, x));
+  }
+  return hashes;
+}
+
 async function readTileHashes(
   tree: Tree,
   tr: TileReader,
   indexes: readonly number[],
+  proved: AuthenticatedTiles | undefined,
 ): Promise<Hash[]> {
   if (indexes.length === 0) return [];
   const h = tr.height;
@@ -71,6 +95,10 @@ async function readTileHashes(
     if (!Number.isSafeInteger(x) || x < 0 || x >= end) {
       throw new ModgateError('invalid', `tlog: index ${x} not in tree of size ${tree.n}`);
     }
+  }
+  if (proved !== undefined) {
+    const known = provedHashes(tree, h, indexes, proved);
+    if (known !== undefined) return known;
   }
 
   const tileOrder = new Map<string, number>(); // tilePath → position in tiles
@@ -153,6 +181,7 @@ async function readTileHashes(
   }
 
   await tr.saveTiles(tiles, data);
+  proved?.add(tree, tiles, data);
 
   return indexes.map((x, i) => {
     const j = indexTileOrder[i]!;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ModgateError } from '../../../src/errors/index.js';
 import {
+  AuthenticatedTiles,
   type Hash,
   type Tile,
   type TileReader,
@@ -136,4 +137,48 @@ test('height 8 over 70,000 records (three tile levels), as sum.golang.org', asyn
     assert.ok((await treeHash(n, thr)).equals(await treeHash(n, storage)), `tree ${n}`);
   }
   assert.equal(reader.unsaved, 0);
+});
+
+test('tiles proved against a tree are not read or folded again for that tree', async () => {
+  const { storage, tiles, root } = await buildLog(23, 2);
+  const tree = { n: 23, hash: root };
+  const proved = new AuthenticatedTiles();
+  const reader = new TestTileStorage(2, tiles);
+  const leaf = (j: number) => storage.readHashes([storedHashIndex(0, j)])[0]!;
+  const [first] = await tileHashReader(tree, reader, proved).readHashes([storedHashIndex(0, 5)]);
+  assert.ok(first!.equals(leaf(5)));
+  const reads = reader.reads.length;
+  assert.ok(reads > 0);
+  // Leaf 6 is in the same tile as leaf 5 (tile/2/0/001): proved already, nothing read.
+  const [again] = await tileHashReader(tree, reader, proved).readHashes([storedHashIndex(0, 6)]);
+  assert.ok(again!.equals(leaf(6)));
+  assert.equal(reader.reads.length, reads, 'no tile read for a proved tile');
+  // Even a corrupted copy is not consulted for it now; another tile is read and checked.
+  const bad = tiles.get('tile/2/0/003')!;
+  bad[0] = bad[0]! ^ 1;
+  await assert.rejects(
+    Promise.resolve(tileHashReader(tree, reader, proved).readHashes([storedHashIndex(0, 12)])),
+    isChecksum,
+  );
+  bad[0] = bad[0]! ^ 1;
+});
+
+test('proved tiles are for one tree: another tree (or a forged one) is checked afresh', async () => {
+  const { tiles, root } = await buildLog(10, 2);
+  const proved = new AuthenticatedTiles();
+  const reader = new TestTileStorage(2, tiles);
+  await tileHashReader({ n: 10, hash: root }, reader, proved).readHashes([0]);
+  const reads = reader.reads.length;
+  // Same size, another hash: nothing proved for it, the tiles are read and fail.
+  const forged = Buffer.from(root);
+  forged[0] = forged[0]! ^ 1;
+  await assert.rejects(
+    Promise.resolve(tileHashReader({ n: 10, hash: forged }, reader, proved).readHashes([0])),
+    isChecksum,
+  );
+  assert.ok(reader.reads.length > reads, 'read again for the other tree');
+  // The tree proved before still finds its tiles.
+  const before = reader.reads.length;
+  await tileHashReader({ n: 10, hash: root }, reader, proved).readHashes([1]);
+  assert.equal(reader.reads.length, before);
 });
