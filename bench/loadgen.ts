@@ -51,6 +51,8 @@ export async function runLoadgen(opts: {
   rate: number;
   durationS: number;
   core?: number;
+  /** Writes every measured request to this file (loadgen's -dump: when each was sent, how long it took). */
+  dumpFile?: string;
 }): Promise<LoadgenResult> {
   const argv = pinned(opts.core, [
     opts.bin,
@@ -64,6 +66,7 @@ export async function runLoadgen(opts: {
     `${opts.durationS}s`,
     '-conns',
     '64',
+    ...(opts.dumpFile === undefined ? [] : ['-dump', opts.dumpFile]),
   ]);
   // One OS thread for Go code: the generator gets one core, like wrk.
   const { stdout } = await runCommand(argv, { env: { ...process.env, GOMAXPROCS: '1' } });

@@ -100,7 +100,14 @@ export function summarizeThroughput(rounds: ThroughputRound[]): ThroughputResult
 /** The open-loop generator at `rate` requests/s over the mixed paths (after 1 s unmeasured). */
 export async function latencyRound(
   server: BenchServer,
-  opts: { loadgen: string; pathsFile: string; rate: number; durationS: number; core?: number },
+  opts: {
+    loadgen: string;
+    pathsFile: string;
+    rate: number;
+    durationS: number;
+    core?: number;
+    dumpFile?: string;
+  },
 ): Promise<LatencyRound> {
   const cpu0 = cpuMs(server.pids);
   const loadgen = await runLoadgen({
@@ -110,6 +117,7 @@ export async function latencyRound(
     rate: opts.rate,
     durationS: opts.durationS,
     core: opts.core,
+    dumpFile: opts.dumpFile,
   });
   const cpu = cpuMs(server.pids) - cpu0;
   if (loadgen.failed > 0 || loadgen.non2xx > 0) {

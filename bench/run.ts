@@ -8,7 +8,7 @@
 //   npm run bench                        (installs nginx-light and wrk, builds, runs this)
 //   node dist/bench/run.js --help
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -98,6 +98,12 @@ const HELP = `usage: node dist/bench/run.js [options]
                     bin/modgate.js, an A/B of an environment setting on one build
   --out FILE        results file (default bench/results/<date>T<time>-<commit>.json; "-" for none)
   --keep            keep the work directory (data, logs, nginx.conf)
+  --latency-dump DIR
+                    write every fixed-rate request of every round to DIR/<server>-round<N>.txt
+                    (loadgen -dump: scheduled time, dispatch lag, latency, path); with
+                    --modgate-node-flags=--import=<dist/bench/experiments/loop-stalls.js> and
+                    stall-report.js, the slow requests are lined up with modgate's GC and timers
+                    (bench/experiments/README-stalls.md)
 `;
 
 const { values: args } = parseArgs({
@@ -121,6 +127,7 @@ const { values: args } = parseArgs({
     'base-env': { type: 'string', default: '' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'latency-dump': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -144,6 +151,14 @@ const modgateProcess = {
 };
 const modgateEnv = envArg(args['modgate-env']);
 const baseEnv = envArg(args['base-env']);
+const latencyDumpDir = args['latency-dump'];
+if (latencyDumpDir !== undefined) await mkdir(latencyDumpDir, { recursive: true });
+
+/** Where loadgen writes a fixed-rate round's requests (--latency-dump), if anywhere. */
+function latencyDumpFile(server: string, round: number): string | undefined {
+  if (latencyDumpDir === undefined) return undefined;
+  return join(latencyDumpDir, `${server.replace(/[^A-Za-z0-9-]/g, '_')}-round${round + 1}.txt`);
+}
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -312,6 +327,7 @@ try {
         rate,
         durationS: roundS,
         core: clientCore,
+        dumpFile: latencyDumpFile(s.name, i),
       });
       must(lRounds.get(s.name)).push(r);
       log(

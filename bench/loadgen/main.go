@@ -14,6 +14,12 @@
 //
 // Paths are taken in turn from a file (one per line), so the load is the same mix that the
 // throughput run uses. The result is one JSON object on stdout. Standard library only.
+//
+// With -dump FILE, every measured request is also written to FILE, one line each: its
+// scheduled time (Unix ns), its dispatch lag (ns), its latency from dispatch (ns; -1: failed or
+// unanswered) and the index of its path in the paths file. For finding *when* the slow ones
+// were sent (bench/experiments/stall-report.ts lines them up with a server's event log); the
+// file is written after the run, so it changes nothing that is measured.
 package main
 
 import (
@@ -64,6 +70,7 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Second, "measured time")
 	warmup := flag.Duration("warmup", time.Second, "time at the rate before measuring")
 	conns := flag.Int("conns", 64, "maximum connections")
+	dump := flag.String("dump", "", "file to write every measured request to (see above)")
 	flag.Parse()
 	if *base == "" || *pathsFile == "" || *rate <= 0 {
 		fmt.Fprintln(os.Stderr, "usage: loadgen -base URL -paths FILE [-rate N] [-duration D]")
@@ -190,8 +197,32 @@ func main() {
 	if len(measured) > 0 {
 		r.MaxMs = measured[len(measured)-1]
 	}
+	if *dump != "" {
+		if err := writeDump(*dump, start, interval, skip, lag, sendLatency, len(urls)); err != nil {
+			fmt.Fprintf(os.Stderr, "loadgen: writing %s: %v\n", *dump, err)
+			os.Exit(1)
+		}
+	}
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))
+}
+
+// writeDump writes the requests from index skip on, one line each (see the command's comment).
+func writeDump(name string, start time.Time, interval time.Duration, skip int, lag, sendLatency []int64, paths int) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for i := skip; i < len(lag); i++ {
+		at := start.Add(time.Duration(i) * interval)
+		fmt.Fprintf(w, "%d %d %d %d\n", at.UnixNano(), lag[i], sendLatency[i], i%paths)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // sortedMs returns the non-negative values of ns, in ms, sorted.
