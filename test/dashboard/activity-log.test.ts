@@ -111,4 +111,10 @@ test('top modules: counted by module, bounded; the often requested survive pruni
   assert.equal(top.length, 10);
   const counts = (log as unknown as { counts: Map<string, number> }).counts;
   assert.ok(counts.size <= COUNTED_MODULES);
+  // Counted per target, added up by module when asked: asking again counts nothing twice, and
+  // requests after a view add to the same module's count.
+  assert.deepEqual(log.view({}, all).topModules, top);
+  log.record(entry('/example.com/popular/@v/list'));
+  log.record(entry('/example.com/popular/@v/v1.0.0.zip'));
+  assert.deepEqual(log.view({}, all).topModules[0], { path: 'example.com/popular', requests: 52 });
 });
