@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -91,60 +91,4 @@ test('getBytes with an aborted signal rejects with its reason, whichever way it 
       await assert.rejects(storage.getBytes(key, AbortSignal.abort(reason)), reason);
     });
   }
-});
-
-/** File-system requests queued to libuv's thread pool through the callback API (fdatasync). */
-function callbackRequests(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'FSReqCallback').length;
-}
-
-test('putBytes of a small file sends only its fdatasync to the thread pool while the gate is open', async () => {
-  await withStorage(fixedGate(true), async (storage, dataDir) => {
-    const key = 'example.com/new/@v/v1.0.0.mod'; // its directory does not exist yet
-    const [promised, callbacks] = [poolRequests(), callbackRequests()];
-    const put = storage.putBytes(key, Buffer.from('module example.com/new\n'));
-    assert.equal(poolRequests(), promised, 'no fs/promises request');
-    assert.equal(callbackRequests(), callbacks + 1, 'one request: the fdatasync');
-    await put;
-    assert.equal(await readFile(join(dataDir, key), 'utf8'), 'module example.com/new\n');
-    assert.equal((await stat(join(dataDir, key))).mode & 0o777, 0o644 & ~process.umask());
-    await storage.putBytes('sumdb-server/x/key', Buffer.from('s'), undefined, { secret: true });
-    assert.equal((await stat(join(dataDir, 'sumdb-server/x/key'))).mode & 0o777, 0o600);
-    // Larger than SMALL_FILE_BYTES: written the usual way.
-    const big = Buffer.alloc(SMALL_FILE_BYTES + 1, 3);
-    const before = poolRequests();
-    const bigPut = storage.putBytes('example.com/new/@v/list', big);
-    assert.equal(poolRequests(), before + 1);
-    await bigPut;
-    assert.deepEqual(await readFile(join(dataDir, 'example.com/new/@v/list')), big);
-    const staging = join(dataDir, '.staging');
-    const [own] = await readdir(staging);
-    assert.deepEqual(await readdir(join(staging, own!)), ['.heartbeat'], 'no staging file left');
-  });
-});
-
-test('a small putBytes aborted while its fdatasync runs stores nothing and leaves nothing', async () => {
-  await withStorage(fixedGate(true), async (storage, dataDir) => {
-    const key = 'example.com/m/@v/v1.0.0.mod';
-    const abort = new AbortController();
-    const put = storage.putBytes(key, Buffer.from('module example.com/m\n'), abort.signal);
-    const reason = new Error('stop');
-    abort.abort(reason); // the fdatasync is under way: checked before the rename
-    await assert.rejects(put, reason);
-    assert.equal(await storage.getBytes(key), null);
-    const staging = join(dataDir, '.staging');
-    const [own] = await readdir(staging);
-    assert.deepEqual(await readdir(join(staging, own!)), ['.heartbeat']);
-  });
-});
-
-test('a small putBytes whose staging directory was removed recreates it and stores the file', async () => {
-  await withStorage(fixedGate(true), async (storage, dataDir) => {
-    const staging = join(dataDir, '.staging');
-    const [own] = await readdir(staging);
-    await rm(join(staging, own!), { recursive: true });
-    const key = 'example.com/m/@v/v1.0.0.info';
-    await storage.putBytes(key, Buffer.from('{"Version":"v1.0.0"}'));
-    assert.deepEqual(await storage.getBytes(key), Buffer.from('{"Version":"v1.0.0"}'));
-  });
 });

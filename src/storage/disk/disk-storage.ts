@@ -11,8 +11,7 @@ import { diskError, errnoCode, isMissing } from './disk-error.js';
 import { InstanceDir, type InstanceLiveness } from './instance-dir.js';
 import { collectKeys } from './collect-keys.js';
 import { FileRangeStream } from './file-range-stream.js';
-import { SMALL_FILE_BYTES, getBytesOnLoop } from './read-small-file-sync.js';
-import { writeSmallFileSync } from './write-small-file-sync.js';
+import { getBytesOnLoop } from './read-small-file-sync.js';
 import { processSyncReadGate, type SyncReadGate } from './sync-read-gate.js';
 import { linkOrCopy } from './link-or-copy.js';
 import {
@@ -60,8 +59,8 @@ export interface DiskStorageOptions {
  *
  * Reads are the proxy's hot path and cost one open, one fstat and the reads (`openRead`,
  * `getBytes`) or one stat (`stat`); directories are only created when a rename finds its
- * parent missing. Small files are read and written on the event loop while the SyncReadGate
- * says the disk is fast, all but the fdatasync (read-/write-small-file-sync.ts).
+ * parent missing. Small files are read on the event loop while the SyncReadGate says the disk
+ * is fast (read-small-file-sync.ts); writes stay on the thread pool (see there).
  */
 export class DiskStorage implements Storage {
   readonly description: string;
@@ -145,17 +144,6 @@ export class DiskStorage implements Storage {
   ): Promise<void> {
     const target = this.pathOf(key);
     const mode = options.secret === true ? 0o600 : 0o644;
-    if (data.length <= SMALL_FILE_BYTES && this.syncReads.isOpen()) {
-      signal?.throwIfAborted();
-      const temp = join(this.staging.path, stagingFileName('tmp'));
-      const aborted = () => signal?.throwIfAborted();
-      try {
-        if (await writeSmallFileSync(temp, target, data, mode, this.syncReads, aborted)) return;
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        throw diskError('putBytes', key, err);
-      }
-    }
     await this.writeStaged('putBytes', key, target, signal, createFile(mode), (handle) =>
       handle.writeFile(data, signal === undefined ? {} : { signal }).catch((err: unknown) => {
         if (signal?.aborted) throw err;
