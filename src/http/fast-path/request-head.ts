@@ -214,15 +214,20 @@ export function readRequestHead(
     line = v + 2;
   }
   if (hosts !== 1) return HANDOVER;
-  const simple: SimpleHead = {
+  const target = buf.toString('latin1', targetStart, targetEnd);
+  const close = connection === 2;
+  // Authorization and X-Forwarded-For only when sent: most requests carry neither, and get a
+  // plain literal of one shape (no spread of temporary objects per request).
+  if (authorization === undefined && forwardedFor === undefined) {
+    return { head: isHead, target, close, requestId, end };
+  }
+  return {
     head: isHead,
-    target: buf.toString('latin1', targetStart, targetEnd),
-    close: connection === 2,
+    target,
+    close,
     requestId,
     end,
-    // Only when sent: most requests carry neither (and the shape stays that of the rest).
     ...(authorization === undefined ? {} : { authorization }),
     ...(forwardedFor === undefined ? {} : { forwardedFor }),
   };
-  return simple;
 }
