@@ -73,9 +73,10 @@ export class RssSampler {
 
 /**
  * CPU time (user + system) of every thread of `pid`, in ms, summed by thread name
- * (/proc/<pid>/task/<tid>/comm; the main thread is `main`. Node 20 names its other threads
- * `node` (libuv's thread pool: file system calls, zlib and crypto work) or `V8 DefaultWorke`
- * (GC and compiler helpers).
+ * (/proc/<pid>/task/<tid>/comm; the main thread is `main`). Node 20.20 names every other
+ * thread `node` too: that figure is libuv's thread pool (file system calls, zlib and crypto
+ * work) *and* V8's platform workers (concurrent marking and sweeping, TurboFan), which in a
+ * cold go-download's zip phase took ~4 times the pool's CPU (`perf record`, bench/README.md).
  */
 export function cpuMsByThread(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
