@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { answerHeaders } from '../../src/http/answer-headers.js';
+import { middlesEncoded, ResponseTail } from '../../src/http/fast-path/response-head.js';
+import type { Answer } from '../../src/service/answer.js';
+
+/** The head as node:http writes it for answerHeaders(answer), up to the Date field. */
+function expectedHead(answer: Answer, requestId: string): string {
+  const h = answerHeaders(answer);
+  let text = `HTTP/1.1 200 OK\r\nx-request-id: ${requestId}\r\n`;
+  for (let i = 2; i < h.length; i += 2) text += `${h[i]}: ${h[i + 1]}\r\n`;
+  return `${text}Date: `;
+}
+
+function headOf(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return text.slice(0, text.indexOf('Date: ') + 'Date: '.length);
+}
+
+const body = Buffer.from('v1.0.0\nv1.1.0\n');
+const list: Answer = Object.freeze({
+  status: 200,
+  kind: 'list',
+  body,
+  size: body.length,
+  cache: 'hit',
+  maxAge: 60,
+  immutable: false,
+});
+
+test("a list's head carries each answer object's own max-age, counting down through a digit change", () => {
+  const tail = new ResponseTail(5000);
+  for (const maxAge of [60, 59, 10, 9, 0]) {
+    const answer = Object.freeze({ ...list, maxAge });
+    const bytes = tail.bytes(answer, 'req-1', false, body);
+    assert.equal(headOf(bytes), expectedHead(answer, 'req-1'));
+    assert.ok(bytes.subarray(bytes.length - body.length).equals(body));
+  }
+});
+
+test('the answer objects of one list copy share one encoded head (not one per second)', () => {
+  const tail = new ResponseTail(5000);
+  const copyBody = Buffer.from('v2.0.0\n');
+  const before = middlesEncoded();
+  for (let maxAge = 60; maxAge >= 1; maxAge--) {
+    const answer = Object.freeze({ ...list, body: copyBody, size: copyBody.length, maxAge });
+    tail.bytes(answer, 'req-2', false, copyBody);
+    tail.bytes(answer, 'req-3', true, undefined);
+  }
+  assert.equal(middlesEncoded() - before, 1);
+});
+
+test('an answer that shares the body but not the other headers (a stale copy) gets its own head', () => {
+  const tail = new ResponseTail(5000);
+  const fresh = Object.freeze({ ...list, maxAge: 30 });
+  const stale = Object.freeze({
+    ...list,
+    maxAge: 0,
+    cache: 'stale' as const,
+    staleReason: 'upstream 502',
+  });
+  assert.equal(headOf(tail.bytes(fresh, 'a', false, body)), expectedHead(fresh, 'a'));
+  assert.equal(headOf(tail.bytes(stale, 'b', false, body)), expectedHead(stale, 'b'));
+  assert.equal(headOf(tail.bytes(fresh, 'c', false, body)), expectedHead(fresh, 'c'));
+});
+
+test('an immutable answer keeps its head per answer object', () => {
+  const tail = new ResponseTail(0);
+  const info: Answer = Object.freeze({
+    status: 200,
+    kind: 'info',
+    body: Buffer.from('{"Version":"v1.0.0"}'),
+    size: 20,
+    cache: 'hit',
+    maxAge: 31_536_000,
+    immutable: true,
+    etag: '"x"',
+    lastModified: new Date(0),
+  });
+  const before = middlesEncoded();
+  for (let i = 0; i < 3; i++) {
+    assert.equal(headOf(tail.bytes(info, 'i', false, info.body)), expectedHead(info, 'i'));
+  }
+  assert.equal(middlesEncoded() - before, 1);
+});
