@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { registerJsonLogger } from './access-log.js';
 import { LineSink } from './line-sink.js';
 
@@ -53,6 +54,9 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (wantPretty) {
+    // Loaded only here: a server's output is JSON lines (not a terminal), and pino-pretty and
+    // its dependencies would otherwise stay in every process's heap, which each major GC walks.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(
       base,
       pretty({

@@ -31,6 +31,8 @@ const NOT_BY_DEFAULT = [
   'ioredis',
   '@opentelemetry/sdk-trace-base',
   '@opentelemetry/exporter-trace-otlp-http',
+  // Only for `log.format: pretty` (or a terminal): a server's output is JSON lines.
+  'pino-pretty',
 ];
 
 describe('modgate serve with its defaults', () => {
