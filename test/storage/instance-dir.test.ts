@@ -168,7 +168,9 @@ describe('InstanceDir', () => {
         heartbeatMs: 10,
         staleAfterMs: 30,
       });
-      await rm(dataDir, { recursive: true, force: true });
+      // A beat can recreate the instance directory while rm walks the tree (ENOTEMPTY on the
+      // spool directory, seen once in a loaded CI run): rm retries, as `rm -rf` run again would.
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 5 });
       await sleep(100); // ten beats
       assert.ok(!(await exists(dataDir)));
       await own.close();
