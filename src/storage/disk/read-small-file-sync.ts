@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { SyncReadGate } from './sync-read-gate.js';
 
 /**
  * DiskStorage reads (`getBytes`) a file of at most this size on the event loop while its
@@ -21,7 +22,7 @@ export const SMALL_FILE_BYTES = 64 * 1024;
  * through the thread pool then). Records how long it took with the gate.
  */
 export function getBytesOnLoop(
-  gate: { isOpen(): boolean; now(): number; recordSyncRead(startedAt: number): void },
+  gate: Pick<SyncReadGate, 'isOpen' | 'now' | 'recordSyncRead'>,
   path: string,
 ): Buffer | null | undefined {
   if (!gate.isOpen()) return undefined;

@@ -48,8 +48,8 @@ const DEFAULTS: SyncReadGateOptions = {
  * the disk increments); the count is read after a slow chunk only (~3 us), never on the fast
  * path. A chunk that waits for a disk read counted against another process (or on a network
  * file system that does not count blocks) does not close the gate then: the price of not
- * calling getrusage around every read. Other synchronous work (recordSyncRead: small files'
- * reads and writes, opens, renames) closes it on time alone, as before.
+ * calling getrusage around every read. A small file's read on the loop (recordSyncRead: its
+ * open, path lookup included, fstat, read and close) closes it on time alone, as before.
  */
 export class SyncReadGate {
   private readonly options: SyncReadGateOptions;
@@ -76,10 +76,10 @@ export class SyncReadGate {
   }
 
   /**
-   * Records a stretch of synchronous file system work (a small file's read or write, an open, a
-   * rename) that started at `startedAt` (a reading of `now()`) and is done: slower than
-   * `slowMs`, it closes the gate. A write or rename can wait for the disk (dirty-page
-   * throttling, the journal) without the kernel counting blocks read, so time alone decides.
+   * Records a small file's synchronous read (read-small-file-sync.ts: open, fstat, read, close)
+   * that started at `startedAt` (a reading of `now()`) and is done: slower than `slowMs`, it
+   * closes the gate — on time alone, not with recordStreamRead's disk-blocks check, which was
+   * measured for stream chunks only.
    */
   recordSyncRead(startedAt: number): void {
     const end = this.options.now();
