@@ -62,8 +62,10 @@ export function modulePathProblem(path: string): string | undefined {
   const first = path.slice(0, i);
   if (!first.includes('.')) return 'missing dot in first path element';
   if (path[0] === '-') return 'leading dash in first path element';
-  for (const ch of first) {
-    if (!isFirstElementChar(ch)) return `invalid char ${goQuoteRune(ch)} in first path element`;
+  if (!FIRST_ELEMENT.test(first)) {
+    for (const ch of first) {
+      if (!isFirstElementChar(ch)) return `invalid char ${goQuoteRune(ch)} in first path element`;
+    }
   }
   if (!splitPathVersion(path).ok) return 'invalid version';
   return undefined;
@@ -94,16 +96,20 @@ export function elementProblem(elem: string, kind: PathKind): string | undefined
   if (/^\.+$/.test(elem)) return `invalid path element ${goQuote(elem)}`;
   if (elem[0] === '.' && kind === 'module') return 'leading dot in path element';
   if (elem.endsWith('.')) return 'trailing dot in path element';
-  const charOK =
-    kind === 'module' ? isModulePathChar : kind === 'import' ? isImportPathChar : isFileNameChar;
-  for (const ch of elem) {
-    if (!charOK(ch)) return `invalid char ${goQuoteRune(ch)}`;
+  // The common case in one regular expression; the loop finds the first bad character.
+  if (!ALL_ASCII_OK[kind].test(elem)) {
+    const charOK =
+      kind === 'module' ? isModulePathChar : kind === 'import' ? isImportPathChar : isFileNameChar;
+    for (const ch of elem) {
+      if (!charOK(ch)) return `invalid char ${goQuoteRune(ch)}`;
+    }
   }
 
   // Windows forbids device names as file names even with an extension: `aux.go` is bad.
   const dot = elem.indexOf('.');
   const short = dot >= 0 ? elem.slice(0, dot) : elem;
-  if (badWindowsNames.has(asciiUpper(short))) {
+  // Every device name has 3 or 4 characters (upper-casing others is wasted work).
+  if ((short.length === 3 || short.length === 4) && badWindowsNames.has(asciiUpper(short))) {
     return `${goQuote(short)} disallowed as path element component on Windows`;
   }
   if (kind === 'file') return undefined;
@@ -124,6 +130,20 @@ const badWindowsNames: ReadonlySet<string> = new Set([
   'NUL',
   ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`COM${n}`, `LPT${n}`]),
 ]);
+
+/**
+ * Per kind, elements made only of ASCII characters of its set (what nearly every path is):
+ * they pass the character check without a test per character. Anything else (a non-ASCII
+ * letter in a file name, a bad character) is checked character by character.
+ */
+const ALL_ASCII_OK: Readonly<Record<PathKind, RegExp>> = {
+  module: /^[-._~0-9A-Za-z]*$/,
+  import: /^[-+._~0-9A-Za-z]*$/,
+  file: /^[0-9A-Za-z !#$%&()+,\-.=@[\]^_{}~]*$/,
+};
+
+/** A first element made only of `[a-z0-9.-]` (see isFirstElementChar). */
+const FIRST_ELEMENT = /^[-.0-9a-z]*$/;
 
 /** Upper-cases ASCII letters only, so non-ASCII letters can never fold onto a device name. */
 function asciiUpper(s: string): string {
