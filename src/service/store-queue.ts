@@ -25,6 +25,8 @@ interface Entry {
   readonly stored: Promise<void>;
   readonly done: () => void;
   urgent: boolean;
+  /** Still in `waiting` (not started). */
+  waiting: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ export class StoreQueue {
   private readonly pending = new Map<string, Entry>();
   private readonly waiting: Entry[] = [];
   private running = 0;
+  /** Entries in `waiting` marked urgent: `delay` and `pump` then look for them, else not. */
+  private urgentWaiting = 0;
   private bytes = 0;
   private lastActivity = -Infinity;
   private flushing = 0;
@@ -72,7 +76,15 @@ export class StoreQueue {
     if (this.pending.has(key)) return;
     let done = (): void => undefined;
     const stored = new Promise<void>((resolve) => (done = resolve));
-    const entry: Entry = { key, body, queuedAt: this.now(), stored, done, urgent: false };
+    const entry: Entry = {
+      key,
+      body,
+      queuedAt: this.now(),
+      stored,
+      done,
+      urgent: false,
+      waiting: true,
+    };
     this.pending.set(key, entry);
     this.waiting.push(entry);
     this.bytes += body.length;
@@ -93,6 +105,7 @@ export class StoreQueue {
   async hurry(key: string): Promise<void> {
     const entry = this.pending.get(key);
     if (entry === undefined) return;
+    if (!entry.urgent && entry.waiting) this.urgentWaiting++;
     entry.urgent = true;
     this.pump();
     await entry.stored;
@@ -122,16 +135,22 @@ export class StoreQueue {
         this.schedule(wait);
         return;
       }
-      const i = this.waiting.findIndex((e) => e.urgent);
-      const [entry] = this.waiting.splice(i < 0 ? 0 : i, 1);
-      if (entry !== undefined) this.start(entry);
+      // Scanned only while an urgent entry waits: with hundreds of stores queued behind a
+      // burst of misses, a scan per pump (each add and each finished store) added up.
+      const i = this.urgentWaiting > 0 ? this.waiting.findIndex((e) => e.urgent) : 0;
+      const entry = i <= 0 ? this.waiting.shift() : this.waiting.splice(i, 1)[0];
+      if (entry !== undefined) {
+        entry.waiting = false;
+        if (entry.urgent) this.urgentWaiting--;
+        this.start(entry);
+      }
     }
   }
 
   /** Milliseconds until the next store may start (0: now). */
   private delay(): number {
     if (this.flushing > 0 || this.bytes >= this.maxPendingBytes) return 0;
-    if (this.waiting.some((e) => e.urgent)) return 0;
+    if (this.urgentWaiting > 0) return 0;
     const oldest = this.waiting[0]?.queuedAt ?? this.now();
     const at = Math.min(this.lastActivity + this.quietMs, oldest + this.maxDelayMs);
     return Math.max(0, at - this.now());

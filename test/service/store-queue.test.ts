@@ -91,3 +91,31 @@ test('store queue: past maxPendingBytes stores run at once; failures are reporte
   assert.deepEqual(failures, ['bad.mod']);
   assert.equal(q.bytesOf('bad.mod'), undefined);
 });
+
+test('store queue: hurrying a store already running leaves the others waiting for quiet', async () => {
+  const puts: string[] = [];
+  let finish = (): void => undefined;
+  const q = new StoreQueue({
+    put: (key) => {
+      puts.push(key);
+      return key === 'a.mod'
+        ? new Promise<void>((resolve) => (finish = resolve))
+        : Promise.resolve();
+    },
+    quietMs: HOUR,
+    maxDelayMs: HOUR,
+  });
+  q.noteActivity();
+  q.add('a.mod', Buffer.from('a'));
+  q.add('b.mod', Buffer.from('b'));
+  const first = q.hurry('a.mod');
+  await tick();
+  assert.deepEqual(puts, ['a.mod']);
+  const again = q.hurry('a.mod'); // running: nothing more to hurry
+  finish();
+  await Promise.all([first, again]);
+  await tick();
+  assert.deepEqual(puts, ['a.mod'], 'b.mod still waits for quiet');
+  await q.hurry('b.mod');
+  assert.deepEqual(puts, ['a.mod', 'b.mod']);
+});
