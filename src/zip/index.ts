@@ -36,7 +36,8 @@
  *
  * Files: rules — limits, checked-files (the report), clean-path, case-fold(+table),
  * collision-checker, is-vendored-package, check-files, zip-entry-checker,
- * check-module-version, go-string; hashing — dirhash; writing — create-zip
+ * check-module-version, go-string; hashing — dirhash; reading — stored-deflate-blocks (the
+ * stored blocks of a deflated entry as views, no inflate); writing — create-zip
  * (module-files-error), to any stream. Reading zips and directories from disk is the job of
  * the adapters in `files/` (check-zip, hash-zip-file, hash-dir, unzip, create-zip-from-dir,
  * module-zip-reader, file-handle-reader): they apply these rules, and the rules here read no

@@ -1,7 +1,8 @@
 /**
  * A yauzl RandomAccessReader over a zip held in memory (a verified download answered from
  * memory, see the stash): the same reads FileHandleReader does, without a file. Reads past
- * the end are short, as a file's are; content ranges are streamed as views (no copy).
+ * the end are short, as a file's are; content ranges are streamed as views (no copy), and
+ * ModuleZipReader takes an entry's data as a view (viewAt).
  */
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -37,6 +38,12 @@ export class BufferZipReader extends yauzl.RandomAccessReader {
   /** Copies up to `length` bytes at `position`; fewer only at the end of the zip. */
   readAt(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
     return Promise.resolve(this.copyAt(buffer, offset, length, position));
+  }
+
+  /** The bytes at `position` as a view, not a copy (shorter at the end of the zip). */
+  viewAt(position: number, length: number): Buffer {
+    const start = Math.min(position, this.data.length);
+    return this.data.subarray(start, Math.min(this.data.length, start + length));
   }
 
   private copyAt(buffer: Buffer, offset: number, length: number, position: number): number {

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ModgateError } from '../../errors/index.js';
+import { deflateWindow, storedDeflateBlocks } from '../stored-deflate-blocks.js';
 import { BufferZipReader } from './buffer-zip-reader.js';
 import { FileHandleReader } from './file-handle-reader.js';
 
@@ -47,6 +48,8 @@ export interface ZipEntry {
 /** Where a ModuleZipReader reads from: a file (FileHandleReader) or memory (BufferZipReader). */
 type ZipBytes = yauzl.RandomAccessReader & {
   readAt(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
+  /** The zip's bytes at `position` as a view (shorter at its end), if it is held in memory. */
+  viewAt?(position: number, length: number): Buffer;
 };
 
 export class ModuleZipReader {
@@ -179,10 +182,20 @@ export class ModuleZipReader {
       throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
     }
     const declared = e.uncompressedSize;
-    const crc =
-      e.compressedSize <= SMALL_ENTRY && declared <= SMALL_ENTRY
-        ? await this.readSmall(e, fileDataStart, name, onChunk)
-        : await this.readStreamed(e, fileDataStart, name, onChunk);
+    const small = e.compressedSize <= SMALL_ENTRY && declared <= SMALL_ENTRY;
+    const inMemory = this.reader.viewAt?.(fileDataStart, e.compressedSize);
+    let crc: number;
+    if (inMemory !== undefined) {
+      if (inMemory.length < e.compressedSize) throw this.malformed(`entry ${name}: unexpected EOF`);
+      const views = method === 8 ? this.storedViews(e, inMemory, name) : [inMemory];
+      if (views !== undefined) crc = await this.readViews(e, views, name, onChunk);
+      else if (small) crc = await this.inflateWhole(e, inMemory, name, onChunk);
+      else crc = await this.readStreamed(e, fileDataStart, name, onChunk);
+    } else if (small) {
+      crc = await this.readSmall(e, fileDataStart, name, onChunk);
+    } else {
+      crc = await this.readStreamed(e, fileDataStart, name, onChunk);
+    }
     // Go: with a data descriptor, its CRC and the computed one must both equal the
     // directory's; without, the computed CRC must match unless the directory says 0.
     if (flags & FLAG_DATA_DESCRIPTOR) {
@@ -209,17 +222,20 @@ export class ModuleZipReader {
     const compressed = Buffer.allocUnsafe(e.compressedSize);
     const n = await this.reader.readAt(compressed, 0, e.compressedSize, fileDataStart);
     if (n < e.compressedSize) throw this.malformed(`entry ${name}: unexpected EOF`);
-    let data = compressed;
-    if (e.entry.compressionMethod === 8) {
-      try {
-        data = inflateRawSync(compressed, { maxOutputLength: e.uncompressedSize + 1 });
-      } catch (err) {
-        if (err instanceof RangeError) {
-          throw this.malformed(`entry ${name} is larger than its declared size`);
-        }
-        throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
-      }
-    }
+    return this.inflateWhole(e, compressed, name, onChunk);
+  }
+
+  /** A small entry's content from its whole compressed data, in one inflate call. */
+  private async inflateWhole(
+    e: ZipEntry,
+    compressed: Buffer,
+    name: string,
+    onChunk: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<number> {
+    const data =
+      e.entry.compressionMethod === 8
+        ? this.inflate(compressed, e.uncompressedSize, name)
+        : compressed;
     if (data.length > e.uncompressedSize) {
       throw this.malformed(`entry ${name} is larger than its declared size`);
     }
@@ -228,6 +244,71 @@ export class ModuleZipReader {
     }
     await onChunk(data);
     return crc32(data);
+  }
+
+  /**
+   * The content of a deflated entry held in memory as views of the zip where it is made of
+   * stored blocks (storedDeflateBlocks), with a compressed rest of at most SMALL_ENTRY bytes
+   * inflated (the stored output before it is its window); undefined where it is not (the
+   * caller inflates it all). The output is at most the declared size plus one byte.
+   */
+  private storedViews(e: ZipEntry, compressed: Buffer, name: string): Buffer[] | undefined {
+    const declared = e.uncompressedSize;
+    const blocks = storedDeflateBlocks(compressed, declared);
+    if (blocks === undefined) return undefined;
+    if (blocks.rest < 0) return blocks.views;
+    if (compressed.length - blocks.rest > SMALL_ENTRY) return undefined;
+    const rest = this.inflate(compressed.subarray(blocks.rest), declared - blocks.output, name, {
+      dictionary: deflateWindow(blocks.views),
+    });
+    return [...blocks.views, rest];
+  }
+
+  /**
+   * An entry held in memory whose content is `views` of the zip itself (stored, or deflated
+   * into stored blocks only: see storedDeflateBlocks, which gives no more than the declared
+   * size): no inflate, no copy. Returns the CRC-32.
+   */
+  private async readViews(
+    e: ZipEntry,
+    views: Buffer[],
+    name: string,
+    onChunk: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<number> {
+    let size = 0;
+    for (const view of views) size += view.length;
+    if (size > e.uncompressedSize) {
+      throw this.malformed(`entry ${name} is larger than its declared size`);
+    }
+    if (size < e.uncompressedSize) {
+      throw this.malformed(`entry ${name} is smaller than its declared size`);
+    }
+    let crc = 0;
+    for (const view of views) {
+      crc = crc32(view, crc);
+      await onChunk(view);
+    }
+    return crc;
+  }
+
+  /**
+   * Raw-inflates `compressed` in one call, stopping past `max` bytes of output (which is then
+   * more than the entry declares).
+   */
+  private inflate(
+    compressed: Buffer,
+    max: number,
+    name: string,
+    options: { dictionary?: Buffer } = {},
+  ): Buffer {
+    try {
+      return inflateRawSync(compressed, { ...options, maxOutputLength: max + 1 });
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw this.malformed(`entry ${name} is larger than its declared size`);
+      }
+      throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
+    }
   }
 
   /** Larger entries streamed, inflation stopped at the declared size. Returns the CRC-32. */
