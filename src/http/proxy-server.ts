@@ -6,6 +6,7 @@ import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js'
 import type { ActivityLog } from '../dashboard/index.js';
 import type { RequestMetrics } from '../metrics/index.js';
 import { ANONYMOUS } from '../policy/index.js';
+import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { Answer } from '../service/answer.js';
 import { auditRequest } from './auth-audit.js';
 import type { AuthResult } from './auth-authenticator.js';
@@ -19,14 +20,14 @@ import {
 } from './connection-guard.js';
 import { softDescriptorLimit } from './descriptor-limit.js';
 import { FastPath } from './fast-path/fast-path.js';
-import type { FastPeer } from './fast-path/fast-connection.js';
+import type { FastPeer } from './fast-path/fast-context.js';
 import type { SimpleHead } from './fast-path/request-head.js';
 import { logRequestFailure } from './log-request-failure.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
 import { answerRequest, writeAnswer } from './proxy-handler.js';
 import type { ProxyServerOptions } from './proxy-server-options.js';
 import { Readiness } from './readiness.js';
-import { requestIdFor, requestIdFrom } from './request-id.js';
+import { requestIdFor } from './request-id.js';
 import { sendError } from './send-error.js';
 import { answerOtherRoute } from './other-routes.js';
 
@@ -116,7 +117,8 @@ export class ProxyServer {
             idleTimeoutMs: options.idleTimeoutMs,
             checkIntervalMs: serverOptions.connectionsCheckingInterval,
             answer: (req, peer) => this.fastAnswer(req, peer),
-            requestId: requestIdFrom,
+            // Only the access log and the audit log read request ids (record).
+            recordsIds: this.accessLog !== undefined || options.audit !== undefined,
             record:
               this.accessLog === undefined &&
               this.requests === undefined &&
@@ -141,10 +143,6 @@ export class ProxyServer {
    * GOPROXY request (/, /healthz, /readyz, /sumdb/, an invalid path: node:http's to answer).
    */
   private fastAnswer(req: SimpleHead, peer: FastPeer): Answer | Promise<Answer> | undefined {
-    const target = req.target;
-    const q = target.indexOf('?');
-    const path = q >= 0 ? target.slice(0, q) : target;
-    if (this.options.sumdb !== undefined && path.startsWith('/sumdb/')) return undefined;
     const addresses = this.options.clientAddresses;
     // Without trusted proxies the client is the peer: worked out once per connection.
     req.client =
@@ -153,7 +151,7 @@ export class ProxyServer {
         : (peer.client ??=
             addresses === undefined ? peer.address : addresses.of(peer.address, undefined));
     try {
-      const preq = this.paths.parse(path);
+      const preq = this.parsedTarget(req);
       if (preq === null) return undefined;
       const gate = this.options.gate;
       if (gate !== undefined) {
@@ -172,6 +170,21 @@ export class ProxyServer {
     } catch {
       return undefined; // node:http asks again and answers the error
     }
+  }
+
+  /** The GOPROXY request a fast-path target names, or null: kept in the target's slot. */
+  private parsedTarget(req: SimpleHead): Readonly<ProxyRequest> | null {
+    const kept = req.slot?.memo as Readonly<ProxyRequest> | null | undefined;
+    if (kept !== undefined) return kept;
+    const target = req.target;
+    const q = target.indexOf('?');
+    const path = q >= 0 ? target.slice(0, q) : target;
+    const preq =
+      this.options.sumdb !== undefined && path.startsWith('/sumdb/')
+        ? null
+        : this.paths.parse(path);
+    if (req.slot !== undefined) req.slot.memo = preq;
+    return preq;
   }
 
   /** The one place a finished request is recorded (both paths): access line, metrics. */

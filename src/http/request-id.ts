@@ -20,7 +20,45 @@ export function requestIdFor(req: IncomingMessage): string {
 
 /** requestIdFor from the X-Request-Id value as node:http gives it (several joined by ", "). */
 export function requestIdFrom(given: string | undefined): string {
-  if (given !== undefined && PLAIN_ID.test(given)) return given;
+  return plainRequestId(given) ?? generatedRequestId(nextRequestNumber());
+}
+
+/** The client's X-Request-Id value (as node:http joins them) if it is used as the id. */
+export function plainRequestId(given: string | undefined): string | undefined {
+  return given !== undefined && PLAIN_ID.test(given) ? given : undefined;
+}
+
+/** The number of the next generated id (see generatedRequestId). */
+export function nextRequestNumber(): number {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${prefix}-${counter.toString(36)}`;
+  return counter;
+}
+
+/** The generated id numbered `n`: `<random prefix>-<n in base 36>`. */
+export function generatedRequestId(n: number): string {
+  return `${prefix}-${n.toString(36)}`;
+}
+
+/** `<random prefix>-`, as bytes (the fast path writes generated ids into heads). */
+export const GENERATED_ID_PREFIX = Buffer.from(`${prefix}-`, 'latin1');
+
+const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1');
+
+/** How many bytes writeRequestNumber writes for `n`. */
+export function requestNumberLength(n: number): number {
+  let length = 1;
+  for (let v = n; v >= 36; v = Math.floor(v / 36)) length++;
+  return length;
+}
+
+/**
+ * Writes `n` in base 36 (as generatedRequestId does: lower-case digits) at `at` in `out`,
+ * taking requestNumberLength(n) bytes: no string is made.
+ */
+export function writeRequestNumber(out: Buffer, at: number, n: number): void {
+  let v = n;
+  for (let k = at + requestNumberLength(n) - 1; k >= at; k--) {
+    out[k] = DIGITS[v % 36] as number;
+    v = Math.floor(v / 36);
+  }
 }

@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerHeaders } from '../../src/http/answer-headers.js';
 import { middlesEncoded, ResponseTail } from '../../src/http/fast-path/response-head.js';
+import {
+  generatedRequestId,
+  nextRequestNumber,
+  plainRequestId,
+  requestIdFrom,
+} from '../../src/http/request-id.js';
 import type { Answer } from '../../src/service/answer.js';
 
 /** The head as node:http writes it for answerHeaders(answer), up to the Date field. */
@@ -32,7 +38,7 @@ test("a list's head carries each answer object's own max-age, counting down thro
   const tail = new ResponseTail(5000);
   for (const maxAge of [60, 59, 10, 9, 0]) {
     const answer = Object.freeze({ ...list, maxAge });
-    const bytes = tail.bytes(answer, 'req-1', false, body);
+    const bytes = tail.bytes(answer, 'req-1', 0, false, body);
     assert.equal(headOf(bytes), expectedHead(answer, 'req-1'));
     assert.ok(bytes.subarray(bytes.length - body.length).equals(body));
   }
@@ -44,8 +50,8 @@ test('the answer objects of one list copy share one encoded head (not one per se
   const before = middlesEncoded();
   for (let maxAge = 60; maxAge >= 1; maxAge--) {
     const answer = Object.freeze({ ...list, body: copyBody, size: copyBody.length, maxAge });
-    tail.bytes(answer, 'req-2', false, copyBody);
-    tail.bytes(answer, 'req-3', true, undefined);
+    tail.bytes(answer, 'req-2', 0, false, copyBody);
+    tail.bytes(answer, 'req-3', 0, true, undefined);
   }
   assert.equal(middlesEncoded() - before, 1);
 });
@@ -59,9 +65,9 @@ test('an answer that shares the body but not the other headers (a stale copy) ge
     cache: 'stale' as const,
     staleReason: 'upstream 502',
   });
-  assert.equal(headOf(tail.bytes(fresh, 'a', false, body)), expectedHead(fresh, 'a'));
-  assert.equal(headOf(tail.bytes(stale, 'b', false, body)), expectedHead(stale, 'b'));
-  assert.equal(headOf(tail.bytes(fresh, 'c', false, body)), expectedHead(fresh, 'c'));
+  assert.equal(headOf(tail.bytes(fresh, 'a', 0, false, body)), expectedHead(fresh, 'a'));
+  assert.equal(headOf(tail.bytes(stale, 'b', 0, false, body)), expectedHead(stale, 'b'));
+  assert.equal(headOf(tail.bytes(fresh, 'c', 0, false, body)), expectedHead(fresh, 'c'));
 });
 
 test('an immutable answer keeps its head per answer object', () => {
@@ -79,7 +85,45 @@ test('an immutable answer keeps its head per answer object', () => {
   });
   const before = middlesEncoded();
   for (let i = 0; i < 3; i++) {
-    assert.equal(headOf(tail.bytes(info, 'i', false, info.body)), expectedHead(info, 'i'));
+    assert.equal(headOf(tail.bytes(info, 'i', 0, false, info.body)), expectedHead(info, 'i'));
   }
   assert.equal(middlesEncoded() - before, 1);
+});
+
+test('a generated request id is written as bytes, the same text as generatedRequestId', () => {
+  const tail = new ResponseTail(5000);
+  for (const n of [
+    1,
+    9,
+    10,
+    35,
+    36,
+    1295,
+    1296,
+    46_655,
+    2 ** 40 + 7,
+    Number.MAX_SAFE_INTEGER - 1,
+  ]) {
+    const id = generatedRequestId(n);
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-z]+$/);
+    assert.equal(id.slice(9), n.toString(36));
+    for (const answer of [list, Object.freeze({ ...list, maxAge: 7 })]) {
+      const bytes = tail.bytes(answer, undefined, n, false, body);
+      assert.equal(headOf(bytes), expectedHead(answer, id));
+      assert.ok(bytes.subarray(bytes.length - body.length).equals(body));
+    }
+  }
+});
+
+test('requestIdFrom: a plain client id as it is, else a new generated id each time', () => {
+  assert.equal(requestIdFrom('ci-42'), 'ci-42');
+  const a = requestIdFrom(undefined);
+  const b = requestIdFrom('two, ids');
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-z]+$/);
+  assert.match(b, /^[0-9a-f]{8}-[0-9a-z]+$/);
+  assert.notEqual(a, b);
+  assert.equal(plainRequestId('ci-42'), 'ci-42');
+  assert.equal(plainRequestId('two, ids'), undefined);
+  const n = nextRequestNumber();
+  assert.equal(nextRequestNumber(), n + 1);
 });

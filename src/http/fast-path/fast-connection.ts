@@ -5,6 +5,7 @@ import type { Answer } from '../../service/answer.js';
 import { HANDOVER, PARTIAL, readRequestHead, type SimpleHead } from './request-head.js';
 import { writableFast, type ResponseTail } from './response-head.js';
 import type { SharedReader } from './shared-read-socket.js';
+import type { AdoptedAnswer, FastContext, FastPeer } from './fast-context.js';
 
 /**
  * Bodies up to this size are copied behind their head into one buffer: one write instead of
@@ -14,21 +15,23 @@ import type { SharedReader } from './shared-read-socket.js';
 const INLINE_BODY = 4096;
 
 /**
- * Writes one answer (`body` undefined: a HEAD); false when the socket's output is past its
- * high-water mark.
+ * Writes one answer (`body` undefined: a HEAD) with the request id `requestId`, or the
+ * generated one numbered `requestNumber` (ResponseTail.bytes); false when the socket's output
+ * is past its high-water mark.
  */
 function writeAnswer(
   socket: Socket,
   tail: ResponseTail,
   answer: Answer,
-  requestId: string,
+  requestId: string | undefined,
+  requestNumber: number,
   close: boolean,
   body: Buffer | undefined,
 ): boolean {
   if (body === undefined || body.length <= INLINE_BODY) {
-    return socket.write(tail.bytes(answer, requestId, close, body));
+    return socket.write(tail.bytes(answer, requestId, requestNumber, close, body));
   }
-  socket.write(tail.bytes(answer, requestId, close, undefined));
+  socket.write(tail.bytes(answer, requestId, requestNumber, close, undefined));
   return socket.write(body);
 }
 
@@ -38,42 +41,6 @@ function writeAnswer(
  * client trickling its head byte by byte must not make that quadratic.
  */
 const MAX_PARTIAL_READS = 16;
-
-/** What a fast connection needs from the fast path that holds it. */
-export interface FastContext {
-  /**
-   * The service's answer to a simple request; undefined: not a GOPROXY route (or one node:http
-   * must answer: a refused read, credentials to check with bcrypt). May set `req.user` and
-   * `req.client`, which the request's log entry then carries. `peer`: the connection's (its
-   * peer address, read once, and a slot for what the answerer derives from it alone).
-   */
-  answer(req: SimpleHead, peer: FastPeer): Answer | Promise<Answer> | undefined;
-  /** The request id for a request, from the client's X-Request-Id if plain. */
-  requestId(given: string | undefined): string;
-  /** Records a finished request (the access log); undefined: nothing records. */
-  readonly record: ((entry: AccessEntry) => void) | undefined;
-  readonly tail: ResponseTail;
-  /** Set while a stop cuts the connections left after the grace period. */
-  readonly cutting: boolean;
-  /** Gives the connection to node:http, `rest` unread, with the first request's answer. */
-  handover(conn: FastConnection, rest: Buffer, adopt: AdoptedAnswer | undefined): void;
-  /** The connection is gone (closed, or handed over). */
-  forget(conn: FastConnection): void;
-}
-
-/** A fast connection's peer: its address (read once), and what depends on it alone. */
-export interface FastPeer {
-  readonly address: string | undefined;
-  /** The client address when no header can change it (set by the answerer, once). */
-  client: string | undefined;
-}
-
-/** An answer asked for on the fast path, for node:http to write for the same request. */
-export interface AdoptedAnswer {
-  readonly method: 'GET' | 'HEAD';
-  readonly target: string;
-  readonly pending: Answer | Promise<Answer>;
-}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -260,7 +227,7 @@ export class FastConnection implements FastPeer {
     let corked = false;
     try {
       for (;;) {
-        const req = readRequestHead(buf, offset);
+        const req = readRequestHead(buf, offset, ctx.targets);
         if (req === PARTIAL) {
           if (++this.partialReads > MAX_PARTIAL_READS) {
             next = 'handover';
@@ -301,7 +268,8 @@ export class FastConnection implements FastPeer {
           next = 'handover';
           return;
         }
-        const id = ctx.requestId(req.requestId);
+        const given = req.requestId === undefined ? undefined : ctx.plainRequestId(req.requestId);
+        const n = given === undefined ? ctx.nextRequestNumber() : 0;
         const body = req.head ? undefined : got.body;
         if (
           !corked &&
@@ -310,10 +278,10 @@ export class FastConnection implements FastPeer {
           socket.cork();
           corked = true;
         }
-        const room = writeAnswer(socket, ctx.tail, got, id, req.close, body);
+        const room = writeAnswer(socket, ctx.tail, got, given, n, req.close, body);
         if (record !== undefined) {
           (entries ??= []).push({
-            reqId: id,
+            reqId: given ?? (ctx.recordsIds ? ctx.generatedRequestId(n) : ''),
             method: req.head ? 'HEAD' : 'GET',
             path: req.target,
             status: 200,

@@ -3,15 +3,18 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { AccessEntry } from '../../log/index.js';
 import type { Answer } from '../../service/answer.js';
-import {
-  FastConnection,
-  type AdoptedAnswer,
-  type FastContext,
-  type FastPeer,
-} from './fast-connection.js';
+import { FastConnection } from './fast-connection.js';
+import type { AdoptedAnswer, FastContext, FastPeer } from './fast-context.js';
 import type { SimpleHead } from './request-head.js';
 import { ResponseTail } from './response-head.js';
 import { SHARED_READ_BYTES, sharedReadSocket } from './shared-read-socket.js';
+import { TargetTable } from './target-table.js';
+import {
+  generatedRequestId,
+  nextRequestNumber,
+  plainRequestId,
+  requestIdFrom,
+} from '../request-id.js';
 
 export interface FastPathOptions {
   /** The node:http server that takes every connection the fast path hands over. */
@@ -21,8 +24,9 @@ export interface FastPathOptions {
   idleTimeoutMs: number;
   checkIntervalMs: number;
   answer: (req: SimpleHead, peer: FastPeer) => Answer | Promise<Answer> | undefined;
-  requestId: (given: string | undefined) => string;
   record: ((entry: AccessEntry) => void) | undefined;
+  /** Whether `record` reads entries' request ids (FastContext.recordsIds). */
+  recordsIds: boolean;
 }
 
 /**
@@ -66,7 +70,12 @@ export class FastPath {
     const self = this;
     this.ctx = {
       answer: options.answer,
-      requestId: options.requestId,
+      requestId: requestIdFrom,
+      plainRequestId,
+      nextRequestNumber,
+      generatedRequestId,
+      recordsIds: options.recordsIds,
+      targets: new TargetTable(),
       record: options.record,
       tail,
       get cutting() {
