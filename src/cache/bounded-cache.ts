@@ -13,6 +13,11 @@ export interface BoundedCacheOptions<V> {
   maxEntryBytes?: number;
   /** The clock of per-entry lifetimes, in ms. Default Date.now. */
   now?: () => number;
+  /**
+   * Called with a value as it leaves the cache: evicted, replaced by a `set`, deleted, cleared,
+   * or expired (lru-cache's `dispose`). It must not change the cache.
+   */
+  onRemove?: (value: V) => void;
 }
 
 /** What a bounded cache holds against its bound: for tests, and for metrics. */
@@ -50,7 +55,9 @@ export class BoundedCache<V extends object | string | number | boolean> {
     // injected clock starts at.
     const origin = clock();
     const sizeOf = options.sizeOf;
+    const onRemove = options.onRemove;
     this.lru = new LRUCache<string, V>({
+      ...(onRemove === undefined ? {} : { dispose: (value: V) => onRemove(value) }),
       maxSize: maxBytes,
       maxEntrySize: Math.max(1, Math.min(maxBytes, Math.floor(options.maxEntryBytes ?? maxBytes))),
       sizeCalculation: (value, key) => entryBytes(key, sizeOf(value)),

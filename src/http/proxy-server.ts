@@ -6,7 +6,6 @@ import { accessLogFor, type AccessEntry, type AccessLog } from '../log/index.js'
 import type { ActivityLog } from '../dashboard/index.js';
 import type { RequestMetrics } from '../metrics/index.js';
 import { ANONYMOUS } from '../policy/index.js';
-import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { Answer } from '../service/answer.js';
 import { auditRequest } from './auth-audit.js';
 import type { AuthResult } from './auth-authenticator.js';
@@ -23,6 +22,7 @@ import { FastPath } from './fast-path/fast-path.js';
 import type { FastPeer } from './fast-path/fast-context.js';
 import type { SimpleHead } from './fast-path/request-head.js';
 import { logRequestFailure } from './log-request-failure.js';
+import { keptTarget } from './kept-target.js';
 import { ParsedPathCache } from './parsed-path-cache.js';
 import { answerRequest, writeAnswer } from './proxy-handler.js';
 import type { ProxyServerOptions } from './proxy-server-options.js';
@@ -151,17 +151,20 @@ export class ProxyServer {
         : (peer.client ??=
             addresses === undefined ? peer.address : addresses.of(peer.address, undefined));
     try {
-      const preq = this.parsedTarget(req);
-      if (preq === null) return undefined;
+      const kept = keptTarget(req, this.paths, this.options.service, this.options.sumdb);
+      if (kept === null) return undefined;
       const gate = this.options.gate;
       if (gate !== undefined) {
         // Credentials that need bcrypt, wrong ones, and refused reads: node:http answers.
         const auth = gate.authenticateNow(req.authorization);
         if (auth === undefined || !auth.ok) return undefined;
-        if (gate.checksReads && !gate.mayRead(auth.principal, preq.modulePath)) return undefined;
+        if (gate.checksReads && !gate.mayRead(auth.principal, kept.req.modulePath)) {
+          return undefined;
+        }
         req.user = auth.principal.user;
       }
-      const answer = this.options.service.answer(preq, req.head ? HEAD_ONLY : undefined);
+      const opts = req.head ? HEAD_ONLY : undefined;
+      const answer = this.options.service.answer(kept.req, opts, kept.ref);
       if (this.requests !== undefined && answer instanceof Promise) {
         this.fastWaiting++;
         answer.then(this.fastSettled, this.fastSettled);
@@ -170,21 +173,6 @@ export class ProxyServer {
     } catch {
       return undefined; // node:http asks again and answers the error
     }
-  }
-
-  /** The GOPROXY request a fast-path target names, or null: kept in the target's slot. */
-  private parsedTarget(req: SimpleHead): Readonly<ProxyRequest> | null {
-    const kept = req.slot?.memo as Readonly<ProxyRequest> | null | undefined;
-    if (kept !== undefined) return kept;
-    const target = req.target;
-    const q = target.indexOf('?');
-    const path = q >= 0 ? target.slice(0, q) : target;
-    const preq =
-      this.options.sumdb !== undefined && path.startsWith('/sumdb/')
-        ? null
-        : this.paths.parse(path);
-    if (req.slot !== undefined) req.slot.memo = preq;
-    return preq;
   }
 
   /** The one place a finished request is recorded (both paths): access line, metrics. */

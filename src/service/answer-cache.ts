@@ -31,6 +31,13 @@ const HEADER_MEMO_BYTES = 1024;
 /** A cached answer, with when a list / @latest was fetched (absent for immutable files). */
 interface Entry {
   answer: Answer;
+  /**
+   * Out of the cache (evicted, replaced, deleted): a reference holding it looks again. Its
+   * answer is then GONE, so that a reference does not keep the body alive.
+   */
+  gone: boolean;
+  /** Date.now() when a reference last marked it recently used (AnswerRef). */
+  touched: number;
   readonly fetchedAt: number | undefined;
   /** A list / @latest: the age from which a hit asks for a refresh ahead (refreshAhead). */
   readonly aheadAfter: number;
@@ -46,6 +53,35 @@ interface Entry {
  */
 const AHEAD_FROM = 0.7;
 const AHEAD_SPREAD = 0.2;
+
+/** What a removed entry holds instead of its answer. */
+const GONE: Answer = Object.freeze({
+  status: 200,
+  kind: 'info',
+  size: 0,
+  cache: 'hit',
+  maxAge: 0,
+  immutable: false,
+});
+
+/**
+ * How often a hit through a reference marks its entry recently used in the LRU order: at most
+ * once per this many ms per entry. The order of entries hit within that long is approximate
+ * (an entry hit through a reference looks up to this much older than it is); a lookup by key
+ * (`fresh`) marks it every time, as before.
+ */
+export const REF_RECENCY_MS = 1000;
+
+/**
+ * A reference to the entry of one key, for a caller that looks the same key up over and over
+ * (the fast path keeps one per request target): a hit through it reads the entry it holds,
+ * without the key's map lookup, as long as that entry is in the cache. Opaque to callers.
+ */
+export interface AnswerRef {
+  readonly key: string;
+  /** @internal The entry found last, if any. */
+  entry: Entry | undefined;
+}
 
 export interface AnswerCacheOptions {
   maxBytes?: number | undefined;
@@ -84,6 +120,10 @@ export class AnswerCache {
       // No single answer takes more than a sixteenth of the cache (a big zip would flush it).
       maxEntryBytes: Math.max(1, Math.floor(maxBytes / 16)),
       sizeOf: entryBytes,
+      onRemove: (entry) => {
+        entry.gone = true;
+        entry.answer = GONE;
+      },
     });
   }
 
@@ -92,9 +132,44 @@ export class AnswerCache {
    * TTL (with the max-age left). Reads the clock for lists only.
    */
   fresh(key: string): Answer | undefined {
-    this.refreshAhead = false;
     const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      this.refreshAhead = false;
+      return undefined;
+    }
+    return this.freshOf(entry);
+  }
+
+  /** A reference to the entry for `key` (see AnswerRef); it looks the entry up when used. */
+  ref(key: string): AnswerRef {
+    return { key, entry: undefined };
+  }
+
+  /**
+   * As `fresh(ref.key)`: the entry `ref` holds if it is still in the cache (marked recently
+   * used at most once per REF_RECENCY_MS), else the key's, which `ref` then holds.
+   */
+  freshVia(ref: AnswerRef): Answer | undefined {
+    let entry = ref.entry;
+    const now = Date.now();
+    if (entry === undefined || entry.gone) {
+      entry = this.entries.get(ref.key);
+      ref.entry = entry;
+      if (entry === undefined) {
+        this.refreshAhead = false;
+        return undefined;
+      }
+      entry.touched = now;
+    } else if (now - entry.touched >= REF_RECENCY_MS) {
+      entry.touched = now;
+      this.entries.get(ref.key);
+    }
+    return this.freshOf(entry);
+  }
+
+  /** `fresh` of an entry in the cache. */
+  private freshOf(entry: Entry): Answer | undefined {
+    this.refreshAhead = false;
     if (entry.fetchedAt === undefined) return entry.answer;
     const age = this.now() - entry.fetchedAt;
     if (age >= this.listTtlMs) return undefined;
@@ -151,7 +226,14 @@ export class AnswerCache {
     const maxAge = this.maxAgeOf(fetchedAt);
     const answer = hitAnswer(kind, body, maxAge ?? 0, false);
     const aheadAfter = this.listTtlMs * (AHEAD_FROM + AHEAD_SPREAD * spreadOf(key));
-    this.entries.set(key, { answer, fetchedAt, aheadAfter, aheadAsked: false });
+    this.entries.set(key, {
+      answer,
+      gone: false,
+      touched: 0,
+      fetchedAt,
+      aheadAfter,
+      aheadAsked: false,
+    });
     return maxAge === undefined ? undefined : answer;
   }
 
@@ -163,7 +245,14 @@ export class AnswerCache {
     validators?: { etag: string; lastModified: Date },
   ): Answer {
     const answer = hitAnswer(kind, body, IMMUTABLE_MAX_AGE, true, validators);
-    this.entries.set(key, { answer, fetchedAt: undefined, aheadAfter: 0, aheadAsked: true });
+    this.entries.set(key, {
+      answer,
+      gone: false,
+      touched: 0,
+      fetchedAt: undefined,
+      aheadAfter: 0,
+      aheadAsked: true,
+    });
     return answer;
   }
 
@@ -218,7 +307,7 @@ function spreadOf(key: string): number {
 /** What an entry keeps alive: the entry, the answer, its body and validators, the header memo. */
 function entryBytes(entry: Entry): number {
   const a = entry.answer;
-  let bytes = objectBytes(4) + objectBytes(12) + HEADER_MEMO_BYTES;
+  let bytes = objectBytes(6) + objectBytes(12) + HEADER_MEMO_BYTES;
   if (a.body !== undefined) bytes += bufferBytes(a.body);
   if (a.etag !== undefined) bytes += stringBytes(a.etag);
   if (a.lastModified !== undefined) bytes += DATE_BYTES;

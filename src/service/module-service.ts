@@ -10,13 +10,13 @@ import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
-import { AnswerCache } from './answer-cache.js';
+import { AnswerCache, type AnswerRef } from './answer-cache.js';
 import { listFallback } from './list-fallback.js';
 import { ListRefresh } from './list-refresh.js';
 import { StoredVersions } from './stored-versions.js';
 import { Stash, type StashedZip, type StashOptions, type StashTarget } from './stash.js';
 import { missAnswer } from './stashed-zip-answer.js';
-import { storageKey } from './storage-key-of.js';
+import { StorageKeys } from './storage-key-of.js';
 import { StoredZips } from './stored-zips.js';
 import { storedHashesOf } from './stored-hashes.js';
 import { checkVersionForPath } from './check-version-for-path.js';
@@ -87,7 +87,7 @@ export class ModuleService {
   private readonly lifetime = new AbortController();
   private readonly now: () => number;
   private readonly storage: Storage;
-  private readonly keys = new WeakMap<Readonly<ProxyRequest>, string>();
+  private readonly keys = new StorageKeys();
   private readonly ahead: FetchAhead<FileRequest>;
   /** Block lists (`deny`) and the storage-only upstream of hosted modules (issue 14). */
   private readonly blocked: BlockedVersions;
@@ -152,13 +152,20 @@ export class ModuleService {
    * The answer to one GOPROXY request. A cached hit comes back synchronously (no promise: the
    * hot path costs a map lookup); anything else as a promise. An Answer with a stream must be
    * consumed or destroyed by the caller. Failures are ModgateErrors whose kind decides the
-   * status (404/410 not here, 403 refused, 502/504 upstream trouble).
+   * status (404/410 not here, 403 refused, 502/504 upstream trouble). `ref`: refOf(req), kept
+   * by a caller that asks for `req` over and over (a cached hit then costs no lookup by key).
    */
-  answer(req: Readonly<ProxyRequest>, opts?: AnswerOptions): Answer | Promise<Answer> {
-    const key = this.keyOf(req);
+  answer(
+    req: Readonly<ProxyRequest>,
+    opts?: AnswerOptions,
+    ref?: AnswerRef,
+  ): Answer | Promise<Answer> {
+    const key = ref?.key ?? this.keys.of(req);
+    const hot = traceAnswerCacheLookup(
+      ref === undefined ? this.cache.fresh(key) : this.cache.freshVia(ref),
+    );
     // Only what is fresh is cached (non-canonical .info queries never are); zips with
     // conditions or HEAD take the zip path with their cached answer.
-    const hot = traceAnswerCacheLookup(this.cache.fresh(key));
     if (hot !== undefined && opts === undefined) {
       if (req.kind === 'info') this.ahead.infoAsked(key);
       else if (this.cache.refreshAhead) this.lists.ahead(req, key, this.flights);
@@ -192,23 +199,13 @@ export class ModuleService {
     }
   }
 
-  /**
-   * The storage key of a request (the cache's key too). Parsed requests are shared and frozen
-   * (the HTTP layer keeps them per path), so the key is built once per parse, not per request:
-   * a cached hit then hashes no new string. A WeakMap: an entry lives as long as its parse, so
-   * it is bounded by whatever bounds the parses (http's ParsedPathCache).
-   */
-  private keyOf(req: Readonly<ProxyRequest>): string {
-    let key = this.keys.get(req);
-    if (key === undefined) {
-      key = storageKey(req);
-      this.keys.set(req, key);
-    }
-    return key;
+  /** A reference to `req`'s cached answer, for `answer` (AnswerRef). */
+  refOf(req: Readonly<ProxyRequest>): AnswerRef {
+    return this.cache.ref(this.keys.of(req));
   }
 
   /** A canonical `.info`: memory, storage, else the upstream (stored behind the answer). */
-  private canonicalInfo(req: InfoRequest, key = this.keyOf(req)): Answer | Promise<Answer> {
+  private canonicalInfo(req: InfoRequest, key = this.keys.of(req)): Answer | Promise<Answer> {
     return this.immutable(req, key, async () => {
       const info = await this.fromUpstream(req, key, (upstream, ctx) =>
         upstream.info(req.modulePath, req.version, ctx),
@@ -252,7 +249,7 @@ export class ModuleService {
 
   /** Fetches a zip ahead of its request (see FetchAhead), unless it is known or blocked. */
   private async prefetchZip(req: ZipRequest): Promise<void> {
-    const key = this.keyOf(req);
+    const key = this.keys.of(req);
     this.blocked.check(req.modulePath, req.version);
     if (this.cache.fresh(key) !== undefined || this.stash.pendingBytes(key) !== undefined) return;
     if ((await this.storage.stat(key)) !== null) return;

@@ -65,3 +65,43 @@ test('answer cache: lists are fresh for the TTL; the max-age counts down; the co
   assert.equal(cache.fresh('old'), undefined);
   assert.equal(cache.listCopy('old')?.fetchedAt, clock - 10_000);
 });
+
+test('answer cache: a reference answers as fresh(key), and looks again once its entry is gone', () => {
+  let now = 0;
+  const probe = new AnswerCache({ listTtlMs: 1000, now: () => now });
+  probe.putImmutable('p', 'mod', body(10));
+  const one = probe.bytes;
+  const cache = new AnswerCache({ listTtlMs: 10_000, now: () => now, maxBytes: 32 * one });
+  const ref = cache.ref('m');
+  assert.equal(cache.freshVia(ref), undefined, 'nothing cached yet');
+  const first = cache.putImmutable('m', 'mod', body(10));
+  assert.equal(cache.freshVia(ref), first);
+  assert.equal(cache.freshVia(ref), cache.fresh('m'));
+  // Replaced: the reference finds the new answer, not the old one.
+  const second = cache.putImmutable('m', 'mod', body(10));
+  assert.notEqual(second, first);
+  assert.equal(cache.freshVia(ref), second);
+  // Deleted, then cleared: nothing.
+  cache.forget('m');
+  assert.equal(cache.freshVia(ref), undefined);
+  cache.putImmutable('m', 'mod', body(10));
+  assert.ok(cache.freshVia(ref));
+  cache.clear();
+  assert.equal(cache.freshVia(ref), undefined);
+  // Evicted by newer entries: nothing (and the reference does not keep the answer).
+  const third = cache.putImmutable('m', 'mod', body(10));
+  assert.equal(cache.freshVia(ref), third);
+  for (let i = 0; i < 40; i++) cache.putImmutable(`other${i}`, 'mod', body(10));
+  assert.equal(cache.fresh('m'), undefined);
+  assert.equal(cache.freshVia(ref), undefined);
+  // A list through a reference: its max-age counts down and it expires, as with fresh(key).
+  const list = cache.ref('l');
+  cache.putList('l', 'list', Buffer.from('v1.0.0\n'), 0);
+  assert.equal(cache.freshVia(list)?.maxAge, 10);
+  now = 2500;
+  assert.equal(cache.freshVia(list)?.maxAge, 7);
+  assert.equal(cache.freshVia(list), cache.fresh('l'));
+  now = 10_000;
+  assert.equal(cache.freshVia(list), undefined);
+  assert.equal(cache.fresh('l'), undefined);
+});
