@@ -106,7 +106,7 @@ export class FastConnection implements FastPeer {
 
   constructor(
     readonly socket: Socket,
-    private readonly ctx: FastContext,
+    private readonly ctx: FastContext<FastConnection>,
   ) {
     this.address = socket.remoteAddress;
     // Until the first request's head is in, the header timeout applies (as node:http).

@@ -1,12 +1,11 @@
 import type { AccessEntry } from '../../log/index.js';
 import type { Answer } from '../../service/answer.js';
-import type { FastConnection } from './fast-connection.js';
 import type { SimpleHead } from './request-head.js';
 import type { ResponseTail } from './response-head.js';
 import type { TargetTable } from './target-table.js';
 
 /** What a fast connection needs from the fast path that holds it. */
-export interface FastContext {
+export interface FastContext<Connection> {
   /**
    * The service's answer to a simple request; undefined: not a GOPROXY route (or one node:http
    * must answer: a refused read, credentials to check with bcrypt). May set `req.user` and
@@ -34,9 +33,9 @@ export interface FastContext {
   /** Set while a stop cuts the connections left after the grace period. */
   readonly cutting: boolean;
   /** Gives the connection to node:http, `rest` unread, with the first request's answer. */
-  handover(conn: FastConnection, rest: Buffer, adopt: AdoptedAnswer | undefined): void;
+  handover(conn: Connection, rest: Buffer, adopt: AdoptedAnswer | undefined): void;
   /** The connection is gone (closed, or handed over). */
-  forget(conn: FastConnection): void;
+  forget(conn: Connection): void;
 }
 
 /** A fast connection's peer: its address (read once), and what depends on it alone. */

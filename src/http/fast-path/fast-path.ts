@@ -52,7 +52,7 @@ export class FastPath {
   private readonly connections = new Set<FastConnection>();
   private readonly adoptions = new WeakMap<Socket, AdoptedAnswer>();
   private readonly sweep: NodeJS.Timeout;
-  private readonly ctx: FastContext;
+  private readonly ctx: FastContext<FastConnection>;
   /** The one buffer every fast connection reads into (sharedReadSocket). */
   private readonly readBuffer = Buffer.allocUnsafe(SHARED_READ_BYTES);
   private cuttingNow = false;
