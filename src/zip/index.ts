@@ -40,8 +40,8 @@
  * stored blocks of a deflated entry as views, no inflate); writing — create-zip
  * (module-files-error), to any stream. Reading zips and directories from disk is the job of
  * the adapters in `files/` (check-zip, hash-zip-file, hash-dir, unzip, create-zip-from-dir,
- * module-zip-reader, file-handle-reader): they apply these rules, and the rules here read no
- * files (the layer rules in eslint.layers.js hold both apart).
+ * module-zip-reader, large-entry-content, file-handle-reader): they apply these rules, and
+ * the rules here read no files (the layer rules in eslint.layers.js hold both apart).
  */
 export {
   hash1,

@@ -74,3 +74,72 @@ export function deflateWindow(views: readonly Buffer[]): Buffer {
   }
   return Buffer.concat(window, bytes);
 }
+
+/**
+ * storedDeflateBlocks for a stream that comes in chunks (a file read piece by piece): `feed`
+ * each next chunk and get the stored blocks' output in it as views of it, until the final
+ * block was read (`complete`) or the stream goes on with a block that is not a well-formed
+ * stored one — compressed, a bad NLEN, or more output than `maxOutput` — whose offset in the
+ * stream is then `handover`: the caller inflates the stream from there with zlib (the output
+ * so far as its window), which produces or refuses that block exactly as it would have from
+ * the start. A stream that ends inside a stored block is neither complete nor handed over.
+ */
+export class StoredBlockScanner {
+  /** The offset in the stream of the next byte fed. */
+  private at = 0;
+  /** The header of the block being read, while its 5 bytes are not all in yet. */
+  private readonly header = Buffer.alloc(5);
+  private headerBytes = 0;
+  /** The offset of the current block's header. */
+  private blockStart = 0;
+  /** Bytes of the current stored block still to come. */
+  private dataLeft = 0;
+  private finalBlock = false;
+  /** The final block was stored and has been read: later bytes are no output. */
+  complete = false;
+  /** Where a block that is not a well-formed stored one starts (-1: none so far). */
+  handover = -1;
+  /** The output of the stored blocks accepted so far (the current one's may not all be in). */
+  output = 0;
+
+  constructor(private readonly maxOutput: number) {}
+
+  /** The stored output within `chunk`, the stream's next bytes (none once done). */
+  feed(chunk: Buffer): Buffer[] {
+    const views: Buffer[] = [];
+    let i = 0;
+    while (i < chunk.length && !this.complete && this.handover < 0) {
+      if (this.dataLeft > 0) {
+        const take = Math.min(this.dataLeft, chunk.length - i);
+        views.push(chunk.subarray(i, i + take));
+        i += take;
+        this.dataLeft -= take;
+        if (this.dataLeft === 0 && this.finalBlock) this.complete = true;
+        continue;
+      }
+      const byte = chunk[i] ?? 0;
+      if (this.headerBytes === 0) {
+        this.blockStart = this.at + i;
+        if ((byte & 0b110) !== 0) {
+          this.handover = this.blockStart; // BTYPE is not 00: compressed
+          break;
+        }
+      }
+      this.header[this.headerBytes++] = byte;
+      i++;
+      if (this.headerBytes < 5) continue;
+      this.headerBytes = 0;
+      const len = this.header.readUInt16LE(1);
+      if ((len ^ 0xffff) !== this.header.readUInt16LE(3) || this.output + len > this.maxOutput) {
+        this.handover = this.blockStart;
+        break;
+      }
+      this.output += len;
+      this.finalBlock = ((this.header[0] ?? 0) & 1) === 1;
+      this.dataLeft = len;
+      if (len === 0 && this.finalBlock) this.complete = true;
+    }
+    this.at += chunk.length;
+    return views;
+  }
+}

@@ -7,7 +7,11 @@ import { after, describe, test } from 'node:test';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ModgateError } from '../../src/errors/index.js';
 import { checkZipBytes, checkZipFile } from '../../src/zip/files/index.js';
-import { deflateWindow, storedDeflateBlocks } from '../../src/zip/stored-deflate-blocks.js';
+import {
+  StoredBlockScanner,
+  deflateWindow,
+  storedDeflateBlocks,
+} from '../../src/zip/stored-deflate-blocks.js';
 import { buildRawZip, type RawZipEntry } from '../support/write-raw-zip.js';
 
 /** One stored block: header byte, LEN, NLEN, the bytes. */
@@ -92,6 +96,64 @@ describe('storedDeflateBlocks', () => {
   });
 });
 
+describe('StoredBlockScanner', () => {
+  /** Feeds `stream` in pieces of the given sizes (cycled); the output and where it stopped. */
+  function scan(stream: Buffer, sizes: number[], max: number) {
+    const scanner = new StoredBlockScanner(max);
+    const out: Buffer[] = [];
+    for (let at = 0, k = 0; at < stream.length; k++) {
+      const n = sizes[k % sizes.length] as number;
+      out.push(...scanner.feed(stream.subarray(at, at + n)));
+      at += n;
+    }
+    return { output: Buffer.concat(out), scanner };
+  }
+
+  test('gives what storedDeflateBlocks gives, however the stream is cut', () => {
+    const mixed = Buffer.concat([randomBytes(100_000), Buffer.alloc(5000, 'a')]);
+    for (const data of [randomBytes(200_001), randomBytes(16_384), mixed]) {
+      const stream = deflateRawSync(data);
+      const whole = storedDeflateBlocks(stream, data.length);
+      assert.ok(whole !== undefined);
+      for (const sizes of [[1], [3, 7], [5], [4096], [65_540, 2], [stream.length]]) {
+        const { output, scanner } = scan(stream, sizes, data.length);
+        assert.ok(output.equals(Buffer.concat(whole.views)), `cut ${sizes.join(',')}`);
+        assert.equal(scanner.handover, whole.rest, `cut ${sizes.join(',')}`);
+        assert.equal(scanner.complete, whole.rest < 0);
+      }
+    }
+  });
+
+  test('hands over at a block that is not a well-formed stored one', () => {
+    const data = randomBytes(100);
+    const first = storedBlock(data.subarray(0, 30), false);
+    const cases: [Buffer, number][] = [
+      [deflateRawSync(Buffer.alloc(1000, 'a')), 0],
+      [Buffer.concat([first, storedBlock(data.subarray(30), true, 0x1234)]), first.length],
+      [Buffer.concat([first, Buffer.from([0x03, 0x00])]), first.length],
+    ];
+    for (const [stream, at] of cases) {
+      for (const sizes of [[1], [2], [stream.length]]) {
+        const { scanner } = scan(stream, sizes, 1000);
+        assert.equal(scanner.handover, at);
+        assert.equal(scanner.complete, false);
+      }
+    }
+    // More output than allowed: handed over at that block (zlib then finds it too large).
+    const { scanner, output } = scan(Buffer.concat([first, storedBlock(data, true)]), [7], 99);
+    assert.equal(scanner.handover, first.length);
+    assert.equal(output.length, 30);
+  });
+
+  test('a stream that ends inside a block is neither complete nor handed over', () => {
+    const stream = storedBlock(randomBytes(100), true);
+    const { scanner, output } = scan(stream.subarray(0, 50), [7], 100);
+    assert.equal(scanner.complete, false);
+    assert.equal(scanner.handover, -1);
+    assert.equal(output.length, 45);
+  });
+});
+
 describe('checkZipBytes on incompressible entries (read as stored blocks)', () => {
   const work = mkdtempSync(join(tmpdir(), 'modgate-stored-blocks-'));
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -139,6 +201,39 @@ describe('checkZipBytes on incompressible entries (read as stored blocks)', () =
       { name: `${prefix}b.bin`, data: mixed },
     ]);
     assert.match(String(hash), /^h1:/);
+  });
+
+  test('large entries from disk: stored blocks, then the rest inflated with their window', async () => {
+    const big = randomBytes(1_500_000);
+    // Stored blocks, then a compressed rest over 512 KiB that refers back into them.
+    const mixed = Buffer.concat([big.subarray(0, 600_000), Buffer.alloc(700_000, 'q')]);
+    mixed.copy(mixed, 650_000, 590_000, 599_000);
+    const hash = await both([
+      { name: `${prefix}big.bin`, data: big },
+      { name: `${prefix}mixed.bin`, data: mixed },
+      { name: `${prefix}text.txt`, data: Buffer.alloc(900_000, 'text ') },
+      { name: `${prefix}stored.bin`, data: big.subarray(0, 800_000), method: 0 },
+    ]);
+    assert.match(String(hash), /^h1:/);
+  });
+
+  test('large entries from disk with lying sizes, CRCs or truncated data are refused', async () => {
+    const big = randomBytes(1_500_000);
+    const mixed = Buffer.concat([big.subarray(0, 600_000), Buffer.alloc(700_000, 'q')]);
+    const cases: [RawZipEntry, RegExp][] = [
+      [{ name: `${prefix}b`, data: big, declaredSize: big.length + 1 }, /smaller than/],
+      [{ name: `${prefix}b`, data: big, declaredSize: big.length - 1 }, /larger than/],
+      [{ name: `${prefix}b`, data: big, declaredSize: 1_000_000 }, /larger than/],
+      [{ name: `${prefix}b`, data: big, crc: 1234 }, /checksum error/],
+      [{ name: `${prefix}b`, data: big, truncate: 10 }, /not a valid zip/],
+      [{ name: `${prefix}b`, data: mixed, declaredSize: mixed.length - 1 }, /larger than/],
+      [{ name: `${prefix}b`, data: mixed, crc: 1234 }, /checksum error/],
+    ];
+    for (const [entry, re] of cases) {
+      const got = await both([entry]);
+      assert.ok(got instanceof ModgateError, String(got));
+      assert.match(got.message, re);
+    }
   });
 
   test('lying sizes and CRCs are refused as from disk', async () => {

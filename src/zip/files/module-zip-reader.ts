@@ -11,20 +11,19 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ModgateError } from '../../errors/index.js';
 import { deflateWindow, storedDeflateBlocks } from '../stored-deflate-blocks.js';
 import { BufferZipReader } from './buffer-zip-reader.js';
 import { FileHandleReader } from './file-handle-reader.js';
+import { readLargeEntry, type EntryBytes } from './large-entry-content.js';
 
 /** The smallest central-directory record: a zip of N entries has at least 46·N bytes. */
 const MIN_CENTRAL_RECORD = 46;
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_DATA_DESCRIPTOR = 0x8;
 const DATA_DESCRIPTOR_SIGNATURE = 0x08074b50;
-/** Inflate output chunk size: 16× zlib's default, 2–3× faster hashing of large files. */
-const INFLATE_CHUNK = 256 * 1024;
 /** Entries up to this size (compressed and declared) are read and inflated in one (sync) call. */
 const SMALL_ENTRY = 512 * 1024;
 
@@ -190,7 +189,7 @@ export class ModuleZipReader {
       const views = method === 8 ? this.storedViews(e, inMemory, name) : [inMemory];
       if (views !== undefined) crc = await this.readViews(e, views, name, onChunk);
       else if (small) crc = await this.inflateWhole(e, inMemory, name, onChunk);
-      else crc = await this.readStreamed(e, fileDataStart, name, onChunk);
+      else crc = await this.readStreamed(e, fileDataStart, name, onChunk, false);
     } else if (small) {
       crc = await this.readSmall(e, fileDataStart, name, onChunk);
     } else {
@@ -311,59 +310,42 @@ export class ModuleZipReader {
     }
   }
 
-  /** Larger entries streamed, inflation stopped at the declared size. Returns the CRC-32. */
-  private async readStreamed(
+  /** Larger entries: see readLargeEntry. */
+  private readStreamed(
     e: ZipEntry,
     fileDataStart: number,
     name: string,
     onChunk: (chunk: Buffer) => void | Promise<void>,
+    storedFirst = true,
   ): Promise<number> {
-    const entry = e.entry;
-    const method = entry.compressionMethod;
-    let raw: Readable;
-    try {
-      const start = fileDataStart;
-      raw = await new Promise<Readable>((resolve, reject) => {
+    const large = {
+      name,
+      method: e.entry.compressionMethod,
+      fileDataStart,
+      compressedSize: e.compressedSize,
+      uncompressedSize: e.uncompressedSize,
+    };
+    return readLargeEntry(this.entryBytes, large, onChunk, storedFirst);
+  }
+
+  /** How readLargeEntry reads this zip. */
+  private readonly entryBytes: EntryBytes = {
+    malformed: (reason, cause) => this.malformed(reason, cause),
+    readAt: (buffer, offset, length, position) =>
+      this.reader.readAt(buffer, offset, length, position),
+    openRaw: (entry, from) =>
+      new Promise<Readable>((resolve, reject) => {
         this.zip.openReadStreamLowLevel(
-          start,
+          entry.fileDataStart,
           entry.compressedSize,
-          0,
+          from,
           entry.compressedSize,
-          false, // we inflate ourselves, with larger chunks than yauzl's
+          false, // inflated by readLargeEntry, with larger chunks than yauzl's
           null,
           (err, s) => (err ? reject(err) : resolve(s)),
         );
-      });
-    } catch (err) {
-      throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
-    }
-    let source: Readable = raw;
-    if (method === 8) {
-      const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
-      raw.on('error', (err) => inflate.destroy(err));
-      source = raw.pipe(inflate);
-    }
-    const declared = e.uncompressedSize;
-    let crc = 0;
-    let seen = 0;
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        seen += chunk.length;
-        // Stop inflating at the declared size: a zip bomb costs no more than it claims.
-        if (seen > declared) throw this.malformed(`entry ${name} is larger than its declared size`);
-        crc = crc32(chunk, crc);
-        await onChunk(chunk);
-      }
-    } catch (err) {
-      if (err instanceof ModgateError) throw err;
-      throw this.malformed(`entry ${name}: ${errorText(err)}`, err);
-    } finally {
-      raw.destroy();
-      if (source !== raw) source.destroy();
-    }
-    if (seen !== declared) throw this.malformed(`entry ${name} is smaller than its declared size`);
-    return crc;
-  }
+      }),
+  };
 
   private async readDescriptorCrc(offset: number): Promise<number> {
     const buf = Buffer.alloc(8);
