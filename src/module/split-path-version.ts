@@ -22,9 +22,11 @@ export function splitPathVersion(path: string): SplitPathVersion {
   if (path.startsWith('gopkg.in/')) return splitGopkgIn(path);
   let i = path.length;
   let dot = false;
-  while (i > 0 && /[0-9.]/.test(path[i - 1] ?? '')) {
-    if (path[i - 1] === '.') dot = true;
+  // Back over the trailing digits and dots (char codes: this runs for every path checked).
+  for (let c = path.charCodeAt(i - 1); i > 0 && ((c >= 48 && c <= 57) || c === 46);) {
+    if (c === 46) dot = true;
     i--;
+    c = path.charCodeAt(i - 1);
   }
   if (i <= 1 || i === path.length || path[i - 1] !== 'v' || path[i - 2] !== '/') {
     return { prefix: path, pathMajor: '', ok: true };

@@ -5,6 +5,8 @@
  * byte-wise over UTF-8.
  */
 export function goPathEscape(segment: string): string {
+  // Nearly every segment (escaped module paths and versions) needs no escaping at all.
+  if (UNRESERVED.test(segment)) return segment;
   let out = '';
   for (const byte of Buffer.from(segment, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -13,6 +15,9 @@ export function goPathEscape(segment: string): string {
   }
   return out;
 }
+
+/** A segment made only of what url.PathEscape leaves as it is. */
+const UNRESERVED = /^[A-Za-z0-9\-_.~$&+:=@]*$/;
 
 /** Escapes every segment of a slash-separated path, keeping the slashes. */
 export function goPathEscapeAll(path: string): string {
