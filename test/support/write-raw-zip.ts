@@ -17,6 +17,8 @@ export interface RawZipEntry {
   readonly crc?: number;
   /** Extra general-purpose flag bits (the UTF-8 bit 0x800 is set for non-ASCII names). */
   readonly flags?: number;
+  /** The compressed data as given (method 8), instead of `data` deflated by zlib. */
+  readonly deflated?: Buffer;
   /** Drop this many bytes from the end of the (compressed) data. */
   readonly truncate?: number;
 }
@@ -34,7 +36,7 @@ export function buildRawZip(entries: readonly RawZipEntry[], options: RawZipOpti
     const name = typeof e.name === 'string' ? Buffer.from(e.name, 'utf8') : e.name;
     const data = typeof e.data === 'string' ? Buffer.from(e.data) : (e.data ?? Buffer.alloc(0));
     const method = e.method ?? 8;
-    const full = method === 8 ? deflateRawSync(data) : data;
+    const full = method === 8 ? (e.deflated ?? deflateRawSync(data)) : data;
     const body = full.subarray(0, full.length - (e.truncate ?? 0));
     const crc = e.crc ?? crc32(data);
     const size = e.declaredSize ?? data.length;

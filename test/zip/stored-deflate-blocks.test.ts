@@ -217,6 +217,25 @@ describe('checkZipBytes on incompressible entries (read as stored blocks)', () =
     assert.match(String(hash), /^h1:/);
   });
 
+  test('a compressed rest right after a read boundary refers back into the read before', async () => {
+    // Stored blocks of 10,000 bytes up to just past the first 256 KiB read, then a compressed
+    // final block copying output from ~20,000 bytes back: its window spans two reads.
+    const head = randomBytes(270_000);
+    const blocks: Buffer[] = [];
+    for (let at = 0; at < head.length; at += 10_000) {
+      blocks.push(storedBlock(head.subarray(at, at + 10_000), false));
+    }
+    const tail = Buffer.concat(Array.from({ length: 60 }, () => head.subarray(250_000, 260_000)));
+    const window = head.subarray(head.length - 32 * 1024);
+    const rest = deflateRawSync(tail, { dictionary: window });
+    const data = Buffer.concat([head, tail]);
+    assert.ok(inflateRawSync(Buffer.concat([...blocks, rest])).equals(data));
+    const hash = await both([
+      { name: `${prefix}w.bin`, data, deflated: Buffer.concat([...blocks, rest]) },
+    ]);
+    assert.match(String(hash), /^h1:/);
+  });
+
   test('large entries from disk with lying sizes, CRCs or truncated data are refused', async () => {
     const big = randomBytes(1_500_000);
     const mixed = Buffer.concat([big.subarray(0, 600_000), Buffer.alloc(700_000, 'q')]);

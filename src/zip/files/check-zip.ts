@@ -140,9 +140,14 @@ async function checkEntries(
         throw new ModgateError('too-large', `${label}: ${checker.report.sizeError}`);
       }
       const h = createHash('sha256');
-      await reader.readContent(entry, (chunk) => {
-        h.update(chunk);
-      });
+      // Hashed at once: the chunks may be reused buffers.
+      await reader.readContent(
+        entry,
+        (chunk) => {
+          h.update(chunk);
+        },
+        { transient: true },
+      );
       names.push(entry.rawName);
       digests.push(h.digest('hex'));
     }

@@ -20,9 +20,14 @@ export async function hashZipFile(filePath: string): Promise<string> {
   try {
     for await (const entry of reader.entries()) {
       const h = createHash('sha256');
-      await reader.readContent(entry, (chunk) => {
-        h.update(chunk);
-      });
+      // Hashed at once: the chunks may be reused buffers.
+      await reader.readContent(
+        entry,
+        (chunk) => {
+          h.update(chunk);
+        },
+        { transient: true },
+      );
       names.push(entry.rawName);
       digestByName.set(entry.rawName.toString('latin1'), h.digest('hex'));
     }

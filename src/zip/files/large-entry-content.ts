@@ -13,7 +13,7 @@
 import type { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { ModgateError } from '../../errors/index.js';
-import { DEFLATE_WINDOW, StoredBlockScanner, deflateWindow } from '../stored-deflate-blocks.js';
+import { DEFLATE_WINDOW, StoredBlockScanner } from '../stored-deflate-blocks.js';
 
 /** Inflate output chunk size: 16× zlib's default, 2–3× faster hashing of large files. */
 const INFLATE_CHUNK = 256 * 1024;
@@ -49,59 +49,62 @@ interface Resume {
   readonly seen: number;
 }
 
-/**
- * Streams the verified content of `e` to `onChunk`; a deflated entry as stored blocks first
- * unless `storedFirst` is false (its first block is known to be compressed). Returns the CRC-32.
- */
+export interface LargeEntryOptions {
+  /** False: the deflated entry's first block is known to be compressed (zlib from the start). */
+  readonly storedFirst?: boolean;
+  /**
+   * `onChunk` is done with each chunk once it returns (or its promise resolves): the stored
+   * blocks are then read into one buffer, reused, instead of a fresh one per read.
+   */
+  readonly transient?: boolean;
+}
+
+/** Streams the verified content of `e` to `onChunk`. Returns the CRC-32. */
 export function readLargeEntry(
   bytes: EntryBytes,
   e: LargeEntry,
   onChunk: OnChunk,
-  storedFirst = true,
+  options: LargeEntryOptions = {},
 ): Promise<number> {
-  return e.method === 8 && storedFirst
-    ? readStoredFirst(bytes, e, onChunk)
+  return e.method === 8 && options.storedFirst !== false
+    ? readStoredFirst(bytes, e, onChunk, options.transient === true)
     : readStreamed(bytes, e, onChunk);
 }
 
 /**
- * A deflated entry's stored blocks from the bytes read (a fresh buffer per read: `onChunk` may
- * keep what it is given), then, where a block is not a well-formed stored one, the rest
- * inflated by readStreamed.
+ * A deflated entry's stored blocks from the bytes read (into one reused buffer if `transient`,
+ * else a fresh one per read: `onChunk` may keep what it is given), then, where a block is not a
+ * well-formed stored one, the rest inflated by readStreamed.
  */
 async function readStoredFirst(
   bytes: EntryBytes,
   e: LargeEntry,
   onChunk: OnChunk,
+  transient: boolean,
 ): Promise<number> {
   const scanner = new StoredBlockScanner(e.uncompressedSize);
-  /** The latest output, at least DEFLATE_WINDOW bytes of it when there was that much. */
-  let recent: Buffer[] = [];
-  let recentBytes = 0;
+  const window = new OutputWindow();
+  const reused = transient ? Buffer.allocUnsafe(Math.min(STORED_READ, e.compressedSize)) : null;
   let crc = 0;
   let seen = 0;
   let pos = 0;
   while (pos < e.compressedSize && !scanner.complete) {
     const want = Math.min(STORED_READ, e.compressedSize - pos);
-    const buf = Buffer.allocUnsafe(want);
+    const buf = reused ?? Buffer.allocUnsafe(want);
     const n = await bytes.readAt(buf, 0, want, e.fileDataStart + pos);
     if (n === 0) throw bytes.malformed(`entry ${e.name}: unexpected EOF`);
     pos += n;
-    const views = scanner.feed(n === want ? buf : buf.subarray(0, n));
+    const views = scanner.feed(n === buf.length ? buf : buf.subarray(0, n));
     for (const view of views) {
       seen += view.length;
       crc = crc32(view, crc);
       await onChunk(view);
-      recent.push(view);
-      recentBytes += view.length;
     }
-    while (recent.length > 1 && recentBytes - (recent[0]?.length ?? 0) >= DEFLATE_WINDOW) {
-      recentBytes -= recent.shift()?.length ?? 0;
-    }
+    // Before the next read may overwrite them: the window the rest may refer back into.
+    window.add(views);
     if (scanner.handover >= 0) {
-      const dictionary = deflateWindow(recent);
-      recent = [];
-      return readStreamed(bytes, e, onChunk, { from: scanner.handover, dictionary, crc, seen });
+      const resume = { from: scanner.handover, dictionary: window.bytes(), crc, seen };
+      return readStreamed(bytes, e, onChunk, resume);
     }
   }
   // Ended inside a stored block, or before the final one: what zlib says of such a stream.
@@ -110,6 +113,40 @@ async function readStoredFirst(
     throw bytes.malformed(`entry ${e.name} is smaller than its declared size`);
   }
   return crc;
+}
+
+/** The last DEFLATE_WINDOW bytes of output, kept in one buffer of its own across reads. */
+class OutputWindow {
+  private readonly data = Buffer.allocUnsafe(DEFLATE_WINDOW);
+  private length = 0;
+
+  /** Appends `views` (the output just produced, in order). */
+  add(views: readonly Buffer[]): void {
+    let total = 0;
+    for (const view of views) total += view.length;
+    if (total >= DEFLATE_WINDOW) {
+      // The window is the end of these views alone: filled from its end.
+      let end = DEFLATE_WINDOW;
+      for (let i = views.length - 1; i >= 0 && end > 0; i--) {
+        const view = views[i] as Buffer;
+        const take = Math.min(view.length, end);
+        view.copy(this.data, end - take, view.length - take);
+        end -= take;
+      }
+      this.length = DEFLATE_WINDOW;
+      return;
+    }
+    const keep = Math.min(this.length, DEFLATE_WINDOW - total);
+    this.data.copyWithin(0, this.length - keep, this.length);
+    let at = keep;
+    for (const view of views) at += view.copy(this.data, at);
+    this.length = at;
+  }
+
+  /** The window (a view of this object's buffer). */
+  bytes(): Buffer {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { ModgateError } from '../../errors/index.js';
 import { deflateWindow, storedDeflateBlocks } from '../stored-deflate-blocks.js';
 import { BufferZipReader } from './buffer-zip-reader.js';
 import { FileHandleReader } from './file-handle-reader.js';
-import { readLargeEntry, type EntryBytes } from './large-entry-content.js';
+import { readLargeEntry, type EntryBytes, type LargeEntryOptions } from './large-entry-content.js';
 
 /** The smallest central-directory record: a zip of N entries has at least 46·N bytes. */
 const MIN_CENTRAL_RECORD = 46;
@@ -158,9 +158,15 @@ export class ModuleZipReader {
   /**
    * Streams the verified content of `e` to `onChunk` (awaited, so it can write to disk with
    * backpressure). Throws `checksum` if the data is not exactly what the directory declares.
-   * A directory entry must have no data, as in Go (whose HashZip reads every entry).
+   * A directory entry must have no data, as in Go (whose HashZip reads every entry). With
+   * `transient`, `onChunk` promises to be done with each chunk once it returns (or resolves),
+   * and chunks may be reused buffers.
    */
-  async readContent(e: ZipEntry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+  async readContent(
+    e: ZipEntry,
+    onChunk: (chunk: Buffer) => void | Promise<void>,
+    options: { transient?: boolean } = {},
+  ): Promise<void> {
     const name = JSON.stringify(e.rawName.toString('utf8'));
     const entry = e.entry;
     const flags = entry.generalPurposeBitFlag;
@@ -189,11 +195,11 @@ export class ModuleZipReader {
       const views = method === 8 ? this.storedViews(e, inMemory, name) : [inMemory];
       if (views !== undefined) crc = await this.readViews(e, views, name, onChunk);
       else if (small) crc = await this.inflateWhole(e, inMemory, name, onChunk);
-      else crc = await this.readStreamed(e, fileDataStart, name, onChunk, false);
+      else crc = await this.readStreamed(e, fileDataStart, name, onChunk, { storedFirst: false });
     } else if (small) {
       crc = await this.readSmall(e, fileDataStart, name, onChunk);
     } else {
-      crc = await this.readStreamed(e, fileDataStart, name, onChunk);
+      crc = await this.readStreamed(e, fileDataStart, name, onChunk, options);
     }
     // Go: with a data descriptor, its CRC and the computed one must both equal the
     // directory's; without, the computed CRC must match unless the directory says 0.
@@ -316,7 +322,7 @@ export class ModuleZipReader {
     fileDataStart: number,
     name: string,
     onChunk: (chunk: Buffer) => void | Promise<void>,
-    storedFirst = true,
+    options: LargeEntryOptions,
   ): Promise<number> {
     const large = {
       name,
@@ -325,7 +331,7 @@ export class ModuleZipReader {
       compressedSize: e.compressedSize,
       uncompressedSize: e.uncompressedSize,
     };
-    return readLargeEntry(this.entryBytes, large, onChunk, storedFirst);
+    return readLargeEntry(this.entryBytes, large, onChunk, options);
   }
 
   /** How readLargeEntry reads this zip. */
