@@ -1,14 +1,7 @@
-import type { ProxyRequest } from '../protocol/proxy-request.js';
-import type { AnswerRef } from '../service/answer-cache.js';
+import type { RequestRef } from '../service/answer-cache.js';
 import type { ModuleService } from '../service/module-service.js';
 import type { SimpleHead } from './fast-path/request-head.js';
 import type { ParsedPathCache } from './parsed-path-cache.js';
-
-/** What the fast path keeps per request target (in its slot): the request, its answer's ref. */
-export interface KeptTarget {
-  readonly req: Readonly<ProxyRequest>;
-  readonly ref: AnswerRef;
-}
 
 /**
  * The GOPROXY request a fast-path target names, with the reference to its cached answer
@@ -22,14 +15,14 @@ export function keptTarget(
   paths: ParsedPathCache,
   service: Pick<ModuleService, 'refOf'>,
   sumdb: unknown,
-): KeptTarget | null {
-  const kept = req.slot?.memo as KeptTarget | null | undefined;
+): RequestRef | null {
+  const kept = req.slot?.memo as RequestRef | null | undefined;
   if (kept !== undefined) return kept;
   const target = req.target;
   const q = target.indexOf('?');
   const path = q >= 0 ? target.slice(0, q) : target;
   const preq = sumdb !== undefined && path.startsWith('/sumdb/') ? null : paths.parse(path);
-  const made = preq === null ? null : { req: preq, ref: service.refOf(preq) };
+  const made = preq === null ? null : service.refOf(preq);
   if (req.slot !== undefined) req.slot.memo = made;
   return made;
 }

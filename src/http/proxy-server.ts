@@ -164,7 +164,7 @@ export class ProxyServer {
         req.user = auth.principal.user;
       }
       const opts = req.head ? HEAD_ONLY : undefined;
-      const answer = this.options.service.answer(kept.req, opts, kept.ref);
+      const answer = this.options.service.answer(kept.req, opts, kept);
       if (this.requests !== undefined && answer instanceof Promise) {
         this.fastWaiting++;
         answer.then(this.fastSettled, this.fastSettled);

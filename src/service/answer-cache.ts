@@ -83,6 +83,11 @@ export interface AnswerRef {
   entry: Entry | undefined;
 }
 
+/** An AnswerRef with its request (ModuleService.refOf): a caller keeping it has both at once. */
+export interface RequestRef extends AnswerRef {
+  readonly req: Readonly<ProxyRequest>;
+}
+
 export interface AnswerCacheOptions {
   maxBytes?: number | undefined;
   /** How long list / @latest answers are fresh. */

@@ -10,7 +10,7 @@ import type { Storage } from '../storage/storage.js';
 import type { FetchContext, Upstream } from '../upstream/upstream.js';
 import { traceAnswerCacheLookup } from '../metrics/tracing/index.js';
 import { IMMUTABLE_MAX_AGE, type Answer, type AnswerOptions } from './answer.js';
-import { AnswerCache, type AnswerRef } from './answer-cache.js';
+import { AnswerCache, type AnswerRef, type RequestRef } from './answer-cache.js';
 import { listFallback } from './list-fallback.js';
 import { ListRefresh } from './list-refresh.js';
 import { StoredVersions } from './stored-versions.js';
@@ -199,9 +199,9 @@ export class ModuleService {
     }
   }
 
-  /** A reference to `req`'s cached answer, for `answer` (AnswerRef). */
-  refOf(req: Readonly<ProxyRequest>): AnswerRef {
-    return this.cache.ref(this.keys.of(req));
+  /** A reference to `req`'s cached answer, for `answer` (AnswerRef), holding `req` too. */
+  refOf(req: Readonly<ProxyRequest>): RequestRef {
+    return { ...this.cache.ref(this.keys.of(req)), req };
   }
 
   /** A canonical `.info`: memory, storage, else the upstream (stored behind the answer). */
