@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { ModgateError } from '../errors/index.js';
 import { bodyError, dispatchGet } from './dispatch-get.js';
@@ -222,28 +222,51 @@ export class HttpClient {
 /**
  * Reads a whole body into memory, failing with `too-large` past `max` bytes (and destroying
  * the stream, so an oversized upstream answer is never read to its end).
+ *
+ * With a `data` listener and `finished`, not `for await`: the async iterator costs a
+ * generator, a promise per chunk and its own end-of-stream watch, ~20-40 us of CPU per body
+ * in a fresh process, and a cold `.mod` miss reads three bodies (the `.mod`, its `.info`, the
+ * checksum database's answer). The outcomes are the same: the bytes; `too-large`; the
+ * stream's error or a premature close, as an `upstream`/`timeout` ModgateError naming `label`.
  */
-export async function readBodyCapped(
+export function readBodyCapped(
   body: Readable,
   max: number,
   label: string,
   signal?: AbortSignal,
 ): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      stopWatching();
+      body.destroy();
+      if (err instanceof ModgateError) reject(err);
+      else if (signal?.aborted) reject(transportError(err, label, signal));
+      else reject(bodyError(err, label, total, undefined));
+    };
+    const onData = (chunk: Buffer): void => {
       total += chunk.length;
       if (total > max) {
-        throw new ModgateError('too-large', `${label}: response larger than ${max} bytes`);
+        fail(new ModgateError('too-large', `${label}: response larger than ${max} bytes`));
+        return;
       }
       chunks.push(chunk);
-    }
-  } catch (err) {
-    body.destroy();
-    if (err instanceof ModgateError) throw err;
-    if (signal?.aborted) throw transportError(err, label, signal);
-    throw bodyError(err, label, total, undefined);
-  }
-  return Buffer.concat(chunks, total);
+    };
+    body.on('data', onData);
+    const stopWatching = finished(body, (err) => {
+      if (err) {
+        fail(err);
+        return;
+      }
+      if (settled) return;
+      settled = true;
+      stopWatching();
+      resolve(Buffer.concat(chunks, total));
+    });
+  });
 }
