@@ -221,6 +221,7 @@ describe('SumdbClient lookups against a test database', () => {
           /checksum database sumdb\.modgate\.test: example\.com\/unknown@v1\.0\.0: reading .*404 Not Found/,
         ),
       );
+      await env.client.settle(); // writes behind lookups land first
       assert.deepEqual(await storedFiles(env.storage, db.name), []);
     } finally {
       await env.close();
@@ -324,6 +325,7 @@ describe('SumdbClient refuses a misbehaving database', () => {
       });
       assert.deepEqual(await env.storage.getBytes(sumdbLatestKey(db.name)), head);
       assert.deepEqual(await env.client.remembered(), head);
+      await env.client.settle(); // writes behind lookups land first
       const files = await storedFiles(env.storage, db.name);
       assert.ok(!files.some((f) => f.includes('other')), files.join(' '));
 
@@ -413,6 +415,7 @@ describe('SumdbClient refuses a misbehaving database', () => {
       const env = clientFor(db);
       try {
         await assert.rejects(env.client.lookup(r(42).path, r(42).version), isError(kind, pattern));
+        await env.client.settle(); // writes behind lookups land first
         const files = await storedFiles(env.storage, db.name);
         const cached = files.filter(
           (f) => f !== 'latest' && !(opts.keepsTiles === true && f.startsWith('tile/')),
@@ -679,6 +682,7 @@ describe('SumdbClient tiles and reachability', () => {
         env.client.readTile(parseTilePath('tile/4/0/002')),
         isError('not-found', /height 8/),
       );
+      await env.client.settle(); // writes behind lookups land first
       assert.deepEqual(
         (await storedFiles(env.storage, db.name)).filter((f) => f.includes('data')),
         [],

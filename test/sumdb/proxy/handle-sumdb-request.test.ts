@@ -239,6 +239,7 @@ describe('handleSumdbRequest', () => {
       assert.equal(res.headers['content-type'], type, path);
       assert.match(res.headers['cache-control'] ?? '', cache, path);
     }
+    await env.client.settle(); // writes behind lookups land first
     const files = await storedFiles(env.storage, db.name);
     assert.ok(files.includes('tile/8/0/000') && files.includes('tile/8/data/000'), files.join(' '));
     await assert.rejects(
@@ -283,6 +284,7 @@ describe('handleSumdbRequest with a misbehaving or absent database', () => {
         handleSumdbRequest(`${base}/latest`, deps(env.client, 0)),
         rejectsWith('checksum', /misbehavior: fork detected/),
       );
+      await env.client.settle(); // writes behind lookups land first
       const files = await storedFiles(env.storage, db.name);
       assert.ok(!files.some((f) => f.includes('other')), files.join(' '));
     } finally {
