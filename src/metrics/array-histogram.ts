@@ -1,11 +1,5 @@
 import type { Metric } from 'prom-client';
-
-/** One exported sample, in prom-client's shape (what Registry formats). */
-interface Sample {
-  metricName: string;
-  labels: Record<string, string | number>;
-  value: number;
-}
+import { pushSeriesSamples, type HistogramValues, type Sample } from './histogram-samples.js';
 
 /**
  * A histogram with one label whose values are a fixed list, observed by index into plain
@@ -47,51 +41,26 @@ export class ArrayHistogram {
   }
 
   /** Samples as prom-client's Registry reads them (see the class comment). */
-  get(): Promise<{
-    name: string;
-    help: string;
-    type: 'histogram';
-    aggregator: 'sum';
-    values: Sample[];
-  }> {
+  get(): Promise<HistogramValues> {
     const values: Sample[] = [];
     const n = this.bounds.length;
     for (let i = 0; i < this.labelValues.length; i++) {
       const count = this.counts[i] as number;
       if (count === 0) continue;
-      const label = this.labelValues[i] as string;
-      let acc = 0;
-      for (let b = 0; b < n; b++) {
-        acc += this.buckets[i * n + b] as number;
-        values.push({
-          metricName: `${this.name}_bucket`,
-          labels: { le: this.bounds[b] as number, [this.labelName]: label },
-          value: acc,
-        });
-      }
-      values.push({
-        metricName: `${this.name}_bucket`,
-        labels: { le: '+Inf', [this.labelName]: label },
-        value: count,
-      });
-      values.push({
-        metricName: `${this.name}_sum`,
-        labels: { [this.labelName]: label },
-        value: this.sums[i] as number,
-      });
-      values.push({
-        metricName: `${this.name}_count`,
-        labels: { [this.labelName]: label },
-        value: count,
-      });
+      const labels = { [this.labelName]: this.labelValues[i] as string };
+      pushSeriesSamples(
+        values,
+        this.name,
+        this.bounds,
+        this.buckets,
+        i * n,
+        this.sums[i] as number,
+        count,
+        labels,
+      );
     }
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    });
+    const { name, help, type, aggregator } = this;
+    return Promise.resolve({ name, help, type, aggregator, values });
   }
 
   reset(): void {

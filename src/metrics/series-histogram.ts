@@ -1,12 +1,6 @@
 import type { Metric } from 'prom-client';
 import { add } from './array-histogram.js';
-
-/** One exported sample, in prom-client's shape (what Registry formats). */
-interface Sample {
-  metricName: string;
-  labels: Record<string, string | number>;
-  value: number;
-}
+import { pushSeriesSamples, type HistogramValues, type Sample } from './histogram-samples.js';
 
 /** One label set's counts: what `SeriesHistogram.series` hands out, observed directly. */
 export class HistogramSeries {
@@ -67,41 +61,14 @@ export class SeriesHistogram {
   }
 
   /** Samples as prom-client's Registry reads them (see the class comment). */
-  get(): Promise<{
-    name: string;
-    help: string;
-    type: 'histogram';
-    aggregator: 'sum';
-    values: Sample[];
-  }> {
+  get(): Promise<HistogramValues> {
     const values: Sample[] = [];
-    const n = this.bounds.length;
     for (const s of this.all) {
       if (s.count === 0) continue;
-      let acc = 0;
-      for (let b = 0; b < n; b++) {
-        acc += s.buckets[b] as number;
-        values.push({
-          metricName: `${this.name}_bucket`,
-          labels: { le: this.bounds[b] as number, ...s.labels },
-          value: acc,
-        });
-      }
-      values.push({
-        metricName: `${this.name}_bucket`,
-        labels: { le: '+Inf', ...s.labels },
-        value: s.count,
-      });
-      values.push({ metricName: `${this.name}_sum`, labels: { ...s.labels }, value: s.sum });
-      values.push({ metricName: `${this.name}_count`, labels: { ...s.labels }, value: s.count });
+      pushSeriesSamples(values, this.name, this.bounds, s.buckets, 0, s.sum, s.count, s.labels);
     }
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    });
+    const { name, help, type, aggregator } = this;
+    return Promise.resolve({ name, help, type, aggregator, values });
   }
 
   reset(): void {
