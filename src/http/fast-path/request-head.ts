@@ -231,35 +231,19 @@ export function readRequestHead(
   }
   if (hosts !== 1) return HANDOVER;
   const close = connection === 2;
+  // Authorization and X-Forwarded-For only when sent: most requests carry neither, and get
+  // a plain literal of one shape (no spread of temporary objects per request).
+  let head: SimpleHead;
   if (targets !== undefined) {
     const slot = targets.slotOf(buf, targetStart, targetEnd, hash >>> 0);
-    const target = slot.target;
-    // Authorization and X-Forwarded-For only when sent: most requests carry neither, and get
-    // a plain literal of one shape (no spread of temporary objects per request).
-    if (authorization === undefined && forwardedFor === undefined) {
-      return { head: isHead, target, close, requestId, end, slot };
-    }
-    return {
-      head: isHead,
-      target,
-      close,
-      requestId,
-      end,
-      slot,
-      ...(authorization === undefined ? {} : { authorization }),
-      ...(forwardedFor === undefined ? {} : { forwardedFor }),
-    };
+    head = { head: isHead, target: slot.target, close, requestId, end, slot };
+  } else {
+    const target = buf.toString('latin1', targetStart, targetEnd);
+    head = { head: isHead, target, close, requestId, end };
   }
-  const target = buf.toString('latin1', targetStart, targetEnd);
-  if (authorization === undefined && forwardedFor === undefined) {
-    return { head: isHead, target, close, requestId, end };
-  }
+  if (authorization === undefined && forwardedFor === undefined) return head;
   return {
-    head: isHead,
-    target,
-    close,
-    requestId,
-    end,
+    ...head,
     ...(authorization === undefined ? {} : { authorization }),
     ...(forwardedFor === undefined ? {} : { forwardedFor }),
   };
