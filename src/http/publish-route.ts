@@ -40,7 +40,7 @@ export interface PublishRouteOptions {
  * Answers: 201 (published) or 200 (the same content was published before) with JSON
  * `{"module","version","h1","go_mod_h1","status"}`; 409 when the version exists with other
  * content; 400 bad path, version, zip or go.mod; 401/403 not allowed; 405 not a PUT; 413 too
- * large. Errors are plain text. Authorization is decided before a byte of the body is read.
+ * large; 503 (with Retry-After) when credential checks are busy. Errors are plain text. Authorization is decided before a byte of the body is read.
  */
 export async function handlePublish(
   req: IncomingMessage,
@@ -67,6 +67,8 @@ export async function handlePublish(
     const auth = await options.authorize(req, target.modulePath);
     if (!auth.ok) {
       if (auth.status === 401) res.setHeader('www-authenticate', 'Basic realm="modgate"');
+      // Busy (every credential check slot taken): as the GOPROXY routes answer it, see auth-gate.
+      if (auth.status === 503) res.setHeader('retry-after', '1');
       return plain(res, auth.status, auth.body);
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
