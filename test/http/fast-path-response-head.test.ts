@@ -127,3 +127,23 @@ test('requestIdFrom: a plain client id as it is, else a new generated id each ti
   const n = nextRequestNumber();
   assert.equal(nextRequestNumber(), n + 1);
 });
+
+test("the Date field is the current second's, made again once that second is over", (t) => {
+  // 2026-12-07 05:00:00.400 UTC: the tail's timer is due at the next second boundary.
+  const start = Date.UTC(2026, 11, 7, 5, 0, 0, 400);
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: start });
+  const tail = new ResponseTail(5000);
+  const dateOf = (bytes: Buffer): string =>
+    /\r\nDate: ([^\r]*)\r\n/.exec(bytes.toString())?.[1] ?? '';
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, false, body)), 'Mon, 07 Dec 2026 05:00:00 GMT');
+  t.mock.timers.tick(599);
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, true, body)), 'Mon, 07 Dec 2026 05:00:00 GMT');
+  t.mock.timers.tick(1);
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, false, body)), 'Mon, 07 Dec 2026 05:00:01 GMT');
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, true, body)), 'Mon, 07 Dec 2026 05:00:01 GMT');
+  // No request for a while: the next one still gets its own second.
+  t.mock.timers.tick(5_250);
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, false, body)), 'Mon, 07 Dec 2026 05:00:06 GMT');
+  t.mock.timers.tick(750);
+  assert.equal(dateOf(tail.bytes(list, 'd', 0, true, body)), 'Mon, 07 Dec 2026 05:00:07 GMT');
+});

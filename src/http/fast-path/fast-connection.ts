@@ -225,6 +225,9 @@ export class FastConnection implements FastPeer {
     // written after its head), so that they leave in one writev; the usual single answer is one
     // write without the cork's buffering.
     let corked = false;
+    // performance.now() read when the last answer of this batch was recorded (0: none): the
+    // next request's start and the connection's idle time, without reading the clock again.
+    let answeredAt = 0;
     try {
       for (;;) {
         const req = readRequestHead(buf, offset, ctx.targets);
@@ -242,7 +245,13 @@ export class FastConnection implements FastPeer {
           return;
         }
         const first = offset === 0 && resolved !== undefined;
-        const started = first ? resolvedAt : record === undefined ? 0 : performance.now();
+        const started = first
+          ? resolvedAt
+          : record === undefined
+            ? 0
+            : answeredAt === 0
+              ? performance.now()
+              : answeredAt;
         if (first && resolvedFor !== undefined) {
           // The same request read again: who asked was decided when its answer was asked for.
           req.user = resolvedFor.user;
@@ -280,6 +289,7 @@ export class FastConnection implements FastPeer {
         }
         const room = writeAnswer(socket, ctx.tail, got, given, n, req.close, body);
         if (record !== undefined) {
+          answeredAt = performance.now();
           (entries ??= []).push({
             reqId: given ?? (ctx.recordsIds ? ctx.generatedRequestId(n) : ''),
             method: req.head ? 'HEAD' : 'GET',
@@ -287,7 +297,7 @@ export class FastConnection implements FastPeer {
             status: 200,
             bytes: got.size,
             cache: got.cache,
-            ms: Math.round((performance.now() - started) * 100) / 100,
+            ms: Math.round((answeredAt - started) * 100) / 100,
             complete: true,
             client: req.client,
             user: req.user,
@@ -308,7 +318,7 @@ export class FastConnection implements FastPeer {
         }
         if (offset === buf.length) {
           this.headSince = 0;
-          this.idleSince = performance.now();
+          this.idleSince = answeredAt === 0 ? performance.now() : answeredAt;
           return;
         }
       }

@@ -102,9 +102,21 @@ function sameButMaxAge(a: Answer, b: Answer): boolean {
   );
 }
 
-/** Ends of the head after `Date: `, per second: the date and the connection fields. */
+/**
+ * Ends of the head after `Date: `, per second: the date and the connection fields. As
+ * node:http (utcDate in _http_outgoing.js), the date is made when first needed and kept until
+ * an unref'd timer set for the start of the next second marks it stale: a request reads no
+ * clock (a Date.now() per request was one of the four clock reads of a cached hit). A timer
+ * that fires early (libuv's loop time lags the wall clock) finds the same second and sets
+ * itself again for the rest of it; a loop busy past the second boundary sends the old date
+ * until it runs the timer, as node:http does.
+ */
 export class ResponseTail {
-  private second = -1;
+  /** The date fields must be made again: the second they were made in may be over. */
+  private stale = true;
+  private readonly expire = (): void => {
+    this.stale = true;
+  };
   private keepAliveTail = Buffer.alloc(0);
   private closeTail = Buffer.alloc(0);
   private readonly keepAliveFields: string;
@@ -115,6 +127,17 @@ export class ResponseTail {
       keepAliveMs > 0
         ? `\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`
         : '\r\nConnection: keep-alive\r\n\r\n';
+  }
+
+  /** Makes the date fields for the current second; they go stale when it ends. */
+  private refresh(): void {
+    const now = Date.now();
+    const ms = now % 1000;
+    const date = new Date(now - ms).toUTCString();
+    this.keepAliveTail = Buffer.from(date + this.keepAliveFields, 'latin1');
+    this.closeTail = Buffer.from(`${date}\r\nConnection: close\r\n\r\n`, 'latin1');
+    this.stale = false;
+    setTimeout(this.expire, 1000 - ms).unref();
   }
 
   /**
@@ -130,14 +153,7 @@ export class ResponseTail {
     close: boolean,
     body: Buffer | undefined,
   ): Buffer {
-    const now = Date.now();
-    const second = now - (now % 1000);
-    if (second !== this.second) {
-      this.second = second;
-      const date = new Date(second).toUTCString();
-      this.keepAliveTail = Buffer.from(date + this.keepAliveFields, 'latin1');
-      this.closeTail = Buffer.from(`${date}\r\nConnection: close\r\n\r\n`, 'latin1');
-    }
+    if (this.stale) this.refresh();
     // A countdown answer's middle comes in two parts with its max-age between them.
     const countdown =
       !answer.immutable && answer.body !== undefined
