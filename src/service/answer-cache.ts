@@ -36,7 +36,7 @@ interface Entry {
    * answer is then GONE, so that a reference does not keep the body alive.
    */
   gone: boolean;
-  /** Date.now() when a reference last marked it recently used (AnswerRef). */
+  /** The cache's recency epoch in which a reference last marked it recently used (AnswerRef). */
   touched: number;
   readonly fetchedAt: number | undefined;
   /** A list / @latest: the age from which a hit asks for a refresh ahead (refreshAhead). */
@@ -65,10 +65,12 @@ const GONE: Answer = Object.freeze({
 });
 
 /**
- * How often a hit through a reference marks its entry recently used in the LRU order: at most
- * once per this many ms per entry. The order of entries hit within that long is approximate
- * (an entry hit through a reference looks up to this much older than it is); a lookup by key
- * (`fresh`) marks it every time, as before.
+ * How often a hit through a reference marks its entry recently used in the LRU order: once per
+ * recency epoch per entry, an epoch lasting at least this many ms (an unref'd timer ends it; the
+ * next hit through a reference starts the next one, so an idle cache keeps no timer). The order
+ * of entries hit within an epoch is approximate (an entry hit through a reference looks up to
+ * about this much older than it is); a lookup by key (`fresh`) marks it every time, as before.
+ * Epochs, not a clock read per hit: a Date.now() per cached hit was one of its four clock reads.
  */
 export const REF_RECENCY_MS = 1000;
 
@@ -113,6 +115,13 @@ export class AnswerCache {
    */
   refreshAhead = false;
   private readonly entries: BoundedCache<Entry>;
+  /** The recency epoch (REF_RECENCY_MS); 0 until the first hit through a reference. */
+  private epoch = 0;
+  /** The epoch's timer has run out: the next hit through a reference starts the next one. */
+  private epochOver = true;
+  private readonly endEpoch = (): void => {
+    this.epochOver = true;
+  };
   private readonly listTtlMs: number;
   private readonly now: () => number;
 
@@ -152,11 +161,11 @@ export class AnswerCache {
 
   /**
    * As `fresh(ref.key)`: the entry `ref` holds if it is still in the cache (marked recently
-   * used at most once per REF_RECENCY_MS), else the key's, which `ref` then holds.
+   * used once per recency epoch, REF_RECENCY_MS), else the key's, which `ref` then holds.
    */
   freshVia(ref: AnswerRef): Answer | undefined {
+    if (this.epochOver) this.nextEpoch();
     let entry = ref.entry;
-    const now = Date.now();
     if (entry === undefined || entry.gone) {
       entry = this.entries.get(ref.key);
       ref.entry = entry;
@@ -164,12 +173,19 @@ export class AnswerCache {
         this.refreshAhead = false;
         return undefined;
       }
-      entry.touched = now;
-    } else if (now - entry.touched >= REF_RECENCY_MS) {
-      entry.touched = now;
+      entry.touched = this.epoch;
+    } else if (entry.touched !== this.epoch) {
+      entry.touched = this.epoch;
       this.entries.get(ref.key);
     }
     return this.freshOf(entry);
+  }
+
+  /** Starts the next recency epoch, over in REF_RECENCY_MS (a timer that keeps no process up). */
+  private nextEpoch(): void {
+    this.epoch++;
+    this.epochOver = false;
+    setTimeout(this.endEpoch, REF_RECENCY_MS).unref();
   }
 
   /** `fresh` of an entry in the cache. */

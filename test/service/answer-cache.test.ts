@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AnswerCache } from '../../src/service/answer-cache.js';
+import { AnswerCache, REF_RECENCY_MS } from '../../src/service/answer-cache.js';
 
 const body = (n: number): Buffer => Buffer.alloc(n, 0x61);
 
@@ -104,4 +104,28 @@ test('answer cache: a reference answers as fresh(key), and looks again once its 
   now = 10_000;
   assert.equal(cache.freshVia(list), undefined);
   assert.equal(cache.fresh('l'), undefined);
+});
+
+test('answer cache: a hit through a reference marks its entry recently used once per recency epoch', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const probe = new AnswerCache({ listTtlMs: 1000, now: () => 0 });
+  probe.putImmutable('k00', 'mod', body(10));
+  // Room for 16 answers (one answer may take up to a sixteenth of the bound); keys of one length.
+  const cache = new AnswerCache({ listTtlMs: 1000, now: () => 0, maxBytes: 16 * probe.bytes });
+  const put = (prefix: string, n: number): void => {
+    for (let i = 0; i < n; i++)
+      cache.putImmutable(`${prefix}${String(i).padStart(2, '0')}`, 'mod', body(10));
+  };
+  put('k', 16);
+  const ref = cache.ref('k00');
+  assert.ok(cache.freshVia(ref), 'found by key: marked');
+  put('n', 15); // k01-k15 go, older than k00
+  assert.equal(cache.size, 16);
+  assert.ok(cache.freshVia(ref), 'still held; the same epoch: not marked again');
+  t.mock.timers.tick(REF_RECENCY_MS);
+  assert.ok(cache.freshVia(ref), 'a new epoch: marked');
+  put('m', 15); // n00-n14 go, not k00
+  assert.ok(cache.freshVia(ref), 'kept: its hit in the new epoch marked it');
+  put('x', 1); // k00 goes: not marked again since that hit
+  assert.equal(cache.freshVia(ref), undefined);
 });
