@@ -45,7 +45,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FixtureProxy, escapePath, type FixtureModule } from '../test/support/fixture-proxy.js';
 import { GoSandbox } from '../test/support/go-sandbox.js';
-import { prng, pseudoRandomBytes } from './bench-tree.js';
+import { goDownloadCorpus } from './go-download-corpus.js';
 import { median } from './measure.js';
 import { benchDir, repoRoot } from './paths.js';
 import { machineInfo, writeResults } from './write-results.js';
@@ -98,35 +98,11 @@ const serverCore = pinning ? 1 : undefined;
 const clientCore = pinning ? 0 : undefined;
 if (pinning) await runCommand(['taskset', '-a', '-p', '-c', '0', String(process.pid)]);
 
-/**
- * The corpus: `moduleCount` modules `gobench.example/dNNN` v1.0.0 (every tenth under an
- * upper-case element), each with a go.mod, a Go file and a blob of pseudo-random
- * (incompressible) bytes whose size grows from `min-kib` KiB to `max-mib` MiB as
- * min · (max/min)^((i/(n-1))^5): many small modules and a few large ones (about 36 MB in all
- * with the defaults). Deterministic.
- */
+/** The corpus (go-download-corpus.ts) at this run's sizes, under `host`. */
 function corpus(host = 'gobench.example'): FixtureModule[] {
-  const rand = prng(0x676f646c);
   const min = Number(args['min-kib']) * 1024;
   const max = Number(args['max-mib']) * 1024 * 1024;
-  const modules: FixtureModule[] = [];
-  for (let i = 0; i < moduleCount; i++) {
-    const name = `d${String(i).padStart(3, '0')}`;
-    const path = i % 10 === 0 ? `${host}/Org/${name}` : `${host}/${name}`;
-    const x = moduleCount === 1 ? 1 : i / (moduleCount - 1);
-    const size = Math.round(min * (max / min) ** (x ** 5));
-    modules.push({
-      path,
-      version: 'v1.0.0',
-      time: '2024-03-01T10:00:00Z',
-      files: {
-        'go.mod': `module ${path}\n\ngo 1.19\n`,
-        [`${name}.go`]: `// Package ${name} is benchmark filler.\npackage ${name}\n`,
-        'blob.bin': pseudoRandomBytes(size, rand),
-      },
-    });
-  }
-  return modules;
+  return goDownloadCorpus(moduleCount, min, max, host);
 }
 
 interface GoRun {

@@ -22,8 +22,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { FixtureProxy, escapePath, type FixtureModule } from '../../test/support/fixture-proxy.js';
-import { prng, pseudoRandomBytes } from '../bench-tree.js';
+import { FixtureProxy, escapePath } from '../../test/support/fixture-proxy.js';
+import { goDownloadCorpus } from '../go-download-corpus.js';
 import { median } from '../measure.js';
 import { cpuMs, cpuMsByThread, diffByKey } from '../proc-stats.js';
 import { runCommand } from '../run-command.js';
@@ -51,23 +51,7 @@ const builds = [
 const core = availableParallelism() >= 2 ? 1 : undefined;
 if (core !== undefined) await runCommand(['taskset', '-a', '-p', '-c', '0', String(process.pid)]);
 
-const modules: FixtureModule[] = [];
-const rand = prng(0x676f646c);
-for (let i = 0; i < n; i++) {
-  const name = `d${String(i).padStart(3, '0')}`;
-  const path = i % 10 === 0 ? `gobench.example/Org/${name}` : `gobench.example/${name}`;
-  const size = Math.round(4096 * 2560 ** ((n === 1 ? 1 : i / (n - 1)) ** 5));
-  modules.push({
-    path,
-    version: 'v1.0.0',
-    time: '2024-03-01T10:00:00Z',
-    files: {
-      'go.mod': `module ${path}\n\ngo 1.19\n`,
-      [`${name}.go`]: `package ${name}\n`,
-      'blob.bin': pseudoRandomBytes(size, rand),
-    },
-  });
-}
+const modules = goDownloadCorpus(n, 4096, 10 * 1024 * 1024);
 
 const fixture = await FixtureProxy.create(modules);
 const work = await mkdtemp(join(tmpdir(), 'cold-misses-'));

@@ -2,24 +2,15 @@
 // A file past the limit must say why within its first 40 lines, in a comment that names the
 // limit ("… 400 lines …"); everything else is split, not squeezed.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { sourceFiles } from '../support/source-files.js';
 
 const src = fileURLToPath(new URL('../../../src/', import.meta.url));
 const LIMIT = 400;
 const HEAD_LINES = 40;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sourceFiles(join(dir, e.name))
-      : e.name.endsWith('.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
 
 /** Whether the file's first lines hold a comment line that gives the reason for its length. */
 function saysWhyItIsLong(text: string): boolean {

@@ -3,23 +3,14 @@
 // the files inside a layer, and the layers of the pure core among themselves, acyclic too.
 // Type-only imports count, as they do for the layer rules.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { sourceFiles } from '../support/source-files.js';
 import ts from 'typescript';
 
 const src = fileURLToPath(new URL('../../../src/', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sourceFiles(join(dir, e.name))
-      : e.name.endsWith('.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
 
 /** The src/ files each file imports (static, re-exports, import(), import types). */
 function importGraph(files: string[]): Map<string, string[]> {
