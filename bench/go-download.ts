@@ -164,18 +164,23 @@ try {
   // The go command's module cache (what it extracts the zips into: the client's work, the
   // same for every server) is on disk as a user's is, or on tmpfs with --modcache-tmpfs (the
   // client's disk work then drops out of both sides of the ratios, which grow).
-  const modCache =
+  // Each run gets a module cache and a main module of its own, and nothing is removed until
+  // every round is done (the data directories of the modgates too): on a file system like this
+  // machine's (ext4 without a journal), every inode created scans the inodes freed in the last
+  // minutes, so removing one run's ~thousands of files made the next run's creates slower —
+  // the client's and the servers' alike, by an amount that depended on what ran before.
+  const modCacheRoot =
     args['modcache-tmpfs'] && existsSync('/dev/shm')
       ? await mkdtemp('/dev/shm/modgate-bench-modcache-')
       : join(workDir, 'gomodcache');
-  modCacheDir = modCache;
+  modCacheDir = modCacheRoot;
   let goRuns = 0;
   const goDownload = async (proxy: string, mod = goMod): Promise<number> => {
     const sb = sandbox as GoSandbox;
-    await rm(modCache, { recursive: true, force: true });
-    await mkdir(modCache);
-    const dir = join(workDir, 'main');
-    await rm(dir, { recursive: true, force: true });
+    const run = ++goRuns;
+    const modCache = join(modCacheRoot, `run-${run}`);
+    await mkdir(modCache, { recursive: true });
+    const dir = join(workDir, `main-${run}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'go.mod'), mod);
     const env = sb.env(proxy, { GOFLAGS: '-mod=mod -modcacherw', GOMODCACHE: modCache });
@@ -188,7 +193,7 @@ try {
     // --go-x: the go command's own log of each request ("# get URL: 200 OK (0.003s)"), kept
     // in the work directory for the per-request latencies (with --keep).
     if (args['go-x']) {
-      await writeFile(join(workDir, `go-x-${++goRuns}.log`), `# proxy ${proxy}\n${out.stderr}`);
+      await writeFile(join(workDir, `go-x-${run}.log`), `# proxy ${proxy}\n${out.stderr}`);
     }
     const zips = await countFiles(join(modCache, 'cache', 'download'), '*.zip');
     if (zips !== moduleCount)
@@ -238,7 +243,6 @@ try {
       peakRss[build.suffix]?.push(statusBytes(modgate.pids, 'VmHWM'));
       await modgate.stop();
       servers.pop();
-      await rm(dataDir, { recursive: true, force: true });
       if (jitRow) {
         // Another fresh process: serves the warm-up set (unmeasured), then the measured set cold.
         const jitDir = join(workDir, `data-${r}${build.suffix}-jit`);
@@ -257,7 +261,6 @@ try {
         row(`cold-jit-warm${build.suffix}`).push(await timedRun(jit, upstreamPids, goDownload));
         await jit.stop();
         servers.pop();
-        await rm(jitDir, { recursive: true, force: true });
       }
     }
     log(
@@ -284,7 +287,7 @@ try {
       (args['no-sumdb']
         ? `modgate: defaults but sumdb.verify false, upstream = that nginx, access log to a file; `
         : `modgate: defaults (sumdb.verify on, against a local checksum database: another modgate), upstream = that nginx, access log to a file; `) +
-      `go's module cache on ${modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk'}; ` +
+      `go's module cache on ${modCacheRoot.startsWith('/dev/shm') ? 'tmpfs' : 'disk'}; ` +
       (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
       `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
       `                     median s   (rounds)                            ratio to static\n` +
@@ -334,7 +337,7 @@ try {
     join(
       benchDir,
       'results',
-      `go-download-${modCache.startsWith('/dev/shm') ? 'tmpfs-' : ''}${stamp}-${commit}.json`,
+      `go-download-${modCacheRoot.startsWith('/dev/shm') ? 'tmpfs-' : ''}${stamp}-${commit}.json`,
     );
   if (out !== '-') {
     const json = {
@@ -358,7 +361,7 @@ try {
           ? 'cold-jit-warm: a fresh modgate that first served go mod download of 100 other modules (gowarmup.example, same sizes), then the measured set cold'
           : false,
         goEnv: { GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GOPROXY: '<server URL>' },
-        goModCache: modCache.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
+        goModCache: modCacheRoot.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
         syncBeforeEachRun: true,
         staticServer: 'nginx (bench/nginx-conf.ts, access_log off)',
       },
