@@ -301,7 +301,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       }
       return { url, metricsUrl };
     },
-    settle: () => service.settle(),
+    settle: async () => {
+      await service.settle();
+      await storeTimes.settle(); // the stored zips' records, gathered behind their commits
+    },
     reload: () => security.reload(),
     async stop() {
       await server.stop();
@@ -310,6 +313,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       security.close();
       await metrics?.stop();
       await service.settle();
+      await storeTimes.settle();
       await Promise.all(sumdbClients.map((c) => c.settle())); // lookups proxied, cached behind
       service.close();
       direct.close();

@@ -14,7 +14,17 @@ export interface StoreTimeLogOptions {
   readonly writer?: string | undefined;
   /** The wall clock in nanoseconds since the epoch (tests set it). */
   readonly now?: (() => bigint) | undefined;
+  /** How long records are gathered before they are written together (default RECORD_DELAY_MS). */
+  readonly delayMs?: number | undefined;
 }
+
+/**
+ * How long a record waits for others to be written with (see BucketWriter): bounds the writes
+ * of an hour's object to a few per second however many versions are stored, and is the
+ * window in which a crash loses records of zips already stored (the feed then misses them, as
+ * it does a record whose write fails).
+ */
+export const RECORD_DELAY_MS = 200;
 
 /**
  * The record of when this modgate stored each module version (its zip), which the index feed
@@ -31,7 +41,8 @@ export interface StoreTimeLogOptions {
  * - one object per writer: processes sharing a storage (replicas on S3, `serve` and `mirror
  *   sync` on one data directory) never rewrite each other's objects, so no append is lost.
  *   Storage has no append: a writer rewrites its current hour's object whole, holding its
- *   lines in memory (appends arriving during a write are coalesced into the next one).
+ *   lines in memory; appends are gathered for RECORD_DELAY_MS and written together, and
+ *   `settle` (shutdown) and `read` write what is gathered at once.
  *
  * Timestamps are unique and increasing per writer (a microsecond apart at least); the feed
  * orders all writers' lines by timestamp. Like index.golang.org's, the feed is ordered by
@@ -42,6 +53,7 @@ export interface StoreTimeLogOptions {
 export class StoreTimeLog {
   private readonly writer: string;
   private readonly now: () => bigint;
+  private readonly delayMs: number;
   private last = 0n;
   private readonly buckets = new Map<string, BucketWriter>();
 
@@ -52,22 +64,31 @@ export class StoreTimeLog {
   ) {
     this.writer = options.writer ?? `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     this.now = options.now ?? (() => BigInt(Date.now()) * NS_PER_MS);
+    this.delayMs = options.delayMs ?? RECORD_DELAY_MS;
   }
 
-  /** Appends `path@version`, stored now; resolves once the record is in storage. */
-  async record(path: string, version: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Appends `path@version`, stored now; resolves once the record is in storage (written with
+   * the records appended within `delayMs` of the first one not written yet).
+   */
+  async record(path: string, version: string): Promise<void> {
     let ts = this.now();
     if (ts <= this.last) ts = this.last + 1000n;
     this.last = ts;
     const key = bucketKey(ts, this.writer);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      bucket = new BucketWriter(this.storage, key);
+      bucket = new BucketWriter(this.storage, key, this.delayMs);
       this.buckets.set(key, bucket);
     }
     // Earlier hours' objects are complete once written: forget their lines.
     for (const [k, b] of this.buckets) if (k !== key && b.idle) this.buckets.delete(k);
-    await bucket.append(formatIndexLine({ path, version, timestampNs: ts }), signal);
+    await bucket.append(formatIndexLine({ path, version, timestampNs: ts }));
+  }
+
+  /** Writes the records not written yet now; resolves once each was written or failed. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.buckets.values()].map((b) => b.flush()));
   }
 
   /**
@@ -81,6 +102,7 @@ export class StoreTimeLog {
     visible: (modulePath: string) => boolean = () => true,
     signal?: AbortSignal,
   ): Promise<IndexFeedEntry[]> {
+    await this.settle(); // this process's records gathered and not written yet included
     const hours = new Map<bigint, string[]>();
     for (const key of await this.storage.list(STORE_TIME_PREFIX, signal)) {
       const start = bucketStart(key);
@@ -127,40 +149,100 @@ function bucketStart(key: string): bigint | undefined {
   return Number.isNaN(ms) ? undefined : BigInt(ms) * NS_PER_MS;
 }
 
-/** One writer's object for one hour: its lines in memory, written whole, writes coalesced. */
+interface Waiter {
+  /** Resolved once a write holding the first `upto` lines has ended. */
+  readonly upto: number;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * One writer's object for one hour: its lines in memory, written whole. Appends are gathered
+ * for `delayMs` after the first one not written yet and written together: storage has no
+ * append, so each write is a new file (disk: a staging file created, fdatasynced and renamed
+ * over the old one, whose inode is freed), and writing once per record made a cold proxy
+ * create and free one inode per version it stored (issue 9).
+ */
 class BucketWriter {
   private readonly lines: string[] = [];
   private written = 0;
+  private waiters: Waiter[] = [];
   private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly storage: Storage,
     private readonly key: string,
+    private readonly delayMs: number,
   ) {}
 
   get idle(): boolean {
     return this.running === undefined && this.written === this.lines.length;
   }
 
-  async append(line: string, signal?: AbortSignal): Promise<void> {
+  /** Adds `line`; resolves once a write holding it ended, rejects if that write failed. */
+  append(line: string): Promise<void> {
     this.lines.push(line);
-    const wanted = this.lines.length;
-    while (this.written < wanted) {
+    const upto = this.lines.length;
+    const written = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ upto, resolve, reject }),
+    );
+    this.schedule();
+    return written;
+  }
+
+  /**
+   * Writes what is gathered now (after the write running, if any) and resolves once every
+   * line appended so far was written or its write failed.
+   */
+  async flush(): Promise<void> {
+    const upto = this.lines.length;
+    while (this.written < upto) {
       if (this.running !== undefined) {
-        await this.running.catch(() => undefined); // another append's write: maybe ours too
+        await this.running.catch(() => undefined);
         continue;
       }
-      const upto = this.lines.length;
-      const write = this.storage
-        .putBytes(this.key, Buffer.from(this.lines.join('')), signal)
-        .then(() => {
-          this.written = Math.max(this.written, upto);
-        })
-        .finally(() => {
-          if (this.running === write) this.running = undefined;
-        });
-      this.running = write;
-      await write;
+      this.cancelTimer();
+      if (!(await this.write())) return; // failed: its waiters were told
     }
+  }
+
+  /** A write after `delayMs`, unless one is planned or running (whose end plans the next). */
+  private schedule(): void {
+    if (this.timer !== undefined || this.running !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, this.delayMs);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Writes every line so far; true if it was written. Never rejects. */
+  private async write(): Promise<boolean> {
+    const upto = this.lines.length;
+    if (this.running !== undefined || this.written >= upto) return true;
+    const running = this.storage.putBytes(this.key, Buffer.from(this.lines.join('')));
+    this.running = running;
+    let failure: { err: unknown } | undefined;
+    try {
+      await running;
+      this.written = Math.max(this.written, upto);
+    } catch (err) {
+      failure = { err }; // the lines stay: the next write holds them again
+    } finally {
+      this.running = undefined;
+    }
+    const done = this.waiters.filter((w) => w.upto <= upto);
+    this.waiters = this.waiters.filter((w) => w.upto > upto);
+    for (const w of done) {
+      if (failure === undefined) w.resolve();
+      else w.reject(failure.err);
+    }
+    if (this.written < this.lines.length && this.waiters.length > 0) this.schedule();
+    return failure === undefined;
   }
 }

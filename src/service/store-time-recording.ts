@@ -15,6 +15,11 @@ const ZIP_KEY = /^(.+)\/@v\/([^/]+)\.zip$/;
  * record that cannot be written is reported to `onError` and does not fail the write (the zip
  * is stored and served; only the feed misses it). A zip stored again (same key) is not
  * recorded twice.
+ *
+ * The write resolves once the zip is stored, without waiting for its record: the log gathers
+ * records for a moment and writes them together (StoreTimeLog), and a zip's commit — which a
+ * request for that zip may be waiting on — is not held up by it. `settle` and `close` write
+ * the records gathered; the log's `read` includes them.
  */
 export class StoreTimeRecording implements Storage {
   readonly listSizes?: Storage['listSizes'];
@@ -78,7 +83,13 @@ export class StoreTimeRecording implements Storage {
     return this.inner.checkReady(signal);
   }
 
-  close(): Promise<void> {
+  /** Resolves once every record of a zip stored so far was written (or failed: onError). */
+  settle(): Promise<void> {
+    return this.log.settle();
+  }
+
+  async close(): Promise<void> {
+    await this.log.settle();
     return this.inner.close();
   }
 
@@ -104,11 +115,10 @@ export class StoreTimeRecording implements Storage {
     const existed = !missed && (await this.inner.stat(key, signal)) !== null;
     await put();
     if (existed) return;
-    try {
-      await this.log.record(version.path, version.version, signal);
-    } catch (err) {
+    // Not awaited, and not cancelled with the write: the zip is stored, its record follows.
+    this.log.record(version.path, version.version).catch((err: unknown) => {
       this.onError(key, err);
-    }
+    });
   }
 }
 

@@ -129,5 +129,71 @@ test('a record that cannot be written is reported and the zip is kept', async ()
   );
   await storage.putBytes('example.com/m/@v/v1.0.0.zip', Buffer.from('PK'));
   assert.ok(await inner.stat('example.com/m/@v/v1.0.0.zip'));
+  await storage.settle();
   assert.deepEqual(errors, ['example.com/m/@v/v1.0.0.zip: disk full']);
+});
+
+/** A MemoryStorage counting the writes of the log's objects, which `hold` can keep waiting. */
+function countingLogStorage(): {
+  storage: MemoryStorage;
+  writes: () => number;
+  hold: () => () => void;
+} {
+  const storage = new MemoryStorage();
+  const put = storage.putBytes.bind(storage);
+  let writes = 0;
+  let gate: Promise<void> | undefined;
+  storage.putBytes = async (key: string, data: Buffer, signal?: AbortSignal) => {
+    if (key.startsWith('index/')) {
+      writes++;
+      await gate;
+    }
+    return put(key, data, signal);
+  };
+  return {
+    storage,
+    writes: () => writes,
+    hold: () => {
+      let release = (): void => undefined;
+      gate = new Promise((resolve) => (release = resolve));
+      return release;
+    },
+  };
+}
+
+test('records stored one after another are gathered into one write of the object', async () => {
+  const { storage, writes } = countingLogStorage();
+  const log = new StoreTimeLog(storage, { writer: 'w', now: () => T0, delayMs: 60_000 });
+  const recording = new StoreTimeRecording(storage, log);
+  for (let i = 0; i < 20; i++) {
+    // Each write resolves once the zip is stored, before its record is written.
+    await recording.putBytes(`example.com/m${i}/@v/v1.0.0.zip`, Buffer.from('PK'));
+  }
+  assert.equal(writes(), 0, 'nothing written while records are being gathered');
+  await recording.settle();
+  assert.equal(writes(), 1, 'twenty records, one write');
+  assert.equal((await log.read(0n, 100)).length, 20);
+  await recording.putBytes('example.com/late/@v/v1.0.0.zip', Buffer.from('PK'));
+  assert.equal((await log.read(0n, 100)).length, 21, 'a read includes records not written yet');
+  assert.equal(writes(), 2);
+});
+
+test('a zip is stored without waiting for a record write in progress', async () => {
+  const { storage, writes, hold } = countingLogStorage();
+  const log = new StoreTimeLog(storage, { writer: 'w', now: () => T0, delayMs: 0 });
+  const recording = new StoreTimeRecording(storage, log);
+  await recording.putBytes('example.com/a/@v/v1.0.0.zip', Buffer.from('PK'));
+  const release = hold();
+  const first = recording.settle(); // the object's write starts, and waits
+  assert.equal(writes(), 1);
+  await recording.putBytes('example.com/b/@v/v1.0.0.zip', Buffer.from('PK'));
+  assert.ok(await storage.stat('example.com/b/@v/v1.0.0.zip'), 'stored while the record waits');
+  release();
+  await first;
+  await recording.close();
+  assert.deepEqual(
+    (await new StoreTimeLog(storage, { writer: 'r' }).read(0n, 10)).map((e) => e.path),
+    ['example.com/a', 'example.com/b'],
+    'close wrote the record gathered meanwhile',
+  );
 });
