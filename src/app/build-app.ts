@@ -198,6 +198,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     headerTimeoutMs: config.server.headerTimeoutMs,
     requestTimeoutMs: config.server.requestTimeoutMs,
     idleTimeoutMs: config.server.idleTimeoutMs,
+    sendTimeoutMs: config.server.sendTimeoutMs,
     maxConnections: config.server.maxConnections,
     maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     // A traced request goes through node:http (the fast path makes no spans).

@@ -65,6 +65,8 @@ export interface Config {
     readonly headerTimeoutMs: number;
     readonly requestTimeoutMs: number;
     readonly idleTimeoutMs: number;
+    /** How long a download may wait on a client that takes none of it before it is cut. */
+    readonly sendTimeoutMs: number;
     readonly maxConnections: number;
     readonly maxConnectionsPerClient: number;
     /** Cached hits answered on the strict node:net fast path (false: node:http only). */

@@ -188,6 +188,7 @@ function toConfig(p: ParsedConfig, cwd: string): Config {
       headerTimeoutMs: p.server.header_timeout,
       requestTimeoutMs: p.server.request_timeout,
       idleTimeoutMs: p.server.idle_timeout,
+      sendTimeoutMs: p.server.send_timeout,
       maxConnections: p.server.max_connections,
       maxConnectionsPerClient: p.server.max_connections_per_client,
       fastPath: p.server.fast_path,

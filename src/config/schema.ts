@@ -246,6 +246,7 @@ export const configSchema = z
         header_timeout: connectionTimeout.prefault('10s'),
         request_timeout: connectionTimeout.prefault('30s'),
         idle_timeout: connectionTimeout.prefault('15s'),
+        send_timeout: connectionTimeout.prefault('60s'),
         max_connections: positiveInt.prefault(4096),
         max_connections_per_client: z.coerce.number().int().min(0).prefault(256),
         fast_path: boolean.prefault(true),

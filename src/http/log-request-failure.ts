@@ -16,8 +16,14 @@ export function logRequestFailure(
 ): void {
   const status = statusForError(err);
   const kind = errorKind(err);
-  if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE') {
     logger.debug({ reqId: id, path: req.url }, 'client closed the connection');
+  } else if (code === 'MODGATE_SEND_TIMEOUT') {
+    // The client stopped reading a download (server.send_timeout): its doing, but an operator
+    // seeing many of these may be looking at a slow-read attack or a broken network.
+    const msg = err instanceof Error ? err.message : String(err);
+    logger.info({ reqId: id, path: req.url, error: msg }, 'client stopped reading; connection cut');
   } else if (kind === 'internal') {
     logger.error({ err, reqId: id, path: req.url }, 'internal error');
   } else if (status >= 500) {

@@ -32,6 +32,8 @@ export interface ProxyServerOptions {
   headerTimeoutMs: number;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
+  /** How long a streamed answer may wait on a client that takes none of it (0: no limit). */
+  sendTimeoutMs: number;
   maxConnections: number;
   maxConnectionsPerClient: number;
   /** The process's open-file limit (default: read from /proc/self/limits; tests set it). */

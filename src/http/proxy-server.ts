@@ -115,6 +115,7 @@ export class ProxyServer {
             http: this.server,
             headerTimeoutMs,
             idleTimeoutMs: options.idleTimeoutMs,
+            sendTimeoutMs: options.sendTimeoutMs,
             checkIntervalMs: serverOptions.connectionsCheckingInterval,
             answer: (req, peer) => this.fastAnswer(req, peer),
             // Only the access log and the audit log read request ids (record).
@@ -311,14 +312,14 @@ export class ProxyServer {
         const head = method === 'HEAD';
         if (!(pending instanceof Promise)) {
           state.answered = pending;
-          const sending = writeAnswer(res, pending, id, head);
+          const sending = writeAnswer(res, pending, id, head, this.options.sendTimeoutMs);
           if (sending !== undefined) sending.catch((err: unknown) => this.fail(err, id, req, res));
           return;
         }
         pending
           .then((answer) => {
             state.answered = answer;
-            return writeAnswer(res, answer, id, head);
+            return writeAnswer(res, answer, id, head, this.options.sendTimeoutMs);
           })
           .catch((err: unknown) => this.fail(err, id, req, res));
         return;

@@ -56,11 +56,17 @@ function giveBack(buffer: Buffer): void {
  * - the client going away first (res closed unfinished) destroys the source (its file handle
  *   is released) and rejects with ERR_STREAM_PREMATURE_CLOSE;
  * - a source failure cuts the connection (the client sees a truncated body, never a bad one)
- *   and rejects with the source's error.
+ *   and rejects with the source's error;
+ * - a client that takes none of the answer for `sendTimeoutMs` (0: no limit; see SendWatch)
+ *   has its connection cut, and the promise rejects with a SendTimeoutError.
  * A source that can fill buffers (a stored file) is copied through one reused buffer, filled
  * again only once the socket is done with it; any other is piped.
  */
-export function sendStream(source: Readable, res: ServerResponse): Promise<void> {
+export function sendStream(
+  source: Readable,
+  res: ServerResponse,
+  sendTimeoutMs = 0,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failure: unknown;
     const fail = (err: unknown): void => {
@@ -68,7 +74,10 @@ export function sendStream(source: Readable, res: ServerResponse): Promise<void>
       res.destroy(err as Error);
     };
     source.once('error', fail);
+    const filler = isBufferFiller(source);
+    const watch = sendTimeoutMs > 0 ? new SendWatch(res, sendTimeoutMs, filler, fail) : undefined;
     finished(res, (err) => {
+      watch?.stop();
       if (failure === undefined && err === undefined) {
         resolve();
         return;
@@ -77,9 +86,73 @@ export function sendStream(source: Readable, res: ServerResponse): Promise<void>
       source.destroy();
       reject(failure as Error);
     });
-    if (isBufferFiller(source)) copyThroughBuffer(source, res).catch(fail);
+    if (filler) copyThroughBuffer(source, res, watch).catch(fail);
     else source.pipe(res);
   });
+}
+
+/**
+ * What a download is cut with when its client took none of it for `server.send_timeout`
+ * (code `MODGATE_SEND_TIMEOUT`): not a server fault, logged as the client's.
+ */
+export class SendTimeoutError extends Error {
+  readonly code = 'MODGATE_SEND_TIMEOUT';
+  constructor(ms: number) {
+    super(`the client took none of the answer for ${ms / 1000} s (server.send_timeout)`);
+    this.name = 'SendTimeoutError';
+  }
+}
+
+/**
+ * Cuts a response whose client stops reading (server.send_timeout): otherwise a client that
+ * never reads holds its connection, a file descriptor and a send buffer for as long as it
+ * likes (a slow-read attack needs only a few hundred such connections). Only time the
+ * response waits on the client counts, never time it waits on its source (a slow disk or
+ * upstream). One unref'd timer per streamed response, re-armed on progress:
+ * - a buffer-filling source (copyThroughBuffer): progress is a write's callback; the timer
+ *   firing while a write is in flight means that write (≤ SEND_CHUNK_BYTES) has waited this
+ *   long for the client;
+ * - a piped source: progress is 'drain'; the response must be waiting for one (the socket's
+ *   buffer full) at two firings in a row with no 'drain' between, so the client took nothing
+ *   for at least the timeout (at most twice it).
+ */
+class SendWatch {
+  /** A write of the copy is in flight (buffer-filling sources). */
+  writing = false;
+  private strike = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onDrain = (): void => this.progress();
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly ms: number,
+    private readonly filler: boolean,
+    private readonly fail: (err: unknown) => void,
+  ) {
+    this.timer = setTimeout(() => this.fire(), ms).unref();
+    if (!filler) res.on('drain', this.onDrain);
+  }
+
+  progress(): void {
+    this.strike = false;
+    this.timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.res.off('drain', this.onDrain);
+  }
+
+  private fire(): void {
+    if (this.res.destroyed) return;
+    const waiting = this.filler ? this.writing : this.res.writableNeedDrain;
+    if (waiting && (this.filler || this.strike)) {
+      this.fail(new SendTimeoutError(this.ms));
+      return;
+    }
+    this.strike = waiting;
+    this.timer.refresh();
+  }
 }
 
 function isBufferFiller(source: Readable): source is Readable & BufferFiller {
@@ -99,7 +172,11 @@ function isBufferFiller(source: Readable): source is Readable & BufferFiller {
  * the response is gone, and sendStream's `finished` reports that. No write is in flight once
  * the copy stops, so the buffer always goes back to the pool.
  */
-async function copyThroughBuffer(source: Readable & BufferFiller, res: ServerResponse) {
+async function copyThroughBuffer(
+  source: Readable & BufferFiller,
+  res: ServerResponse,
+  watch: SendWatch | undefined,
+) {
   const buffer = takeBuffer(Math.min(SEND_CHUNK_BYTES, source.remaining));
   // The write in flight also ends when the response closes: http drops a write whose socket is
   // already destroyed, callback and all, and 'close' follows (OutgoingMessage's _writeRaw).
@@ -117,10 +194,15 @@ async function copyThroughBuffer(source: Readable & BufferFiller, res: ServerRes
       if (res.destroyed) return;
       if (n === 0) break;
       const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+      if (watch !== undefined) watch.writing = true;
       const ok = await new Promise<boolean>((resolve) => {
         endWrite = resolve;
         res.write(chunk, (err) => resolve(err === undefined || err === null));
       });
+      if (watch !== undefined) {
+        watch.writing = false;
+        watch.progress();
+      }
       if (!ok || res.destroyed) return;
     }
     res.end();

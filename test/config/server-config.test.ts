@@ -9,6 +9,7 @@ test('server.*: defaults', () => {
     headerTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     idleTimeoutMs: 15_000,
+    sendTimeoutMs: 60_000,
     maxConnections: 4096,
     maxConnectionsPerClient: 256,
     fastPath: true,
@@ -21,6 +22,7 @@ test('server.*: from the environment and flags', () => {
     env: {
       MODGATE_SERVER_HEADER_TIMEOUT: '2s',
       MODGATE_SERVER_IDLE_TIMEOUT: '65s',
+      MODGATE_SERVER_SEND_TIMEOUT: '2m',
       MODGATE_SERVER_MAX_CONNECTIONS_PER_CLIENT: '0',
       MODGATE_SERVER_FAST_PATH: 'false',
     },
@@ -29,6 +31,7 @@ test('server.*: from the environment and flags', () => {
   assert.equal(c.server.headerTimeoutMs, 2000);
   assert.equal(c.server.requestTimeoutMs, 60_000);
   assert.equal(c.server.idleTimeoutMs, 65_000);
+  assert.equal(c.server.sendTimeoutMs, 120_000);
   assert.equal(c.server.maxConnections, 20_000);
   assert.equal(c.server.maxConnectionsPerClient, 0);
   assert.equal(c.server.fastPath, false);
@@ -38,6 +41,7 @@ test('server.*: refused values name their key', () => {
   const refused: [Record<string, unknown>, RegExp][] = [
     [{ 'server.header_timeout': '0s' }, /server\.header_timeout .*more than 0/],
     [{ 'server.idle_timeout': '0s' }, /server\.idle_timeout .*more than 0/],
+    [{ 'server.send_timeout': '0s' }, /server\.send_timeout .*more than 0/],
     [{ 'server.request_timeout': '48h' }, /server\.request_timeout .*24h/],
     [
       { 'server.header_timeout': '1m', 'server.request_timeout': '30s' },

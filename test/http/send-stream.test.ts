@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pooledSendBuffers, SEND_CHUNK_BYTES, sendStream } from '../../src/http/send-stream.js';
+import {
+  pooledSendBuffers,
+  SEND_CHUNK_BYTES,
+  SendTimeoutError,
+  sendStream,
+} from '../../src/http/send-stream.js';
 import { DiskStorage } from '../../src/storage/index.js';
 
 /** A server whose one request is answered by `answer`; returns the URL and a closer. */
@@ -350,3 +355,110 @@ async function assertClientGoneReleases(source: Readable): Promise<void> {
     srv.close();
   }
 }
+
+/**
+ * server.send_timeout: a client that takes the response's first bytes, then stops reading.
+ * Resolves with how sendStream's promise settled and whether the client's connection closed.
+ */
+async function stalledClient(source: Readable, timeoutMs: number): Promise<unknown> {
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    sent = sendStream(source, res, timeoutMs);
+    sent.catch(() => undefined); // asserted below
+  });
+  try {
+    let closed: Promise<unknown> | undefined;
+    const res = await new Promise<IncomingMessage>((resolve) => {
+      const req = get(srv.url, (r) => {
+        r.once('data', () => {
+          r.pause(); // the kernel's buffers fill; nothing more is read
+          resolve(r);
+        });
+      });
+      req.on('error', () => undefined);
+      closed = once(req, 'close');
+    });
+    const outcome = await (sent ?? Promise.resolve()).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    assert.ok(source.destroyed, 'the source is released');
+    // Reading again, the client comes to the end of what was sent: the connection was cut.
+    res.on('error', () => undefined);
+    res.resume();
+    await closed;
+    assert.equal(res.complete, false, 'the body was cut short');
+    return outcome;
+  } finally {
+    srv.close();
+  }
+}
+
+test('a client that stops reading a buffer-filling download is cut after the send timeout', async () => {
+  const outcome = await stalledClient(new Filler(1 << 30), 300);
+  assert.ok(outcome instanceof SendTimeoutError, String(outcome));
+  assert.equal(outcome.code, 'MODGATE_SEND_TIMEOUT');
+  assert.match(outcome.message, /none of the answer for 0\.3 s \(server\.send_timeout\)/);
+});
+
+test('a client that stops reading a piped download is cut after the send timeout', async () => {
+  const outcome = await stalledClient(endless(), 300);
+  assert.ok(outcome instanceof SendTimeoutError, String(outcome));
+});
+
+/** A Filler whose second read takes `delayMs`: a slow disk, not a slow client. */
+class SlowFiller extends Filler {
+  private reads = 0;
+  constructor(
+    size: number,
+    private readonly delayMs: number,
+  ) {
+    super(size);
+  }
+  override async readInto(buffer: Buffer): Promise<number> {
+    if (++this.reads === 2) await sleep(this.delayMs);
+    return super.readInto(buffer);
+  }
+}
+
+test('time spent waiting on the source, not the client, never counts against the send timeout', async () => {
+  const size = 3 * SEND_CHUNK_BYTES;
+  const slowPiped = new Readable({ read() {} });
+  slowPiped.push(Buffer.alloc(1000, 0x61));
+  setTimeout(() => {
+    slowPiped.push(Buffer.alloc(1000, 0x62));
+    slowPiped.push(null);
+  }, 1000).unref();
+  for (const [source, length] of [
+    [new SlowFiller(size, 1000), size],
+    [slowPiped, 2000],
+  ] as const) {
+    let sent: Promise<void> | undefined;
+    const srv = await serve((res) => {
+      res.setHeader('content-length', length);
+      sent = sendStream(source, res, 200);
+    });
+    try {
+      assert.equal((await fetchBody(srv.url)).length, length);
+      await sent; // resolves: the 1 s pause was the source's
+    } finally {
+      srv.close();
+    }
+  }
+});
+
+test('a slow but steady client is not cut by the send timeout', async () => {
+  const size = 40 * SEND_CHUNK_BYTES;
+  const source = new Filler(size);
+  let sent: Promise<void> | undefined;
+  const srv = await serve((res) => {
+    res.setHeader('content-length', size);
+    sent = sendStream(source, res, 2000);
+  });
+  try {
+    assert.equal((await fetchBody(srv.url, 1)).length, size);
+    await sent;
+  } finally {
+    srv.close();
+  }
+});

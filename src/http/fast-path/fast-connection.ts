@@ -3,37 +3,11 @@ import type { Socket } from 'node:net';
 import type { AccessEntry } from '../../log/index.js';
 import type { Answer } from '../../service/answer.js';
 import { HANDOVER, PARTIAL, readRequestHead, type SimpleHead } from './request-head.js';
-import { writableFast, type ResponseTail } from './response-head.js';
+import { writableFast } from './response-head.js';
+import { INLINE_BODY, writeFastAnswer } from './write-fast-answer.js';
+import { SEND_CHUNK_BYTES } from '../send-stream.js';
 import type { SharedReader } from './shared-read-socket.js';
 import type { AdoptedAnswer, FastContext, FastPeer } from './fast-context.js';
-
-/**
- * Bodies up to this size are copied behind their head into one buffer: one write instead of
- * two (a single chunk is sent with write(2), two need the writev path, which costs more than
- * copying a few KiB). Larger bodies are written as they are, after the head.
- */
-const INLINE_BODY = 4096;
-
-/**
- * Writes one answer (`body` undefined: a HEAD) with the request id `requestId`, or the
- * generated one numbered `requestNumber` (ResponseTail.bytes); false when the socket's output
- * is past its high-water mark.
- */
-function writeAnswer(
-  socket: Socket,
-  tail: ResponseTail,
-  answer: Answer,
-  requestId: string | undefined,
-  requestNumber: number,
-  close: boolean,
-  body: Buffer | undefined,
-): boolean {
-  if (body === undefined || body.length <= INLINE_BODY) {
-    return socket.write(tail.bytes(answer, requestId, requestNumber, close, body));
-  }
-  socket.write(tail.bytes(answer, requestId, requestNumber, close, undefined));
-  return socket.write(body);
-}
 
 /**
  * A head still incomplete after this many reads goes to node:http, whose parser reads
@@ -82,7 +56,9 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * every write — ~1 % of the fast path's CPU under the mixed load); when the
  * socket's output is over its high-water mark (a client that pipelines without reading),
  * nothing more is answered until it drains (what arrives is held, up to HOLD_BYTES, then
- * reading pauses), so unread answers stay bounded by one batch.
+ * reading pauses), so unread answers stay bounded by one batch, and the connection is cut if
+ * it does not drain within the send timeout per SEND_CHUNK_BYTES held (server.send_timeout, as
+ * node:http's streamed answers; `idleSince` then says since when it waits, same sweep).
  */
 export class FastConnection implements FastPeer {
   readonly address: string | undefined;
@@ -175,12 +151,15 @@ export class FastConnection implements FastPeer {
   };
 
   /**
-   * Closes the connection if it has been idle between requests (not waiting for a head, for
-   * room to write or for an answer) for more than `limitMs` at `now` (the fast path's sweep).
+   * Closes the connection if it has been idle between requests (not waiting for a head or an
+   * answer) for more than `limitMs` at `now` (the fast path's sweep), or has waited for its
+   * client to take what was written for more than `sendLimitMs` per SEND_CHUNK_BYTES held.
    */
-  expireIdle(now: number, limitMs: number): void {
-    if (this.headSince !== 0 || this.waiting || this.awaiting) return;
-    if (now - this.idleSince > limitMs) this.socket.destroy();
+  expireIdle(now: number, limitMs: number, sendLimitMs: number): void {
+    if (this.headSince !== 0 || this.awaiting) return;
+    const held = Math.ceil(this.socket.writableLength / SEND_CHUNK_BYTES);
+    if (now - this.idleSince > (this.waiting ? sendLimitMs * Math.max(1, held) : limitMs))
+      this.socket.destroy();
   }
 
   private readonly onError = (): void => {
@@ -287,7 +266,7 @@ export class FastConnection implements FastPeer {
           socket.cork();
           corked = true;
         }
-        const room = writeAnswer(socket, ctx.tail, got, given, n, req.close, body);
+        const room = writeFastAnswer(socket, ctx.tail, got, given, n, req.close, body);
         if (record !== undefined) {
           answeredAt = performance.now();
           (entries ??= []).push({
@@ -314,6 +293,7 @@ export class FastConnection implements FastPeer {
           this.pending = offset === buf.length ? null : kept(buf.subarray(offset));
           this.headSince = 0;
           this.waiting = true;
+          this.idleSince = performance.now(); // waiting since (expireIdle)
           return;
         }
         if (offset === buf.length) {

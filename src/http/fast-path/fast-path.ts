@@ -22,6 +22,8 @@ export interface FastPathOptions {
   /** As node:http's headersTimeout, keepAliveTimeout and connectionsCheckingInterval. */
   headerTimeoutMs: number;
   idleTimeoutMs: number;
+  /** server.send_timeout: how long a connection may wait on a client taking none of its answers. */
+  sendTimeoutMs: number;
   checkIntervalMs: number;
   answer: (req: SimpleHead, peer: FastPeer) => Answer | Promise<Answer> | undefined;
   record: ((entry: AccessEntry) => void) | undefined;
@@ -151,8 +153,9 @@ export class FastPath {
   /**
    * Closes the connections whose head did not arrive within the header timeout, and those idle
    * between requests for longer than the keep-alive timeout + 1 s (node:http's socket timeout
-   * for kept-alive connections). Checked every `checkIntervalMs` (≤ 1 s), so an idle connection
-   * is closed at most that much later than node:http would, never earlier.
+   * for kept-alive connections), or waiting on a client that takes nothing for longer than the
+   * send timeout (per SEND_CHUNK_BYTES held). Checked every `checkIntervalMs` (≤ 1 s), so an idle
+   * connection is closed at most that much later than node:http would, never earlier.
    */
   private expire(): void {
     const now = performance.now();
@@ -162,7 +165,7 @@ export class FastPath {
       if (conn.headSince !== 0) {
         if (now - conn.headSince > limit) conn.timedOut();
       } else {
-        conn.expireIdle(now, idleLimit);
+        conn.expireIdle(now, idleLimit, this.options.sendTimeoutMs);
       }
     }
   }
