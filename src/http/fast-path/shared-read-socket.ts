@@ -7,6 +7,17 @@ import { Socket } from 'node:net';
 export const SHARED_READ_BYTES = 64 * 1024;
 
 /**
+ * Reads of up to this many bytes get a view of the shared buffer made once per length and
+ * kept (a request head is rarely longer), instead of a new Buffer object per read: the bytes
+ * of a read always start at the buffer's start, so a view of its first `n` bytes is the same
+ * whatever connection read them. At most this many views (~100 bytes each) per buffer.
+ */
+const KEPT_VIEWS = 2048;
+
+/** The views kept per shared buffer (index: length). */
+const viewsOf = new WeakMap<Buffer, (Buffer | undefined)[]>();
+
+/**
  * What reads a connection's bytes while the fast path owns it: the bytes of one read (a view
  * of the shared buffer, valid only during the call: whatever is kept must be copied).
  */
@@ -34,6 +45,12 @@ export function sharedReadSocket(
   shared: Buffer,
   read: () => SharedReader | undefined,
 ): Socket {
+  let views = viewsOf.get(shared);
+  if (views === undefined) {
+    views = new Array<Buffer | undefined>(KEPT_VIEWS + 1).fill(undefined);
+    viewsOf.set(shared, views);
+  }
+  const kept = views;
   const holder = raw as unknown as { _handle: unknown };
   const handle = holder._handle;
   holder._handle = null;
@@ -45,7 +62,10 @@ export function sharedReadSocket(
     onread: {
       buffer: shared,
       callback: (n: number, buf: Uint8Array): boolean => {
-        const view = Buffer.from(buf.buffer, buf.byteOffset, n);
+        const view =
+          n <= KEPT_VIEWS
+            ? (kept[n] ??= Buffer.from(buf.buffer, buf.byteOffset, n))
+            : Buffer.from(buf.buffer, buf.byteOffset, n);
         const reader = read();
         if (reader !== undefined) {
           reader(view);
