@@ -166,6 +166,9 @@ export class ProxyServer {
       }
       const opts = req.head ? HEAD_ONLY : undefined;
       const answer = this.options.service.answer(kept.req, opts, kept);
+      // A cached answer's entry: where the fast path keeps the answer's head (response-head.ts).
+      const entry = kept.entry;
+      if (entry !== undefined && entry.answer === answer) req.cached = entry;
       if (this.requests !== undefined && answer instanceof Promise) {
         this.fastWaiting++;
         answer.then(this.fastSettled, this.fastSettled);

@@ -29,7 +29,20 @@ export const SMALL_ZIP_BYTES = 256 * 1024;
 const HEADER_MEMO_BYTES = 1024;
 
 /** A cached answer, with when a list / @latest was fetched (absent for immutable files). */
-interface Entry {
+/**
+ * A cached answer as the cache holds it, for the HTTP layer to keep what it derives from the
+ * answer next to it (its response head's bytes, fast-path/response-head.ts) instead of in a
+ * map keyed by the answer. `memo` is the caller's: it lives as long as the entry (dropped when
+ * the entry leaves the cache, so it keeps nothing alive past eviction) and is kept when the
+ * entry's answer object is replaced for a new max-age (freshOf), so a memo made for one answer
+ * object is checked against the current one before use.
+ */
+export interface CachedAnswer {
+  readonly answer: Answer;
+  memo: unknown;
+}
+
+interface Entry extends CachedAnswer {
   answer: Answer;
   /**
    * Out of the cache (evicted, replaced, deleted): a reference holding it looks again. Its
@@ -81,7 +94,10 @@ export const REF_RECENCY_MS = 1000;
  */
 export interface AnswerRef {
   readonly key: string;
-  /** @internal The entry found last, if any. */
+  /**
+   * The entry found last, if any: set by the cache only. A caller may read it as a
+   * CachedAnswer (its answer is a GONE placeholder once the entry left the cache).
+   */
   entry: Entry | undefined;
 }
 
@@ -137,6 +153,7 @@ export class AnswerCache {
       onRemove: (entry) => {
         entry.gone = true;
         entry.answer = GONE;
+        entry.memo = undefined;
       },
     });
   }
@@ -249,6 +266,7 @@ export class AnswerCache {
     const aheadAfter = this.listTtlMs * (AHEAD_FROM + AHEAD_SPREAD * spreadOf(key));
     this.entries.set(key, {
       answer,
+      memo: undefined,
       gone: false,
       touched: 0,
       fetchedAt,
@@ -268,6 +286,7 @@ export class AnswerCache {
     const answer = hitAnswer(kind, body, IMMUTABLE_MAX_AGE, true, validators);
     this.entries.set(key, {
       answer,
+      memo: undefined,
       gone: false,
       touched: 0,
       fetchedAt: undefined,
@@ -328,7 +347,7 @@ function spreadOf(key: string): number {
 /** What an entry keeps alive: the entry, the answer, its body and validators, the header memo. */
 function entryBytes(entry: Entry): number {
   const a = entry.answer;
-  let bytes = objectBytes(6) + objectBytes(12) + HEADER_MEMO_BYTES;
+  let bytes = objectBytes(7) + objectBytes(12) + HEADER_MEMO_BYTES;
   if (a.body !== undefined) bytes += bufferBytes(a.body);
   if (a.etag !== undefined) bytes += stringBytes(a.etag);
   if (a.lastModified !== undefined) bytes += DATE_BYTES;

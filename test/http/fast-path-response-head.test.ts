@@ -9,6 +9,7 @@ import {
   requestIdFrom,
 } from '../../src/http/request-id.js';
 import type { Answer } from '../../src/service/answer.js';
+import type { CachedAnswer } from '../../src/service/answer-cache.js';
 
 /** The head as node:http writes it for answerHeaders(answer), up to the Date field. */
 function expectedHead(answer: Answer, requestId: string): string {
@@ -88,6 +89,49 @@ test('an immutable answer keeps its head per answer object', () => {
     assert.equal(headOf(tail.bytes(info, 'i', 0, false, info.body)), expectedHead(info, 'i'));
   }
   assert.equal(middlesEncoded() - before, 1);
+});
+
+test("a cached answer's head is kept on its cache entry, and serves the entry's next max-ages", () => {
+  const tail = new ResponseTail(5000);
+  const copyBody = Buffer.from('v3.0.0\n');
+  const first = Object.freeze({ ...list, body: copyBody, size: copyBody.length, maxAge: 60 });
+  const entry: { answer: Answer; memo: unknown } = { answer: first, memo: undefined };
+  const before = middlesEncoded();
+  assert.equal(headOf(tail.bytes(first, 'a', 0, false, copyBody, entry)), expectedHead(first, 'a'));
+  assert.notEqual(entry.memo, undefined, 'kept on the entry');
+  const kept = entry.memo;
+  for (const maxAge of [59, 10, 9, 0]) {
+    const answer = Object.freeze({ ...first, maxAge });
+    entry.answer = answer;
+    assert.equal(
+      headOf(tail.bytes(answer, 'b', 0, false, copyBody, entry)),
+      expectedHead(answer, 'b'),
+    );
+    assert.equal(entry.memo, kept);
+  }
+  assert.equal(middlesEncoded() - before, 1, 'encoded once for all the max-ages');
+  // Another answer on the entry (not a max-age update): its own head.
+  const stale = Object.freeze({ ...first, maxAge: 0, cache: 'stale' as const, staleReason: 'x' });
+  entry.answer = stale;
+  assert.equal(headOf(tail.bytes(stale, 'c', 0, false, copyBody, entry)), expectedHead(stale, 'c'));
+  assert.notEqual(entry.memo, kept);
+  // An immutable answer: its whole middle, once.
+  const info: Answer = Object.freeze({
+    status: 200,
+    kind: 'info',
+    body: Buffer.from('{"Version":"v1.0.0"}'),
+    size: 20,
+    cache: 'hit',
+    maxAge: 31_536_000,
+    immutable: true,
+  });
+  const infoEntry: CachedAnswer = { answer: info, memo: undefined };
+  const encoded = middlesEncoded();
+  for (let i = 0; i < 3; i++) {
+    const bytes = tail.bytes(info, 'i', 0, i === 2, info.body, infoEntry);
+    assert.equal(headOf(bytes), expectedHead(info, 'i'));
+  }
+  assert.equal(middlesEncoded() - encoded, 1);
 });
 
 test('a generated request id is written as bytes, the same text as generatedRequestId', () => {

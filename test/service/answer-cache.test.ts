@@ -129,3 +129,26 @@ test('answer cache: a hit through a reference marks its entry recently used once
   put('x', 1); // k00 goes: not marked again since that hit
   assert.equal(cache.freshVia(ref), undefined);
 });
+
+test("answer cache: a caller's memo on an entry goes with the entry, and stays across max-age updates", () => {
+  let now = 0;
+  const cache = new AnswerCache({ listTtlMs: 10_000, now: () => now });
+  const ref = cache.ref('l');
+  cache.putList('l', 'list', Buffer.from('v1.0.0\n'), 0);
+  const first = cache.freshVia(ref);
+  const entry = ref.entry;
+  assert.ok(first !== undefined && entry !== undefined && entry.answer === first);
+  entry.memo = 'head';
+  now = 2500;
+  const later = cache.freshVia(ref);
+  assert.notEqual(later, first, 'a new answer object for the new max-age');
+  assert.equal(entry.answer, later);
+  assert.equal(entry.memo, 'head', 'the memo stays on the entry (its user checks it)');
+  // Replaced, the old entry keeps nothing; the new one starts without a memo.
+  cache.putList('l', 'list', Buffer.from('v1.0.0\nv1.1.0\n'), now);
+  assert.equal(entry.memo, undefined);
+  assert.notEqual(entry.answer.body, later?.body, "the old entry no longer holds the list's body");
+  cache.freshVia(ref);
+  assert.notEqual(ref.entry, entry);
+  assert.equal(ref.entry?.memo, undefined);
+});

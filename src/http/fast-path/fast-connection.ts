@@ -266,7 +266,7 @@ export class FastConnection implements FastPeer {
           socket.cork();
           corked = true;
         }
-        const room = writeFastAnswer(socket, ctx.tail, got, given, n, req.close, body);
+        const room = writeFastAnswer(socket, ctx.tail, got, given, n, req.close, body, req.cached);
         if (record !== undefined) {
           answeredAt = performance.now();
           (entries ??= []).push({

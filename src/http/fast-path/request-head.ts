@@ -19,6 +19,7 @@
  *   node:http's to accept or refuse with 431).
  */
 
+import type { CachedAnswer } from '../../service/answer-cache.js';
 import {
   TARGET_HASH_PRIME,
   TARGET_HASH_SEED,
@@ -55,6 +56,11 @@ export interface SimpleHead {
   /** Set by the answering side: the authenticated user and the client address, for the log. */
   user?: string | undefined;
   client?: string | undefined;
+  /**
+   * Set by the answering side: the answer cache's entry the answer came from, if it did (where
+   * the response head's bytes are kept, response-head.ts); else undefined.
+   */
+  cached?: CachedAnswer | undefined;
 }
 
 /** More bytes are needed to see the whole head, and what is there so far is plausible. */
@@ -236,10 +242,31 @@ export function readRequestHead(
   let head: SimpleHead;
   if (targets !== undefined) {
     const slot = targets.slotOf(buf, targetStart, targetEnd, hash >>> 0);
-    head = { head: isHead, target: slot.target, close, requestId, end, slot };
+    head = {
+      head: isHead,
+      target: slot.target,
+      close,
+      requestId,
+      end,
+      slot,
+      // What the answering side sets, in the literal: one shape from the start, and no
+      // property store that changes it (and allocates a property array) per request.
+      user: undefined,
+      client: undefined,
+      cached: undefined,
+    };
   } else {
     const target = buf.toString('latin1', targetStart, targetEnd);
-    head = { head: isHead, target, close, requestId, end };
+    head = {
+      head: isHead,
+      target,
+      close,
+      requestId,
+      end,
+      user: undefined,
+      client: undefined,
+      cached: undefined,
+    };
   }
   if (authorization === undefined && forwardedFor === undefined) return head;
   return {

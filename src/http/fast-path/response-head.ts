@@ -1,4 +1,5 @@
 import type { Answer } from '../../service/answer.js';
+import type { CachedAnswer } from '../../service/answer-cache.js';
 import { answerHeaders } from '../answer-headers.js';
 import { GENERATED_ID_PREFIX, requestNumberLength, writeRequestNumber } from '../request-id.js';
 
@@ -71,6 +72,13 @@ const MAX_AGE_PREFIX = 'public, max-age=';
 function countdownMiddleOf(answer: Answer, body: Buffer): CountdownMiddle | undefined {
   const kept = countdowns.get(body);
   if (kept !== undefined && sameButMaxAge(kept.from, answer)) return kept;
+  const made = countdownMiddle(answer);
+  if (made !== undefined) countdowns.set(body, made);
+  return made;
+}
+
+/** `answer`'s middle cut around its max-age; undefined if it has not the expected shape. */
+function countdownMiddle(answer: Answer): CountdownMiddle | undefined {
   const text = middleText(answer);
   const field = `\r\ncache-control: ${MAX_AGE_PREFIX}${answer.maxAge}\r\n`;
   const at = text.indexOf(field);
@@ -81,7 +89,6 @@ function countdownMiddleOf(answer: Answer, body: Buffer): CountdownMiddle | unde
     before: Buffer.from(text.slice(0, cut), 'latin1'),
     after: Buffer.from(text.slice(cut + String(answer.maxAge).length), 'latin1'),
   };
-  countdowns.set(body, made);
   return made;
 }
 
@@ -100,6 +107,43 @@ function sameButMaxAge(a: Answer, b: Answer): boolean {
     a.range === b.range &&
     a.total === b.total
   );
+}
+
+/**
+ * The middle of a head as kept on the answer cache's entry the answer came from
+ * (CachedAnswer.memo): a hit then finds it with the entry it has already read, not through a
+ * WeakMap keyed by the answer or its body (a hash table probe, and a cache miss or two, per
+ * hit). `after` undefined: `before` is the whole middle of `from`; else the middle is cut
+ * around the max-age (countdownMiddleOf) and serves any answer that differs from `from` in its
+ * max-age alone (the entry's answer object is replaced each second as its max-age counts down).
+ */
+interface HeadMemo {
+  from: Answer;
+  readonly before: Buffer;
+  readonly after: Buffer | undefined;
+}
+
+function headMemoOf(answer: Answer): HeadMemo {
+  const countdown =
+    !answer.immutable && answer.body !== undefined ? countdownMiddle(answer) : undefined;
+  return countdown === undefined
+    ? { from: answer, before: Buffer.from(middleText(answer), 'latin1'), after: undefined }
+    : { from: answer, before: countdown.before, after: countdown.after };
+}
+
+/** The head memo kept on `cached` for `answer`, made (and kept there) if it has none that fits. */
+function cachedHeadMemo(answer: Answer, cached: CachedAnswer): HeadMemo {
+  const memo = cached.memo as HeadMemo | undefined;
+  if (memo !== undefined) {
+    if (memo.from === answer) return memo;
+    if (memo.after !== undefined && sameButMaxAge(memo.from, answer)) {
+      memo.from = answer;
+      return memo;
+    }
+  }
+  const made = headMemoOf(answer);
+  cached.memo = made;
+  return made;
 }
 
 /**
@@ -145,6 +189,8 @@ export class ResponseTail {
    * The request id is `requestId` (the client's plain ASCII id, request-id.ts, written as
    * latin1 like the rest of the head) or, when undefined, the generated id numbered
    * `requestNumber`, written as bytes (request-id.ts: no id string is made for the head).
+   * `cached`: the answer cache's entry `answer` came from, if it did (its head memo is kept
+   * there).
    */
   bytes(
     answer: Answer,
@@ -152,16 +198,27 @@ export class ResponseTail {
     requestNumber: number,
     close: boolean,
     body: Buffer | undefined,
+    cached?: CachedAnswer,
   ): Buffer {
     if (this.stale) this.refresh();
     // A countdown answer's middle comes in two parts with its max-age between them.
-    const countdown =
-      !answer.immutable && answer.body !== undefined
-        ? countdownMiddleOf(answer, answer.body)
-        : undefined;
-    const middle = countdown === undefined ? middleOf(answer) : countdown.before;
-    const age = countdown === undefined ? '' : String(answer.maxAge);
-    const after = countdown === undefined ? EMPTY : countdown.after;
+    let middle: Buffer;
+    let after: Buffer | undefined;
+    if (cached !== undefined) {
+      const memo = cachedHeadMemo(answer, cached);
+      middle = memo.before;
+      after = memo.after;
+    } else {
+      const countdown =
+        !answer.immutable && answer.body !== undefined
+          ? countdownMiddleOf(answer, answer.body)
+          : undefined;
+      middle = countdown === undefined ? middleOf(answer) : countdown.before;
+      after = countdown?.after;
+    }
+    const countdown = after !== undefined;
+    const age = countdown ? String(answer.maxAge) : '';
+    if (after === undefined) after = EMPTY;
     const tail = close ? this.closeTail : this.keepAliveTail;
     const idLength =
       requestId === undefined
@@ -182,7 +239,7 @@ export class ResponseTail {
     }
     out.set(middle, at);
     at += middle.length;
-    if (countdown !== undefined) {
+    if (countdown) {
       at += out.write(age, at, 'latin1');
       out.set(after, at);
       at += after.length;

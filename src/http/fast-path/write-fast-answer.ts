@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Answer } from '../../service/answer.js';
+import type { CachedAnswer } from '../../service/answer-cache.js';
 import type { ResponseTail } from './response-head.js';
 
 /**
@@ -10,7 +11,8 @@ import type { ResponseTail } from './response-head.js';
 export const INLINE_BODY = 4096;
 
 /**
- * Writes one answer (`body` undefined: a HEAD) with the request id `requestId`, or the
+ * Writes one answer (`body` undefined: a HEAD; `cached`: the answer cache's entry it came from,
+ * where its head is kept, ResponseTail.bytes) with the request id `requestId`, or the
  * generated one numbered `requestNumber` (ResponseTail.bytes); false when the socket's output
  * is past its high-water mark.
  */
@@ -22,10 +24,11 @@ export function writeFastAnswer(
   requestNumber: number,
   close: boolean,
   body: Buffer | undefined,
+  cached: CachedAnswer | undefined,
 ): boolean {
   if (body === undefined || body.length <= INLINE_BODY) {
-    return socket.write(tail.bytes(answer, requestId, requestNumber, close, body));
+    return socket.write(tail.bytes(answer, requestId, requestNumber, close, body, cached));
   }
-  socket.write(tail.bytes(answer, requestId, requestNumber, close, undefined));
+  socket.write(tail.bytes(answer, requestId, requestNumber, close, undefined, cached));
   return socket.write(body);
 }
