@@ -1,3 +1,4 @@
+import type { TargetCounter } from '../log/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
 import { parseProxyPath } from '../protocol/proxy-request.js';
 import type { ActivityFilter, RequestView } from './dashboard-data.js';
@@ -10,6 +11,8 @@ export interface ActivityEntry {
   readonly status: number;
   readonly cache: unknown;
   readonly ms: number;
+  /** The target's counter, if its reader keeps one (counted there instead of `byTarget`). */
+  readonly counter?: TargetCounter | undefined;
 }
 
 /** Recent requests kept, and recent failures kept apart (so a busy minute keeps the errors). */
@@ -124,6 +127,8 @@ export class ActivityLog {
   private readonly errors = new Ring(RECENT_ERRORS);
   private readonly counts = new Map<string, number>();
   private readonly byTarget = new Map<string, TargetCount>();
+  /** The entries' own counters counted since the last fold (each once, with `counted` > 0). */
+  private readonly counters: TargetCounter[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -133,6 +138,16 @@ export class ActivityLog {
     const time = this.now();
     this.recent.push(entry, path, time);
     if (isError(entry.status)) this.errors.push(entry, path, time);
+    const counter = entry.counter;
+    if (counter !== undefined) {
+      // Its first request since the last fold lists it (the fold adds it up by module).
+      if (counter.counted === 0) {
+        if (this.counters.length >= COUNTED_TARGETS) this.fold();
+        this.counters.push(counter);
+      }
+      counter.counted++;
+      return;
+    }
     const counted = this.byTarget.get(path);
     if (counted !== undefined) {
       counted.n++;
@@ -146,12 +161,21 @@ export class ActivityLog {
 
   /** Adds the counts per target to the module counters (keeping the most counted half). */
   private fold(): void {
-    const counts = this.counts;
-    for (const { module, n } of this.byTarget.values()) {
-      counts.set(module, (counts.get(module) ?? 0) + n);
-      if (counts.size > COUNTED_MODULES) this.prune();
-    }
+    for (const { module, n } of this.byTarget.values()) this.add(module, n);
     this.byTarget.clear();
+    for (const counter of this.counters) {
+      const target = counter.target;
+      const at = target.indexOf('/@');
+      if (at > 1) this.add(target.slice(1, at), counter.counted);
+      counter.counted = 0;
+    }
+    this.counters.length = 0;
+  }
+
+  private add(module: string, n: number): void {
+    const counts = this.counts;
+    counts.set(module, (counts.get(module) ?? 0) + n);
+    if (counts.size > COUNTED_MODULES) this.prune();
   }
 
   /**

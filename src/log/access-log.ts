@@ -22,6 +22,20 @@ export interface AccessEntry {
   /** The request's trace and span ids while tracing is on (`trace_id`, `span_id` in the line). */
   traceId?: string | undefined;
   spanId?: string | undefined;
+  /** The request target's counter, when whoever read the request keeps one (TargetCounter). */
+  counter?: TargetCounter | undefined;
+}
+
+/**
+ * A count of requests kept with a request target by whoever keeps the target across requests
+ * (the fast path's target slot, http/fast-path/target-table.ts), so that the activity log
+ * counts a request with an addition instead of a map lookup by target. `target` is the
+ * request's target (AccessEntry.path); `counted` belongs to the one activity log fed by the
+ * server that keeps the target, and is 0 until it counts a request.
+ */
+export interface TargetCounter {
+  readonly target: string;
+  counted: number;
 }
 
 /** One line per request, at level info, with the message `request`. */

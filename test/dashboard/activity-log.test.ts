@@ -118,3 +118,37 @@ test('top modules: counted by module, bounded; the often requested survive pruni
   log.record(entry('/example.com/popular/@v/v1.0.0.zip'));
   assert.deepEqual(log.view({}, all).topModules[0], { path: 'example.com/popular', requests: 52 });
 });
+
+test("top modules: a request carrying its target's counter is counted there, added up as by target", () => {
+  const log = new ActivityLog();
+  const popular = { target: '/example.com/popular/@v/v1.0.0.zip', counted: 0 };
+  const list = { target: '/example.com/popular/@v/list', counted: 0 };
+  const other = { target: '/example.com/other/@latest', counted: 0 };
+  const root = { target: '/', counted: 0 };
+  const counted = (c: typeof popular): ActivityEntry => ({ ...entry(c.target), counter: c });
+  for (let i = 0; i < 30; i++) log.record(counted(popular));
+  for (let i = 0; i < 5; i++) log.record(counted(list));
+  for (let i = 0; i < 3; i++) log.record(counted(other));
+  log.record(counted(root));
+  // The same target without a counter (a request node:http read) adds to the same module.
+  log.record(entry('/example.com/popular/@v/v1.0.0.zip'));
+  assert.equal(popular.counted, 30, 'counted on the counter, not in a map');
+  assert.deepEqual(log.view({}, all).topModules, [
+    { path: 'example.com/popular', requests: 36 },
+    { path: 'example.com/other', requests: 3 },
+  ]);
+  assert.equal(popular.counted, 0, 'the view added it up');
+  assert.equal(log.view({}, all).recent.length, 40, 'every request is in the ring');
+  // Asking again counts nothing twice; later requests add to the module's count.
+  log.record(counted(popular));
+  assert.deepEqual(log.view({}, all).topModules[0], { path: 'example.com/popular', requests: 37 });
+  // Bounded: more counters than COUNTED_MODULES between two views are added up as they come.
+  const many = Array.from({ length: COUNTED_MODULES + 10 }, (_, i) => ({
+    target: `/example.com/tail${i}/@v/list`,
+    counted: 0,
+  }));
+  for (const c of many) log.record(counted(c));
+  const listed = (log as unknown as { counters: unknown[] }).counters;
+  assert.ok(listed.length <= COUNTED_MODULES);
+  assert.deepEqual(log.view({}, all).topModules[0], { path: 'example.com/popular', requests: 37 });
+});

@@ -25,6 +25,8 @@ export interface TargetSlot {
    * as long as the slot; undefined until set. Never anything that may change for a target.
    */
   memo: unknown;
+  /** The activity log's count of this target's requests (TargetCounter, log/access-log.ts). */
+  counted: number;
 }
 
 export const TARGET_SLOTS = 8192;
@@ -53,7 +55,7 @@ export class TargetTable {
   slotOf(buf: Buffer, from: number, to: number, hash: number): TargetSlot {
     const length = to - from;
     if (length > MAX_KEPT_TARGET) {
-      return { target: buf.toString('latin1', from, to), hash, memo: undefined };
+      return { target: buf.toString('latin1', from, to), hash, memo: undefined, counted: 0 };
     }
     const slots = this.slots;
     const set = hash & (TARGET_SLOTS - 1) & ~(TARGET_WAYS - 1);
@@ -72,7 +74,12 @@ export class TargetTable {
       if (k === length) return slot;
     }
     this.made++;
-    const made: TargetSlot = { target: buf.toString('latin1', from, to), hash, memo: undefined };
+    const made: TargetSlot = {
+      target: buf.toString('latin1', from, to),
+      hash,
+      memo: undefined,
+      counted: 0,
+    };
     if (free < 0) {
       free = set + (this.victim++ & (TARGET_WAYS - 1));
     }
