@@ -1,4 +1,4 @@
-import type { TargetCounter } from '../log/index.js';
+import type { TargetMemo } from '../log/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
 import { parseProxyPath } from '../protocol/proxy-request.js';
 import type { ActivityFilter, RequestView } from './dashboard-data.js';
@@ -11,8 +11,8 @@ export interface ActivityEntry {
   readonly status: number;
   readonly cache: unknown;
   readonly ms: number;
-  /** The target's counter, if its reader keeps one (counted there instead of `byTarget`). */
-  readonly counter?: TargetCounter | undefined;
+  /** What is kept with the target, if its reader keeps it (counted there, not in `byTarget`). */
+  readonly targetMemo?: TargetMemo | undefined;
 }
 
 /** Recent requests kept, and recent failures kept apart (so a busy minute keeps the errors). */
@@ -128,7 +128,7 @@ export class ActivityLog {
   private readonly counts = new Map<string, number>();
   private readonly byTarget = new Map<string, TargetCount>();
   /** The entries' own counters counted since the last fold (each once, with `counted` > 0). */
-  private readonly counters: TargetCounter[] = [];
+  private readonly counters: TargetMemo[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -138,7 +138,7 @@ export class ActivityLog {
     const time = this.now();
     this.recent.push(entry, path, time);
     if (isError(entry.status)) this.errors.push(entry, path, time);
-    const counter = entry.counter;
+    const counter = entry.targetMemo;
     if (counter !== undefined) {
       // Its first request since the last fold lists it (the fold adds it up by module).
       if (counter.counted === 0) {

@@ -22,20 +22,23 @@ export interface AccessEntry {
   /** The request's trace and span ids while tracing is on (`trace_id`, `span_id` in the line). */
   traceId?: string | undefined;
   spanId?: string | undefined;
-  /** The request target's counter, when whoever read the request keeps one (TargetCounter). */
-  counter?: TargetCounter | undefined;
+  /** What is kept with the request target, when whoever read the request keeps it (TargetMemo). */
+  targetMemo?: TargetMemo | undefined;
 }
 
 /**
- * A count of requests kept with a request target by whoever keeps the target across requests
- * (the fast path's target slot, http/fast-path/target-table.ts), so that the activity log
- * counts a request with an addition instead of a map lookup by target. `target` is the
- * request's target (AccessEntry.path); `counted` belongs to the one activity log fed by the
- * server that keeps the target, and is 0 until it counts a request.
+ * What the consumers of finished requests keep with a request target, when whoever read the
+ * request keeps the target across requests (the fast path's target slot,
+ * http/fast-path/target-table.ts): a request then costs them an addition and a field read
+ * instead of a map lookup by target and a parse of its shape. `target` is the request's target
+ * (AccessEntry.path); `counted` belongs to the one activity log fed by the server that keeps the
+ * target (0 until it counts a request); `route` is the request metrics' route of the target
+ * (metrics/request-route.ts; -1 until worked out), a function of the target alone.
  */
-export interface TargetCounter {
+export interface TargetMemo {
   readonly target: string;
   counted: number;
+  route: number;
 }
 
 /** One line per request, at level info, with the message `request`. */

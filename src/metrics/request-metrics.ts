@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { TargetMemo } from '../log/index.js';
 import { ArrayHistogram, add } from './array-histogram.js';
 import { REQUEST_BUCKETS } from './buckets.js';
 import { ROUTES, requestRoute } from './request-route.js';
@@ -32,6 +33,8 @@ export interface FinishedRequest {
   /** Whether the whole response was handed to the operating system. */
   complete: boolean;
   ms: number;
+  /** What is kept with the target across requests, if anything (its `route` memo is ours). */
+  targetMemo?: TargetMemo | undefined;
 }
 
 /**
@@ -135,7 +138,14 @@ export class RequestMetrics {
 
   /** Records one finished request: a handful of array additions. */
   record(e: FinishedRequest): void {
-    const route = requestRoute(e.path);
+    const memo = e.targetMemo;
+    let route: number;
+    if (memo === undefined) {
+      route = requestRoute(e.path);
+    } else {
+      route = memo.route;
+      if (route < 0) route = memo.route = requestRoute(e.path);
+    }
     const status = e.status;
     const cls = status < 300 ? 0 : status < 400 ? 1 : status < 500 ? 2 : 3;
     add(this.requests, (route * CLASSES + cls) * CACHES + cacheIndex(e.cache), 1);

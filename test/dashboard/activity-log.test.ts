@@ -121,11 +121,11 @@ test('top modules: counted by module, bounded; the often requested survive pruni
 
 test("top modules: a request carrying its target's counter is counted there, added up as by target", () => {
   const log = new ActivityLog();
-  const popular = { target: '/example.com/popular/@v/v1.0.0.zip', counted: 0 };
-  const list = { target: '/example.com/popular/@v/list', counted: 0 };
-  const other = { target: '/example.com/other/@latest', counted: 0 };
-  const root = { target: '/', counted: 0 };
-  const counted = (c: typeof popular): ActivityEntry => ({ ...entry(c.target), counter: c });
+  const popular = { target: '/example.com/popular/@v/v1.0.0.zip', counted: 0, route: -1 };
+  const list = { target: '/example.com/popular/@v/list', counted: 0, route: -1 };
+  const other = { target: '/example.com/other/@latest', counted: 0, route: -1 };
+  const root = { target: '/', counted: 0, route: -1 };
+  const counted = (c: typeof popular): ActivityEntry => ({ ...entry(c.target), targetMemo: c });
   for (let i = 0; i < 30; i++) log.record(counted(popular));
   for (let i = 0; i < 5; i++) log.record(counted(list));
   for (let i = 0; i < 3; i++) log.record(counted(other));
@@ -146,6 +146,7 @@ test("top modules: a request carrying its target's counter is counted there, add
   const many = Array.from({ length: COUNTED_MODULES + 10 }, (_, i) => ({
     target: `/example.com/tail${i}/@v/list`,
     counted: 0,
+    route: -1,
   }));
   for (const c of many) log.record(counted(c));
   const listed = (log as unknown as { counters: unknown[] }).counters;

@@ -273,7 +273,7 @@ export class FastConnection implements FastPeer {
             reqId: given ?? (ctx.recordsIds ? ctx.generatedRequestId(n) : ''),
             method: req.head ? 'HEAD' : 'GET',
             path: req.target,
-            counter: req.slot,
+            targetMemo: req.slot,
             status: 200,
             bytes: got.size,
             cache: got.cache,

@@ -25,8 +25,9 @@ export interface TargetSlot {
    * as long as the slot; undefined until set. Never anything that may change for a target.
    */
   memo: unknown;
-  /** The activity log's count of this target's requests (TargetCounter, log/access-log.ts). */
+  /** What the consumers of finished requests keep with the target (TargetMemo, log/). */
   counted: number;
+  route: number;
 }
 
 export const TARGET_SLOTS = 8192;
@@ -55,7 +56,13 @@ export class TargetTable {
   slotOf(buf: Buffer, from: number, to: number, hash: number): TargetSlot {
     const length = to - from;
     if (length > MAX_KEPT_TARGET) {
-      return { target: buf.toString('latin1', from, to), hash, memo: undefined, counted: 0 };
+      return {
+        target: buf.toString('latin1', from, to),
+        hash,
+        memo: undefined,
+        counted: 0,
+        route: -1,
+      };
     }
     const slots = this.slots;
     const set = hash & (TARGET_SLOTS - 1) & ~(TARGET_WAYS - 1);
@@ -79,6 +86,7 @@ export class TargetTable {
       hash,
       memo: undefined,
       counted: 0,
+      route: -1,
     };
     if (free < 0) {
       free = set + (this.victim++ & (TARGET_WAYS - 1));
