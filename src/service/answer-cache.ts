@@ -24,7 +24,8 @@ export const SMALL_ZIP_BYTES = 256 * 1024;
 
 /**
  * What the HTTP layer may keep alive per cached answer (its serialised header array, memoised
- * by answer object): counted here so that the bound covers it.
+ * by answer object, and its response head's bytes, ~200-400, on the entry: CachedAnswer):
+ * counted here so that the bound covers it.
  */
 const HEADER_MEMO_BYTES = 1024;
 
