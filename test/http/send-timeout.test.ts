@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect, type Server } from 'node:net';
+import { EventEmitter, once } from 'node:events';
+import { connect, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
+import type { FastContext } from '../../src/http/fast-path/fast-context.js';
+import { FastConnection } from '../../src/http/fast-path/fast-connection.js';
 import { request, startServer, warm } from './fast-path-support.js';
 
 // server.send_timeout through the whole server (send-stream.test.ts tests the streamed
@@ -53,3 +55,44 @@ for (const fastPath of [true, false]) {
     }
   });
 }
+
+/**
+ * A fast connection over a stand-in socket whose output buffer holds `held()` bytes, waiting
+ * for its client to take them since `since` (what serve() sets when a write finds no room).
+ */
+function waitingConnection(held: () => number, since: number) {
+  const socket = Object.defineProperties(new EventEmitter(), {
+    writableLength: { get: held },
+    destroyed: { value: false, writable: true },
+    destroy: {
+      value() {
+        socket.destroyed = true;
+      },
+    },
+  }) as EventEmitter & { destroyed: boolean };
+  const conn = new FastConnection(socket as unknown as Socket, {} as FastContext<FastConnection>);
+  Object.assign(conn, { headSince: 0, waiting: true, idleSince: since, heldBefore: held() });
+  return { conn, socket };
+}
+
+test('a fast connection waiting on its client: cut after the send timeout per 512 KiB held, the clock restarting when some is taken', () => {
+  const MiB = 1024 * 1024;
+  let held = 1 * MiB; // two pieces of 512 KiB: 2 × 1000 ms allowed
+  const { conn, socket } = waitingConnection(() => held, 0);
+  conn.expireIdle(1500, 15_000, 1000);
+  assert.equal(socket.destroyed, false, '1.5 s < 2 s');
+  held = 600 * 1024; // an answer was taken at 1.5 s: the clock restarts
+  conn.expireIdle(1500, 15_000, 1000);
+  conn.expireIdle(3000, 15_000, 1000);
+  assert.equal(socket.destroyed, false, '1.5 s since the progress < 2 s');
+  conn.expireIdle(3600, 15_000, 1000);
+  assert.equal(socket.destroyed, true, '2.1 s with nothing taken');
+
+  // The idle timeout does not apply while waiting on the client, nor the send timeout when idle.
+  const idle = waitingConnection(() => 0, 0);
+  Object.assign(idle.conn, { waiting: false });
+  idle.conn.expireIdle(10_000, 15_000, 1000);
+  assert.equal(idle.socket.destroyed, false);
+  idle.conn.expireIdle(15_001, 15_000, 1000);
+  assert.equal(idle.socket.destroyed, true);
+});

@@ -73,6 +73,8 @@ export class FastConnection implements FastPeer {
   private idleSince = 0;
   /** Paused until 'drain'. */
   private waiting = false;
+  /** The bytes waiting to be sent at the last sweep while `waiting` (expireIdle). */
+  private heldBefore = 0;
   /** Ending: nothing more is read. */
   private closing = false;
   /** Waiting for an answer from the service; `pending` starts with its request. */
@@ -152,13 +154,20 @@ export class FastConnection implements FastPeer {
 
   /**
    * Closes the connection if it has been idle between requests (not waiting for a head or an
-   * answer) for more than `limitMs` at `now` (the fast path's sweep), or has waited for its
-   * client to take what was written for more than `sendLimitMs` per SEND_CHUNK_BYTES held.
+   * answer) for more than `limitMs` at `now` (the fast path's sweep), or, waiting for its
+   * client to take what was written, has seen none of it taken for more than `sendLimitMs` per
+   * SEND_CHUNK_BYTES still held (an answer leaves the buffer whole, when its write ends).
    */
   expireIdle(now: number, limitMs: number, sendLimitMs: number): void {
     if (this.headSince !== 0 || this.awaiting) return;
-    const held = Math.ceil(this.socket.writableLength / SEND_CHUNK_BYTES);
-    if (now - this.idleSince > (this.waiting ? sendLimitMs * Math.max(1, held) : limitMs))
+    if (!this.waiting) {
+      if (now - this.idleSince > limitMs) this.socket.destroy();
+      return;
+    }
+    const held = this.socket.writableLength;
+    if (held < this.heldBefore) this.idleSince = now; // some of it was taken: progress
+    this.heldBefore = held;
+    if (now - this.idleSince > sendLimitMs * Math.max(1, Math.ceil(held / SEND_CHUNK_BYTES)))
       this.socket.destroy();
   }
 
@@ -295,6 +304,7 @@ export class FastConnection implements FastPeer {
           this.headSince = 0;
           this.waiting = true;
           this.idleSince = performance.now(); // waiting since (expireIdle)
+          this.heldBefore = socket.writableLength;
           return;
         }
         if (offset === buf.length) {
