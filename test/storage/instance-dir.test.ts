@@ -46,9 +46,13 @@ async function age(path: string, ageMs: number): Promise<void> {
 
 const MINUTE = 60_000;
 
-/** Waits until `condition` holds; the test's timeout bounds the wait, nothing asserts on time. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await sleep(20);
+/** Waits until `condition` holds, at most `limitMs` (generous: nothing asserts on time). */
+async function until(condition: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${String(condition)}`);
+    await sleep(20);
+  }
 }
 
 const exists = (path: string) =>
@@ -156,6 +160,23 @@ describe('InstanceDir', () => {
         assert.ok(await exists(join(own.path, HEARTBEAT_FILE)));
         await rm(own.path, { recursive: true, force: true });
         await until(() => exists(join(own.path, HEARTBEAT_FILE)));
+      } finally {
+        await own.close();
+      }
+    }));
+
+  test('removals racing with the beats never stop the heartbeat', () =>
+    withParent(async (parent) => {
+      // A beat every millisecond: a removal lands between a beat's write and its stat at once
+      // (that used to stop the heartbeat for good).
+      const own = await InstanceDir.claim(parent, { heartbeatMs: 1, staleAfterMs: 10 });
+      try {
+        for (let i = 0; i < 100; i++) {
+          // A beat may recreate what rm walks (ENOTEMPTY): rm retries, as `rm -rf` run again.
+          const path = i % 2 === 0 ? own.path : parent;
+          await rm(path, { recursive: true, force: true, maxRetries: 20, retryDelay: 5 });
+          await until(() => exists(join(own.path, HEARTBEAT_FILE)), 10_000);
+        }
       } finally {
         await own.close();
       }

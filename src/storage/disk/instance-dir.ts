@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { errnoCode, isMissing } from './disk-error.js';
 
 /**
@@ -169,9 +169,12 @@ export class InstanceDir {
   private tick(): void {
     if (this.closed || this.ticking !== undefined) return;
     this.ticking = this.sweep()
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         // The folder itself is gone (its data directory was removed): nothing left to keep.
-        if (isMissing(err)) clearInterval(this.timer);
+        // Not when only our directory or `parent` went, e.g. removed between this beat's
+        // write and its stat: the next beat recreates them (stopping here stopped the
+        // heartbeat for good, and the process then looked dead to the others).
+        if (isMissing(err) && !(await exists(dirname(this.parent)))) clearInterval(this.timer);
       })
       .finally(() => (this.ticking = undefined));
   }
@@ -201,4 +204,12 @@ async function mkdirOnce(path: string): Promise<void> {
   await mkdir(path).catch((err: unknown) => {
     if (errnoCode(err) !== 'EEXIST') throw err;
   });
+}
+
+/** Whether `path` exists (any error reading it: no). */
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
