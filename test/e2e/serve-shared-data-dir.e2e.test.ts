@@ -148,9 +148,13 @@ async function spooledZips(dataDir: string): Promise<number[]> {
   return sizes;
 }
 
-/** Waits until half the zip has reached a spool file: the download is in progress. */
+/** Waits (at most a minute) until half the zip has reached a spool file: the download is in progress. */
 async function downloading(dataDir: string, half: number): Promise<void> {
-  while (!(await spooledZips(dataDir)).some((size) => size >= half)) await sleep(20);
+  const deadline = Date.now() + 60_000;
+  while (!(await spooledZips(dataDir)).some((size) => size >= half)) {
+    if (Date.now() > deadline) throw new Error('no spool file reached half the zip within 60 s');
+    await sleep(20);
+  }
 }
 
 /** GET a zip to the end; never rejects, so a cut download shows as a short body. */
