@@ -3,7 +3,7 @@ import type { ProxyRequest } from '../protocol/proxy-request.js';
 import type { Answer, AnswerOptions } from '../service/answer.js';
 import type { ModuleService } from '../service/module-service.js';
 import { answerHeaders } from './answer-headers.js';
-import { SEND_CHUNK_BYTES, SendTimeoutError, sendStream } from './send-stream.js';
+import { sendAllowanceMs, SendTimeoutError, sendStream } from './send-stream.js';
 
 /**
  * Asks the service for one parsed GOPROXY request. The options carry only what the request
@@ -86,7 +86,7 @@ function watchHeldAnswer(res: ServerResponse, sendTimeoutMs: number): void {
   }
   const held = res.writableFinished ? 0 : res.socket.writableLength;
   if (held === 0) return;
-  const ms = sendTimeoutMs * Math.ceil(held / SEND_CHUNK_BYTES);
+  const ms = sendAllowanceMs(sendTimeoutMs, held);
   const timer = setTimeout(() => {
     if (!res.writableFinished) res.destroy(new SendTimeoutError(ms));
   }, ms).unref();

@@ -92,6 +92,15 @@ export function sendStream(
 }
 
 /**
+ * How long `heldBytes` waiting to be sent may wait on a client that takes none of them before
+ * the connection is cut: the send timeout per SEND_CHUNK_BYTES (at least one), so a client
+ * must take one piece per timeout however the answer was written (streamed or whole).
+ */
+export function sendAllowanceMs(sendTimeoutMs: number, heldBytes: number): number {
+  return sendTimeoutMs * Math.max(1, Math.ceil(heldBytes / SEND_CHUNK_BYTES));
+}
+
+/**
  * What a download is cut with when its client took none of it for `server.send_timeout`
  * (code `MODGATE_SEND_TIMEOUT`): not a server fault, logged as the client's.
  */

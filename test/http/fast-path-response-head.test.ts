@@ -25,6 +25,16 @@ function headOf(bytes: Buffer): string {
 }
 
 const body = Buffer.from('v1.0.0\nv1.1.0\n');
+/** An `.info` answer as cached: immutable, a year's max-age. */
+const immutableInfo: Answer = Object.freeze({
+  status: 200,
+  kind: 'info',
+  body: Buffer.from('{"Version":"v1.0.0"}'),
+  size: 20,
+  cache: 'hit',
+  maxAge: 31_536_000,
+  immutable: true,
+});
 const list: Answer = Object.freeze({
   status: 200,
   kind: 'list',
@@ -73,17 +83,7 @@ test('an answer that shares the body but not the other headers (a stale copy) ge
 
 test('an immutable answer keeps its head per answer object', () => {
   const tail = new ResponseTail(0);
-  const info: Answer = Object.freeze({
-    status: 200,
-    kind: 'info',
-    body: Buffer.from('{"Version":"v1.0.0"}'),
-    size: 20,
-    cache: 'hit',
-    maxAge: 31_536_000,
-    immutable: true,
-    etag: '"x"',
-    lastModified: new Date(0),
-  });
+  const info: Answer = Object.freeze({ ...immutableInfo, etag: '"x"', lastModified: new Date(0) });
   const before = middlesEncoded();
   for (let i = 0; i < 3; i++) {
     assert.equal(headOf(tail.bytes(info, 'i', 0, false, info.body)), expectedHead(info, 'i'));
@@ -116,15 +116,7 @@ test("a cached answer's head is kept on its cache entry, and serves the entry's 
   assert.equal(headOf(tail.bytes(stale, 'c', 0, false, copyBody, entry)), expectedHead(stale, 'c'));
   assert.notEqual(entry.memo, kept);
   // An immutable answer: its whole middle, once.
-  const info: Answer = Object.freeze({
-    status: 200,
-    kind: 'info',
-    body: Buffer.from('{"Version":"v1.0.0"}'),
-    size: 20,
-    cache: 'hit',
-    maxAge: 31_536_000,
-    immutable: true,
-  });
+  const info = immutableInfo;
   const infoEntry: CachedAnswer = { answer: info, memo: undefined };
   const encoded = middlesEncoded();
   for (let i = 0; i < 3; i++) {

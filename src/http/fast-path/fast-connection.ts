@@ -5,7 +5,7 @@ import type { Answer } from '../../service/answer.js';
 import { HANDOVER, PARTIAL, readRequestHead, type SimpleHead } from './request-head.js';
 import { writableFast } from './response-head.js';
 import { INLINE_BODY, writeFastAnswer } from './write-fast-answer.js';
-import { SEND_CHUNK_BYTES } from '../send-stream.js';
+import { sendAllowanceMs } from '../send-stream.js';
 import type { SharedReader } from './shared-read-socket.js';
 import type { AdoptedAnswer, FastContext, FastPeer } from './fast-context.js';
 
@@ -167,8 +167,7 @@ export class FastConnection implements FastPeer {
     const held = this.socket.writableLength;
     if (held < this.heldBefore) this.idleSince = now; // some of it was taken: progress
     this.heldBefore = held;
-    if (now - this.idleSince > sendLimitMs * Math.max(1, Math.ceil(held / SEND_CHUNK_BYTES)))
-      this.socket.destroy();
+    if (now - this.idleSince > sendAllowanceMs(sendLimitMs, held)) this.socket.destroy();
   }
 
   private readonly onError = (): void => {
