@@ -6,21 +6,20 @@ const REPLAY_WINDOW_MS = 30_000;
 const REPLAY_POLL_MS = 5;
 
 /**
- * undici's connector, with one race closed.
+ * An undici connector, with one race closed.
  *
  * undici 6 attaches its listeners to a new socket only after awaiting its HTTP/1 parser, a
  * WebAssembly module it compiles once per process, when it is first imported. A server that
  * closes a connection while that compile is still running (the first connections of a process:
- * `modgate warm` fetches at once; an upstream that accepts and hangs up) closes it unseen: the
- * request then waits on a dead socket forever — no abort reaches it (undici only aborts
- * requests it has started writing) and `Agent.close()` waits for it too.
+ * `modgate warm` fetches at once; an upstream or outbound proxy that accepts and hangs up)
+ * closes it unseen: the request then waits on a dead socket forever — no abort reaches it
+ * (undici only aborts requests it has started writing) and `Agent.close()` waits for it too.
  *
- * This connector notices a socket that closed before undici listened to it, and emits that
- * 'close' again once undici listens, so undici fails or retries the request as it does for any
- * connection the other side closed.
+ * The guarded connector notices a socket that closed before undici listened to it, and emits
+ * that 'close' again once undici listens, so undici fails or retries the request as it does
+ * for any connection the other side closed.
  */
-export function guardedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
-  const connect = buildConnector(options);
+export function guardConnector(connect: buildConnector.connector): buildConnector.connector {
   return (opts, callback) => {
     connect(opts, (err, socket) => {
       if (err !== null || socket === null) {
@@ -31,6 +30,11 @@ export function guardedConnector(options: buildConnector.BuildOptions): buildCon
       callback(null, socket);
     });
   };
+}
+
+/** undici's own connector for `options`, guarded. */
+export function guardedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
+  return guardConnector(buildConnector(options));
 }
 
 function replayUnseenClose(socket: Socket): void {
