@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { buildConnector } from 'undici';
+import { buildConnector, Client, Pool, type Dispatcher } from 'undici';
 
 /** How long a closed socket waits for undici to start listening before it is given up. */
 const REPLAY_WINDOW_MS = 30_000;
@@ -35,6 +35,31 @@ export function guardConnector(connect: buildConnector.connector): buildConnecto
 /** undici's own connector for `options`, guarded. */
 export function guardedConnector(options: buildConnector.BuildOptions): buildConnector.connector {
   return guardConnector(buildConnector(options));
+}
+
+/**
+ * `clientFactory` and `factory` for a ProxyAgent: undici 6's defaults (a Pool; a Client for
+ * `connections: 1`), with the connector each is given guarded. ProxyAgent builds connectors
+ * of its own, which its `connect` option does not reach: the one for connections to the proxy
+ * (given to `clientFactory` for the pool CONNECT tunnels are asked on, and to `factory` by the
+ * wrapper that sends http requests to the proxy in absolute form) and the one that opens a
+ * tunnel (given to `factory` for each upstream origin's pool). A tunnel's socket was guarded
+ * as a connection to the proxy too; of two guards only the last to hear a 'close' nobody else
+ * heard replays it.
+ */
+export const guardedProxyFactories = {
+  clientFactory: (origin: URL, opts: object): Dispatcher => new Pool(origin, withGuard(opts)),
+  factory: (origin: string | URL, opts: object): Dispatcher => {
+    const options = withGuard(opts);
+    return options.connections === 1 ? new Client(origin, options) : new Pool(origin, options);
+  },
+};
+
+/** `opts` with its connector function, if it has one, guarded (an object is left as it is). */
+function withGuard(opts: object): Pool.Options {
+  const options = opts as Pool.Options;
+  const { connect } = options;
+  return typeof connect === 'function' ? { ...options, connect: guardConnector(connect) } : options;
 }
 
 function replayUnseenClose(socket: Socket): void {

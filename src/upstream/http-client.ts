@@ -3,7 +3,7 @@ import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { ModgateError } from '../errors/index.js';
 import { bodyError, dispatchGet } from './dispatch-get.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
-import { guardedConnector } from './guarded-connector.js';
+import { guardedConnector, guardedProxyFactories } from './guarded-connector.js';
 import { proxyFor, type OutboundProxySettings } from './outbound-proxy.js';
 import { SecretRedactor } from './secret-redactor.js';
 import { transportError } from './transport-error.js';
@@ -111,7 +111,14 @@ export class HttpClient {
       return { dispatcher: this.agent, via: '', secrets: SecretRedactor.none };
     let agent = this.proxyAgents.get(proxy.href);
     if (agent === undefined) {
-      agent = new ProxyAgent({ ...this.poolOptions(), uri: proxy.href, proxyTunnel: false });
+      // The pool options reach the upstream origins' pools; the factories guard the connectors
+      // ProxyAgent builds itself (to the proxy, and through its tunnels).
+      agent = new ProxyAgent({
+        ...this.poolOptions(),
+        ...guardedProxyFactories,
+        uri: proxy.href,
+        proxyTunnel: false,
+      });
       this.proxyAgents.set(proxy.href, agent);
     }
     return {
