@@ -50,16 +50,47 @@ export function guardedConnector(options: buildConnector.BuildOptions): buildCon
 export const guardedProxyFactories = {
   clientFactory: (origin: URL, opts: object): Dispatcher => new Pool(origin, withGuard(opts)),
   factory: (origin: string | URL, opts: object): Dispatcher => {
-    const options = withGuard(opts);
+    const options = withGuard(opts, failOnProxyHangup);
     return options.connections === 1 ? new Client(origin, options) : new Pool(origin, options);
   },
 };
 
-/** `opts` with its connector function, if it has one, guarded (an object is left as it is). */
-function withGuard(opts: object): Pool.Options {
+/**
+ * `opts` with its connector function, if it has one, guarded (an object is left as it is), and
+ * wrapped by `wrap` before.
+ */
+function withGuard(
+  opts: object,
+  wrap: (c: buildConnector.connector) => buildConnector.connector = (c) => c,
+): Pool.Options {
   const options = opts as Pool.Options;
   const { connect } = options;
-  return typeof connect === 'function' ? { ...options, connect: guardConnector(connect) } : options;
+  return typeof connect === 'function'
+    ? { ...options, connect: guardConnector(wrap(connect)) }
+    : options;
+}
+
+/**
+ * A connector whose socket error (the proxy closed the connection before answering CONNECT)
+ * becomes a plain connect failure. On a connect failure undici 6 fails the requests waiting for
+ * the connection, except for a socket error: then it keeps them and connects again at once, so a
+ * proxy that hangs up on every CONNECT was asked again and again (~1,900 times a second on
+ * loopback) until each request's deadline. Now such a request fails like one whose proxy
+ * refused the connection, and what retries upstream calls decides about trying again.
+ */
+function failOnProxyHangup(connect: buildConnector.connector): buildConnector.connector {
+  return (opts, callback) => {
+    connect(opts, (err, socket) => {
+      if (err === null || (err as { code?: unknown }).code !== 'UND_ERR_SOCKET') {
+        (callback as (e: Error | null, s: Socket | null) => void)(err, socket);
+        return;
+      }
+      callback(
+        new Error('the proxy closed the connection without answering', { cause: err }),
+        null,
+      );
+    });
+  };
 }
 
 function replayUnseenClose(socket: Socket): void {

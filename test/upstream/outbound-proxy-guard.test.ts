@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { HttpClient } from '../../src/upstream/http-client.js';
+import { outboundProxyFromEnv } from '../../src/upstream/outbound-proxy.js';
 
 const CHILD = fileURLToPath(new URL('./outbound-proxy-guard-child.js', import.meta.url));
 
@@ -41,4 +44,44 @@ test('a proxy that hangs up on the first CONNECT of a process is asked again (ht
   assert.match(String(r.message), /: the proxy answered 407/);
   assert.equal(r.connections, 2);
   assert.equal(r.closed, true, 'HttpClient.close() did not return');
+});
+
+test('a proxy that hangs up on every CONNECT fails the request, not asked again and again', async () => {
+  // undici keeps requests waiting on a connect that failed with a socket error and connects
+  // again at once: this proxy saw thousands of connections until the request's deadline.
+  let connections = 0;
+  const proxy = createServer((socket) => {
+    connections++;
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const c = new HttpClient({
+    connectTimeoutMs: 2000,
+    maxConnections: 2,
+    userAgent: 'modgate-test',
+    proxy: outboundProxyFromEnv({ HTTPS_PROXY: proxyUrl }),
+  });
+  try {
+    for (const path of ['a', 'b']) {
+      await assert.rejects(
+        c.get(new URL(`https://upstream.test/${path}`), { label: path, timeoutMs: 5000 }),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            new RegExp(
+              `^${path} \\(through proxy http://127\\.0\\.0\\.1:\\d+\\): ` +
+                'the proxy closed the connection without answering$',
+            ),
+          );
+          return true;
+        },
+      );
+    }
+    assert.ok(connections <= 2, `${connections} connections to the proxy`);
+  } finally {
+    await c.close();
+    await new Promise((r) => proxy.close(r));
+  }
 });
