@@ -9,10 +9,19 @@
 //     modgate that first served an unmeasured `go mod download` of 100 other modules (same
 //     sizes, paths gowarmup.example/...): the cold *cache* cost of a long-running server, its
 //     JIT and heap warmed, against the headline's fresh process (--no-jit-row leaves it out).
-// Rounds interleave the rows (static, cold, warm, cold-jit-warm), each `go mod download` with a fresh
-// GOMODCACHE; the medians are compared with the targets cold <= 1.15 x and warm <= 1.03 x the
-// static time, and modgate's CPU seconds per cold run (utime + stime from /proc/<pid>/stat)
-// are printed.
+//   - `floor`: through the thinnest Node proxy (passthrough-proxy.ts: a fresh node:http process
+//     per round on the servers' core, that GETs each path from the nginx through a keep-alive
+//     Agent and streams status, type, length and body back — no storage, no checks, no cache,
+//     no logging), and `floor-lookup`: the same, each `.mod` also waiting for its version's
+//     lookup in the local checksum database (the one round trip verification cannot skip;
+//     the answer is not checked). They bound what any Node proxy can reach in this setup:
+//     cold's distance to `floor` is modgate's own, `floor`'s to static is Node's and the
+//     extra hop's (--no-floor-row leaves both out; without the database there is no
+//     floor-lookup).
+// Rounds interleave the rows (static, floor, floor-lookup, cold, warm, cold-jit-warm), each
+// `go mod download` with a fresh GOMODCACHE; the medians are compared with the targets
+// cold <= 1.15 x and warm <= 1.03 x the static time, and modgate's CPU seconds per cold run
+// (utime + stime from /proc/<pid>/stat) are printed, and the pass-through's per floor run.
 //   npm run bench:go-download
 //   node dist/bench/go-download.js --rounds 5 "--modgate-node-flags=--cpu-prof --cpu-prof-dir=/tmp/p"
 //   node dist/bench/go-download.js --base-bin /tmp/base/bin/modgate.js   (A/B: cold-base and
@@ -51,7 +60,13 @@ import { benchDir, repoRoot } from './paths.js';
 import { machineInfo, writeResults } from './write-results.js';
 import { cpuMs, cpuMsByThread, diffByKey, statusBytes } from './proc-stats.js';
 import { pinned, runCommand } from './run-command.js';
-import { MODGATE_BASE_ENV, startModgate, startNginx, type BenchServer } from './servers.js';
+import {
+  MODGATE_BASE_ENV,
+  startModgate,
+  startNginx,
+  startPassthrough,
+  type BenchServer,
+} from './servers.js';
 
 const TARGET_COLD = 1.15;
 const TARGET_WARM = 1.03;
@@ -67,6 +82,7 @@ const { values: args } = parseArgs({
     'base-bin': { type: 'string' },
     'modgate-node-flags': { type: 'string', default: '' },
     'no-jit-row': { type: 'boolean', default: false },
+    'no-floor-row': { type: 'boolean', default: false },
     'go-x': { type: 'boolean', default: false },
     'no-sumdb': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -78,7 +94,7 @@ if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
       '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
-      '  [--no-jit-row] [--go-x] [--no-sumdb]\n' +
+      '  [--no-jit-row] [--no-floor-row] [--go-x] [--no-sumdb]\n' +
       '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
@@ -147,11 +163,15 @@ try {
   upstreamPids.push(...nginx.pids);
   // The checksum database the measured modgates verify against (unless --no-sumdb).
   let sumdbEnv: Record<string, string> = {};
+  // The database's URL (the GOSUMDB value's second field), for the floor-lookup row.
+  let sumdbUrl: string | undefined;
   if (!args['no-sumdb']) {
     const db = await startLocalSumdb(nginx.url, workDir, [...modules, ...warmupModules]);
     servers.push(db.server);
     upstreamPids.push(...db.server.pids);
     sumdbEnv = { MODGATE_SUMDB_VERIFY: 'true', MODGATE_SUMDB_DATABASES: db.gosumdb };
+    sumdbUrl = db.gosumdb.trim().split(/\s+/)[1];
+    if (sumdbUrl === undefined) throw new Error(`no URL in the GOSUMDB value ${db.gosumdb}`);
   }
   sandbox = await GoSandbox.create();
   const goModOf = (list: FixtureModule[]): string =>
@@ -208,8 +228,16 @@ try {
     { suffix: '', bin: args['modgate-bin'] },
     ...(args['base-bin'] === undefined ? [] : [{ suffix: '-base', bin: args['base-bin'] }]),
   ];
+  // The floor rows: the pass-through proxy, without and with the checksum lookups.
+  const floors = args['no-floor-row']
+    ? []
+    : [
+        { row: 'floor', sumdb: undefined },
+        ...(sumdbUrl === undefined ? [] : [{ row: 'floor-lookup', sumdb: sumdbUrl }]),
+      ];
   const rowNames = [
     'static',
+    ...floors.map((f) => f.row),
     ...builds.flatMap((b) => [
       `cold${b.suffix}`,
       `warm${b.suffix}`,
@@ -223,6 +251,18 @@ try {
     const c0 = cpuMs(nginx.pids);
     const seconds = await goDownload(nginx.url);
     row('static').push({ seconds, serverCpuMs: cpuMs(nginx.pids) - c0 });
+    for (const floor of floors) {
+      const proxy = await startPassthrough({
+        name: floor.row,
+        upstream: nginx.url,
+        sumdb: floor.sumdb,
+        core: serverCore,
+      });
+      servers.push(proxy);
+      row(floor.row).push(await timedRun(proxy, upstreamPids, goDownload));
+      await proxy.stop();
+      servers.pop();
+    }
     // With two builds, odd rounds take the base first: neither always follows the static run.
     for (const build of r % 2 === 0 ? builds : [...builds].reverse()) {
       const dataDir = join(workDir, `data-${r}${build.suffix}`);
@@ -275,6 +315,10 @@ try {
   const coldRatio = med('cold') / med('static');
   const warmRatio = med('warm') / med('static');
   const cpuS = (k: string): number => median(row(k).map((x) => x.serverCpuMs)) / 1000;
+  const cpuRounds = (k: string): string =>
+    row(k)
+      .map((x) => (x.serverCpuMs / 1000).toFixed(2))
+      .join(' ');
   const coldCpuS = cpuS('cold');
   const warmCpuS = cpuS('warm');
   const loadAfter = loadavg();
@@ -325,6 +369,19 @@ try {
           `\n  cold-jit-warm: NOT the headline: a modgate that first served 100 other modules (same sizes),\n` +
           `    then this set cold: the cold cache of a long-running server, JIT-compiled and heap grown`
         : '') +
+      floors
+        .map(
+          ({ row: k }) =>
+            `\n  ${k} (pass-through) CPU s per run: ${cpuS(k).toFixed(2)} (rounds ${cpuRounds(k)}); ` +
+            `upstream ${(median(row(k).map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}`,
+        )
+        .join('') +
+      (floors.length > 0
+        ? `\n  floor${floors.length > 1 ? ', floor-lookup' : ''}: NOT modgate: the thinnest Node proxy (bench/passthrough-proxy.ts), a fresh process per round` +
+          (floors.length > 1
+            ? `;\n    floor-lookup also fetches each .mod's checksum lookup (unchecked) before answering`
+            : '')
+        : '') +
       `\n  nginx CPU s per static run: ${cpuS('static').toFixed(2)}\n\n` +
       `targets (issue 9):\n` +
       `  ${pass(coldRatio <= TARGET_COLD)}  cold <= ${TARGET_COLD} x static   ${coldRatio.toFixed(2)} x\n` +
@@ -364,6 +421,13 @@ try {
         goModCache: modCacheRoot.startsWith('/dev/shm') ? 'tmpfs' : 'disk',
         syncBeforeEachRun: true,
         staticServer: 'nginx (bench/nginx-conf.ts, access_log off)',
+        floorRows:
+          floors.length === 0
+            ? false
+            : 'floor: bench/passthrough-proxy.ts (node:http server, keep-alive node:http Agent to the nginx, status/type/length/body streamed back; no storage, checks, cache or log), a fresh process per round on the servers core, plain node flags' +
+              (floors.length > 1
+                ? '; floor-lookup: the same, each .mod answered once its version lookup in the local checksum database (fetched beside it, read whole, not checked) is in'
+                : ''),
       },
       corpus: { modules: moduleCount, zipBytes, minKiB: args['min-kib'], maxMiB: args['max-mib'] },
       medians: {
@@ -375,6 +439,17 @@ try {
         modgateCpuSPerColdRun: coldCpuS,
         modgateCpuSPerWarmRun: warmCpuS,
         modgatePeakRssBytes: median(modgatePeakRss),
+        ...Object.fromEntries(
+          floors.flatMap(({ row: k }) => {
+            const key = k === 'floor' ? 'floor' : 'floorLookup';
+            return [
+              [`${key}S`, med(k)],
+              [`${key}Ratio`, med(k) / med('static')],
+              [`${key}CpuSPerRun`, cpuS(k)],
+              [`${key}UpstreamCpuSPerRun`, median(row(k).map((x) => x.upstreamCpuMs ?? 0)) / 1000],
+            ];
+          }),
+        ),
         ...(jitRow
           ? {
               coldJitWarmS: med('cold-jit-warm'),

@@ -139,6 +139,27 @@ export async function startBareNode(opts: {
   return server('node:http', url, child, () => [child.pid ?? 0]);
 }
 
+/**
+ * The pass-through proxy (passthrough-proxy.ts) in front of `upstream`, as its own process:
+ * go-download's floor. With `sumdb` (a checksum database's URL), `.mod` answers also wait for
+ * that version's lookup.
+ */
+export async function startPassthrough(opts: {
+  name?: string;
+  upstream: string;
+  sumdb?: string;
+  core?: number;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const script = join(repoRoot, 'dist', 'bench', 'passthrough-proxy.js');
+  const argv = [process.execPath, script, opts.upstream, String(port)];
+  if (opts.sumdb !== undefined) argv.push(opts.sumdb);
+  const child = launch(pinned(opts.core, argv), 'ignore');
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(child, `${url}/`);
+  return server(opts.name ?? 'passthrough', url, child, () => [child.pid ?? 0]);
+}
+
 function launch(
   argv: string[],
   stdout: 'ignore' | number,
