@@ -17,7 +17,8 @@
 //     the answer is not checked). They bound what any Node proxy can reach in this setup:
 //     cold's distance to `floor` is modgate's own, `floor`'s to static is Node's and the
 //     extra hop's (--no-floor-row leaves both out; without the database there is no
-//     floor-lookup).
+//     floor-lookup). --floor-jit-warm adds `floor-jit-warm` (and `floor-lookup-jit-warm`): a
+//     second run through the same pass-through process, its JIT warmed by the first.
 // Rounds interleave the rows (static, floor, floor-lookup, cold, warm, cold-jit-warm), each
 // `go mod download` with a fresh GOMODCACHE; the medians are compared with the targets
 // cold <= 1.15 x and warm <= 1.03 x the static time, and modgate's CPU seconds per cold run
@@ -83,6 +84,7 @@ const { values: args } = parseArgs({
     'modgate-node-flags': { type: 'string', default: '' },
     'no-jit-row': { type: 'boolean', default: false },
     'no-floor-row': { type: 'boolean', default: false },
+    'floor-jit-warm': { type: 'boolean', default: false },
     'go-x': { type: 'boolean', default: false },
     'no-sumdb': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -94,7 +96,7 @@ if (args.help) {
   process.stdout.write(
     'usage: node dist/bench/go-download.js [--modules 100] [--rounds 5] [--min-kib 4] [--max-mib 10]\n' +
       '  [--modcache-tmpfs] [--modgate-bin F] [--base-bin F] [--modgate-node-flags "FLAGS"]\n' +
-      '  [--no-jit-row] [--no-floor-row] [--go-x] [--no-sumdb]\n' +
+      '  [--no-jit-row] [--no-floor-row] [--floor-jit-warm] [--go-x] [--no-sumdb]\n' +
       '  [--out FILE|-] [--keep]\n',
   );
   process.exit(0);
@@ -228,16 +230,19 @@ try {
     { suffix: '', bin: args['modgate-bin'] },
     ...(args['base-bin'] === undefined ? [] : [{ suffix: '-base', bin: args['base-bin'] }]),
   ];
-  // The floor rows: the pass-through proxy, without and with the checksum lookups.
+  // The floor rows: the pass-through proxy, without and with the checksum lookups (and with
+  // --floor-jit-warm each process's second run, row `<row>-jit-warm`).
+  const floorAgain = args['floor-jit-warm'];
   const floors = args['no-floor-row']
     ? []
     : [
         { row: 'floor', sumdb: undefined },
         ...(sumdbUrl === undefined ? [] : [{ row: 'floor-lookup', sumdb: sumdbUrl }]),
       ];
+  const floorRows = floors.flatMap((f) => [f.row, ...(floorAgain ? [`${f.row}-jit-warm`] : [])]);
   const rowNames = [
     'static',
-    ...floors.map((f) => f.row),
+    ...floorRows,
     ...builds.flatMap((b) => [
       `cold${b.suffix}`,
       `warm${b.suffix}`,
@@ -260,6 +265,9 @@ try {
       });
       servers.push(proxy);
       row(floor.row).push(await timedRun(proxy, upstreamPids, goDownload));
+      if (floorAgain) {
+        row(`${floor.row}-jit-warm`).push(await timedRun(proxy, upstreamPids, goDownload));
+      }
       await proxy.stop();
       servers.pop();
     }
@@ -369,9 +377,9 @@ try {
           `\n  cold-jit-warm: NOT the headline: a modgate that first served 100 other modules (same sizes),\n` +
           `    then this set cold: the cold cache of a long-running server, JIT-compiled and heap grown`
         : '') +
-      floors
+      floorRows
         .map(
-          ({ row: k }) =>
+          (k) =>
             `\n  ${k} (pass-through) CPU s per run: ${cpuS(k).toFixed(2)} (rounds ${cpuRounds(k)}); ` +
             `upstream ${(median(row(k).map((x) => x.upstreamCpuMs ?? 0)) / 1000).toFixed(2)}`,
         )
@@ -380,7 +388,8 @@ try {
         ? `\n  floor${floors.length > 1 ? ', floor-lookup' : ''}: NOT modgate: the thinnest Node proxy (bench/passthrough-proxy.ts), a fresh process per round` +
           (floors.length > 1
             ? `;\n    floor-lookup also fetches each .mod's checksum lookup (unchecked) before answering`
-            : '')
+            : '') +
+          (floorAgain ? `;\n    *-jit-warm: the same process's second run` : '')
         : '') +
       `\n  nginx CPU s per static run: ${cpuS('static').toFixed(2)}\n\n` +
       `targets (issue 9):\n` +
@@ -427,7 +436,8 @@ try {
             : 'floor: bench/passthrough-proxy.ts (node:http server, keep-alive node:http Agent to the nginx, status/type/length/body streamed back; no storage, checks, cache or log), a fresh process per round on the servers core, plain node flags' +
               (floors.length > 1
                 ? '; floor-lookup: the same, each .mod answered once its version lookup in the local checksum database (fetched beside it, read whole, not checked) is in'
-                : ''),
+                : '') +
+              (floorAgain ? "; *-jit-warm: the same process's second run, right after" : ''),
       },
       corpus: { modules: moduleCount, zipBytes, minKiB: args['min-kib'], maxMiB: args['max-mib'] },
       medians: {
@@ -440,8 +450,9 @@ try {
         modgateCpuSPerWarmRun: warmCpuS,
         modgatePeakRssBytes: median(modgatePeakRss),
         ...Object.fromEntries(
-          floors.flatMap(({ row: k }) => {
-            const key = k === 'floor' ? 'floor' : 'floorLookup';
+          floorRows.flatMap((k) => {
+            // floor-lookup-jit-warm -> floorLookupJitWarm
+            const key = k.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
             return [
               [`${key}S`, med(k)],
               [`${key}Ratio`, med(k) / med('static')],
