@@ -342,13 +342,13 @@ try {
       `go's module cache on ${modCacheRoot.startsWith('/dev/shm') ? 'tmpfs' : 'disk'}; ` +
       (pinning ? 'servers on core 1, go on core 0' : 'not pinned') +
       `; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after\n\n` +
-      `                     median s   (rounds)                            ratio to static\n` +
+      `                        median s   (rounds)                            ratio to static\n` +
       rowNames
         .map(
           (k) =>
-            `  ${k.padEnd(18)} ${med(k).toFixed(2).padStart(8)}   (${row(k)
+            `  ${k.padEnd(21)} ${med(k).toFixed(2).padStart(8)}   (${row(k)
               .map((x) => x.seconds.toFixed(2))
-              .join(' ')})`.padEnd(68) +
+              .join(' ')})`.padEnd(71) +
             '  ' +
             (med(k) / med('static')).toFixed(2),
         )
