@@ -2,7 +2,7 @@ import { fstatSync, writeSync } from 'node:fs';
 
 /** Where log lines finally go: a stream, or pino's destination interface. */
 export interface LineDestination {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
 }
 
 /** Batched lines are written at the latest when this many characters are waiting. */
@@ -34,14 +34,14 @@ let exitHookInstalled = false;
  * sink writes to the file descriptor itself, from one buffer it keeps: the stream would make a
  * new Buffer of every batch (up to 64 KiB, several thousand a second under load), freed only
  * when the garbage collector gets to it, and the C heap those come from kept ~8–10 MB more
- * resident than the same server without an access log. The bytes, their order and errors
- * (thrown, as the stream's write threw them) are the same.
+ * resident than the same server without an access log. The bytes and their order are the
+ * same, and so is a failed write: from then on the stream writes, and fails its own way.
  */
 export class LineSink {
   private pending = '';
   private scheduled = false;
   /** The file descriptor written directly (see above), or undefined: the destination's write. */
-  private readonly fileFd: number | undefined;
+  private fileFd: number | undefined;
   private encoded: Buffer | undefined;
 
   constructor(private readonly destination: LineDestination) {
@@ -99,7 +99,16 @@ export class LineSink {
       bytes = Buffer.from(text, 'utf8');
       length = bytes.length;
     }
-    for (let at = 0; at < length;) at += writeSync(fd, bytes, at, length - at);
+    let at = 0;
+    try {
+      while (at < length) at += writeSync(fd, bytes, at, length - at);
+    } catch {
+      // From a failed write on, the stream writes (the rest of this batch first), so that a
+      // failure is what it was without this shortcut: the stream's own handling, its 'error'
+      // event after the call returns (unhandled, it ends the process).
+      this.fileFd = undefined;
+      this.destination.write(Buffer.from(bytes.subarray(at, length)));
+    }
   }
 }
 

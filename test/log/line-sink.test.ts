@@ -78,3 +78,34 @@ test('stdout a pipe: the same lines, through the stream', () => {
   checkLines(lines);
   assert.ok(streamWrites > 0);
 });
+
+test('a write that fails fails as the stream did: after the call returns, as an error event', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'line-sink-'));
+  try {
+    const file = join(dir, 'out.log');
+    closeSync(openSync(file, 'w'));
+    // A regular file opened read-only: every write to it fails (EBADF).
+    const fd = openSync(file, 'r');
+    const child = `
+      import { createLogger } from ${JSON.stringify(logIndex)};
+      const logger = createLogger({ level: 'info', format: 'json' });
+      process.stdout.once('error', (e) => {
+        process.stderr.write('error event ' + e.code + '\\n');
+        process.exitCode = 3;
+      });
+      logger.info('first');
+      process.stderr.write('returned\\n');
+      logger.info('second');
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
+      stdio: ['ignore', fd, 'pipe'],
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    closeSync(fd);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stderr, 'returned\nerror event EBADF\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
