@@ -3,6 +3,7 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import { registerJsonLogger } from './access-log.js';
 import { LineSink } from './line-sink.js';
+import { surviveLogWriteFailures } from './log-write-failures.js';
 
 export type { Logger };
 
@@ -44,6 +45,9 @@ export function createLogger(
   options: LoggerOptions,
   stream: DestinationStream | NodeJS.WritableStream = process.stdout,
 ): Logger {
+  // A log that cannot be written (full disk, closed pipe) loses lines, not the process.
+  if (stream === process.stdout) surviveLogWriteFailures(process.stdout);
+  else if (stream === process.stderr) surviveLogWriteFailures(process.stderr);
   const wantPretty =
     options.format === 'pretty' ||
     (options.format === 'auto' && 'isTTY' in stream && stream.isTTY === true);
