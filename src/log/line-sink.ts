@@ -105,7 +105,7 @@ export class LineSink {
     } catch {
       // From a failed write on, the stream writes (the rest of this batch first), so that a
       // failure is what it was without this shortcut: the stream's own handling, its 'error'
-      // event after the call returns (unhandled, it ends the process).
+      // event after the call returns (which createLogger handles: log-write-failures.ts).
       this.fileFd = undefined;
       this.destination.write(Buffer.from(bytes.subarray(at, length)));
     }
